@@ -1,0 +1,1 @@
+"""Diplomatic Statement Tracker pipeline: inputs → fetch → extract → tag → statements → store → queries."""

@@ -1,0 +1,83 @@
+"""Text → derived rows: sentences, mentions, statements and statement mentions for one article.
+
+Shared by ingest (as pages land) and retag (from stored text), so both build identical rows.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+from .statements import extract_statements
+from .tag import Tagger, split_sentences
+from .taxonomy import Taxonomy, load_taxonomy
+
+
+def statement_id(article_id: str, char_start: int, char_end: int) -> str:
+    """Deterministic statement id: the same span of the same article keeps its id across retags."""
+    return hashlib.sha1(f"{article_id}:{char_start}:{char_end}".encode()).hexdigest()[:16]
+
+
+class Analyser:
+    """Holds the compiled matcher; build one per process and reuse it for every article."""
+
+    def __init__(self, taxonomy: Taxonomy) -> None:
+        self.taxonomy = taxonomy
+        self.tagger = Tagger(taxonomy)
+
+    def rows(self, article_id: str, text: str, published: dt.date | None) -> dict[str, list[dict]]:
+        """Rows for the sentences, mentions, statements and statement_mentions tables."""
+        sentences = split_sentences(text)
+        mentions = self.tagger.tag(text, sentences)
+        statements = extract_statements(text, published, self.taxonomy, sentences, mentions)
+        out: dict[str, list[dict]] = {
+            "sentences": [
+                {"article_id": article_id, "sentence_no": i, "char_start": s, "char_end": e}
+                for i, (s, e) in enumerate(sentences)
+            ],
+            "mentions": [
+                {"article_id": article_id, "entity_id": m.entity_id, "sentence_no": m.sentence_no,
+                 "char_start": m.char_start, "char_end": m.char_end, "surface": m.surface}
+                for m in mentions
+            ],
+            "statements": [],
+            "statement_mentions": [],
+        }
+        for st in statements:
+            sid = statement_id(article_id, st.char_start, st.char_end)
+            out["statements"].append({
+                "statement_id": sid, "article_id": article_id, "speaker": st.speaker,
+                "speaker_role": st.speaker_role, "speaker_entity_id": st.speaker_entity_id,
+                "speaker_state_id": st.speaker_state_id, "quote": st.quote, "kind": st.kind,
+                "statement_type": st.statement_type, "cue": st.cue, "char_start": st.char_start,
+                "char_end": st.char_end, "said_on": st.said_on, "cluster_id": sid,
+            })
+            inside = sorted({m.entity_id for m in mentions
+                             if m.char_start >= st.char_start and m.char_end <= st.char_end})
+            out["statement_mentions"].extend({"statement_id": sid, "entity_id": e} for e in inside)
+        return out
+
+
+_WORKER: Analyser | None = None
+
+
+def init_worker(taxonomy_path: str | None) -> None:
+    """Process-pool initializer: load the taxonomy and compile the matcher once per process."""
+    global _WORKER
+    _WORKER = Analyser(load_taxonomy(taxonomy_path))
+
+
+def worker() -> Analyser:
+    """This process's analyser (set up by `init_worker`)."""
+    if _WORKER is None:
+        raise RuntimeError("init_worker() was not called in this process")
+    return _WORKER
+
+
+def analyse_chunk(articles: list[tuple[str, str, dt.date | None]]) -> dict[str, list[dict]]:
+    """Derived rows for a chunk of stored articles (article_id, text, published); used by retag."""
+    out: dict[str, list[dict]] = {t: [] for t in ("sentences", "mentions", "statements", "statement_mentions")}
+    analyser = worker()
+    for article_id, text, published in articles:
+        for table, rows in analyser.rows(article_id, text or "", published).items():
+            out[table].extend(rows)
+    return out

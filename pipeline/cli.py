@@ -1,0 +1,187 @@
+"""Command line: `python -m pipeline {ingest,retag,sample,stats,export}` — a thin layer over the library.
+
+Exit codes (Contract): 0 the run completed (failed inputs are recorded, not fatal); 2 usage or
+configuration error; 3 the database is held by another writer and did not free within the wait.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from . import export, store
+from .ingest import Options, ingest
+from .retag import retag
+from .sources import SourcesError
+from .taxonomy import TaxonomyError
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_DIR = ROOT / "data" / "sample"
+EXIT_OK, EXIT_USAGE, EXIT_BUSY = 0, 2, 3
+
+
+def default_db() -> Path:
+    """The database path: $TRACKER_DB, else data/tracker.duckdb in the project."""
+    return Path(os.environ.get("TRACKER_DB") or ROOT / "data" / "tracker.duckdb")
+
+
+def default_taxonomy() -> Path | None:
+    """$TRACKER_TAXONOMY if set (the taxonomy module falls back to data/taxonomy.yaml)."""
+    value = os.environ.get("TRACKER_TAXONOMY")
+    return Path(value) if value else None
+
+
+def _workers(value: str) -> int:
+    n = int(value)
+    if n < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return n
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m pipeline", description="Diplomatic Statement Tracker pipeline")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def common(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--db", type=Path, default=None, help="DuckDB file (default: $TRACKER_DB or data/tracker.duckdb)")
+        p.add_argument("--wait", type=float, default=30.0, help="seconds to wait for another writer (default 30)")
+
+    def workers(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--workers", type=_workers, default=os.cpu_count() or 1, help="processes (default: cores)")
+        p.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    p = sub.add_parser("ingest", help="fetch/read, extract, tag, find statements, store")
+    common(p)
+    workers(p)
+    p.add_argument("--feed", action="store_true", help="URL inputs are RSS/Atom feeds (or pages linking to one)")
+    p.add_argument("--sitemap", action="store_true", help="URL inputs are sitemaps")
+    p.add_argument("--allow-private", action="store_true",
+                   default=os.environ.get("TRACKER_ALLOW_PRIVATE") == "1",
+                   help="allow loopback/private addresses (also TRACKER_ALLOW_PRIVATE=1)")
+    p.add_argument("--timeout", type=float, default=10.0, help="download timeout in seconds (default 10)")
+    p.add_argument("--delay", type=float, default=1.0, help="seconds between requests to one host (default 1)")
+    p.add_argument("--taxonomy", type=Path, default=None, help="taxonomy file (default: $TRACKER_TAXONOMY)")
+    p.add_argument("inputs", nargs="+", metavar="INPUT",
+                   help="URL, folder, .html page, .txt list, .xml/.rss/.atom feed, .jsonl items")
+
+    p = sub.add_parser("retag", help="re-tag and rebuild statements from stored text; no fetching")
+    common(p)
+    workers(p)
+    p.add_argument("--taxonomy", type=Path, default=None, help="taxonomy file (default: $TRACKER_TAXONOMY)")
+
+    p = sub.add_parser("sample", help="(re)build the database from data/sample/")
+    common(p)
+    workers(p)
+
+    p = sub.add_parser("stats", help="counts, date range, runs, failures")
+    common(p)
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+
+    p = sub.add_parser("export", help="CSV with the same rows as the dashboard")
+    common(p)
+    export.add_arguments(p)
+    return parser
+
+
+def _ingest(args: argparse.Namespace, db: Path, inputs: list[str]) -> int:
+    opts = Options(db=db, taxonomy=getattr(args, "taxonomy", None) or default_taxonomy(), workers=args.workers,
+                   feed=getattr(args, "feed", False), sitemap=getattr(args, "sitemap", False),
+                   allow_private=getattr(args, "allow_private", False), timeout=getattr(args, "timeout", 10.0),
+                   delay=getattr(args, "delay", 1.0), wait=args.wait, progress=not args.quiet)
+    summary = ingest(inputs, opts)
+    for input_, stage, error in summary.failures[:20]:
+        print(f"failed [{stage}] {error}", file=sys.stderr)
+    if len(summary.failures) > 20:
+        print(f"… and {len(summary.failures) - 20} more failures (see the failures table)", file=sys.stderr)
+    print(summary.line())
+    return EXIT_OK
+
+
+def _sample(args: argparse.Namespace, db: Path) -> int:
+    """Build the sample database aside, then move it into place so readers never see it half-built."""
+    if not SAMPLE_DIR.is_dir():
+        print(f"{SAMPLE_DIR}: sample corpus not found", file=sys.stderr)
+        return EXIT_USAGE
+    db.parent.mkdir(parents=True, exist_ok=True)
+    building = db.with_name(db.name + ".building")
+    for leftover in (building, building.with_name(building.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+    args.taxonomy = None
+    code = _ingest(args, building, [str(SAMPLE_DIR)])
+    with store.open_store(building) as con:
+        con.execute("CHECKPOINT")
+    db.with_name(db.name + ".wal").unlink(missing_ok=True)
+    os.replace(building, db)
+    print(f"sample database: {db}")
+    return code
+
+
+def _stats(args: argparse.Namespace, db: Path) -> int:
+    if not db.exists():
+        print(f"{db}: no database (run `python -m pipeline sample` or `ingest`)", file=sys.stderr)
+        return EXIT_USAGE
+    with store.open_store(db, read_only=True, wait=args.wait) as con:
+        stats = store.stats(con)
+    if args.json:
+        print(json.dumps(stats, indent=2, default=str))
+    else:
+        print(format_stats(stats))
+    return EXIT_OK
+
+
+def format_stats(stats: dict) -> str:
+    """Human-readable `stats` output."""
+    lines = [
+        f"articles     {stats['articles']:>8,}  ({stats['dated']:,} dated, {stats['undated']:,} undated, "
+        f"{stats['duplicates']:,} duplicates)",
+        f"dates        {stats['first_date'] or '-'} … {stats['last_date'] or '-'}",
+        "date source  " + ", ".join(f"{k} {v:,}" for k, v in stats["date_sources"].items()),
+        "languages    " + ", ".join(f"{k} {v:,}" for k, v in stats["languages"].items()),
+        f"sources      {len(stats['sources']):>8,}  (" + ", ".join(
+            f"{k} {v:,}" for k, v in list(stats["sources"].items())[:8]) + ")",
+        f"entities     {stats['entities']:>8,}",
+        f"mentions     {stats['mentions']:>8,}",
+        f"statements   {stats['statements']:>8,}  ({stats['statement_clusters']:,} clusters)",
+        f"failures     {stats['failures']:>8,}",
+        "recent runs:",
+    ]
+    for run in stats["runs"]:
+        status = "finished" if run["finished"] else "unfinished"
+        lines.append(f"  {run['run_id']}  {run['started']:%Y-%m-%d %H:%M}  ok {run['ok']}, failed {run['failed']}, "
+                     f"skipped {run['skipped']}  ({status})")
+    for failure in stats["recent_failures"]:
+        lines.append(f"  failed [{failure['stage']}] {failure['error']}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point; returns the process exit code."""
+    args = build_parser().parse_args(argv)
+    db = args.db or default_db()
+    try:
+        if args.command == "ingest":
+            return _ingest(args, db, args.inputs)
+        if args.command in ("retag", "export") and not db.exists():
+            print(f"{db}: no database (run `python -m pipeline sample` or `ingest`)", file=sys.stderr)
+            return EXIT_USAGE
+        if args.command == "retag":
+            summary = retag(db, args.taxonomy or default_taxonomy(), workers=args.workers,
+                            progress=not args.quiet, wait=args.wait)
+            print(summary.line())
+            return EXIT_OK
+        if args.command == "sample":
+            return _sample(args, db)
+        if args.command == "stats":
+            return _stats(args, db)
+        return export.run(args, db)
+    except (TaxonomyError, SourcesError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except store.StoreBusy as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BUSY
+    except PermissionError as exc:
+        print(f"error: {exc.filename}: not writable", file=sys.stderr)
+        return EXIT_USAGE

@@ -1,0 +1,330 @@
+"""Ingest orchestrator: inputs → fetch → extract → tag → statements → store, in parallel, in batches.
+
+Fetching runs in a thread pool of the main process (so the per-host delay holds across all
+downloads); extraction and analysis run in a process pool; the main process writes results in
+short bulk transactions and records every broken input as a `failures` row.
+"""
+from __future__ import annotations
+
+import concurrent.futures as cf
+import datetime as dt
+import gzip
+import hashlib
+import os
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pandas as pd
+from tqdm import tqdm
+
+from . import store
+from . import analyse
+from .extract import Article, ExtractionError, extract_article
+from .fetch import Fetcher, FetchError
+from .inputs import InputError, Item, expand, read_bytes
+from .sources import DEFAULT_SOURCES, SourceResolver, load_sources
+from .statements import assign_clusters
+from .taxonomy import Taxonomy, load_taxonomy
+
+BATCH_ARTICLES = 200
+BATCH_SECONDS = 1.0
+
+
+def utcnow() -> dt.datetime:
+    """Current UTC time without tzinfo, as DuckDB TIMESTAMP columns store it."""
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+def article_key(canonical_url: str | None, content_hash: str) -> str:
+    """Deterministic article id: from the canonical URL, else from the content hash."""
+    basis = f"url:{canonical_url}" if canonical_url else f"hash:{content_hash}"
+    return hashlib.sha256(basis.encode()).hexdigest()[:20]
+
+
+@dataclass
+class Options:
+    """Everything an ingest run needs besides its inputs."""
+
+    db: Path
+    taxonomy: Path | None = None
+    sources: Path = DEFAULT_SOURCES
+    workers: int = os.cpu_count() or 1
+    feed: bool = False
+    sitemap: bool = False
+    allow_private: bool = False
+    timeout: float = 10.0
+    delay: float = 1.0
+    max_bytes: int = 10_000_000
+    wait: float = 30.0
+    progress: bool = True
+
+
+@dataclass
+class Outcome:
+    """What processing one item produced: rows to store, or the stage and reason it failed."""
+
+    input: str
+    article: dict | None = None
+    raw: tuple[str, bytes] | None = None
+    derived: dict[str, list[dict]] | None = None
+    stage: str | None = None
+    error: str | None = None
+
+
+@dataclass
+class Summary:
+    """Counts of a finished run, printed at the end and returned to callers."""
+
+    run_id: str
+    ok: int = 0
+    failed: int = 0
+    skipped: int = 0
+    duplicates: int = 0
+    seconds: float = 0.0
+    failures: list[tuple[str, str, str]] = field(default_factory=list)
+
+    def line(self) -> str:
+        rate = (self.ok + self.skipped) / self.seconds if self.seconds else 0.0
+        return (f"run {self.run_id}: {self.ok} stored ({self.duplicates} duplicates), {self.skipped} unchanged, "
+                f"{self.failed} failed in {self.seconds:.1f} s ({rate:.1f} pages/s)")
+
+
+def _from_text(item: Item) -> Article:
+    text = item.text.strip()
+    content_hash = hashlib.sha256(" ".join(text.split()).encode()).hexdigest()
+    host = (urlsplit(item.url).hostname or "").removeprefix("www.") or None if item.url else None
+    return Article(url=item.url, canonical_url=item.url, hostname=host, sitename=None, title=item.title,
+                   author=None, published=None, date_source="none", language=None, text=text,
+                   content_hash=content_hash)
+
+
+def process(item: Item, html: str | None = None, final_url: str | None = None) -> Outcome:
+    """Extract and analyse one item (runs in a worker process); never raises."""
+    raw_bytes: bytes | None = None
+    try:
+        if item.path is not None:
+            raw_bytes = read_bytes(item.path)
+        elif html is not None or item.html is not None:
+            raw_bytes = (html if html is not None else item.html).encode("utf-8")
+    except OSError as exc:
+        return Outcome(item.input, stage="read", error=f"{item.input}: cannot read ({exc.strerror})")
+    try:
+        article = extract_article(raw_bytes, url=final_url or item.url) if raw_bytes is not None else _from_text(item)
+    except ExtractionError as exc:
+        return Outcome(item.input, stage="extract", error=f"{item.input}: {exc}")
+    except Exception as exc:  # a malformed page must not stop the batch
+        return Outcome(item.input, stage="extract", error=f"{item.input}: {type(exc).__name__}: {exc}")
+    if item.published is not None:
+        article.published, article.date_source = item.published, "feed"
+    if item.title and not article.title:
+        article.title = item.title
+    article_id = article_key(article.canonical_url or article.url, article.content_hash)
+    try:
+        derived = analyse.worker().rows(article_id, article.text, article.published)
+    except Exception as exc:
+        return Outcome(item.input, stage="analyse", error=f"{item.input}: {type(exc).__name__}: {exc}")
+    raw = None
+    if raw_bytes is not None:
+        raw = (hashlib.sha256(raw_bytes).hexdigest(), gzip.compress(raw_bytes, mtime=0))
+    row = {
+        "article_id": article_id, "url": article.url, "canonical_url": article.canonical_url,
+        "hostname": article.hostname, "sitename": article.sitename, "title": article.title,
+        "author": article.author, "published": article.published, "date_source": article.date_source,
+        "language": article.language, "text": article.text, "content_hash": article.content_hash,
+        "raw_sha256": raw[0] if raw else None,
+    }
+    return Outcome(item.input, article=row, raw=raw, derived=derived)
+
+
+class _Writer:
+    """Collects outcomes and writes them in short bulk transactions; decides skip / duplicate / replace."""
+
+    def __init__(self, opts: Options, run_id: str, resolver: SourceResolver, summary: Summary) -> None:
+        self.opts, self.run_id, self.resolver, self.summary = opts, run_id, resolver, summary
+        with store.open_store(opts.db, wait=opts.wait) as con:
+            self.by_id, self.by_hash = store.known_articles(con)
+        self.rows: dict[str, list[dict]] = {t: [] for t in
+                                            ("articles", "raw_pages", "sentences", "mentions", "statements",
+                                             "statement_mentions", "failures")}
+        self.replace: list[str] = []
+        self.pending = 0
+        self.last_flush = time.monotonic()
+        self.new_articles = 0
+
+    def fail(self, input_: str, stage: str, error: str) -> None:
+        self.summary.failed += 1
+        self.summary.failures.append((input_, stage, error))
+        self.rows["failures"].append({"run_id": self.run_id, "input": input_, "stage": stage, "error": error})
+        self._maybe_flush()
+
+    def add(self, outcome: Outcome) -> None:
+        if outcome.article is None:
+            self.fail(outcome.input, outcome.stage or "process", outcome.error or "failed")
+            return
+        art = dict(outcome.article)
+        article_id, content_hash = art["article_id"], art["content_hash"]
+        previous = self.by_id.get(article_id)
+        if previous == content_hash:
+            self.summary.skipped += 1
+            return
+        if previous is not None:
+            self.replace.append(article_id)
+        original = self.by_hash.get(content_hash)
+        art["duplicate_of"] = original if original and original != article_id else None
+        if art["duplicate_of"]:
+            self.summary.duplicates += 1
+        else:
+            self.by_hash[content_hash] = article_id
+        self.by_id[article_id] = content_hash
+        art["source"] = self.resolver.resolve(art["hostname"], art.pop("sitename"))
+        art["fetched_at"] = utcnow()
+        art["run_id"] = self.run_id
+        self.rows["articles"].append(art)
+        if outcome.raw:
+            self.rows["raw_pages"].append({"raw_sha256": outcome.raw[0], "html_gz": outcome.raw[1]})
+        for table, rows in (outcome.derived or {}).items():
+            self.rows[table].extend(rows)
+        self.summary.ok += 1
+        self.new_articles += 1
+        self.pending += 1
+        self._maybe_flush()
+
+    def _maybe_flush(self) -> None:
+        if self.pending >= BATCH_ARTICLES or time.monotonic() - self.last_flush >= BATCH_SECONDS:
+            self.flush()
+
+    def flush(self) -> None:
+        if not any(self.rows.values()):
+            return
+        frames = {t: store.frame(t, rows) for t, rows in self.rows.items() if rows}
+        with store.open_store(self.opts.db, wait=self.opts.wait) as con:
+            store.write_batch(con, frames, self.replace)
+        self.rows = {t: [] for t in self.rows}
+        self.replace = []
+        self.pending = 0
+        self.last_flush = time.monotonic()
+
+
+def _expand_all(inputs: list[str], opts: Options, fetcher: Fetcher,
+                fail: Callable[[str, str, str], None]) -> list[Item]:
+    items: list[Item] = []
+    for value in inputs:
+        if opts.feed or opts.sitemap:
+            if value.lower().startswith(("http://", "https://")):
+                try:
+                    items.extend(fetcher.feed(value) if opts.feed else fetcher.sitemap(value))
+                except (FetchError, InputError) as exc:
+                    fail(value, "feed" if opts.feed else "sitemap", str(exc))
+                continue
+        for found in expand(value):
+            if isinstance(found, InputError):
+                fail(found.args[0].split(":", 1)[0] if ":" in found.args[0] else value, "input", str(found))
+            else:
+                items.append(found)
+    return items
+
+
+def _outcomes(items: list[Item], opts: Options, fetcher: Fetcher) -> Iterator[Outcome]:
+    """Process items with a fetch thread pool and an extraction process pool, bounded in flight."""
+    fetch_pool = cf.ThreadPoolExecutor(max_workers=8)
+    taxonomy_arg = str(opts.taxonomy) if opts.taxonomy else None
+    procs: cf.Executor | None = None
+    if opts.workers > 1:
+        procs = cf.ProcessPoolExecutor(max_workers=opts.workers, initializer=analyse.init_worker, initargs=(taxonomy_arg,))
+    else:
+        analyse.init_worker(taxonomy_arg)
+
+    def run(item: Item, html: str | None = None, final_url: str | None = None) -> cf.Future:
+        if procs is not None:
+            return procs.submit(process, item, html, final_url)
+        future: cf.Future = cf.Future()
+        future.set_result(process(item, html, final_url))
+        return future
+
+    def fetch_then_process(item: Item) -> cf.Future | Outcome:
+        try:
+            fetched = fetcher.page(item.url)
+        except FetchError as exc:
+            return Outcome(item.input, stage="fetch", error=str(exc))
+        return run(item, fetched.text, fetched.final_url)
+
+    limit = max(4, opts.workers * 4)
+    pending: set[cf.Future] = set()
+    queue = iter(items)
+    try:
+        while True:
+            while len(pending) < limit:
+                item = next(queue, None)
+                if item is None:
+                    break
+                pending.add(fetch_pool.submit(fetch_then_process, item) if item.needs_fetch else run(item))
+            if not pending:
+                return
+            done, pending = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
+            for future in done:
+                result = future.result()
+                if isinstance(result, cf.Future):
+                    pending.add(result)
+                else:
+                    yield result
+    finally:
+        fetch_pool.shutdown(cancel_futures=True)
+        if procs is not None:
+            procs.shutdown(cancel_futures=True)
+
+
+def prepare(con, taxonomy: Taxonomy, sources_path: Path) -> SourceResolver:
+    """Refresh the entities and sources tables from the taxonomy and sources files."""
+    sources = load_sources(sources_path)
+    store.replace_table(con, "entities", store.frame("entities", taxonomy.entity_rows()))
+    store.replace_table(con, "sources", store.frame("sources", [s.__dict__ for s in sources]))
+    store.add_unknown_sources(con)
+    return SourceResolver(sources)
+
+
+def finish(con, taxonomy: Taxonomy) -> None:
+    """End-of-run work over the whole store: statement clusters, unknown sources, text index, data version."""
+    statements = store.statements_for_clustering(con)
+    if not statements.empty:
+        clusters = pd.DataFrame({"statement_id": statements["statement_id"],
+                                 "cluster_id": assign_clusters(statements)})
+        store.update_clusters(con, clusters)
+    store.add_unknown_sources(con)
+    store.rebuild_text_index(con)
+    store.set_meta(con, "taxonomy_sha256", taxonomy.sha256)
+    store.set_meta(con, "data_version", utcnow().isoformat(timespec="seconds"))
+
+
+def ingest(inputs: list[str], opts: Options) -> Summary:
+    """Run one ingest: every input becomes stored articles or `failures` rows; returns the counts."""
+    taxonomy = load_taxonomy(opts.taxonomy)
+    started = time.monotonic()
+    run_id = utcnow().strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
+    summary = Summary(run_id)
+    with store.open_store(opts.db, wait=opts.wait) as con:
+        resolver = prepare(con, taxonomy, opts.sources)
+        store.start_run(con, run_id, utcnow(), list(inputs))
+    fetcher = Fetcher(allow_private=opts.allow_private, timeout=opts.timeout, delay=opts.delay,
+                      max_bytes=opts.max_bytes)
+    writer = _Writer(opts, run_id, resolver, summary)
+    items = _expand_all(inputs, opts, fetcher, writer.fail)
+    bar = tqdm(total=len(items), unit="page", disable=not opts.progress, file=sys.stderr, dynamic_ncols=True)
+    try:
+        for outcome in _outcomes(items, opts, fetcher):
+            writer.add(outcome)
+            bar.update(1)
+            bar.set_postfix(ok=summary.ok, failed=summary.failed, skipped=summary.skipped, refresh=False)
+        writer.flush()
+    finally:
+        bar.close()
+    with store.open_store(opts.db, wait=opts.wait) as con:
+        if writer.new_articles:
+            finish(con, taxonomy)
+        summary.seconds = time.monotonic() - started
+        store.finish_run(con, run_id, utcnow(), summary.ok, summary.failed, summary.skipped)
+    return summary

@@ -1,0 +1,770 @@
+"""Every read query of the app: small named functions returning DataFrames, `?` parameters only.
+
+The dashboard, the CLI `export` command and the query benchmark all call these, so a number in a
+chart, a CSV and a benchmark comes from one SQL text. Aggregation stays inside DuckDB; functions
+return at most a few thousand rows.
+
+Counting rules (design Contract): a trend counts distinct articles mentioning an entity per period
+(raw mentions on request); share = those articles / all dated articles of the period under the same
+source and language filters; weeks start on Monday; undated articles are left out of trends and
+counted apart. Articles marked as duplicates (`duplicate_of` set) are never counted.
+
+Filter semantics (one `Filters` for every view):
+- `start`/`end` (inclusive) bound `articles.published`; when either is set, undated articles drop
+  out of lists (they have no date in the range) and are still reported by `undated_counts`.
+- `actors`, `places`, `themes`: an article passes when it mentions ANY chosen entity; trends draw
+  one series per chosen entity. Statements pass when the speaker, the speaker's state or an
+  entity inside the quote is chosen.
+- `sources`, `kinds`, `countries`, `languages`: source key, `sources.kind`, `sources.country`,
+  `articles.language`.
+- `speakers` (speaker entity ids or raw speaker names) and `types` (statement types) filter
+  statements only.
+- `q`: text search over title and text; an fts index (`TEXT_INDEX_SQL`) is used when present,
+  else a case-insensitive substring match.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from pipeline import store
+
+GRANULARITIES = ("day", "week", "month")
+_STEP = {"day": "1 day", "week": "1 week", "month": "1 month"}
+ENTITY_KINDS = ("actor", "place", "theme")
+
+# Build (or rebuild after new articles) the text index the search uses; run in a write transaction.
+TEXT_INDEX_SQL = (
+    "PRAGMA create_fts_index('articles', 'article_id', 'title', 'text', stemmer = 'none', "
+    "ignore = '(\\.|[^\\p{L}\\p{N}])+', strip_accents = 0, lower = 1, overwrite = 1)"
+)
+_FTS_SCHEMA = "fts_main_articles"
+
+
+# ---------------------------------------------------------------------------------------------
+# Filters and their URL form
+# ---------------------------------------------------------------------------------------------
+
+@dataclasses.dataclass
+class Filters:
+    """The sidebar's filters; URL keys (repeat a key for several values, dates as YYYY-MM-DD):
+
+    from, to        published date range (inclusive)
+    actor, place, theme   entity ids
+    source          source keys (articles.source)
+    kind, country   sources.kind / sources.country
+    speaker         speaker entity ids or raw speaker names
+    type            statement types
+    lang            article languages (ISO 639-1)
+    q               text search
+    View keys kept by the dashboard next to these (ignored here): gran (day|week|month),
+    measure (articles|share|mentions), page, entity (wording), article (reader).
+    """
+
+    start: dt.date | None = None
+    end: dt.date | None = None
+    actors: list[str] = dataclasses.field(default_factory=list)
+    places: list[str] = dataclasses.field(default_factory=list)
+    themes: list[str] = dataclasses.field(default_factory=list)
+    sources: list[str] = dataclasses.field(default_factory=list)
+    kinds: list[str] = dataclasses.field(default_factory=list)
+    countries: list[str] = dataclasses.field(default_factory=list)
+    speakers: list[str] = dataclasses.field(default_factory=list)
+    types: list[str] = dataclasses.field(default_factory=list)
+    languages: list[str] = dataclasses.field(default_factory=list)
+    q: str = ""
+
+    def entity_ids(self) -> list[str]:
+        """Chosen actors, places and themes in that order, without repeats."""
+        return list(dict.fromkeys([*self.actors, *self.places, *self.themes]))
+
+    def to_query_params(self) -> dict[str, str | list[str]]:
+        """The filters as URL query parameters (only the keys that are set)."""
+        out: dict[str, str | list[str]] = {}
+        if self.start:
+            out["from"] = self.start.isoformat()
+        if self.end:
+            out["to"] = self.end.isoformat()
+        for key, attr in _LIST_KEYS.items():
+            values = getattr(self, attr)
+            if values:
+                out[key] = list(values)
+        if self.q.strip():
+            out["q"] = self.q.strip()
+        return out
+
+    @classmethod
+    def from_query_params(cls, mapping: Mapping[str, str | Sequence[str]]) -> Filters:
+        """Filters from URL query parameters; unknown keys and malformed dates are ignored."""
+        def values(key: str) -> list[str]:
+            raw = mapping.get(key)
+            if raw is None:
+                return []
+            items = [raw] if isinstance(raw, str) else list(raw)
+            return list(dict.fromkeys(v.strip() for v in items if v and v.strip()))
+
+        def day(key: str) -> dt.date | None:
+            for v in values(key):
+                try:
+                    return dt.date.fromisoformat(v)
+                except ValueError:
+                    return None
+            return None
+
+        q = values("q")
+        return cls(start=day("from"), end=day("to"), q=q[0] if q else "",
+                   **{attr: values(key) for key, attr in _LIST_KEYS.items()})
+
+
+_LIST_KEYS = {
+    "actor": "actors", "place": "places", "theme": "themes", "source": "sources", "kind": "kinds",
+    "country": "countries", "speaker": "speakers", "type": "types", "lang": "languages",
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# Connections and the text index
+# ---------------------------------------------------------------------------------------------
+
+def connect_readonly(db_path: str | Path, wait: float = 2.0) -> duckdb.DuckDBPyConnection:
+    """A short-lived read-only connection (raises store.StoreBusy while a writer holds the lock)."""
+    con = store.connect(db_path, read_only=True, wait=wait)
+    if has_text_index(con):
+        load_fts(con)
+    return con
+
+
+def fts_extension_path() -> Path | None:
+    """Path of the fts extension shipped by the duckdb-extension-fts package, if installed."""
+    try:
+        import duckdb_extension_fts
+    except ImportError:
+        return None
+    root = Path(duckdb_extension_fts.__file__).parent
+    found = sorted(root.glob(f"extensions/v{duckdb.__version__}/fts.duckdb_extension"))
+    found = found or sorted(root.glob("extensions/*/fts.duckdb_extension"))
+    return found[0] if found else None
+
+
+def load_fts(con: duckdb.DuckDBPyConnection) -> bool:
+    """Load the fts extension from the installed package (offline); False when it is not available."""
+    path = fts_extension_path()
+    if path is None:
+        return False
+    try:
+        con.execute(f"LOAD '{path.as_posix()}'")
+    except duckdb.Error:
+        return False
+    return True
+
+
+def has_text_index(con: duckdb.DuckDBPyConnection) -> bool:
+    """True when an fts index over articles exists (built with TEXT_INDEX_SQL)."""
+    row = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE schema_name = ?", [_FTS_SCHEMA]).fetchone()
+    return bool(row and row[0])
+
+
+def _fts_ready(con: duckdb.DuckDBPyConnection) -> bool:
+    if not has_text_index(con):
+        return False
+    row = con.execute(
+        "SELECT count(*) FROM duckdb_functions() WHERE schema_name = ? AND function_name = 'match_bm25'",
+        [_FTS_SCHEMA]).fetchone()
+    return bool(row and row[0]) and load_fts(con)
+
+
+# ---------------------------------------------------------------------------------------------
+# WHERE-clause builders (SQL text is fixed; every value travels as a `?` parameter)
+# ---------------------------------------------------------------------------------------------
+
+def _like_pattern(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _text_match_ids(con: duckdb.DuckDBPyConnection, q: str) -> tuple[str, list]:
+    """SQL for the set of article ids matching the text search, with its parameters."""
+    if _fts_ready(con):
+        return (f"SELECT article_id FROM (SELECT article_id, {_FTS_SCHEMA}.match_bm25("
+                "article_id, ?, conjunctive := 1) AS score FROM articles) WHERE score IS NOT NULL",
+                [q])
+    pattern = _like_pattern(q)
+    return ("SELECT article_id FROM articles WHERE title ILIKE ? ESCAPE '\\' "
+            "OR text ILIKE ? ESCAPE '\\'", [pattern, pattern])
+
+
+def _source_clause(f: Filters, a: str = "a") -> tuple[list[str], list]:
+    """Source, kind, country and language conditions (the share's denominator filters)."""
+    where: list[str] = [f"{a}.duplicate_of IS NULL"]
+    params: list = []
+    if f.sources:
+        where.append(f"{a}.source = ANY(?)")
+        params.append(list(f.sources))
+    if f.kinds:
+        where.append(f"{a}.source IN (SELECT source FROM sources WHERE kind = ANY(?))")
+        params.append(list(f.kinds))
+    if f.countries:
+        where.append(f"{a}.source IN (SELECT source FROM sources WHERE country = ANY(?))")
+        params.append(list(f.countries))
+    if f.languages:
+        where.append(f"{a}.language = ANY(?)")
+        params.append(list(f.languages))
+    return where, params
+
+
+def _date_clause(f: Filters, column: str) -> tuple[list[str], list]:
+    where: list[str] = []
+    params: list = []
+    if f.start:
+        where.append(f"{column} >= ?")
+        params.append(f.start)
+    if f.end:
+        where.append(f"{column} <= ?")
+        params.append(f.end)
+    return where, params
+
+
+def _article_where(con: duckdb.DuckDBPyConnection, f: Filters, a: str = "a", *,
+                   dates: bool = True, entities: bool = True, text: bool = True) -> tuple[str, list]:
+    """The full article filter as one SQL condition over alias `a`, with its parameters."""
+    where, params = _source_clause(f, a)
+    if dates:
+        w, p = _date_clause(f, f"{a}.published")
+        where += w
+        params += p
+    if entities and f.entity_ids():
+        where.append(f"{a}.article_id IN (SELECT article_id FROM mentions WHERE entity_id = ANY(?))")
+        params.append(f.entity_ids())
+    if text and f.q.strip():
+        sql, p = _text_match_ids(con, f.q.strip())
+        where.append(f"{a}.article_id IN ({sql})")
+        params += p
+    return " AND ".join(where), params
+
+
+def _statement_where(con: duckdb.DuckDBPyConnection, f: Filters) -> tuple[str, list]:
+    """Statement filter over aliases s (statements) and a (articles), with its parameters."""
+    art, params = _article_where(con, f, "a", dates=False, entities=False)
+    where = [art]
+    w, p = _date_clause(f, "coalesce(s.said_on, a.published)")
+    where += w
+    params += p
+    ids = f.entity_ids()
+    if ids:
+        where.append("(s.speaker_entity_id = ANY(?) OR s.speaker_state_id = ANY(?) OR s.statement_id IN "
+                     "(SELECT statement_id FROM statement_mentions WHERE entity_id = ANY(?)))")
+        params += [ids, ids, ids]
+    if f.speakers:
+        where.append("(s.speaker_entity_id = ANY(?) OR s.speaker = ANY(?))")
+        params += [list(f.speakers), list(f.speakers)]
+    if f.types:
+        where.append("s.statement_type = ANY(?)")
+        params.append(list(f.types))
+    return " AND ".join(where), params
+
+
+def _gran(gran: str) -> str:
+    if gran not in GRANULARITIES:
+        raise ValueError(f"granularity must be one of {', '.join(GRANULARITIES)}, not {gran!r}")
+    return gran
+
+
+def period_end(start: dt.date, gran: str) -> dt.date:
+    """First day after the period of granularity `gran` that begins on `start`."""
+    if _gran(gran) == "day":
+        return start + dt.timedelta(days=1)
+    if gran == "week":
+        return start + dt.timedelta(days=7)
+    return (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
+# ---------------------------------------------------------------------------------------------
+# Overview, options
+# ---------------------------------------------------------------------------------------------
+
+def data_version(con: duckdb.DuckDBPyConnection) -> str:
+    """Identifies the stored data: last finished run id plus article/mention/statement counts."""
+    row = con.execute(
+        "SELECT (SELECT run_id FROM runs WHERE finished IS NOT NULL ORDER BY finished DESC, run_id DESC "
+        "LIMIT 1), (SELECT count(*) FROM articles), (SELECT count(*) FROM mentions), "
+        "(SELECT count(*) FROM statements)").fetchone()
+    run_id, n_articles, n_mentions, n_statements = row
+    return f"{run_id or 'none'}:a{n_articles}:m{n_mentions}:s{n_statements}"
+
+
+def overview(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """One row: articles, dated, undated, first/last date, mentions, statements, sources, runs."""
+    return con.execute(
+        "SELECT count(*) AS articles, count(published) AS dated, count(*) - count(published) AS undated, "
+        "min(published) AS first_date, max(published) AS last_date, "
+        "(SELECT count(*) FROM mentions) AS mentions, (SELECT count(*) FROM statements) AS statements, "
+        "count(DISTINCT source) AS sources, (SELECT count(*) FROM runs) AS runs "
+        "FROM articles WHERE duplicate_of IS NULL").df()
+
+
+def entity_options(con: duckdb.DuckDBPyConnection, f: Filters, kind: str | None = None) -> pd.DataFrame:
+    """Every entity (optionally of one kind) with distinct articles mentioning it under the
+    date/source/language filters: entity_id, kind, name, type, articles (most first)."""
+    art, params = _article_where(con, f, entities=False, text=False)
+    kind_sql = "WHERE e.kind = ?" if kind else ""
+    kind_params = [kind] if kind else []
+    if art == "a.duplicate_of IS NULL" and not _has_duplicates(con):
+        counts = "SELECT entity_id, count(DISTINCT article_id) AS n FROM mentions GROUP BY entity_id"
+        params = []
+    else:
+        counts = (f"SELECT m.entity_id, count(DISTINCT m.article_id) AS n FROM mentions m "
+                  f"SEMI JOIN (SELECT article_id FROM articles a WHERE {art}) a "
+                  f"ON m.article_id = a.article_id GROUP BY m.entity_id")
+    return con.execute(
+        f"SELECT e.entity_id, e.kind, e.name, e.type, coalesce(c.n, 0)::BIGINT AS articles "
+        f"FROM entities e LEFT JOIN ({counts}) c USING (entity_id) {kind_sql} "
+        f"ORDER BY articles DESC, e.name", params + kind_params).df()
+
+
+def _has_duplicates(con: duckdb.DuckDBPyConnection) -> bool:
+    row = con.execute("SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL").fetchone()
+    return bool(row[0])
+
+
+def source_options(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Sources seen in articles with name, kind, country and article count (most first)."""
+    return con.execute(
+        "SELECT a.source, coalesce(any_value(s.name), a.source) AS name, any_value(s.kind) AS kind, "
+        "any_value(s.country) AS country, count(*) AS articles FROM articles a "
+        "LEFT JOIN sources s ON s.source = a.source WHERE a.duplicate_of IS NULL AND a.source IS NOT NULL "
+        "GROUP BY a.source ORDER BY articles DESC, a.source").df()
+
+
+def language_options(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Article languages with article counts (most first)."""
+    return con.execute(
+        "SELECT language, count(*) AS articles FROM articles WHERE duplicate_of IS NULL "
+        "AND language IS NOT NULL GROUP BY language ORDER BY articles DESC, language").df()
+
+
+def speaker_options(con: duckdb.DuckDBPyConnection, limit: int = 500) -> pd.DataFrame:
+    """Speakers with statement counts: key (entity id, else raw name), label, statements."""
+    return con.execute(
+        "SELECT coalesce(s.speaker_entity_id, s.speaker) AS key, "
+        "coalesce(any_value(e.name), any_value(s.speaker)) AS label, count(*) AS statements "
+        "FROM statements s LEFT JOIN entities e ON e.entity_id = s.speaker_entity_id "
+        "WHERE coalesce(s.speaker_entity_id, s.speaker) IS NOT NULL "
+        "GROUP BY key ORDER BY statements DESC, label LIMIT ?", [limit]).df()
+
+
+def statement_type_options(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Statement types with statement counts (most first)."""
+    return con.execute(
+        "SELECT statement_type, count(*) AS statements FROM statements WHERE statement_type IS NOT NULL "
+        "GROUP BY statement_type ORDER BY statements DESC, statement_type").df()
+
+
+# ---------------------------------------------------------------------------------------------
+# Trends
+# ---------------------------------------------------------------------------------------------
+
+def _calendar(con: duckdb.DuckDBPyConnection, f: Filters, gran: str) -> tuple[str, list]:
+    """CTEs `base` (dated articles under source/language/date filters, with period), `totals` and
+    `periods` (every period from the range start, else the first article, to the end/last)."""
+    src, src_params = _source_clause(f)
+    dates, date_params = _date_clause(f, "a.published")
+    base_where = " AND ".join(["a.published IS NOT NULL", *src, *dates])
+    sql = f"""
+        base AS (
+            SELECT a.article_id, date_trunc(?, a.published)::DATE AS period
+            FROM articles a WHERE {base_where}
+        ),
+        totals AS (SELECT period, count(*) AS total_articles FROM base GROUP BY period),
+        bounds AS (
+            SELECT date_trunc(?, coalesce(?::DATE, min(period)))::DATE AS lo,
+                   date_trunc(?, coalesce(?::DATE, max(period)))::DATE AS hi FROM totals
+        ),
+        periods AS (
+            SELECT unnest(generate_series(lo, hi, ?::INTERVAL))::DATE AS period
+            FROM bounds WHERE lo IS NOT NULL AND hi IS NOT NULL AND lo <= hi
+        )"""
+    return sql, [gran, *src_params, *date_params, gran, f.start, gran, f.end, _STEP[gran]]
+
+
+def period_totals(con: duckdb.DuckDBPyConnection, f: Filters, gran: str = "week") -> pd.DataFrame:
+    """All dated articles per period under the source/language/date filters (the share's
+    denominator), dense: period, total_articles."""
+    cal, params = _calendar(con, f, _gran(gran))
+    return con.execute(
+        f"""WITH {cal}
+        SELECT p.period, coalesce(t.total_articles, 0)::BIGINT AS total_articles
+        FROM periods p LEFT JOIN totals t ON t.period = p.period ORDER BY p.period""", params).df()
+
+
+def trend(con: duckdb.DuckDBPyConnection, f: Filters, entity_ids: Sequence[str] | None = None,
+          gran: str = "week") -> pd.DataFrame:
+    """Per period (dense, Monday weeks) and chosen entity: period, entity_id, name, articles
+    (distinct), mentions (raw), total_articles (all dated, same source/language filters), share."""
+    gran = _gran(gran)
+    ids = list(entity_ids if entity_ids is not None else f.entity_ids())
+    if not ids:
+        return pd.DataFrame(columns=["period", "entity_id", "name", "articles", "mentions",
+                                     "total_articles", "share"])
+    cal, cal_params = _calendar(con, f, gran)
+    hit_where, hit_params = "", []
+    if f.q.strip():
+        text_sql, hit_params = _text_match_ids(con, f.q.strip())
+        hit_where = f"AND m.article_id IN ({text_sql})"
+    sql = f"""
+        WITH {cal},
+        hits AS (
+            SELECT m.entity_id, b.period, count(DISTINCT m.article_id) AS articles, count(*) AS mentions
+            FROM mentions m JOIN base b ON b.article_id = m.article_id
+            WHERE m.entity_id = ANY(?) {hit_where}
+            GROUP BY m.entity_id, b.period
+        ),
+        chosen AS (SELECT unnest(?::VARCHAR[]) AS entity_id, generate_subscripts(?::VARCHAR[], 1) AS pos)
+        SELECT p.period, c.entity_id, coalesce(e.name, c.entity_id) AS name,
+               coalesce(h.articles, 0)::BIGINT AS articles, coalesce(h.mentions, 0)::BIGINT AS mentions,
+               coalesce(t.total_articles, 0)::BIGINT AS total_articles,
+               CASE WHEN coalesce(t.total_articles, 0) = 0 THEN NULL
+                    ELSE coalesce(h.articles, 0) / t.total_articles END AS share
+        FROM periods p CROSS JOIN chosen c
+        LEFT JOIN hits h ON h.period = p.period AND h.entity_id = c.entity_id
+        LEFT JOIN totals t ON t.period = p.period
+        LEFT JOIN entities e ON e.entity_id = c.entity_id
+        ORDER BY c.pos, p.period
+    """
+    return con.execute(sql, [*cal_params, ids, *hit_params, ids, ids]).df()
+
+
+def total_trend(con: duckdb.DuckDBPyConnection, f: Filters, gran: str = "week") -> pd.DataFrame:
+    """All dated articles per period under the full filter (entities as ANY): period, articles."""
+    gran = _gran(gran)
+    where, params = _article_where(con, f)
+    return con.execute(
+        f"SELECT date_trunc(?, a.published)::DATE AS period, count(*) AS articles FROM articles a "
+        f"WHERE a.published IS NOT NULL AND {where} GROUP BY period ORDER BY period",
+        [gran, *params]).df()
+
+
+def undated_counts(con: duckdb.DuckDBPyConnection, f: Filters,
+                   entity_ids: Sequence[str] | None = None) -> pd.DataFrame:
+    """Undated articles (no published date; date range ignored) under the other filters: first row
+    entity_id NULL = all undated articles, then one row per chosen entity. Columns entity_id,
+    name, articles."""
+    ids = list(entity_ids if entity_ids is not None else f.entity_ids())
+    where, params = _article_where(con, f, dates=False, entities=False)
+    return con.execute(
+        f"""WITH undated AS (SELECT a.article_id FROM articles a WHERE a.published IS NULL AND {where}),
+            chosen AS (SELECT unnest(?::VARCHAR[]) AS entity_id, generate_subscripts(?::VARCHAR[], 1) AS pos)
+        SELECT NULL::VARCHAR AS entity_id, 'all articles' AS name, (SELECT count(*) FROM undated) AS articles,
+               0 AS pos
+        UNION ALL
+        SELECT c.entity_id, coalesce(e.name, c.entity_id),
+               (SELECT count(DISTINCT m.article_id) FROM mentions m SEMI JOIN undated u
+                ON u.article_id = m.article_id WHERE m.entity_id = c.entity_id), c.pos
+        FROM chosen c LEFT JOIN entities e ON e.entity_id = c.entity_id
+        ORDER BY pos""", [*params, ids, ids]).df().drop(columns="pos")
+
+
+def sentences_behind(con: duckdb.DuckDBPyConnection, f: Filters, entity_ids: Sequence[str] | None,
+                     start: dt.date, end: dt.date, limit: int = 200) -> pd.DataFrame:
+    """Sentences mentioning the entities in articles published in [start, end) under the filters:
+    published, source, title, url, article_id, entity_ids, sentence, hl_starts/hl_ends (mention
+    offsets within the sentence, code points), newest first."""
+    ids = list(entity_ids if entity_ids is not None else f.entity_ids())
+    where, params = _article_where(con, f, entities=False)
+    entity_sql = "AND m.entity_id = ANY(?)" if ids else ""
+    entity_params = [ids] if ids else []
+    return con.execute(
+        f"""WITH arts AS (
+                SELECT a.article_id FROM articles a
+                WHERE a.published >= ? AND a.published < ? AND {where}
+            ),
+            hits AS (
+                SELECT m.article_id, m.sentence_no, m.entity_id, m.char_start, m.char_end
+                FROM mentions m SEMI JOIN arts ON arts.article_id = m.article_id
+                WHERE TRUE {entity_sql}
+            ),
+            sent AS (
+                SELECT h.article_id, h.sentence_no,
+                       coalesce(any_value(s.char_start), greatest(min(h.char_start) - 160, 0)) AS s0,
+                       coalesce(any_value(s.char_end), max(h.char_end) + 160) AS s1
+                FROM hits h LEFT JOIN sentences s
+                  ON s.article_id = h.article_id AND s.sentence_no = h.sentence_no
+                GROUP BY h.article_id, h.sentence_no
+            ),
+            pick AS (
+                SELECT sent.*, a.published, a.source, a.title, coalesce(a.canonical_url, a.url) AS url
+                FROM sent JOIN articles a ON a.article_id = sent.article_id
+                ORDER BY a.published DESC, a.article_id, sent.sentence_no LIMIT ?
+            )
+            SELECT p.published, p.source, p.title, p.url, p.article_id, p.sentence_no,
+                   list(DISTINCT h.entity_id ORDER BY h.entity_id) AS entity_ids,
+                   substr(a.text, p.s0 + 1, least(p.s1, length(a.text)) - p.s0) AS sentence,
+                   list(h.char_start - p.s0 ORDER BY h.char_start) AS hl_starts,
+                   list(h.char_end - p.s0 ORDER BY h.char_start) AS hl_ends
+            FROM pick p JOIN articles a ON a.article_id = p.article_id
+            JOIN hits h ON h.article_id = p.article_id AND h.sentence_no = p.sentence_no
+            GROUP BY ALL
+            ORDER BY p.published DESC, p.article_id, p.sentence_no""",
+        [start, end, *params, *entity_params, limit]).df()
+
+
+def combined_daily(con: duckdb.DuckDBPyConnection, f: Filters,
+                   entity_ids: Sequence[str] | None = None) -> pd.DataFrame:
+    """The combined per-day CSV frame (Contract): date, total_articles, then per entity
+    <entity_id>_articles and <entity_id>_share; one row per day from first to last."""
+    ids = list(entity_ids if entity_ids is not None else f.entity_ids())
+    if ids:
+        long = trend(con, f, ids, gran="day")
+        out = long[long["entity_id"] == ids[0]][["period", "total_articles"]].reset_index(drop=True)
+        for eid in ids:
+            part = long[long["entity_id"] == eid].reset_index(drop=True)
+            out[f"{eid}_articles"] = part["articles"].to_numpy()
+            out[f"{eid}_share"] = part["share"].to_numpy()
+        return out.rename(columns={"period": "date"})
+    return period_totals(con, f, "day").rename(columns={"period": "date"})
+
+
+# ---------------------------------------------------------------------------------------------
+# Actors & themes
+# ---------------------------------------------------------------------------------------------
+
+def top_entities(con: duckdb.DuckDBPyConnection, f: Filters, kind: str, limit: int = 15) -> pd.DataFrame:
+    """Top entities of one kind by distinct articles under the filters: entity_id, name, type,
+    articles, mentions."""
+    where, params = _article_where(con, f)
+    return con.execute(
+        f"""SELECT m.entity_id, any_value(e.name) AS name, any_value(e.type) AS type,
+                   count(DISTINCT m.article_id) AS articles, count(*) AS mentions
+            FROM mentions m JOIN entities e ON e.entity_id = m.entity_id AND e.kind = ?
+            SEMI JOIN (SELECT a.article_id FROM articles a WHERE {where}) a
+              ON a.article_id = m.article_id
+            GROUP BY m.entity_id ORDER BY articles DESC, name LIMIT ?""",
+        [kind, *params, limit]).df()
+
+
+def actor_theme_heatmap(con: duckdb.DuckDBPyConnection, f: Filters, n_actors: int = 15,
+                        n_themes: int = 12) -> pd.DataFrame:
+    """Articles mentioning both an actor and a theme, for the top actors and themes under the
+    filters: actor_id, actor, theme_id, theme, articles (long form, zeros omitted)."""
+    where, params = _article_where(con, f)
+    return con.execute(
+        f"""WITH arts AS (SELECT a.article_id FROM articles a WHERE {where}),
+            pairs AS (
+                SELECT DISTINCT m.article_id, m.entity_id, e.kind FROM mentions m
+                JOIN entities e ON e.entity_id = m.entity_id AND e.kind IN ('actor', 'theme')
+                SEMI JOIN arts ON arts.article_id = m.article_id
+            ),
+            top_a AS (SELECT entity_id FROM pairs WHERE kind = 'actor' GROUP BY entity_id
+                      ORDER BY count(*) DESC, entity_id LIMIT ?),
+            top_t AS (SELECT entity_id FROM pairs WHERE kind = 'theme' GROUP BY entity_id
+                      ORDER BY count(*) DESC, entity_id LIMIT ?),
+            pa AS (SELECT * FROM pairs SEMI JOIN top_a USING (entity_id)),
+            pt AS (SELECT * FROM pairs SEMI JOIN top_t USING (entity_id))
+            SELECT pa.entity_id AS actor_id, ea.name AS actor, pt.entity_id AS theme_id,
+                   et.name AS theme, count(*) AS articles
+            FROM pa JOIN pt ON pa.article_id = pt.article_id
+            JOIN entities ea ON ea.entity_id = pa.entity_id
+            JOIN entities et ON et.entity_id = pt.entity_id
+            GROUP BY ALL ORDER BY articles DESC, actor, theme""",
+        [*params, n_actors, n_themes]).df()
+
+
+def co_mentions(con: duckdb.DuckDBPyConnection, f: Filters, limit: int = 30,
+                pool: int = 40) -> pd.DataFrame:
+    """Entity pairs mentioned in the same article, most shared articles first: entity_a, name_a,
+    entity_b, name_b, articles. With chosen entities, pairs involve one of them; otherwise pairs
+    among the `pool` entities with most articles."""
+    ids = f.entity_ids()
+    where, params = _article_where(con, f)
+    if ids:
+        pool_sql = "SELECT DISTINCT entity_id FROM pairs"
+        pool_params: list = []
+        left_sql = "pa.entity_id = ANY(?) AND (NOT pb.entity_id = ANY(?) OR pa.entity_id < pb.entity_id)"
+        left_params: list = [ids, ids]
+    else:
+        pool_sql = "SELECT entity_id FROM pairs GROUP BY entity_id ORDER BY count(*) DESC, entity_id LIMIT ?"
+        pool_params = [pool]
+        left_sql = "pa.entity_id < pb.entity_id"
+        left_params = []
+    return con.execute(
+        f"""WITH arts AS (SELECT a.article_id FROM articles a WHERE {where}),
+            pairs AS (SELECT DISTINCT m.article_id, m.entity_id FROM mentions m
+                      SEMI JOIN arts ON arts.article_id = m.article_id),
+            pool AS ({pool_sql}),
+            p AS (SELECT * FROM pairs SEMI JOIN pool USING (entity_id))
+            SELECT pa.entity_id AS entity_a, ea.name AS name_a, pb.entity_id AS entity_b,
+                   eb.name AS name_b, count(*) AS articles
+            FROM p pa JOIN p pb ON pa.article_id = pb.article_id AND pa.entity_id <> pb.entity_id
+            JOIN entities ea ON ea.entity_id = pa.entity_id
+            JOIN entities eb ON eb.entity_id = pb.entity_id
+            WHERE {left_sql}
+            GROUP BY ALL ORDER BY articles DESC, entity_a, entity_b LIMIT ?""",
+        [*params, *pool_params, *left_params, limit]).df()
+
+
+def places_map(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
+    """Places with coordinates and counts under the filters: entity_id, name, lat, lon, articles,
+    mentions (places without coordinates are left out)."""
+    where, params = _article_where(con, f)
+    return con.execute(
+        f"""SELECT m.entity_id, any_value(e.name) AS name, any_value(e.lat) AS lat, any_value(e.lon) AS lon,
+                   count(DISTINCT m.article_id) AS articles, count(*) AS mentions
+            FROM mentions m JOIN entities e ON e.entity_id = m.entity_id AND e.kind = 'place'
+                 AND e.lat IS NOT NULL AND e.lon IS NOT NULL
+            SEMI JOIN (SELECT a.article_id FROM articles a WHERE {where}) a ON a.article_id = m.article_id
+            GROUP BY m.entity_id ORDER BY mentions DESC, name""", params).df()
+
+
+def wording(con: duckdb.DuckDBPyConnection, f: Filters, entity_id: str, gran: str = "month") -> pd.DataFrame:
+    """Which surface form each source uses for one entity per period: period, source, surface,
+    mentions, articles (dated articles under the filters, entity filter ignored)."""
+    gran = _gran(gran)
+    where, params = _article_where(con, f, entities=False)
+    return con.execute(
+        f"""SELECT date_trunc(?, a.published)::DATE AS period, a.source, m.surface,
+                   count(*) AS mentions, count(DISTINCT m.article_id) AS articles
+            FROM mentions m JOIN articles a ON a.article_id = m.article_id
+            WHERE m.entity_id = ? AND a.published IS NOT NULL AND {where}
+            GROUP BY ALL ORDER BY period, a.source, mentions DESC, m.surface""",
+        [gran, entity_id, *params]).df()
+
+
+# ---------------------------------------------------------------------------------------------
+# Statements
+# ---------------------------------------------------------------------------------------------
+
+def statements(con: duckdb.DuckDBPyConnection, f: Filters, limit: int = 500) -> pd.DataFrame:
+    """Who said what, one row per statement cluster passing the filters, newest first: said_on,
+    speaker, speaker_role, state_id, state, statement_type, kind, quote, reports (cluster size),
+    sources, urls, statement_id, article_id, cluster_id."""
+    where, params = _statement_where(con, f)
+    return con.execute(
+        f"""WITH hit AS (
+                SELECT s.*, coalesce(s.cluster_id, s.statement_id) AS cid, a.source,
+                       coalesce(a.canonical_url, a.url) AS url, a.published
+                FROM statements s JOIN articles a ON a.article_id = s.article_id
+                WHERE {where}
+            ),
+            clusters AS (
+                SELECT cid, count(*) AS reports, list(DISTINCT source ORDER BY source) AS sources,
+                       list(DISTINCT url ORDER BY url) FILTER (WHERE url IS NOT NULL) AS urls,
+                       min(statement_id) AS first_id
+                FROM hit GROUP BY cid
+            )
+            SELECT coalesce(h.said_on, h.published) AS said_on, h.speaker, h.speaker_role,
+                   h.speaker_state_id AS state_id, coalesce(e.name, h.speaker_state_id) AS state,
+                   h.statement_type, h.kind, h.quote, c.reports, c.sources, c.urls,
+                   h.statement_id, h.article_id, h.cluster_id
+            FROM clusters c JOIN hit h ON h.statement_id = c.first_id
+            LEFT JOIN entities e ON e.entity_id = h.speaker_state_id
+            ORDER BY said_on DESC NULLS LAST, h.statement_id LIMIT ?""",
+        [*params, limit]).df()
+
+
+def statements_by_state_type(con: duckdb.DuckDBPyConnection, f: Filters, gran: str = "month") -> pd.DataFrame:
+    """Statements per period (date said, else published), speaker state and type: period,
+    state_id, state, statement_type, statements (distinct clusters), reports (all rows)."""
+    gran = _gran(gran)
+    where, params = _statement_where(con, f)
+    return con.execute(
+        f"""SELECT date_trunc(?, coalesce(s.said_on, a.published))::DATE AS period,
+                   s.speaker_state_id AS state_id,
+                   coalesce(any_value(e.name), s.speaker_state_id, 'unknown') AS state,
+                   s.statement_type, count(DISTINCT coalesce(s.cluster_id, s.statement_id)) AS statements,
+                   count(*) AS reports
+            FROM statements s JOIN articles a ON a.article_id = s.article_id
+            LEFT JOIN entities e ON e.entity_id = s.speaker_state_id
+            WHERE coalesce(s.said_on, a.published) IS NOT NULL AND {where}
+            GROUP BY period, s.speaker_state_id, s.statement_type
+            ORDER BY period, state, s.statement_type""",
+        [gran, *params]).df()
+
+
+# ---------------------------------------------------------------------------------------------
+# Articles
+# ---------------------------------------------------------------------------------------------
+
+def search_articles(con: duckdb.DuckDBPyConnection, f: Filters, limit: int = 100,
+                    offset: int = 0) -> pd.DataFrame:
+    """Articles passing the filters, newest first (undated last): article_id, published, source,
+    title, url, language, snippet (first 240 characters), total (matching articles overall)."""
+    where, params = _article_where(con, f)
+    return con.execute(
+        f"""WITH hit AS (
+                SELECT a.article_id, a.published, count(*) OVER () AS total FROM articles a WHERE {where}
+                ORDER BY a.published DESC NULLS LAST, a.article_id LIMIT ? OFFSET ?
+            )
+            SELECT h.article_id, h.published, a.source, a.title, coalesce(a.canonical_url, a.url) AS url,
+                   a.language, left(regexp_replace(a.text, '\\s+', ' ', 'g'), 240) AS snippet, h.total
+            FROM hit h JOIN articles a ON a.article_id = h.article_id
+            ORDER BY h.published DESC NULLS LAST, h.article_id""",
+        [*params, limit, offset]).df()
+
+
+def article(con: duckdb.DuckDBPyConnection, article_id: str) -> pd.DataFrame:
+    """One article with its source's name/kind/country (zero rows when unknown)."""
+    return con.execute(
+        "SELECT a.article_id, a.url, a.canonical_url, a.source, s.name AS source_name, s.kind, s.country, "
+        "a.title, a.author, a.published, a.date_source, a.language, a.text, a.duplicate_of, a.fetched_at, "
+        "a.run_id FROM articles a LEFT JOIN sources s ON s.source = a.source WHERE a.article_id = ?",
+        [article_id]).df()
+
+
+def article_mentions(con: duckdb.DuckDBPyConnection, article_id: str) -> pd.DataFrame:
+    """One article's mentions in text order: entity_id, name, kind, sentence_no, char_start,
+    char_end, surface."""
+    return con.execute(
+        "SELECT m.entity_id, e.name, e.kind, m.sentence_no, m.char_start, m.char_end, m.surface "
+        "FROM mentions m LEFT JOIN entities e ON e.entity_id = m.entity_id WHERE m.article_id = ? "
+        "ORDER BY m.char_start, m.char_end", [article_id]).df()
+
+
+def article_statements(con: duckdb.DuckDBPyConnection, article_id: str) -> pd.DataFrame:
+    """One article's statements in text order: statement_id, speaker, speaker_role, state,
+    statement_type, kind, quote, said_on, char_start, char_end, cluster_id."""
+    return con.execute(
+        "SELECT s.statement_id, s.speaker, s.speaker_role, coalesce(e.name, s.speaker_state_id) AS state, "
+        "s.statement_type, s.kind, s.quote, s.said_on, s.char_start, s.char_end, s.cluster_id "
+        "FROM statements s LEFT JOIN entities e ON e.entity_id = s.speaker_state_id "
+        "WHERE s.article_id = ? ORDER BY s.char_start, s.statement_id", [article_id]).df()
+
+
+# ---------------------------------------------------------------------------------------------
+# Sources and runs
+# ---------------------------------------------------------------------------------------------
+
+def source_coverage(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
+    """Per source under the filters: source, name, kind, country, articles, dated, undated,
+    first_date, last_date, languages."""
+    where, params = _article_where(con, f, dates=False)
+    dates, date_params = _date_clause(f, "a.published")
+    date_sql = f"AND (a.published IS NULL OR ({' AND '.join(dates)}))" if dates else ""
+    return con.execute(
+        f"""SELECT a.source, coalesce(any_value(s.name), a.source) AS name, any_value(s.kind) AS kind,
+                   any_value(s.country) AS country, count(*) AS articles, count(a.published) AS dated,
+                   count(*) - count(a.published) AS undated, min(a.published) AS first_date,
+                   max(a.published) AS last_date,
+                   string_agg(DISTINCT a.language, ', ' ORDER BY a.language) AS languages
+            FROM articles a LEFT JOIN sources s ON s.source = a.source
+            WHERE {where} {date_sql}
+            GROUP BY a.source ORDER BY articles DESC, a.source""", [*params, *date_params]).df()
+
+
+def runs(con: duckdb.DuckDBPyConnection, limit: int = 50) -> pd.DataFrame:
+    """Latest runs first: run_id, started, finished (NULL while running), inputs, ok, failed, skipped."""
+    return con.execute(
+        "SELECT run_id, started, finished, array_to_string(inputs, ' ') AS inputs, ok, failed, skipped "
+        "FROM runs ORDER BY started DESC NULLS LAST, run_id DESC LIMIT ?", [limit]).df()
+
+
+def failures(con: duckdb.DuckDBPyConnection, run_id: str | None = None, limit: int = 500) -> pd.DataFrame:
+    """Failed inputs, latest runs first (optionally of one run): run_id, started, input, stage, error."""
+    return con.execute(
+        "SELECT f.run_id, r.started, f.input, f.stage, f.error FROM failures f "
+        "LEFT JOIN runs r ON r.run_id = f.run_id WHERE ?::VARCHAR IS NULL OR f.run_id = ? "
+        "ORDER BY r.started DESC NULLS LAST, f.run_id, f.input LIMIT ?", [run_id, run_id, limit]).df()

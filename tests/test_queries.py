@@ -1,0 +1,325 @@
+"""pipeline/queries.py against a small database built row by row; expected numbers counted by hand.
+
+The same database backs tests/test_dashboard.py (it imports `build_small_db` from here).
+
+Calendar of the dated, non-duplicate articles (weeks start on Monday):
+  week of 2024-01-01: a1 (Mon 1st, gov), a2 (Wed 3rd, azn), a3 (Sun 7th, indy)     -> 3 articles
+  week of 2024-01-08: a4 (Mon 8th, azn, ru)                                        -> 1
+  week of 2024-01-15: a5 (Sat 20th, indy)                                          -> 1
+  week of 2024-01-22: none                                                         -> 0
+  week of 2024-01-29: a9 (Thu Feb 1st, gov)                                        -> 1
+Undated: a6 (azn, mentions Armenia), a7 (gov, no mentions). Duplicate: a8 (copy of a1, dated 2nd).
+Armenia: a1 (1 mention), a2 (2), a5 (1), a6 (undated), a8 (duplicate). Azerbaijan: a1, a3, a4.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from pipeline import queries, store
+from pipeline.queries import Filters
+
+D = dt.date
+
+ENTITIES = [
+    ("armenia", "actor", "Armenia", "state", None, None, None),
+    ("azerbaijan", "actor", "Azerbaijan", "state", None, None, None),
+    ("united_states", "actor", "United States", "state", None, None, None),
+    ("ned_price", "actor", "Ned Price", "official", "united_states", None, None),
+    ("stepanakert", "place", "Stepanakert", None, "nagorno_karabakh", 39.8153, 46.7519),
+    ("lachin_corridor", "place", "Lachin corridor", None, None, 39.60, 46.55),
+    ("theme_blockade", "theme", "Blockade", None, None, None, None),
+    ("theme_peace_talks", "theme", "Peace talks", None, None, None, None),
+]
+SOURCES = [
+    ("gov", "gov.example", "Government Press Office", "AM", "government", None),
+    ("azn", "azn.example", "AZ News", "AZ", "state media", None),
+    ("indy", "indy.example", "Indy Wire", "US", "independent media", None),
+]
+# article_id, source, published, language, title, text (sentences separated by "\n")
+ARTICLES = [
+    ("a1", "gov", D(2024, 1, 1), "en", "Talks call",
+     "Armenia called for peace talks.\nAzerbaijan kept the Lachin corridor under blockade."),
+    ("a2", "azn", D(2024, 1, 3), "en", "Armenia twice", "Armenia said no. Armenia said yes."),
+    ("a3", "indy", D(2024, 1, 7), "en", "Stepanakert report",
+     "Azerbaijan flags went up in Stepanakert."),
+    ("a4", "azn", D(2024, 1, 8), "ru", "Ханкенди", "Азербайджан открыл школу в Ханкенди."),
+    ("a5", "indy", D(2024, 1, 20), "en", "Escaping <b>test</b>",
+     "Armenia <script>alert('x')</script> said & more."),
+    ("a6", "azn", None, "en", "Undated piece", "Armenia appeared again."),
+    ("a7", "gov", None, "en", "Undated notice", "Nothing to tag here."),
+    ("a8", "gov", D(2024, 1, 2), "en", "Talks call (copy)",
+     "Armenia called for peace talks.\nAzerbaijan kept the Lachin corridor under blockade."),
+    ("a9", "gov", D(2024, 2, 1), "en", "Later notice", "Ned Price spoke about the blockade."),
+]
+# article_id, entity_id, surface, occurrence (0 = first occurrence of surface in text)
+MENTIONS = [
+    ("a1", "armenia", "Armenia", 0), ("a1", "theme_peace_talks", "peace talks", 0),
+    ("a1", "azerbaijan", "Azerbaijan", 0), ("a1", "lachin_corridor", "Lachin corridor", 0),
+    ("a1", "theme_blockade", "blockade", 0),
+    ("a2", "armenia", "Armenia", 0), ("a2", "armenia", "Armenia", 1),
+    ("a3", "azerbaijan", "Azerbaijan", 0), ("a3", "stepanakert", "Stepanakert", 0),
+    ("a4", "azerbaijan", "Азербайджан", 0), ("a4", "stepanakert", "Ханкенди", 0),
+    ("a5", "armenia", "Armenia", 0),
+    ("a6", "armenia", "Armenia", 0),
+    ("a8", "armenia", "Armenia", 0), ("a8", "azerbaijan", "Azerbaijan", 0),
+    ("a9", "ned_price", "Ned Price", 0), ("a9", "theme_blockade", "blockade", 0),
+]
+# statement rows: id, article, speaker, role, speaker entity, state, quote, type, said_on, cluster
+STATEMENTS = [
+    ("s1", "a1", "Armenian spokesperson", "spokesperson", None, "armenia",
+     "called for peace talks", "appeal", D(2024, 1, 1), "c1"),
+    ("s2", "a2", "Armenian spokesperson", "spokesperson", None, "armenia",
+     "said yes", "appeal", D(2023, 12, 31), "c1"),
+    ("s3", "a9", "Ned Price", "spokesperson", "ned_price", "united_states",
+     "spoke about the blockade", "concern", None, "s3"),
+]
+
+
+def _nth(text: str, needle: str, n: int) -> int:
+    pos = -1
+    for _ in range(n + 1):
+        pos = text.index(needle, pos + 1)
+    return pos
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans for the fixture texts: split on newlines and on '. '."""
+    spans, start = [], 0
+    for i, ch in enumerate(text):
+        if ch == "\n" or (ch == " " and text[i - 1] == "."):
+            spans.append((start, i if ch == "\n" else i))
+            start = i + 1
+    spans.append((start, len(text)))
+    return spans
+
+
+def build_small_db(path: Path) -> Path:
+    """Write the fixture database described in the module docstring to `path`."""
+    texts = {row[0]: row[5] for row in ARTICLES}
+    sentence_rows, mention_rows = [], []
+    for aid, text in texts.items():
+        for no, (s0, s1) in enumerate(_sentences(text)):
+            sentence_rows.append({"article_id": aid, "sentence_no": no, "char_start": s0, "char_end": s1})
+    for aid, eid, surface, n in MENTIONS:
+        text = texts[aid]
+        start = _nth(text, surface, n)
+        no = next(i for i, (s0, s1) in enumerate(_sentences(text)) if s0 <= start < s1)
+        mention_rows.append({"article_id": aid, "entity_id": eid, "sentence_no": no,
+                             "char_start": start, "char_end": start + len(surface), "surface": surface})
+    article_rows = [{
+        "article_id": aid, "url": f"https://{src}.example/{aid}", "canonical_url": f"https://{src}.example/{aid}",
+        "source": src, "hostname": f"{src}.example", "title": title, "published": pub,
+        "date_source": "meta" if pub else "none", "language": lang, "text": text,
+        "content_hash": aid, "duplicate_of": "a1" if aid == "a8" else None,
+        "fetched_at": dt.datetime(2024, 3, 1), "run_id": "r1",
+    } for aid, src, pub, lang, title, text in ARTICLES]
+    statement_rows = []
+    for sid, aid, speaker, role, spk, state, quote, stype, said, cluster in STATEMENTS:
+        start = texts[aid].index(quote)
+        statement_rows.append({
+            "statement_id": sid, "article_id": aid, "speaker": speaker, "speaker_role": role,
+            "speaker_entity_id": spk, "speaker_state_id": state, "quote": quote, "kind": "indirect",
+            "statement_type": stype, "cue": None, "char_start": start, "char_end": start + len(quote),
+            "said_on": said, "cluster_id": cluster})
+    with store.open_store(path) as con:
+        store.insert_frame(con, "entities", pd.DataFrame(ENTITIES, columns=store.COLUMNS["entities"]))
+        store.insert_frame(con, "sources", pd.DataFrame(SOURCES, columns=store.COLUMNS["sources"]))
+        store.insert_frame(con, "articles", store.frame("articles", article_rows))
+        store.insert_frame(con, "sentences", store.frame("sentences", sentence_rows))
+        store.insert_frame(con, "mentions", store.frame("mentions", mention_rows))
+        store.insert_frame(con, "statements", store.frame("statements", statement_rows))
+        store.insert_frame(con, "statement_mentions", pd.DataFrame(
+            [("s1", "theme_peace_talks"), ("s2", "theme_peace_talks"), ("s3", "theme_blockade")],
+            columns=store.COLUMNS["statement_mentions"]))
+        con.execute("INSERT INTO runs VALUES ('r1', TIMESTAMP '2024-03-01 10:00', TIMESTAMP '2024-03-01 10:05', "
+                    "['data/sample'], 9, 1, 0)")
+        con.execute("INSERT INTO failures VALUES ('r1', 'https://bad.example/x', 'fetch', 'HTTP 404')")
+    return path
+
+
+@pytest.fixture()
+def con(tmp_path):
+    path = build_small_db(tmp_path / "small.duckdb")
+    connection = queries.connect_readonly(path)
+    yield connection
+    connection.close()
+
+
+def test_weekly_trend_counts_distinct_articles_weeks_start_monday(con):
+    df = queries.trend(con, Filters(actors=["armenia"]), gran="week")
+    assert [d.isoformat() for d in df["period"]] == [
+        "2024-01-01", "2024-01-08", "2024-01-15", "2024-01-22", "2024-01-29"]
+    assert all(pd.Timestamp(d).dayofweek == 0 for d in df["period"])
+    assert df["articles"].tolist() == [2, 0, 1, 0, 0]
+    assert df["mentions"].tolist() == [3, 0, 1, 0, 0]
+    assert df["total_articles"].tolist() == [3, 1, 1, 0, 1]
+    assert df["share"].iloc[0] == pytest.approx(2 / 3)
+    assert df["share"].iloc[2] == pytest.approx(1.0)
+    assert pd.isna(df["share"].iloc[3])  # no dated article that week: share undefined
+
+
+def test_trend_two_entities_monthly_and_source_filter(con):
+    df = queries.trend(con, Filters(), ["azerbaijan", "armenia"], gran="month")
+    assert df["entity_id"].tolist() == ["azerbaijan", "azerbaijan", "armenia", "armenia"]
+    assert df["articles"].tolist() == [3, 0, 3, 0]
+    assert df["total_articles"].tolist() == [5, 1, 5, 1]
+    only_azn = queries.trend(con, Filters(sources=["azn"]), ["armenia"], gran="month")
+    assert only_azn["articles"].tolist() == [1, 0] or only_azn["articles"].tolist() == [1]
+    assert only_azn["total_articles"].iloc[0] == 2  # a2 and a4
+    by_kind = queries.trend(con, Filters(kinds=["independent media"]), ["armenia"], gran="month")
+    assert by_kind["articles"].tolist() == [1] and by_kind["total_articles"].tolist() == [2]
+
+
+def test_text_search_narrows_numerator_not_denominator(con):
+    df = queries.trend(con, Filters(q="SAID NO"), ["armenia"], gran="month")
+    assert df["articles"].tolist() == [1, 0]
+    assert df["total_articles"].tolist() == [5, 1]
+
+
+def test_day_trend_and_date_range(con):
+    df = queries.trend(con, Filters(start=D(2024, 1, 2), end=D(2024, 1, 8)), ["azerbaijan"], gran="day")
+    assert [d.isoformat() for d in df["period"]][0] == "2024-01-02"
+    assert len(df) == 7
+    assert df["articles"].sum() == 2  # a3 (7th), a4 (8th); a1 on the 1st is outside
+    assert df["total_articles"].tolist() == [0, 1, 0, 0, 0, 1, 1]
+
+
+def test_undated_counted_apart(con):
+    df = queries.undated_counts(con, Filters(actors=["armenia", "azerbaijan"]))
+    assert df["entity_id"].tolist()[1:] == ["armenia", "azerbaijan"]
+    assert pd.isna(df["entity_id"].iloc[0])
+    assert df["articles"].tolist() == [2, 1, 0]
+    assert queries.undated_counts(con, Filters(sources=["gov"]))["articles"].tolist() == [1]
+
+
+def test_combined_daily_layout(con):
+    df = queries.combined_daily(con, Filters(start=D(2024, 1, 1), end=D(2024, 1, 3)),
+                                ["armenia", "azerbaijan"])
+    assert list(df.columns) == ["date", "total_articles", "armenia_articles", "armenia_share",
+                                "azerbaijan_articles", "azerbaijan_share"]
+    assert df["total_articles"].tolist() == [1, 0, 1]
+    assert df["armenia_articles"].tolist() == [1, 0, 1]
+    assert df["azerbaijan_articles"].tolist() == [1, 0, 0]
+    assert df["armenia_share"].iloc[0] == 1.0
+    plain = queries.combined_daily(con, Filters(start=D(2024, 1, 1), end=D(2024, 1, 3)), [])
+    assert list(plain.columns) == ["date", "total_articles"]
+
+
+def test_sentences_behind_a_point_with_offsets(con):
+    df = queries.sentences_behind(con, Filters(), ["azerbaijan"], D(2024, 1, 1), D(2024, 1, 8))
+    assert df["article_id"].tolist() == ["a3", "a1"]
+    row = df.iloc[1]
+    assert row["sentence"] == "Azerbaijan kept the Lachin corridor under blockade."
+    assert list(row["hl_starts"]) == [0] and list(row["hl_ends"]) == [10]
+    assert row["url"] == "https://gov.example/a1" and row["source"] == "gov"
+    two = queries.sentences_behind(con, Filters(), ["armenia"], D(2024, 1, 3), D(2024, 1, 4))
+    assert two["sentence"].tolist() == ["Armenia said no.", "Armenia said yes."]
+
+
+def test_top_entities_heatmap_comentions_map(con):
+    top = queries.top_entities(con, Filters(), "actor")
+    assert top["entity_id"].tolist()[:2] == ["armenia", "azerbaijan"]
+    assert top["articles"].tolist()[:2] == [4, 3]  # armenia: a1 a2 a5 a6 (a8 is a duplicate)
+    heat = queries.actor_theme_heatmap(con, Filters())
+    cells = {(r.actor_id, r.theme_id): r.articles for r in heat.itertuples()}
+    assert cells == {("armenia", "theme_peace_talks"): 1, ("armenia", "theme_blockade"): 1,
+                     ("azerbaijan", "theme_peace_talks"): 1, ("azerbaijan", "theme_blockade"): 1,
+                     ("ned_price", "theme_blockade"): 1}
+    pairs = queries.co_mentions(con, Filters(actors=["stepanakert"]))
+    assert {(r.entity_a, r.entity_b, r.articles) for r in pairs.itertuples()} == {
+        ("stepanakert", "azerbaijan", 2)}
+    places = queries.places_map(con, Filters())
+    assert places.set_index("entity_id")["mentions"].to_dict() == {"stepanakert": 2, "lachin_corridor": 1}
+    assert places.set_index("entity_id")["lat"]["stepanakert"] == pytest.approx(39.8153)
+
+
+def test_wording_by_source(con):
+    df = queries.wording(con, Filters(), "stepanakert", gran="month")
+    assert {(r.source, r.surface, r.mentions) for r in df.itertuples()} == {
+        ("indy", "Stepanakert", 1), ("azn", "Ханкенди", 1)}
+
+
+def test_statements_clusters_and_filters(con):
+    df = queries.statements(con, Filters())
+    assert df["statement_id"].tolist() == ["s3", "s1"]
+    first = df.set_index("statement_id")
+    assert first.loc["s1", "reports"] == 2
+    assert sorted(first.loc["s1", "sources"]) == ["azn", "gov"]
+    assert first.loc["s3", "said_on"] == D(2024, 2, 1)  # falls back to the publication date
+    assert queries.statements(con, Filters(speakers=["ned_price"]))["statement_id"].tolist() == ["s3"]
+    assert queries.statements(con, Filters(speakers=["Armenian spokesperson"]))["reports"].tolist() == [2]
+    assert queries.statements(con, Filters(types=["concern"]))["statement_id"].tolist() == ["s3"]
+    assert queries.statements(con, Filters(themes=["theme_peace_talks"]))["statement_id"].tolist() == ["s1"]
+    grid = queries.statements_by_state_type(con, Filters(), gran="month")
+    rows = {(r.period.isoformat(), r.state_id, r.statement_type): (r.statements, r.reports)
+            for r in grid.itertuples()}
+    assert rows == {("2023-12-01", "armenia", "appeal"): (1, 1), ("2024-01-01", "armenia", "appeal"): (1, 1),
+                    ("2024-02-01", "united_states", "concern"): (1, 1)}
+
+
+def test_search_articles_and_reader(con):
+    found = queries.search_articles(con, Filters(q="script"))
+    assert found["article_id"].tolist() == ["a5"]
+    everything = queries.search_articles(con, Filters())
+    assert everything["article_id"].tolist()[-2:] == ["a6", "a7"]  # undated last
+    assert everything["total"].iloc[0] == 8  # duplicate a8 left out
+    assert queries.search_articles(con, Filters(q="100%"))["article_id"].tolist() == []
+    dated = queries.search_articles(con, Filters(start=D(2024, 1, 1)))
+    assert "a6" not in dated["article_id"].tolist()
+    art = queries.article(con, "a5")
+    assert art["text"].iloc[0].startswith("Armenia <script>") and art["source_name"].iloc[0] == "Indy Wire"
+    assert queries.article_mentions(con, "a2")["char_start"].tolist() == [0, 17]
+    assert queries.article_statements(con, "a9")["speaker"].tolist() == ["Ned Price"]
+
+
+def test_sources_runs_failures_options(con):
+    cov = queries.source_coverage(con, Filters()).set_index("source")
+    assert cov.loc["gov", "articles"] == 3 and cov.loc["gov", "undated"] == 1
+    assert cov.loc["azn", "first_date"] == D(2024, 1, 3) and cov.loc["azn", "last_date"] == D(2024, 1, 8)
+    assert cov.loc["azn", "languages"] == "en, ru"
+    assert queries.runs(con)["run_id"].tolist() == ["r1"]
+    assert queries.failures(con)["error"].tolist() == ["HTTP 404"]
+    opts = queries.entity_options(con, Filters(), "place").set_index("entity_id")["articles"].to_dict()
+    assert opts == {"stepanakert": 2, "lachin_corridor": 1}
+    assert queries.source_options(con)["source"].tolist() == ["gov", "azn", "indy"]
+    assert queries.speaker_options(con)["key"].tolist()[0] == "Armenian spokesperson"
+    assert queries.data_version(con) == "r1:a9:m17:s3"
+    assert queries.overview(con)["undated"].iloc[0] == 2
+
+
+def test_text_index_is_used_when_present(tmp_path):
+    path = build_small_db(tmp_path / "fts.duckdb")
+    with store.open_store(path) as con:
+        assert queries.load_fts(con)
+        con.execute(queries.TEXT_INDEX_SQL)
+    with queries.connect_readonly(path) as con:
+        assert queries.has_text_index(con)
+        assert queries.search_articles(con, Filters(q="Ханкенди"))["article_id"].tolist() == ["a4"]
+        assert queries.search_articles(con, Filters(q="armenia said"))["article_id"].tolist() == ["a5", "a2"]
+
+
+def test_filters_round_trip_through_query_params():
+    f = Filters(start=D(2024, 1, 1), end=D(2024, 2, 1), actors=["armenia", "azerbaijan"],
+                themes=["theme_blockade"], sources=["gov"], kinds=["state media"], countries=["AZ"],
+                speakers=["Ned Price"], types=["appeal"], languages=["ru"], q="Lachin corridor")
+    params = f.to_query_params()
+    assert params["from"] == "2024-01-01" and params["actor"] == ["armenia", "azerbaijan"]
+    assert Filters.from_query_params(params) == f
+    assert Filters.from_query_params({"from": "yesterday", "actor": "armenia", "gran": "day"}) == Filters(
+        actors=["armenia"])
+    assert Filters().to_query_params() == {}
+
+
+def test_lists_are_parameters_not_sql(con):
+    hostile = "x') OR 1=1 --"
+    assert queries.search_articles(con, Filters(sources=[hostile]))["article_id"].tolist() == []
+    assert queries.trend(con, Filters(), [hostile], gran="month")["articles"].sum() == 0
+
+
+def test_bad_granularity_is_refused(con):
+    with pytest.raises(ValueError):
+        queries.trend(con, Filters(), ["armenia"], gran="year")
