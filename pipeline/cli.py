@@ -176,12 +176,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "stats":
             return _stats(args, db)
         return export.run(args, db)
-    except (TaxonomyError, SourcesError) as exc:
+    except (TaxonomyError, SourcesError, store.StoreError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except store.StoreBusy as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BUSY
-    except PermissionError as exc:
-        print(f"error: {exc.filename}: not writable", file=sys.stderr)
-        return EXIT_USAGE
+

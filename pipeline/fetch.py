@@ -15,12 +15,13 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import feedparser
-from trafilatura import downloads, feeds, settings, sitemaps
+from lxml import etree
+from trafilatura import downloads, feeds, settings
 
 from .inputs import InputError, Item, feed_items, is_url
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
-FEED_TYPES = ("xml", "rss", "atom")
+_XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, recover=True)
 
 
 class FetchError(Exception):
@@ -50,9 +51,11 @@ class _ThreadErrors(logging.Handler):
             self.messages.append(record.getMessage())
 
 
-def _reason(messages: list[str], timeout: float) -> str:
+def _reason(messages: list[str], timeout: float, max_bytes: int) -> str:
     text = " ".join(messages)
     lowered = text.lower()
+    if "max_file_size" in lowered:
+        return f"larger than the size limit ({max_bytes:,} bytes)"
     if "timed out" in lowered or "timeout" in lowered:
         return f"timed out after {timeout:g} s"
     if "ssrf" in lowered:
@@ -81,7 +84,6 @@ class Fetcher:
         self.config.set("DEFAULT", "MAX_FILE_SIZE", str(self.max_bytes))
         self.config.set("DEFAULT", "SLEEP_TIME", str(self.delay))
         self.config.set("DEFAULT", "SSRF_PROTECTION", "off" if self.allow_private else "on")
-        self.config.set("DEFAULT", "MAX_REDIRECTS", "3")
 
     def check(self, url: str) -> None:
         """Refuse non-http(s) URLs and, unless allowed, hosts resolving to non-public addresses."""
@@ -120,13 +122,11 @@ class Fetcher:
         finally:
             downloads.LOGGER.removeHandler(handler)
         if response is None:
-            raise FetchError(f"{url}: {_reason(handler.messages, self.timeout)}")
+            raise FetchError(f"{url}: {_reason(handler.messages, self.timeout, self.max_bytes)}")
         if response.status != 200:
             raise FetchError(f"{url}: HTTP {response.status}")
         if not response.data:
             raise FetchError(f"{url}: empty response")
-        if len(response.data) >= self.max_bytes:
-            raise FetchError(f"{url}: larger than the {self.max_bytes:,}-byte limit")
         content_type = (response.headers or {}).get("content-type", "").split(";")[0].strip().lower()
         return Fetched(url=url, final_url=response.url or url, text=response.html or "", content_type=content_type)
 
@@ -154,10 +154,29 @@ class Fetcher:
                     continue
         raise FetchError(f"{url}: no RSS/Atom feed found")
 
-    def sitemap(self, url: str) -> list[Item]:
-        """Page URLs of a sitemap (and nested sitemaps), found by trafilatura.sitemaps."""
-        self.check(url)
-        urls = sitemaps.sitemap_search(url, sleep_time=self.delay, config=self.config)
-        if not urls:
+    def sitemap(self, url: str, max_sitemaps: int = 50) -> list[Item]:
+        """Page URLs of an XML or plain-text sitemap, following nested sitemap indexes.
+
+        trafilatura.sitemaps.sitemap_search would do this, but courlan rejects IP-address hosts
+        (intranet mirrors, the test server), so the same <loc> walk is done here on fetched text.
+        """
+        queue, seen, pages = [url], set(), []
+        while queue and len(seen) < max_sitemaps:
+            current = queue.pop(0)
+            seen.add(current)
+            text = self.get(current).text.strip()
+            if not text.startswith("<"):
+                pages.extend(line.strip() for line in text.splitlines() if is_url(line.strip()))
+                continue
+            try:
+                root = etree.fromstring(text.encode("utf-8"), _XML_PARSER)
+            except etree.XMLSyntaxError as exc:
+                raise FetchError(f"{current}: not a readable sitemap ({exc.msg})") from exc
+            nested = root is not None and etree.QName(root).localname == "sitemapindex"
+            for loc in root.iter("{*}loc") if root is not None else ():
+                link = (loc.text or "").strip()
+                if is_url(link):
+                    (queue if nested and link not in seen else pages).append(link)
+        if not pages:
             raise FetchError(f"{url}: no page URLs found in sitemap")
-        return [Item(input=u, url=u) for u in urls]
+        return [Item(input=u, url=u) for u in dict.fromkeys(pages)]

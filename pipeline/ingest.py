@@ -223,7 +223,7 @@ def _expand_all(inputs: list[str], opts: Options, fetcher: Fetcher,
                 continue
         for found in expand(value):
             if isinstance(found, InputError):
-                fail(found.args[0].split(":", 1)[0] if ":" in found.args[0] else value, "input", str(found))
+                fail(found.input, "input", str(found))
             else:
                 items.append(found)
     return items

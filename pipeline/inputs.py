@@ -6,6 +6,7 @@ their text to `feed_items`.
 from __future__ import annotations
 
 import datetime as dt
+import email.utils
 import gzip
 import json
 from collections.abc import Iterator
@@ -24,7 +25,11 @@ MIN_FEED_CONTENT = 500
 
 
 class InputError(ValueError):
-    """An input that cannot be used; the message is one line and names the input."""
+    """An input that cannot be used; the message is one line and starts with the input."""
+
+    def __init__(self, input: str, reason: str) -> None:
+        super().__init__(f"{input}: {reason}")
+        self.input = input
 
 
 @dataclass
@@ -61,17 +66,17 @@ def classify(value: str) -> str:
     if is_url(value):
         return "url"
     if scheme and len(scheme) > 1:
-        raise InputError(f"{value}: refused: only http(s) URLs and local paths are accepted, not {scheme}://")
+        raise InputError(value, f"refused: only http(s) URLs and local paths are accepted, not {scheme}://")
     path = Path(value)
     if not path.exists():
-        raise InputError(f"{value}: no such file or directory")
+        raise InputError(value, "no such file or directory")
     if path.is_dir():
         return "dir"
     for kind, suffixes in (("page", PAGE_SUFFIXES), ("list", LIST_SUFFIXES), ("feed", FEED_SUFFIXES),
                            ("jsonl", JSONL_SUFFIXES)):
         if _has_suffix(path, suffixes):
             return kind
-    raise InputError(f"{value}: unsupported input type (expected a URL, folder, .html, .txt, .xml/.rss/.atom or .jsonl)")
+    raise InputError(value, "unsupported input type (expected a URL, folder, .html, .txt, .xml/.rss/.atom or .jsonl)")
 
 
 def read_bytes(path: Path) -> bytes:
@@ -91,15 +96,18 @@ def _parse_date(value: object) -> dt.date | None:
     try:
         return dt.date.fromisoformat(text[:10])
     except ValueError:
-        parsed = feedparser._parse_date(text)  # RFC 822 and friends, as found in feeds
-        return dt.date(*parsed[:3]) if parsed else None
+        pass
+    try:
+        return email.utils.parsedate_to_datetime(text).date()  # RFC 822, as in RSS pubDate
+    except (TypeError, ValueError):
+        return None
 
 
 def feed_items(content: bytes | str, origin: str) -> list[Item]:
     """Items of an RSS/Atom feed: link, title, item date (date_source 'feed'), inline content if full."""
     parsed = feedparser.parse(content)
     if parsed.bozo and not parsed.entries:
-        raise InputError(f"{origin}: not a readable RSS/Atom feed ({type(parsed.bozo_exception).__name__})")
+        raise InputError(origin, f"not a readable RSS/Atom feed ({type(parsed.bozo_exception).__name__})")
     items = []
     for entry in parsed.entries:
         link = entry.get("link")
@@ -126,16 +134,16 @@ def _jsonl_items(path: Path) -> Iterator[Item | InputError]:
         try:
             row = json.loads(line)
         except json.JSONDecodeError as exc:
-            yield InputError(f"{origin}: invalid JSON ({exc.msg})")
+            yield InputError(origin, f"invalid JSON ({exc.msg})")
             continue
         if not isinstance(row, dict):
-            yield InputError(f"{origin}: JSONL item must be an object")
+            yield InputError(origin, "JSONL item must be an object")
             continue
         url = row.get("url") or row.get("link")
         html = row.get("html") or row.get("content_html")
         text = row.get("text")
         if not (html or text or url):
-            yield InputError(f"{origin}: JSONL item needs 'url', 'html' or 'text'")
+            yield InputError(origin, "JSONL item needs 'url', 'html' or 'text'")
             continue
         published = _parse_date(row.get("published") or row.get("pubDate"))
         yield Item(input=url or origin, url=url, html=html, text=None if html else text,

@@ -40,7 +40,7 @@ ENTITY_KINDS = ("actor", "place", "theme")
 
 # Build (or rebuild after new articles) the text index the search uses; run in a write transaction.
 TEXT_INDEX_SQL = (
-    "PRAGMA create_fts_index('articles', 'article_id', 'title', 'text', stemmer = 'none', "
+    "PRAGMA create_fts_index('articles', 'article_id', 'title', 'text', stemmer = 'none', stopwords = 'none', "
     "ignore = '(\\.|[^\\p{L}\\p{N}])+', strip_accents = 0, lower = 1, overwrite = 1)"
 )
 _FTS_SCHEMA = "fts_main_articles"
@@ -458,15 +458,17 @@ def undated_counts(con: duckdb.DuckDBPyConnection, f: Filters,
     where, params = _article_where(con, f, dates=False, entities=False)
     return con.execute(
         f"""WITH undated AS (SELECT a.article_id FROM articles a WHERE a.published IS NULL AND {where}),
-            chosen AS (SELECT unnest(?::VARCHAR[]) AS entity_id, generate_subscripts(?::VARCHAR[], 1) AS pos)
+            chosen AS (SELECT unnest(?::VARCHAR[]) AS entity_id, generate_subscripts(?::VARCHAR[], 1) AS pos),
+            hits AS (SELECT m.entity_id, count(DISTINCT m.article_id) AS n FROM mentions m
+                     SEMI JOIN undated u ON u.article_id = m.article_id
+                     WHERE m.entity_id = ANY(?) GROUP BY m.entity_id)
         SELECT NULL::VARCHAR AS entity_id, 'all articles' AS name, (SELECT count(*) FROM undated) AS articles,
                0 AS pos
         UNION ALL
-        SELECT c.entity_id, coalesce(e.name, c.entity_id),
-               (SELECT count(DISTINCT m.article_id) FROM mentions m SEMI JOIN undated u
-                ON u.article_id = m.article_id WHERE m.entity_id = c.entity_id), c.pos
+        SELECT c.entity_id, coalesce(e.name, c.entity_id), coalesce(h.n, 0), c.pos
         FROM chosen c LEFT JOIN entities e ON e.entity_id = c.entity_id
-        ORDER BY pos""", [*params, ids, ids]).df().drop(columns="pos")
+        LEFT JOIN hits h ON h.entity_id = c.entity_id
+        ORDER BY pos""", [*params, ids, ids, ids]).df().drop(columns="pos")
 
 
 def sentences_behind(con: duckdb.DuckDBPyConnection, f: Filters, entity_ids: Sequence[str] | None,

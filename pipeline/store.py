@@ -140,6 +140,10 @@ class StoreBusy(Exception):
     """Another process holds the database lock and did not release it within the wait."""
 
 
+class StoreError(Exception):
+    """The database cannot be opened or created at that path (one-line message naming it)."""
+
+
 def _is_lock_error(exc: Exception) -> bool:
     text = str(exc)
     return "lock" in text.lower() and ("Conflicting" in text or "Could not set lock" in text)
@@ -152,7 +156,10 @@ def connect(db_path: str | Path, read_only: bool = False, wait: float = 30.0) ->
     """
     path = Path(db_path)
     if not read_only:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"{path}: cannot create the database folder ({exc.strerror})") from exc
     deadline = time.monotonic() + wait
     delay = 0.05
     while True:
@@ -161,7 +168,7 @@ def connect(db_path: str | Path, read_only: bool = False, wait: float = 30.0) ->
             break
         except duckdb.IOException as exc:
             if not _is_lock_error(exc):
-                raise
+                raise StoreError(f"{path}: cannot open the database ({str(exc).splitlines()[0]})") from exc
             if time.monotonic() >= deadline:
                 raise StoreBusy(f"{path}: database is locked by another process") from exc
             time.sleep(delay)
