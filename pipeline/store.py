@@ -189,13 +189,24 @@ def open_store(db_path: str | Path, read_only: bool = False, wait: float = 30.0)
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> None:
-    """Create missing tables and bring an older schema up to SCHEMA_VERSION."""
+    """Create missing tables, add columns missing from older databases, record SCHEMA_VERSION."""
     con.execute(SCHEMA)
+    have = set(con.execute("SELECT table_name, column_name FROM information_schema.columns").fetchall())
+    for table, column, data_type in _expected_columns():
+        if (table, column) not in have:
+            con.execute(f'ALTER TABLE {table} ADD COLUMN "{column}" {data_type}')
     row = con.execute("SELECT max(version) FROM schema_version").fetchone()
     if row is None or row[0] is None:
         con.execute("INSERT INTO schema_version VALUES (?)", [SCHEMA_VERSION])
     elif row[0] < SCHEMA_VERSION:
         con.execute("UPDATE schema_version SET version = ?", [SCHEMA_VERSION])
+
+
+def _expected_columns() -> list[tuple[str, str, str]]:
+    with duckdb.connect() as mem:
+        mem.execute(SCHEMA)
+        return mem.execute("SELECT table_name, column_name, data_type FROM information_schema.columns "
+                           "ORDER BY table_name, ordinal_position").fetchall()
 
 
 def frame(table: str, rows: list[dict]) -> pd.DataFrame:

@@ -1,0 +1,119 @@
+"""The DuckDB store: schema, migration, locking behaviour, batch writes and the retag swap."""
+from __future__ import annotations
+
+import multiprocessing
+import time
+
+import duckdb
+import pandas as pd
+import pytest
+
+from pipeline import store
+
+
+def _hold_lock(path: str, ready, seconds: float) -> None:
+    con = duckdb.connect(path)
+    ready.set()
+    time.sleep(seconds)
+    con.close()
+
+
+def test_schema_has_the_contract_tables(tmp_path):
+    with store.open_store(tmp_path / "t.duckdb") as con:
+        tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        assert {"schema_version", "articles", "sources", "runs", "failures", "entities", "mentions",
+                "statements", "statement_mentions"} <= tables
+        assert con.execute("SELECT version FROM schema_version").fetchall() == [(store.SCHEMA_VERSION,)]
+        cols = [r[0] for r in con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = 'articles' "
+            "ORDER BY ordinal_position").fetchall()]
+        assert cols[:15] == ["article_id", "url", "canonical_url", "source", "hostname", "title", "author",
+                             "published", "date_source", "language", "text", "content_hash", "duplicate_of",
+                             "fetched_at", "run_id"]
+        assert con.execute("SELECT data_type FROM information_schema.columns "
+                           "WHERE table_name = 'runs' AND column_name = 'inputs'").fetchone() == ("VARCHAR[]",)
+
+
+def test_an_older_database_is_migrated_on_open(tmp_path):
+    path = tmp_path / "old.duckdb"
+    with duckdb.connect(str(path)) as con:
+        con.execute("CREATE TABLE schema_version (version INTEGER); INSERT INTO schema_version VALUES (0)")
+        con.execute("CREATE TABLE articles (article_id VARCHAR PRIMARY KEY, url VARCHAR, canonical_url VARCHAR, "
+                    "source VARCHAR, hostname VARCHAR, title VARCHAR, author VARCHAR, published DATE, "
+                    "date_source VARCHAR, language VARCHAR, text VARCHAR, content_hash VARCHAR, "
+                    "duplicate_of VARCHAR, fetched_at TIMESTAMP, run_id VARCHAR)")
+        con.execute("INSERT INTO articles (article_id, title) VALUES ('a1', 'kept')")
+    with store.open_store(path) as con:
+        assert con.execute("SELECT version FROM schema_version").fetchall() == [(store.SCHEMA_VERSION,)]
+        assert con.execute("SELECT title, raw_sha256 FROM articles").fetchall() == [("kept", None)]
+        assert con.execute("SELECT count(*) FROM meta").fetchone() == (0,)
+
+
+def test_writer_waits_for_a_lock_then_gives_up(tmp_path):
+    path = tmp_path / "t.duckdb"
+    store.connect(path).close()
+    ready = multiprocessing.Event()
+    holder = multiprocessing.Process(target=_hold_lock, args=(str(path), ready, 1.5))
+    holder.start()
+    ready.wait(10)
+    try:
+        with pytest.raises(store.StoreBusy, match="locked by another process"):
+            store.connect(path, wait=0.3)
+        started = time.monotonic()
+        with store.open_store(path, wait=10) as con:  # the holder lets go after 1.5 s
+            assert con.execute("SELECT 1").fetchone() == (1,)
+        assert time.monotonic() - started < 5
+    finally:
+        holder.join()
+
+
+def test_write_batch_is_all_or_nothing(tmp_path):
+    with store.open_store(tmp_path / "t.duckdb") as con:
+        good = store.frame("articles", [{"article_id": "a1", "title": "one", "content_hash": "h1"}])
+        store.write_batch(con, {"articles": good}, [])
+        clash = store.frame("articles", [{"article_id": "a2", "title": "two"}, {"article_id": "a1", "title": "again"}])
+        mentions = store.frame("mentions", [{"article_id": "a2", "entity_id": "armenia", "sentence_no": 0,
+                                             "char_start": 0, "char_end": 7, "surface": "Armenia"}])
+        with pytest.raises(duckdb.ConstraintException):
+            store.write_batch(con, {"mentions": mentions, "articles": clash}, [])
+        assert con.execute("SELECT article_id FROM articles").fetchall() == [("a1",)]
+        assert con.execute("SELECT count(*) FROM mentions").fetchone() == (0,)
+
+
+def test_replacing_an_article_drops_its_old_rows(tmp_path):
+    with store.open_store(tmp_path / "t.duckdb") as con:
+        first = {"articles": store.frame("articles", [{"article_id": "a1", "title": "old"}]),
+                 "statements": store.frame("statements", [{"statement_id": "s1", "article_id": "a1"}]),
+                 "statement_mentions": store.frame("statement_mentions", [{"statement_id": "s1", "entity_id": "x"}])}
+        store.write_batch(con, first, [])
+        second = {"articles": store.frame("articles", [{"article_id": "a1", "title": "new"}])}
+        store.write_batch(con, second, ["a1"])
+        assert con.execute("SELECT title FROM articles").fetchall() == [("new",)]
+        assert con.execute("SELECT count(*) FROM statements").fetchone() == (0,)
+        assert con.execute("SELECT count(*) FROM statement_mentions").fetchone() == (0,)
+
+
+def test_swap_derived_replaces_tables_in_one_go(tmp_path):
+    with store.open_store(tmp_path / "t.duckdb") as con:
+        store.write_batch(con, {"mentions": store.frame("mentions", [
+            {"article_id": "a1", "entity_id": "old", "sentence_no": 0, "char_start": 0, "char_end": 3,
+             "surface": "old"}])}, [])
+        staged = tmp_path / "m.parquet"
+        store.frame("mentions", [{"article_id": "a1", "entity_id": "new", "sentence_no": 1, "char_start": 4,
+                                  "char_end": 7, "surface": "new"}]).to_parquet(staged, index=False)
+        entities = store.frame("entities", [{"entity_id": "new", "kind": "actor", "name": "New"}])
+        store.swap_derived(con, {"mentions": [staged]}, entities)
+        assert con.execute("SELECT entity_id, sentence_no FROM mentions").fetchall() == [("new", 1)]
+        assert con.execute("SELECT entity_id FROM entities").fetchall() == [("new",)]
+        assert con.execute("SELECT count(*) FROM statements").fetchone() == (0,)
+        types = dict(con.execute("SELECT column_name, data_type FROM information_schema.columns "
+                                 "WHERE table_name = 'mentions'").fetchall())
+        assert types["char_start"] == "INTEGER"
+
+
+def test_frame_keeps_column_order_and_fills_missing():
+    df = store.frame("statement_mentions", [{"entity_id": "armenia", "statement_id": "s"}])
+    assert list(df.columns) == ["statement_id", "entity_id"]
+    assert df.iloc[0].tolist() == ["s", "armenia"]
+    assert store.frame("entities", [{"entity_id": "x"}])["lat"].isna().all()
+    assert isinstance(df, pd.DataFrame)
