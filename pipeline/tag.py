@@ -1,0 +1,263 @@
+"""Text → mentions: sentence splitting and the taxonomy matcher (one Aho-Corasick automaton).
+
+Matching runs once per article over a folded copy of the text: lower-cased, UTF-8 bytes, punctuation
+turned into spaces. Every key starts with a space (and, unless it ends in a stem, ends with one), so the
+automaton only reports whole words in every script and stays fast. Candidates are then checked for
+exact case where an alias asks for it and for word endings of stems, and the longest match wins, so
+nested aliases never count twice.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+import ahocorasick
+
+from .taxonomy import Alias, Taxonomy, fold, fold_separators
+
+_TERMINATORS = ".!?…։。"
+_CLOSERS = "\"'”’»)]"
+_OPENERS = "\"'“‘«„([—–-"
+_TOKEN_OPENERS = "\"'“‘«„(["
+_LINE_BREAKS = "\n\r\u2028\u2029"
+_ABBREVIATIONS = frozenset("""
+mr mrs ms dr prof st sr jr gen lt col maj capt sgt adm amb sen rep gov pres sec hon rev messrs mt ft
+ave blvd dept univ assn bros inc ltd co corp vs approx est fig no nos art vol pp para ch op cf
+jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun
+гг им ул пр стр тыс млн млрд руб долл акад проф ген пос обл рис см ср напр
+""".split())
+
+_STEM = r"[^\W\d_]*"
+# ASCII punctuation and whitespace become spaces (byte for byte), so do common non-ASCII marks:
+# quotes, ellipsis, bullets, Armenian and CJK punctuation (found with one regex over the bytes).
+_ASCII_TO_SPACE = bytes(c if chr(c).isalnum() or c >= 128 else 32 for c in range(256))
+_MARKS = re.compile(rb"\xe2\x80[\x9c-\x9f\xa2-\xa7\xb9\xba]|\xe2\x88\x92|\xc2[\xab\xb7\xbb]|\xd6\x89|\xd5[\x9b-\x9e]"
+                    rb"|\xe3\x80[\x81\x82]|\xef\xbc[\x81-\x9f]|\xe2\x81\xa0|\xe2\x80\x8b|\xef\xbb\xbf")
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) code-point spans of the sentences, in order; every non-blank stretch of text is in
+    one; a line break always ends a sentence; abbreviations (U.S., Dr., initials) do not."""
+    n = len(text)
+    cuts = []
+    for ch in _LINE_BREAKS:
+        i = text.find(ch)
+        while i >= 0:
+            cuts.append(i)
+            i = text.find(ch, i + 1)
+    marks = []
+    for ch in _TERMINATORS:
+        i = text.find(ch)
+        while i >= 0:
+            marks.append(i)
+            i = text.find(ch, i + 1)
+    i = text.find(":")
+    while i >= 0:
+        if i and "\u0531" <= text[i - 1] <= "\u0587":  # Armenian writers often end sentences with ':'
+            marks.append(i)
+        i = text.find(":", i + 1)
+    marks.sort()
+    skip_to = -1
+    for i in marks:
+        if i < skip_to:
+            continue
+        j = i
+        while j < n and (text[j] in _TERMINATORS or text[j] == ":"):
+            j += 1
+        skip_to = j
+        while j < n and text[j] in _CLOSERS:
+            j += 1
+        if j < n and text[j] in " \t\xa0" and _ends_sentence(text, i, j):
+            cuts.append(j)
+    cuts.sort()
+    out = []
+    start = 0
+    for cut in [*cuts, n]:
+        if cut > start:
+            seg = text[start:cut]
+            left = len(seg) - len(seg.lstrip())
+            right = len(seg.rstrip())
+            if right > left:
+                out.append((start + left, start + right))
+        start = cut
+    return out
+
+
+def _ends_sentence(text: str, i: int, j: int) -> bool:
+    """Whether the punctuation text[i:j] (followed by a space) closes a sentence, judged by the next
+    word (capital, digit or opening quote) and the word before a single period (abbreviations)."""
+    k = j
+    n = len(text)
+    while k < n and text[k] in " \t\xa0":
+        k += 1
+    if k >= n or text[k] in _LINE_BREAKS:
+        return False
+    nxt = text[k]
+    if not (nxt.isupper() or nxt.isdigit() or nxt in _OPENERS):
+        return False
+    if text[i] != "." or (i + 1 < n and text[i + 1] in _TERMINATORS):
+        return True
+    lo = max(0, i - 40)
+    token_start = max(text.rfind(" ", lo, i), text.rfind("\n", lo, i), text.rfind("\t", lo, i)) + 1
+    token = text[max(token_start, lo):i].lstrip(_TOKEN_OPENERS)
+    if not token:
+        return True
+    if "." in token or (len(token) == 1 and token.isalpha()) or token.lower() in _ABBREVIATIONS:
+        return False
+    # "1. First item" at the start of a line is a list marker, not a sentence.
+    line_start = max(text.rfind("\n", 0, i), text.rfind("\r", 0, i)) + 1
+    return not (token.isdigit() and len(token) <= 3 and not text[line_start:i - len(token)].strip())
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One mention: offsets are 0-based code points into the text, end exclusive; surface is that slice."""
+
+    entity_id: str
+    sentence_no: int
+    char_start: int
+    char_end: int
+    surface: str
+
+
+def _pattern(entity_id: str | None, alias: Alias, rank: int) -> tuple:
+    """A compiled alias: (entity_id (None for the ignore list), stem tail regex, exact-case regex,
+    multi-word?, surname?, yields_to, rank)."""
+    folded = fold(alias.text)
+    star = folded.find("*")
+    tail = None if star < 0 else re.compile(_stem_regex(folded[star:]))
+    exact = re.compile(_stem_regex(_case_fold(alias.text))) if alias.case_sensitive else None
+    return entity_id, tail, exact, " " in folded.strip(), alias.surname, alias.yields_to, rank
+
+
+def _stem_regex(pattern: str) -> str:
+    return "".join(_STEM if ch == "*" else re.escape(ch) for ch in pattern)
+
+
+def _case_fold(text: str) -> str:
+    """The separators `fold` normalises (hyphens, dashes, no-break spaces, apostrophes), case kept."""
+    return fold_separators(text.replace("ё", "е").replace("Ё", "Е"))
+
+
+def _to_bytes_view(low: str) -> tuple[bytes, str]:
+    """UTF-8 bytes of the folded text, and the same bytes with punctuation as spaces, padded with a
+    space on each side, as a latin-1 string (one char per byte) for the automaton."""
+    raw = low.encode("utf-8")
+    spaced = raw.translate(_ASCII_TO_SPACE)
+    if not raw.isascii():
+        for mark in set(_MARKS.findall(spaced)):
+            spaced = spaced.replace(mark, b" " * len(mark))
+    return raw, " " + spaced.decode("latin-1") + " "
+
+
+class Tagger:
+    """Finds taxonomy mentions in texts; compile once, then call `tag` for every article."""
+
+    def __init__(self, taxonomy: Taxonomy) -> None:
+        self.taxonomy = taxonomy
+        groups: dict[str, list[tuple]] = {}
+        sources = [(None, a) for a in taxonomy.ignore]
+        sources += [(e.id, a) for e in taxonomy.entities.values() for a in e.aliases]
+        # Case-sensitive aliases first, so that they win ties between equal spans.
+        sources.sort(key=lambda s: not s[1].case_sensitive)
+        for rank, (entity_id, alias) in enumerate(sources):
+            literal = fold(alias.text).split("*", 1)[0]
+            _, key = _to_bytes_view(literal)
+            if "*" in alias.text:
+                key = key[:-1]  # a stem: the word may go on
+            groups.setdefault(key, []).append(_pattern(entity_id, alias, rank))
+        self._automaton = ahocorasick.Automaton()
+        for key, patterns in groups.items():
+            self._automaton.add_word(key, (len(key), key.endswith(" "), tuple(patterns)))
+        self._empty = not groups
+        if groups:
+            self._automaton.make_automaton()
+
+    def tag(self, text: str, sentences: list[tuple[int, int]] | None = None) -> list[Mention]:
+        """Mentions in the text, in order of position; `sentences` as returned by split_sentences."""
+        if self._empty or not text:
+            return []
+        if sentences is None:
+            sentences = split_sentences(text)
+        starts = [s for s, _ in sentences]
+        return [Mention(entity_id, max(bisect_right(starts, start) - 1, 0), start, end, text[start:end])
+                for start, end, entity_id in _resolve(self._candidates(text))]
+
+    def _candidates(self, text: str) -> list[tuple]:
+        """Every alias occurrence: (start, end, rank, entity_id, surname?, yields_to), overlaps included."""
+        low = fold(text)
+        raw, view = _to_bytes_view(low)
+        ascii_only = len(raw) == len(low)
+        n = len(low)
+        cased: str | None = None
+        out = []
+        # Byte offsets -> code-point offsets, decoding only the stretch since the previous hit.
+        last_byte = last_char = 0
+        for end, (klen, closed, patterns) in self._automaton.iter(view):
+            b_start = end - klen + 1
+            b_end = end - 1 if closed else end
+            if ascii_only:
+                start, stop = b_start, b_end
+            else:
+                if b_start < last_byte:
+                    last_byte = last_char = 0
+                start = last_char + len(raw[last_byte:b_start].decode("utf-8"))
+                stop = start + len(raw[b_start:b_end].decode("utf-8"))
+                last_byte, last_char = b_start, start
+            for entity_id, tail, exact, multiword, surname, yields_to, rank in patterns:
+                pend = stop
+                if tail is not None:
+                    m = tail.match(low, stop)
+                    if m is None:
+                        continue
+                    pend = m.end()
+                    if pend < n and low[pend].isalnum():
+                        continue
+                if multiword and "\n" in text[start:pend]:
+                    continue
+                if exact is not None:
+                    if cased is None:
+                        cased = _case_fold(text)
+                    if exact.fullmatch(cased, start, pend) is None:
+                        continue
+                out.append((start, pend, rank, entity_id, surname, yields_to))
+        return out
+
+
+def _resolve(candidates: list[tuple]) -> list[tuple[int, int, str]]:
+    """(start, end, entity_id) of the mentions, in order: the longest match wins without overlaps;
+    surname-only aliases count after a full name of their entity (the most recent one when officials
+    share a surname); aliases that yield to another entity mean it where that entity is named."""
+    candidates.sort(key=lambda c: (c[0], -c[1], c[2]))
+    last_full: dict[str, int] = {}
+    chosen: list[tuple] = []
+    i, n = 0, len(candidates)
+    while i < n:
+        j, cluster_end = i + 1, candidates[i][1]
+        while j < n and candidates[j][0] < cluster_end:
+            cluster_end = max(cluster_end, candidates[j][1])
+            j += 1
+        cluster = [c for c in candidates[i:j] if not c[4] or c[3] in last_full]
+        if len(cluster) > 1:
+            cluster = _longest_first(cluster, last_full)
+        for c in cluster:
+            if c[3] is not None and not c[4]:
+                last_full[c[3]] = c[0]
+            chosen.append(c)
+        i = j
+    named = {c[3] for c in chosen if c[5] is None and c[3] is not None}
+    return [(c[0], c[1], c[5] if c[5] is not None and c[5] in named else c[3]) for c in chosen if c[3] is not None]
+
+
+def _longest_first(cluster: list[tuple], last_full: dict[str, int]) -> list[tuple]:
+    """Non-overlapping picks from overlapping candidates, longest first (then full names before
+    surnames, leftmost, taxonomy order); of one surname shared by several officials, the one named
+    most recently wins."""
+    cluster.sort(key=lambda c: (c[0] - c[1], c[4], -last_full.get(c[3], 0) if c[4] else 0, c[0], c[2]))
+    picked: list[tuple] = []
+    for c in cluster:
+        if all(c[1] <= p[0] or c[0] >= p[1] for p in picked):
+            picked.append(c)
+    picked.sort()
+    return picked

@@ -1,0 +1,463 @@
+"""Load and validate the analysts' taxonomy (data/taxonomy.yaml): actors, places, themes and their aliases.
+
+A broken file fails early with one line naming the file, the line and the entry, so an analyst can fix
+it without reading a traceback; the matcher in `tag.py` is compiled from the validated `Taxonomy`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+KINDS = {"actors": "actor", "places": "place", "themes": "theme"}
+ACTOR_TYPES = ("state", "government body", "official", "organisation", "armed force", "media")
+PLACE_TYPES = ("settlement", "region", "route", "crossing")
+ALLOWED_KEYS = {
+    "actor": {"id", "name", "type", "parent", "aliases", "roles", "note"},
+    "place": {"id", "name", "type", "parent", "lat", "lon", "aliases", "note"},
+    "theme": {"id", "name", "parent", "aliases", "note"},
+}
+ALIAS_KEYS = {"text", "case", "surname", "yields_to", "lang"}
+ROLE_KEYS = {"title", "of", "from", "to", "note"}
+DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "taxonomy.yaml"
+
+_ID = re.compile(r"[a-z][a-z0-9_]*\Z")
+_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?\Z")
+_TITLE_SYNONYMS = {
+    "spokesman": "spokesperson",
+    "spokeswoman": "spokesperson",
+    "press secretary": "spokesperson",
+    "official representative": "spokesperson",
+    "minister of foreign affairs": "foreign minister",
+    "foreign affairs minister": "foreign minister",
+    "foreign secretary": "foreign minister",
+    "minister of defence": "defence minister",
+    "minister of defense": "defence minister",
+    "defense minister": "defence minister",
+    "premier": "prime minister",
+}
+
+
+class TaxonomyError(ValueError):
+    """A broken taxonomy; str(e) is one line: '<file>:<line>: entry '<id>': <problem>'."""
+
+
+@dataclass(frozen=True)
+class Alias:
+    """One surface pattern of an entity; a trailing '*' on a word matches any word ending (stem)."""
+
+    text: str
+    case_sensitive: bool = False
+    surname: bool = False           # counts only after a full (non-surname) alias of the same entity
+    yields_to: str | None = None    # in an article that names this other entity, the alias means it
+    lang: str | None = None
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Role:
+    """An office held by an official, e.g. spokesperson of us_state_department from/to a date."""
+
+    title: str
+    of: str | None
+    start: dt.date | None
+    end: dt.date | None
+
+
+@dataclass
+class Entity:
+    """One actor, place or theme of the taxonomy."""
+
+    id: str
+    kind: str
+    name: str
+    type: str | None = None
+    parent: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    aliases: list[Alias] = field(default_factory=list)
+    roles: list[Role] = field(default_factory=list)
+    line: int = 0
+
+
+_SEPARATORS = (("-", " "), ("\u2010", " "), ("\u2011", " "), ("\u2013", " "), ("\u2014", " "), ("\xa0", " "),
+               ("\u2019", "'"), ("\u2018", "'"), ("\u02bc", "'"))
+
+
+def fold_separators(text: str) -> str:
+    """Hyphens and dashes to spaces, no-break spaces to spaces, curly apostrophes to straight ones;
+    every replacement keeps the length, so offsets stay valid."""
+    for old, new in _SEPARATORS:
+        if old in text:
+            text = text.replace(old, new)
+    return text
+
+
+def fold(text: str) -> str:
+    """Case-fold for matching without changing length: lower-case, dotless and dotted i to i, ё to е,
+    and `fold_separators`."""
+    low = text.lower()
+    if len(low) != len(text):
+        low = "".join(c.lower()[:1] for c in text)
+    for old, new in (("ı", "i"), ("ё", "е")):
+        if old in low:
+            low = low.replace(old, new)
+    return fold_separators(low)
+
+
+def normalize_title(title: str) -> str:
+    """Canonical role title: lower-case, single spaces, no leading 'the', synonyms merged."""
+    t = " ".join(title.lower().replace("-", " ").split())
+    if t.startswith("the "):
+        t = t[4:]
+    return _TITLE_SYNONYMS.get(t, t)
+
+
+class Taxonomy:
+    """The validated taxonomy: entities by id, phrases to ignore, and the file's sha256."""
+
+    def __init__(self, path: Path, sha256: str, entities: dict[str, Entity], ignore: list[Alias]) -> None:
+        self.path = path
+        self.sha256 = sha256
+        self.entities = entities
+        self.ignore = ignore
+
+    def ancestors(self, entity_id: str) -> list[str]:
+        """The entity's parents, nearest first (not the entity itself)."""
+        out: list[str] = []
+        parent = self.entities[entity_id].parent if entity_id in self.entities else None
+        while parent is not None and parent not in out:
+            out.append(parent)
+            parent = self.entities[parent].parent
+        return out
+
+    def state_of(self, entity_id: str) -> str | None:
+        """The first of the entity itself and its ancestors whose type is 'state', else None."""
+        if entity_id not in self.entities:
+            return None
+        for eid in [entity_id, *self.ancestors(entity_id)]:
+            if self.entities[eid].type == "state":
+                return eid
+        return None
+
+    def holders(self, title: str, on: dt.date | None, of: str | None = None) -> list[str]:
+        """Officials holding a role with that title on that date (None: at any time), optionally of a
+        body or state: the role's `of` is `of` itself or one of its descendants."""
+        want = normalize_title(title)
+        out: list[str] = []
+        for ent in self.entities.values():
+            for role in ent.roles:
+                if normalize_title(role.title) != want:
+                    continue
+                if on is not None and ((role.start and on < role.start) or (role.end and on > role.end)):
+                    continue
+                if of is not None and (role.of is None or (role.of != of and of not in self.ancestors(role.of))):
+                    continue
+                out.append(ent.id)
+                break
+        return out
+
+    def entity_rows(self) -> list[dict]:
+        """Rows for the `entities` table, in file order."""
+        return [
+            {"entity_id": e.id, "kind": e.kind, "name": e.name, "type": e.type, "parent": e.parent,
+             "lat": e.lat, "lon": e.lon}
+            for e in self.entities.values()
+        ]
+
+
+def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
+    """Read and validate a taxonomy file (default: $TRACKER_TAXONOMY, else data/taxonomy.yaml)."""
+    if path is None:
+        env = os.environ.get("TRACKER_TAXONOMY")
+        if env:
+            path = Path(env)
+        elif Path("data/taxonomy.yaml").is_file():
+            path = Path("data/taxonomy.yaml")
+        else:
+            path = DEFAULT_PATH
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise TaxonomyError(f"{path}:0: cannot read taxonomy: {e.strerror or e}") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise TaxonomyError(f"{path}:0: not UTF-8 text: {e.reason} at byte {e.start}") from None
+    return parse_taxonomy(text, path, hashlib.sha256(data).hexdigest())
+
+
+def parse_taxonomy(text: str, path: str | Path = "<taxonomy>", sha256: str | None = None) -> Taxonomy:
+    """Validate taxonomy YAML text; `path` is only used in error messages and `Taxonomy.path`."""
+    path = Path(path)
+    if sha256 is None:
+        sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return _Parser(path).parse(text, sha256)
+
+
+class _Parser:
+    """Walks the YAML node tree (which keeps line numbers) and builds validated entities."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def fail(self, node: yaml.Node | int, problem: str, entry: str | None = None) -> TaxonomyError:
+        line = node if isinstance(node, int) else node.start_mark.line + 1
+        where = f"entry '{entry}': " if entry else ""
+        return TaxonomyError(" ".join(f"{self.path}:{line}: {where}{problem}".split()))
+
+    def parse(self, text: str, sha256: str) -> Taxonomy:
+        try:
+            root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        except yaml.YAMLError as e:
+            mark = getattr(e, "problem_mark", None) or getattr(e, "context_mark", None)
+            line = mark.line + 1 if mark else 0
+            problem = getattr(e, "problem", None) or str(e)
+            raise self.fail(line, f"invalid YAML: {problem}") from None
+        if root is None:
+            raise self.fail(1, "the taxonomy is empty")
+        sections = self.mapping(root, None, "the top level")
+        entities: dict[str, Entity] = {}
+        raw: list[tuple[Entity, dict[str, yaml.Node], yaml.Node]] = []
+        ignore: list[Alias] = []
+        for key, node in sections.items():
+            if key == "ignore":
+                ignore = self.aliases(node, None)
+                continue
+            if key not in KINDS:
+                raise self.fail(node, f"unknown section '{key}' (expected actors, places, themes or ignore)")
+            if not isinstance(node, yaml.SequenceNode):
+                raise self.fail(node, f"section '{key}' must be a list of entries")
+            for item in node.value:
+                ent, fields = self.entity(item, KINDS[key])
+                if ent.id in entities:
+                    first = entities[ent.id].line
+                    raise self.fail(item, f"duplicate id (first defined on line {first})", ent.id)
+                entities[ent.id] = ent
+                raw.append((ent, fields, item))
+        for ent, fields, item in raw:
+            self.link(ent, fields, entities)
+        self.check_cycles(entities)
+        self.check_alias_clashes(entities, ignore)
+        return Taxonomy(self.path, sha256, entities, ignore)
+
+    def mapping(self, node: yaml.Node, entry: str | None, what: str) -> dict[str, yaml.Node]:
+        if not isinstance(node, yaml.MappingNode):
+            raise self.fail(node, f"{what} must be a mapping of keys to values", entry)
+        out: dict[str, yaml.Node] = {}
+        for knode, vnode in node.value:
+            key = self.scalar(knode, entry, "a key")
+            if key in out:
+                raise self.fail(knode, f"key '{key}' appears twice", entry)
+            out[key] = vnode
+        return out
+
+    def scalar(self, node: yaml.Node, entry: str | None, what: str) -> str:
+        if not isinstance(node, yaml.ScalarNode):
+            raise self.fail(node, f"{what} must be a single value, not a list or mapping", entry)
+        return node.value.strip()
+
+    def flag(self, node: yaml.Node, entry: str | None, key: str) -> bool:
+        value = self.scalar(node, entry, key).lower()
+        if value in ("true", "yes"):
+            return True
+        if value in ("false", "no"):
+            return False
+        raise self.fail(node, f"'{key}' must be true or false, not '{value}'", entry)
+
+    def entity(self, node: yaml.Node, kind: str) -> tuple[Entity, dict[str, yaml.Node]]:
+        if not isinstance(node, yaml.MappingNode):
+            raise self.fail(node, f"each {kind} must be a mapping with at least id and name")
+        id_node = dict((k.value, v) for k, v in node.value if isinstance(k, yaml.ScalarNode)).get("id")
+        if id_node is None:
+            raise self.fail(node, f"{kind} without an 'id'")
+        eid = self.scalar(id_node, None, "id")
+        if not _ID.match(eid):
+            raise self.fail(id_node, "id must be lower-case letters, digits and _, starting with a letter", eid)
+        fields = self.mapping(node, eid, kind)
+        unknown = sorted(set(fields) - ALLOWED_KEYS[kind])
+        if unknown:
+            raise self.fail(fields[unknown[0]], f"unknown key '{unknown[0]}' for a {kind} "
+                                                f"(allowed: {', '.join(sorted(ALLOWED_KEYS[kind]))})", eid)
+        if "name" not in fields or not self.scalar(fields["name"], eid, "name"):
+            raise self.fail(node, "missing or empty 'name'", eid)
+        ent = Entity(id=eid, kind=kind, name=self.scalar(fields["name"], eid, "name"), line=node.start_mark.line + 1)
+        if kind == "actor":
+            if "type" not in fields:
+                raise self.fail(node, f"missing 'type' (one of: {', '.join(ACTOR_TYPES)})", eid)
+            ent.type = self.scalar(fields["type"], eid, "type")
+            if ent.type not in ACTOR_TYPES:
+                raise self.fail(fields["type"], f"unknown type '{ent.type}' (one of: {', '.join(ACTOR_TYPES)})", eid)
+        elif kind == "place":
+            if "type" in fields:
+                ent.type = self.scalar(fields["type"], eid, "type")
+                if ent.type not in PLACE_TYPES:
+                    raise self.fail(fields["type"], f"unknown place type '{ent.type}' "
+                                                    f"(one of: {', '.join(PLACE_TYPES)})", eid)
+            for key, lo, hi in (("lat", -90.0, 90.0), ("lon", -180.0, 180.0)):
+                if key not in fields:
+                    raise self.fail(node, f"missing '{key}' (places need coordinates)", eid)
+                raw = self.scalar(fields[key], eid, key)
+                try:
+                    value = float(raw)
+                except ValueError:
+                    raise self.fail(fields[key], f"'{key}' must be a number, not '{raw}'", eid) from None
+                if not lo <= value <= hi:
+                    raise self.fail(fields[key], f"'{key}' {raw} is out of range [{lo:g}, {hi:g}]", eid)
+                setattr(ent, key, value)
+        if "aliases" in fields:
+            ent.aliases = self.aliases(fields["aliases"], eid)
+        if "roles" in fields:
+            if ent.type != "official":
+                raise self.fail(fields["roles"], "only officials have roles", eid)
+            ent.roles = self.roles(fields["roles"], eid)
+        return ent, fields
+
+    def aliases(self, node: yaml.Node, entry: str | None) -> list[Alias]:
+        """A list of aliases, or a mapping language -> list of aliases."""
+        if isinstance(node, yaml.MappingNode):
+            out: list[Alias] = []
+            for lang, items in self.mapping(node, entry, "aliases").items():
+                if not re.fullmatch(r"[a-z]{2,3}", lang):
+                    raise self.fail(node, f"alias language '{lang}' must be a 2-3 letter code like en, ru, az, hy",
+                                    entry)
+                out.extend(self.alias_list(items, entry, lang))
+            return out
+        return self.alias_list(node, entry, None)
+
+    def alias_list(self, node: yaml.Node, entry: str | None, lang: str | None) -> list[Alias]:
+        if not isinstance(node, yaml.SequenceNode):
+            raise self.fail(node, "aliases must be a list (or a mapping of language to lists)", entry)
+        return [self.alias(item, entry, lang) for item in node.value]
+
+    def alias(self, node: yaml.Node, entry: str | None, lang: str | None) -> Alias:
+        case_sensitive = surname = False
+        yields_to = None
+        if isinstance(node, yaml.MappingNode):
+            fields = self.mapping(node, entry, "an alias")
+            unknown = sorted(set(fields) - ALIAS_KEYS)
+            if unknown:
+                raise self.fail(fields[unknown[0]], f"unknown alias option '{unknown[0]}' "
+                                                    f"(allowed: {', '.join(sorted(ALIAS_KEYS))})", entry)
+            if "text" not in fields:
+                raise self.fail(node, "alias without 'text'", entry)
+            text = self.scalar(fields["text"], entry, "alias text")
+            surname = self.flag(fields["surname"], entry, "surname") if "surname" in fields else False
+            case_sensitive = surname
+            if "case" in fields:
+                case = self.scalar(fields["case"], entry, "case")
+                if case not in ("sensitive", "insensitive"):
+                    raise self.fail(fields["case"], f"'case' must be sensitive or insensitive, not '{case}'", entry)
+                case_sensitive = case == "sensitive"
+            if "yields_to" in fields:
+                yields_to = self.scalar(fields["yields_to"], entry, "yields_to")
+            if "lang" in fields:
+                lang = self.scalar(fields["lang"], entry, "lang")
+        else:
+            text = self.scalar(node, entry, "an alias")
+        text = " ".join(text.split())
+        if not text.replace("*", "").strip():
+            raise self.fail(node, "empty alias", entry)
+        for word in text.split(" "):
+            if "*" in word.rstrip("*") or word.count("*") > 1 or word == "*":
+                raise self.fail(node, f"alias '{text}': '*' may only end a word, once, after at least one letter",
+                                entry)
+        if surname and " " in text:
+            raise self.fail(node, f"surname alias '{text}' must be a single word", entry)
+        return Alias(text, case_sensitive, surname, yields_to, lang, node.start_mark.line + 1)
+
+    def roles(self, node: yaml.Node, entry: str) -> list[Role]:
+        if not isinstance(node, yaml.SequenceNode):
+            raise self.fail(node, "roles must be a list", entry)
+        out = []
+        for item in node.value:
+            fields = self.mapping(item, entry, "a role")
+            unknown = sorted(set(fields) - ROLE_KEYS)
+            if unknown:
+                raise self.fail(fields[unknown[0]], f"unknown role key '{unknown[0]}' "
+                                                    f"(allowed: {', '.join(sorted(ROLE_KEYS))})", entry)
+            title = self.scalar(fields["title"], entry, "title") if "title" in fields else ""
+            if not title:
+                raise self.fail(item, "role without a 'title'", entry)
+            of = self.scalar(fields["of"], entry, "of") if "of" in fields else None
+            start = self.date(fields["from"], entry, "from", first=True) if "from" in fields else None
+            end = self.date(fields["to"], entry, "to", first=False) if "to" in fields else None
+            if start and end and end < start:
+                raise self.fail(item, f"role '{title}' ends ({end}) before it starts ({start})", entry)
+            out.append(Role(title, of or None, start, end))
+        return out
+
+    def date(self, node: yaml.Node, entry: str, key: str, first: bool) -> dt.date | None:
+        """YYYY, YYYY-MM or YYYY-MM-DD; a partial `from` means its first day, a partial `to` its last."""
+        raw = self.scalar(node, entry, key)
+        if raw in ("", "~", "null"):
+            return None
+        m = _DATE.match(raw)
+        try:
+            if not m:
+                raise ValueError
+            year, month, day = int(m[1]), int(m[2] or (1 if first else 12)), m[3]
+            if day is None:
+                if first:
+                    return dt.date(year, month, 1)
+                nxt = dt.date(year + month // 12, month % 12 + 1, 1)
+                return nxt - dt.timedelta(days=1)
+            return dt.date(year, month, int(day))
+        except ValueError:
+            raise self.fail(node, f"'{key}' date '{raw}' is not a valid YYYY-MM-DD (or YYYY-MM, YYYY) date",
+                            entry) from None
+
+    def link(self, ent: Entity, fields: dict[str, yaml.Node], entities: dict[str, Entity]) -> None:
+        """Check references to other entries: parent, role targets, yields_to."""
+        if "parent" in fields:
+            parent = self.scalar(fields["parent"], ent.id, "parent") or None
+            if parent is not None and parent not in entities:
+                raise self.fail(fields["parent"], f"parent refers to unknown id '{parent}'", ent.id)
+            if parent == ent.id:
+                raise self.fail(fields["parent"], "an entry cannot be its own parent", ent.id)
+            ent.parent = parent
+        if "roles" in fields:
+            for role, item in zip(ent.roles, fields["roles"].value):
+                if role.of is not None and role.of not in entities:
+                    of_node = self.mapping(item, ent.id, "a role")["of"]
+                    raise self.fail(of_node, f"role 'of' refers to unknown id '{role.of}'", ent.id)
+        for alias in ent.aliases:
+            if alias.yields_to is not None and alias.yields_to not in entities:
+                raise self.fail(alias.line, f"alias '{alias.text}': yields_to refers to unknown id "
+                                            f"'{alias.yields_to}'", ent.id)
+            if alias.yields_to == ent.id:
+                raise self.fail(alias.line, f"alias '{alias.text}' yields to its own entry", ent.id)
+
+    def check_cycles(self, entities: dict[str, Entity]) -> None:
+        for ent in entities.values():
+            seen = {ent.id}
+            parent = ent.parent
+            while parent is not None:
+                if parent in seen:
+                    raise self.fail(ent.line, f"parent chain loops back through '{parent}'", ent.id)
+                seen.add(parent)
+                parent = entities[parent].parent
+
+    def check_alias_clashes(self, entities: dict[str, Entity], ignore: list[Alias]) -> None:
+        """The same alias may not point at two entries (surname-only aliases excepted: the most recent
+        full name decides), nor appear twice in one entry."""
+        seen: dict[tuple[str, bool], tuple[str, Alias]] = {}
+        for eid, alias in [(None, a) for a in ignore] + [(e.id, a) for e in entities.values() for a in e.aliases]:
+            key = (alias.text if alias.case_sensitive else fold(alias.text), alias.case_sensitive)
+            if key in seen:
+                other_id, other = seen[key]
+                if other_id == eid:
+                    raise self.fail(alias.line, f"alias '{alias.text}' is listed twice "
+                                                f"(also on line {other.line})", eid)
+                if not (alias.surname and other.surname):
+                    owner = f"entry '{other_id}'" if other_id else "the ignore list"
+                    raise self.fail(alias.line, f"alias '{alias.text}' is already used by {owner} "
+                                                f"(line {other.line})", eid)
+            else:
+                seen[key] = (eid, alias)
