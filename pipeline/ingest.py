@@ -7,7 +7,6 @@ short bulk transactions and records every broken input as a `failures` row.
 from __future__ import annotations
 
 import concurrent.futures as cf
-import datetime as dt
 import gzip
 import hashlib
 import os
@@ -19,25 +18,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import pandas as pd
 from tqdm import tqdm
 
-from . import store
-from . import analyse
+from . import analyse, store
 from .extract import Article, ExtractionError, extract_article
 from .fetch import Fetcher, FetchError
 from .inputs import InputError, Item, expand, read_bytes
-from .sources import DEFAULT_SOURCES, SourceResolver, load_sources
-from .statements import assign_clusters
-from .taxonomy import Taxonomy, load_taxonomy
+from .maintain import finish, prepare, utcnow
+from .sources import DEFAULT_SOURCES, SourceResolver
+from .taxonomy import load_taxonomy
 
 BATCH_ARTICLES = 200
 BATCH_SECONDS = 1.0
-
-
-def utcnow() -> dt.datetime:
-    """Current UTC time without tzinfo, as DuckDB TIMESTAMP columns store it."""
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
 
 
 def article_key(canonical_url: str | None, content_hash: str) -> str:
@@ -276,28 +268,6 @@ def _outcomes(items: list[Item], opts: Options, fetcher: Fetcher) -> Iterator[Ou
         fetch_pool.shutdown(cancel_futures=True)
         if procs is not None:
             procs.shutdown(cancel_futures=True)
-
-
-def prepare(con, taxonomy: Taxonomy, sources_path: Path) -> SourceResolver:
-    """Refresh the entities and sources tables from the taxonomy and sources files."""
-    sources = load_sources(sources_path)
-    store.replace_table(con, "entities", store.frame("entities", taxonomy.entity_rows()))
-    store.replace_table(con, "sources", store.frame("sources", [s.__dict__ for s in sources]))
-    store.add_unknown_sources(con)
-    return SourceResolver(sources)
-
-
-def finish(con, taxonomy: Taxonomy) -> None:
-    """End-of-run work over the whole store: statement clusters, unknown sources, text index, data version."""
-    statements = store.statements_for_clustering(con)
-    if not statements.empty:
-        clusters = pd.DataFrame({"statement_id": statements["statement_id"],
-                                 "cluster_id": assign_clusters(statements)})
-        store.update_clusters(con, clusters)
-    store.add_unknown_sources(con)
-    store.rebuild_text_index(con)
-    store.set_meta(con, "taxonomy_sha256", taxonomy.sha256)
-    store.set_meta(con, "data_version", utcnow().isoformat(timespec="seconds"))
 
 
 def ingest(inputs: list[str], opts: Options) -> Summary:

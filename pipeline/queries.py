@@ -179,6 +179,42 @@ def _fts_ready(con: duckdb.DuckDBPyConnection) -> bool:
     return bool(row and row[0]) and load_fts(con)
 
 
+# One row per (non-duplicate article, entity) with the article's date, source and language, so
+# counts need neither DISTINCT nor a join; `article_key` is a compact integer key for pair queries.
+# Maintained by the writers when present (see ARTICLE_ENTITIES_REFRESH_SQL); derived on the fly
+# from mentions otherwise (same rows, slower on large stores).
+ARTICLE_ENTITIES_DDL = """CREATE TABLE IF NOT EXISTS article_entities (
+    article_id VARCHAR, article_key BIGINT, entity_id VARCHAR, mentions INTEGER,
+    published DATE, source VARCHAR, language VARCHAR)"""
+_ARTICLE_ENTITIES_SELECT = """SELECT m.article_id, (hash(m.article_id) >> 1)::BIGINT AS article_key,
+    m.entity_id, count(*)::INTEGER AS mentions, any_value(a.published) AS published,
+    any_value(a.source) AS source, any_value(a.language) AS language
+    FROM mentions m JOIN articles a ON a.article_id = m.article_id AND a.duplicate_of IS NULL"""
+# Refresh for a batch of article ids (parameters: ids, ids), in the batch's write transaction.
+ARTICLE_ENTITIES_REFRESH_SQL = (
+    "DELETE FROM article_entities WHERE article_id = ANY(?);\n"
+    f"INSERT INTO article_entities {_ARTICLE_ENTITIES_SELECT} WHERE m.article_id = ANY(?) "
+    "GROUP BY m.article_id, m.entity_id")
+# Full rebuild (after retag swaps the derived tables in).
+ARTICLE_ENTITIES_REBUILD_SQL = (
+    f"DELETE FROM article_entities; INSERT INTO article_entities {_ARTICLE_ENTITIES_SELECT} "
+    "GROUP BY m.article_id, m.entity_id ORDER BY m.entity_id, published")
+
+
+def has_article_entities(con: duckdb.DuckDBPyConnection) -> bool:
+    """True when the writers maintain the article_entities table."""
+    row = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'article_entities' "
+                      "AND schema_name = 'main'").fetchone()
+    return bool(row and row[0])
+
+
+def _ae(con: duckdb.DuckDBPyConnection) -> str:
+    """FROM-clause text for article_entities: the table, or the same rows derived from mentions."""
+    if has_article_entities(con):
+        return "article_entities"
+    return f"({_ARTICLE_ENTITIES_SELECT} GROUP BY m.article_id, m.entity_id)"
+
+
 # ---------------------------------------------------------------------------------------------
 # WHERE-clause builders (SQL text is fixed; every value travels as a `?` parameter)
 # ---------------------------------------------------------------------------------------------
@@ -248,6 +284,37 @@ def _article_where(con: duckdb.DuckDBPyConnection, f: Filters, a: str = "a", *,
     return " AND ".join(where), params
 
 
+def _ae_where(con: duckdb.DuckDBPyConnection, f: Filters, x: str = "x", *, dates: bool = True,
+              entities: bool = True, text: bool = True) -> tuple[str, list]:
+    """The article filter over article_entities rows (alias `x`), with its parameters."""
+    where: list[str] = ["TRUE"]
+    params: list = []
+    if f.sources:
+        where.append(f"{x}.source = ANY(?)")
+        params.append(list(f.sources))
+    if f.kinds:
+        where.append(f"{x}.source IN (SELECT source FROM sources WHERE kind = ANY(?))")
+        params.append(list(f.kinds))
+    if f.countries:
+        where.append(f"{x}.source IN (SELECT source FROM sources WHERE country = ANY(?))")
+        params.append(list(f.countries))
+    if f.languages:
+        where.append(f"{x}.language = ANY(?)")
+        params.append(list(f.languages))
+    if dates:
+        w, p = _date_clause(f, f"{x}.published")
+        where += w
+        params += p
+    if entities and f.entity_ids():
+        where.append(f"{x}.article_id IN (SELECT article_id FROM {_ae(con)} WHERE entity_id = ANY(?))")
+        params.append(f.entity_ids())
+    if text and f.q.strip():
+        sql, p = _text_match_ids(con, f.q.strip())
+        where.append(f"{x}.article_id IN ({sql})")
+        params += p
+    return " AND ".join(where), params
+
+
 def _statement_where(con: duckdb.DuckDBPyConnection, f: Filters) -> tuple[str, list]:
     """Statement filter over aliases s (statements) and a (articles), with its parameters."""
     art, params = _article_where(con, f, "a", dates=False, entities=False)
@@ -288,14 +355,26 @@ def period_end(start: dt.date, gran: str) -> dt.date:
 # Overview, options
 # ---------------------------------------------------------------------------------------------
 
+def meta_value(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
+    """A value of the writers' key/value `meta` table (None when absent)."""
+    exists = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'meta' "
+                         "AND schema_name = 'main'").fetchone()[0]
+    if not exists:
+        return None
+    row = con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+    return row[0] if row else None
+
+
 def data_version(con: duckdb.DuckDBPyConnection) -> str:
-    """Identifies the stored data: last finished run id plus article/mention/statement counts."""
+    """Identifies the stored data: the writers' meta `data_version` plus article/mention/statement
+    counts (the last finished run id stands in when the meta value is missing)."""
     row = con.execute(
         "SELECT (SELECT run_id FROM runs WHERE finished IS NOT NULL ORDER BY finished DESC, run_id DESC "
         "LIMIT 1), (SELECT count(*) FROM articles), (SELECT count(*) FROM mentions), "
         "(SELECT count(*) FROM statements)").fetchone()
     run_id, n_articles, n_mentions, n_statements = row
-    return f"{run_id or 'none'}:a{n_articles}:m{n_mentions}:s{n_statements}"
+    stamp = meta_value(con, "data_version") or run_id or "none"
+    return f"{stamp}:a{n_articles}:m{n_mentions}:s{n_statements}"
 
 
 def overview(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -311,25 +390,13 @@ def overview(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 def entity_options(con: duckdb.DuckDBPyConnection, f: Filters, kind: str | None = None) -> pd.DataFrame:
     """Every entity (optionally of one kind) with distinct articles mentioning it under the
     date/source/language filters: entity_id, kind, name, type, articles (most first)."""
-    art, params = _article_where(con, f, entities=False, text=False)
+    where, params = _ae_where(con, f, entities=False, text=False)
     kind_sql = "WHERE e.kind = ?" if kind else ""
-    kind_params = [kind] if kind else []
-    if art == "a.duplicate_of IS NULL" and not _has_duplicates(con):
-        counts = "SELECT entity_id, count(DISTINCT article_id) AS n FROM mentions GROUP BY entity_id"
-        params = []
-    else:
-        counts = (f"SELECT m.entity_id, count(DISTINCT m.article_id) AS n FROM mentions m "
-                  f"SEMI JOIN (SELECT article_id FROM articles a WHERE {art}) a "
-                  f"ON m.article_id = a.article_id GROUP BY m.entity_id")
     return con.execute(
-        f"SELECT e.entity_id, e.kind, e.name, e.type, coalesce(c.n, 0)::BIGINT AS articles "
-        f"FROM entities e LEFT JOIN ({counts}) c USING (entity_id) {kind_sql} "
-        f"ORDER BY articles DESC, e.name", params + kind_params).df()
-
-
-def _has_duplicates(con: duckdb.DuckDBPyConnection) -> bool:
-    row = con.execute("SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL").fetchone()
-    return bool(row[0])
+        f"""SELECT e.entity_id, e.kind, e.name, e.type, coalesce(c.n, 0)::BIGINT AS articles
+            FROM entities e LEFT JOIN (SELECT x.entity_id, count(*) AS n FROM {_ae(con)} x
+                                       WHERE {where} GROUP BY x.entity_id) c USING (entity_id)
+            {kind_sql} ORDER BY articles DESC, e.name""", [*params, *([kind] if kind else [])]).df()
 
 
 def source_options(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -412,17 +479,15 @@ def trend(con: duckdb.DuckDBPyConnection, f: Filters, entity_ids: Sequence[str] 
         return pd.DataFrame(columns=["period", "entity_id", "name", "articles", "mentions",
                                      "total_articles", "share"])
     cal, cal_params = _calendar(con, f, gran)
-    hit_where, hit_params = "", []
-    if f.q.strip():
-        text_sql, hit_params = _text_match_ids(con, f.q.strip())
-        hit_where = f"AND m.article_id IN ({text_sql})"
+    where, params = _ae_where(con, f, entities=False)
     sql = f"""
         WITH {cal},
         hits AS (
-            SELECT m.entity_id, b.period, count(DISTINCT m.article_id) AS articles, count(*) AS mentions
-            FROM mentions m JOIN base b ON b.article_id = m.article_id
-            WHERE m.entity_id = ANY(?) {hit_where}
-            GROUP BY m.entity_id, b.period
+            SELECT x.entity_id, date_trunc(?, x.published)::DATE AS period, count(*) AS articles,
+                   sum(x.mentions) AS mentions
+            FROM {_ae(con)} x
+            WHERE x.entity_id = ANY(?) AND x.published IS NOT NULL AND {where}
+            GROUP BY ALL
         ),
         chosen AS (SELECT unnest(?::VARCHAR[]) AS entity_id, generate_subscripts(?::VARCHAR[], 1) AS pos)
         SELECT p.period, c.entity_id, coalesce(e.name, c.entity_id) AS name,
@@ -436,7 +501,7 @@ def trend(con: duckdb.DuckDBPyConnection, f: Filters, entity_ids: Sequence[str] 
         LEFT JOIN entities e ON e.entity_id = c.entity_id
         ORDER BY c.pos, p.period
     """
-    return con.execute(sql, [*cal_params, ids, *hit_params, ids, ids]).df()
+    return con.execute(sql, [*cal_params, gran, ids, *params, ids, ids]).df()
 
 
 def total_trend(con: duckdb.DuckDBPyConnection, f: Filters, gran: str = "week") -> pd.DataFrame:
@@ -456,19 +521,18 @@ def undated_counts(con: duckdb.DuckDBPyConnection, f: Filters,
     name, articles."""
     ids = list(entity_ids if entity_ids is not None else f.entity_ids())
     where, params = _article_where(con, f, dates=False, entities=False)
+    ae_where, ae_params = _ae_where(con, f, dates=False, entities=False)
     return con.execute(
-        f"""WITH undated AS (SELECT a.article_id FROM articles a WHERE a.published IS NULL AND {where}),
-            chosen AS (SELECT unnest(?::VARCHAR[]) AS entity_id, generate_subscripts(?::VARCHAR[], 1) AS pos),
-            hits AS (SELECT m.entity_id, count(DISTINCT m.article_id) AS n FROM mentions m
-                     SEMI JOIN undated u ON u.article_id = m.article_id
-                     WHERE m.entity_id = ANY(?) GROUP BY m.entity_id)
-        SELECT NULL::VARCHAR AS entity_id, 'all articles' AS name, (SELECT count(*) FROM undated) AS articles,
-               0 AS pos
+        f"""WITH chosen AS (SELECT unnest(?::VARCHAR[]) AS entity_id, generate_subscripts(?::VARCHAR[], 1) AS pos),
+            hits AS (SELECT x.entity_id, count(*) AS n FROM {_ae(con)} x
+                     WHERE x.published IS NULL AND x.entity_id = ANY(?) AND {ae_where} GROUP BY x.entity_id)
+        SELECT NULL::VARCHAR AS entity_id, 'all articles' AS name,
+               (SELECT count(*) FROM articles a WHERE a.published IS NULL AND {where}) AS articles, 0 AS pos
         UNION ALL
         SELECT c.entity_id, coalesce(e.name, c.entity_id), coalesce(h.n, 0), c.pos
         FROM chosen c LEFT JOIN entities e ON e.entity_id = c.entity_id
         LEFT JOIN hits h ON h.entity_id = c.entity_id
-        ORDER BY pos""", [*params, ids, ids, ids]).df().drop(columns="pos")
+        ORDER BY pos""", [ids, ids, ids, *ae_params, *params]).df().drop(columns="pos")
 
 
 def sentences_behind(con: duckdb.DuckDBPyConnection, f: Filters, entity_ids: Sequence[str] | None,
@@ -538,14 +602,13 @@ def combined_daily(con: duckdb.DuckDBPyConnection, f: Filters,
 def top_entities(con: duckdb.DuckDBPyConnection, f: Filters, kind: str, limit: int = 15) -> pd.DataFrame:
     """Top entities of one kind by distinct articles under the filters: entity_id, name, type,
     articles, mentions."""
-    where, params = _article_where(con, f)
+    where, params = _ae_where(con, f)
     return con.execute(
-        f"""SELECT m.entity_id, any_value(e.name) AS name, any_value(e.type) AS type,
-                   count(DISTINCT m.article_id) AS articles, count(*) AS mentions
-            FROM mentions m JOIN entities e ON e.entity_id = m.entity_id AND e.kind = ?
-            SEMI JOIN (SELECT a.article_id FROM articles a WHERE {where}) a
-              ON a.article_id = m.article_id
-            GROUP BY m.entity_id ORDER BY articles DESC, name LIMIT ?""",
+        f"""SELECT x.entity_id, any_value(e.name) AS name, any_value(e.type) AS type,
+                   count(*) AS articles, sum(x.mentions)::BIGINT AS mentions
+            FROM {_ae(con)} x JOIN entities e ON e.entity_id = x.entity_id AND e.kind = ?
+            WHERE {where}
+            GROUP BY x.entity_id ORDER BY articles DESC, name LIMIT ?""",
         [kind, *params, limit]).df()
 
 
@@ -553,73 +616,74 @@ def actor_theme_heatmap(con: duckdb.DuckDBPyConnection, f: Filters, n_actors: in
                         n_themes: int = 12) -> pd.DataFrame:
     """Articles mentioning both an actor and a theme, for the top actors and themes under the
     filters: actor_id, actor, theme_id, theme, articles (long form, zeros omitted)."""
-    where, params = _article_where(con, f)
+    where, params = _ae_where(con, f)
     return con.execute(
-        f"""WITH arts AS (SELECT a.article_id FROM articles a WHERE {where}),
-            pairs AS (
-                SELECT DISTINCT m.article_id, m.entity_id, e.kind FROM mentions m
-                JOIN entities e ON e.entity_id = m.entity_id AND e.kind IN ('actor', 'theme')
-                SEMI JOIN arts ON arts.article_id = m.article_id
+        f"""WITH rows AS (
+                SELECT x.article_key, x.entity_id, e.kind FROM {_ae(con)} x
+                JOIN entities e ON e.entity_id = x.entity_id AND e.kind IN ('actor', 'theme')
+                WHERE {where}
             ),
-            top_a AS (SELECT entity_id FROM pairs WHERE kind = 'actor' GROUP BY entity_id
-                      ORDER BY count(*) DESC, entity_id LIMIT ?),
-            top_t AS (SELECT entity_id FROM pairs WHERE kind = 'theme' GROUP BY entity_id
-                      ORDER BY count(*) DESC, entity_id LIMIT ?),
-            pa AS (SELECT * FROM pairs SEMI JOIN top_a USING (entity_id)),
-            pt AS (SELECT * FROM pairs SEMI JOIN top_t USING (entity_id))
-            SELECT pa.entity_id AS actor_id, ea.name AS actor, pt.entity_id AS theme_id,
-                   et.name AS theme, count(*) AS articles
-            FROM pa JOIN pt ON pa.article_id = pt.article_id
-            JOIN entities ea ON ea.entity_id = pa.entity_id
-            JOIN entities et ON et.entity_id = pt.entity_id
-            GROUP BY ALL ORDER BY articles DESC, actor, theme""",
+            ranked AS (
+                SELECT entity_id, kind, row_number() OVER (PARTITION BY kind ORDER BY count(*) DESC,
+                       entity_id) AS rank FROM rows GROUP BY entity_id, kind
+            ),
+            top_a AS (SELECT entity_id FROM ranked WHERE kind = 'actor' AND rank <= ?),
+            top_t AS (SELECT entity_id FROM ranked WHERE kind = 'theme' AND rank <= ?),
+            pa AS (SELECT article_key, entity_id FROM rows SEMI JOIN top_a USING (entity_id)),
+            pt AS (SELECT article_key, entity_id FROM rows SEMI JOIN top_t USING (entity_id)),
+            cells AS (SELECT pa.entity_id AS actor_id, pt.entity_id AS theme_id, count(*) AS articles
+                      FROM pa JOIN pt ON pa.article_key = pt.article_key GROUP BY ALL)
+            SELECT c.actor_id, ea.name AS actor, c.theme_id, et.name AS theme, c.articles
+            FROM cells c JOIN entities ea ON ea.entity_id = c.actor_id
+            JOIN entities et ON et.entity_id = c.theme_id
+            ORDER BY c.articles DESC, actor, theme""",
         [*params, n_actors, n_themes]).df()
 
 
 def co_mentions(con: duckdb.DuckDBPyConnection, f: Filters, limit: int = 30,
-                pool: int = 40) -> pd.DataFrame:
+                pool: int = 25) -> pd.DataFrame:
     """Entity pairs mentioned in the same article, most shared articles first: entity_a, name_a,
     entity_b, name_b, articles. With chosen entities, pairs involve one of them; otherwise pairs
     among the `pool` entities with most articles."""
     ids = f.entity_ids()
-    where, params = _article_where(con, f)
+    where, params = _ae_where(con, f, entities=False)
     if ids:
-        pool_sql = "SELECT DISTINCT entity_id FROM pairs"
+        pool_sql = "SELECT DISTINCT entity_id FROM rows"
         pool_params: list = []
         left_sql = "pa.entity_id = ANY(?) AND (NOT pb.entity_id = ANY(?) OR pa.entity_id < pb.entity_id)"
         left_params: list = [ids, ids]
+        chosen_sql = f"AND x.article_key IN (SELECT article_key FROM {_ae(con)} WHERE entity_id = ANY(?))"
+        chosen_params: list = [ids]
     else:
-        pool_sql = "SELECT entity_id FROM pairs GROUP BY entity_id ORDER BY count(*) DESC, entity_id LIMIT ?"
+        pool_sql = "SELECT entity_id FROM rows GROUP BY entity_id ORDER BY count(*) DESC, entity_id LIMIT ?"
         pool_params = [pool]
         left_sql = "pa.entity_id < pb.entity_id"
         left_params = []
+        chosen_sql, chosen_params = "", []
     return con.execute(
-        f"""WITH arts AS (SELECT a.article_id FROM articles a WHERE {where}),
-            pairs AS (SELECT DISTINCT m.article_id, m.entity_id FROM mentions m
-                      SEMI JOIN arts ON arts.article_id = m.article_id),
+        f"""WITH rows AS (SELECT x.article_key, x.entity_id FROM {_ae(con)} x WHERE {where} {chosen_sql}),
             pool AS ({pool_sql}),
-            p AS (SELECT * FROM pairs SEMI JOIN pool USING (entity_id))
-            SELECT pa.entity_id AS entity_a, ea.name AS name_a, pb.entity_id AS entity_b,
-                   eb.name AS name_b, count(*) AS articles
-            FROM p pa JOIN p pb ON pa.article_id = pb.article_id AND pa.entity_id <> pb.entity_id
-            JOIN entities ea ON ea.entity_id = pa.entity_id
-            JOIN entities eb ON eb.entity_id = pb.entity_id
-            WHERE {left_sql}
-            GROUP BY ALL ORDER BY articles DESC, entity_a, entity_b LIMIT ?""",
-        [*params, *pool_params, *left_params, limit]).df()
+            p AS (SELECT * FROM rows SEMI JOIN pool USING (entity_id)),
+            pairs AS (SELECT pa.entity_id AS entity_a, pb.entity_id AS entity_b, count(*) AS articles
+                      FROM p pa JOIN p pb ON pa.article_key = pb.article_key AND pa.entity_id <> pb.entity_id
+                      WHERE {left_sql} GROUP BY ALL ORDER BY articles DESC, entity_a, entity_b LIMIT ?)
+            SELECT c.entity_a, ea.name AS name_a, c.entity_b, eb.name AS name_b, c.articles
+            FROM pairs c JOIN entities ea ON ea.entity_id = c.entity_a JOIN entities eb ON eb.entity_id = c.entity_b
+            ORDER BY c.articles DESC, c.entity_a, c.entity_b""",
+        [*params, *chosen_params, *pool_params, *left_params, limit]).df()
 
 
 def places_map(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     """Places with coordinates and counts under the filters: entity_id, name, lat, lon, articles,
     mentions (places without coordinates are left out)."""
-    where, params = _article_where(con, f)
+    where, params = _ae_where(con, f)
     return con.execute(
-        f"""SELECT m.entity_id, any_value(e.name) AS name, any_value(e.lat) AS lat, any_value(e.lon) AS lon,
-                   count(DISTINCT m.article_id) AS articles, count(*) AS mentions
-            FROM mentions m JOIN entities e ON e.entity_id = m.entity_id AND e.kind = 'place'
+        f"""SELECT x.entity_id, any_value(e.name) AS name, any_value(e.lat) AS lat, any_value(e.lon) AS lon,
+                   count(*) AS articles, sum(x.mentions)::BIGINT AS mentions
+            FROM {_ae(con)} x JOIN entities e ON e.entity_id = x.entity_id AND e.kind = 'place'
                  AND e.lat IS NOT NULL AND e.lon IS NOT NULL
-            SEMI JOIN (SELECT a.article_id FROM articles a WHERE {where}) a ON a.article_id = m.article_id
-            GROUP BY m.entity_id ORDER BY mentions DESC, name""", params).df()
+            WHERE {where}
+            GROUP BY x.entity_id ORDER BY mentions DESC, name""", params).df()
 
 
 def wording(con: duckdb.DuckDBPyConnection, f: Filters, entity_id: str, gran: str = "month") -> pd.DataFrame:

@@ -19,7 +19,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from . import analyse, store
-from .ingest import finish, utcnow
+from .maintain import finish
 from .taxonomy import load_taxonomy
 
 CHUNK = 200

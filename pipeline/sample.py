@@ -28,6 +28,7 @@ FIRST_DAY = date(2020, 9, 27)      # start of the 2020 war
 LAST_DAY = date(2026, 1, 13)       # last article date (never "today")
 DUPLICATE_SHARE = 0.05             # syndicated copies, as a share of the article pages
 GENERATED_FILES = ("README.md", "manifest.csv", "statements.csv")
+MIN_WORDS, MAX_WORDS = 160, 600    # article body length (at least 150 words, as asked)
 
 
 def _d(value: str | None) -> date | None:
@@ -111,8 +112,14 @@ MONTH_WEIGHTS: dict[tuple[int, int], float] = {
     (2024, 7): 2, (2024, 8): 2, (2024, 9): 2, (2024, 10): 2.5, (2024, 11): 3, (2024, 12): 2,
     (2025, 1): 2, (2025, 2): 2, (2025, 3): 4, (2025, 4): 2, (2025, 5): 2, (2025, 6): 2,
     (2025, 7): 2.5, (2025, 8): 8, (2025, 9): 4, (2025, 10): 2.5, (2025, 11): 2.5, (2025, 12): 2.5,
-    (2026, 1): 2,
+    (2026, 1): 4,
 }
+
+FOCUS = {  # within these months most articles fall on the days of the event (first, last day)
+    (2020, 11): (1, 12), (2022, 9): (13, 20), (2022, 12): (12, 31), (2023, 4): (22, 30), (2023, 9): (19, 30),
+    (2024, 4): (19, 30), (2025, 3): (13, 20), (2025, 8): (8, 20),
+}
+FOCUS_SHARE = 0.75
 
 PERIODS = (  # (first day, theme) — the theme of a date is the last period starting on or before it
     (date(2020, 9, 27), "war"),
@@ -1515,7 +1522,7 @@ def _ru_past(stem: str, gender: str) -> str:
 def _slug(text: str) -> str:
     table = str.maketrans({"ə": "e", "ğ": "g", "ş": "s", "ç": "c", "ö": "o", "ü": "u", "ı": "i", "İ": "i",
                            "’": "", "'": ""})
-    s = re.sub(r"[^a-z0-9]+", "-", text.lower().translate(table)).strip("-")
+    s = re.sub(r"[^a-z0-9]+", "-", text.translate(table).lower()).strip("-")
     return s[:60].rstrip("-")
 
 
@@ -1736,10 +1743,11 @@ def _azhy_statement(ctx: Ctx, sp: Speaker, msg: Msg) -> list[str]:
         forms.append(("split", 15))
     form = _pick(rng, forms)
     if lang == "az":
-        verb = rng.choice(("bildirib", "deyib", "vurğulayıb"))
+        verb = rng.choice(("bildirib", "vurğulayıb", "qeyd edib"))
         if form == "quote_first":
             paras = [f"{o}{quote}{c}, – deyə {subj} {verb}."]
         elif form == "speaker_first":
+            verb = rng.choice(("bildirib", "deyib"))
             paras = [f"{_cap(subj, lang)} {verb}: {o}{quote}{c}."]
         elif form == "split":
             paras = [f"{o}{sents[0]}{c}, – deyə {subj} {verb} və əlavə edib: {o}{join.join(sents[1:])}{c}."]
@@ -1761,10 +1769,12 @@ def _azhy_statement(ctx: Ctx, sp: Speaker, msg: Msg) -> list[str]:
     return paras
 
 
+SPEAKERS_BY = {(lang, side): [s for s in SPEAKERS if s.side == side and (lang == "en" or getattr(s, lang))]
+               for lang in PACKS for side in ("arm", "aze", "rus", "west")}
+
+
 def _choose_speaker(ctx: Ctx, side: str, exclude: set[str]) -> Speaker | None:
-    lang_ok = {"en": lambda s: True, "ru": lambda s: s.ru is not None,
-               "az": lambda s: s.az is not None, "hy": lambda s: s.hy is not None}[ctx.lang]
-    cands = [s for s in SPEAKERS if s.side == side and s.key not in exclude and lang_ok(s)
+    cands = [s for s in SPEAKERS_BY[(ctx.lang, side)] if s.key not in exclude
              and _in_window(s.start, s.end, ctx.event) and (not s.themes or ctx.theme in s.themes)
              and (not s.outlets or ctx.outlet.source in s.outlets)]
     return ctx.rng.choice(cands) if cands else None
@@ -1854,6 +1864,20 @@ class Body:
     said: list[Said]
 
 
+class _Text:
+    """Paragraphs with a running word count."""
+
+    def __init__(self, paras: list[str]) -> None:
+        self.paras: list[str] = []
+        self.words = 0
+        self.add(paras)
+
+    def add(self, paras: list[str]) -> None:
+        for p in paras:
+            self.paras.append(p)
+            self.words += len(p.split())
+
+
 def _theme_for(day: date, rng: random.Random) -> str:
     theme = "war"
     for start, name in PERIODS:
@@ -1915,31 +1939,36 @@ def _build_body(outlet: Outlet, lang: str, published: date, rng: random.Random) 
     if valmeria:
         key = rng.choice(VALMERIA_SPEAKERS)
         forced = next(s for s in SPEAKERS if s.key == key)
-    paras = [lead]
-    paras += _statement_block(ctx, sides, forced, used_msgs, used_speakers)
+    text = _Text([lead])
+    text.add(_statement_block(ctx, sides, forced, used_msgs, used_speakers))
     if extras:
-        paras.append(extras.pop(0))
-    paras += _statement_block(ctx, sides, None, used_msgs, used_speakers)
+        text.add([extras.pop(0)])
+    text.add(_statement_block(ctx, sides, None, used_msgs, used_speakers))
     if rng.random() < 0.6 and extras:
-        paras.append(extras.pop(0))
+        text.add([extras.pop(0)])
     if rng.random() < 0.6:
-        paras += _statement_block(ctx, sides, None, used_msgs, used_speakers)
+        text.add(_statement_block(ctx, sides, None, used_msgs, used_speakers))
     target = rng.choice((160, 170, 180, 200, 230, 280, 350))
-    while _words(paras) < target and extras:
-        paras.append(extras.pop(0))
-        block = _statement_block(ctx, sides, None, used_msgs, used_speakers) if _words(paras) < target else []
-        paras += block
-        if not block and _words(paras) >= 160:
+    while text.words < target and extras:
+        text.add([extras.pop(0)])
+        block = _statement_block(ctx, sides, None, used_msgs, used_speakers) if text.words < target else []
+        text.add(block)
+        if not block and text.words >= MIN_WORDS:
             break
-    while _words(paras) < 160:
+    while text.words < MIN_WORDS:
         block = _statement_block(ctx, sides, None, used_msgs, used_speakers)
         if not block:
             break
-        paras += block
-    if rng.random() < 0.7:
-        paras.append(_fill(rng.choice(_usable(pack["close"], side, published)).text, ctx.vocab))
-    while _words(paras) > 600 and len(paras) > 4:
-        paras.pop(-2)
+        text.add(block)
+    closings = [_fill(i.text, ctx.vocab) for i in _usable(pack["close"], side, published)]
+    rng.shuffle(closings)
+    if rng.random() < 0.7 or text.words < MIN_WORDS:
+        text.add([closings.pop()])
+    while text.words < 150 and closings:
+        text.add([closings.pop()])
+    while text.words > MAX_WORDS and len(text.paras) > 4:
+        text.words -= len(text.paras.pop(-2).split())
+    paras = text.paras
     return Body(title, paras, theme, event, ctx.said)
 
 
@@ -1955,35 +1984,46 @@ def _sample_dates(n: int, rng: random.Random) -> list[date]:
         year, month = _pick(rng, weights)
         lo = max(date(year, month, 1), FIRST_DAY)
         hi = min((date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)), LAST_DAY)
+        if (year, month) in FOCUS and rng.random() < FOCUS_SHARE:
+            first, last = FOCUS[(year, month)]
+            lo, hi = date(year, month, first), date(year, month, last)
         out.append(lo + timedelta(days=rng.randrange((hi - lo).days + 1)))
     return sorted(out)
 
 
+LATEST_DAYS = tuple(TODAY - timedelta(days=i) for i in range(26))
+RELATED_OFFSETS = tuple(timedelta(days=d) for d in range(-45, 46) if d)
+
+
 def _latest_dates(rng: random.Random, k: int, avoid: date) -> list[date]:
     """Dates for a "Latest news" list: recent, newest first, never the article's date."""
-    days = [TODAY - timedelta(days=i) for i in range(0, 26) if TODAY - timedelta(days=i) != avoid]
-    return sorted(rng.sample(days, k), reverse=True)
+    return sorted(rng.sample([d for d in LATEST_DAYS if d != avoid], k), reverse=True)
 
 
 def _related_dates(rng: random.Random, k: int, around: date) -> list[date]:
-    """Dates for a "Related" list: near the article's date but never equal to it."""
-    days = sorted({min(TODAY, max(date(2020, 9, 1), around + timedelta(days=d)))
-                   for d in list(range(-45, 0)) + list(range(1, 46))} - {around})
-    return sorted(rng.sample(days, k), reverse=True)
+    """Dates for a "Related" list: near the article's date (never equal to it, never after today)."""
+    days = {min(TODAY, around + off) for off in rng.sample(RELATED_OFFSETS, k)} - {around}
+    return sorted(days, reverse=True)
 
 
 def _fmt(day: date, style: str) -> str:
-    m = day.month - 1
-    return {
-        "d Mon Y": f"{day.day} {MONTHS_EN[m][:3]} {day.year}",
-        "d Month Y": f"{day.day} {MONTHS_EN[m]} {day.year}",
-        "Month d, Y": f"{MONTHS_EN[m]} {day.day}, {day.year}",
-        "Mon d, Y": f"{MONTHS_EN[m][:3]} {day.day}, {day.year}",
-        "ru": f"{day.day} {MONTHS_RU[m]} {day.year}",
-        "dd/mm/Y": f"{day.day:02d}/{day.month:02d}/{day.year}",
-        "dd.mm.Y": f"{day.day:02d}.{day.month:02d}.{day.year}",
-        "iso": day.isoformat(),
-    }[style]
+    """A date as side lists, bylines and footers print it."""
+    month = MONTHS_EN[day.month - 1]
+    if style == "d Mon Y":
+        return f"{day.day} {month[:3]} {day.year}"
+    if style == "d Month Y":
+        return f"{day.day} {month} {day.year}"
+    if style == "Month d, Y":
+        return f"{month} {day.day}, {day.year}"
+    if style == "Mon d, Y":
+        return f"{month[:3]} {day.day}, {day.year}"
+    if style == "ru":
+        return f"{day.day} {MONTHS_RU[day.month - 1]} {day.year}"
+    if style == "dd/mm/Y":
+        return f"{day.day:02d}/{day.month:02d}/{day.year}"
+    if style == "dd.mm.Y":
+        return f"{day.day:02d}.{day.month:02d}.{day.year}"
+    return day.isoformat()
 
 
 def _iso_time(day: date, rng: random.Random, tz: str) -> str:
@@ -2260,11 +2300,12 @@ def _view(outlet: Outlet, lang: str, url: str, body: Body, published: date, styl
     latest = list(zip(rng.sample(latest_pool, min(k, len(latest_pool))), _latest_dates(rng, k, published)))
     related: list[tuple[str, date]] = []
     if outlet.source in ("kavkazvestnik", "yerevanobserver", "easterndesk"):
-        titles = [t.text for t in _usable(_pool(PACKS[lang], "title", body.theme), outlet.side, published)
-                  if t.text != body.title] or list(latest_pool)
-        k2 = rng.randrange(2, 5)
         vocab = _vocab(outlet, lang, rng)
-        related = [(_cap(_fill(rng.choice(titles), vocab), lang), d) for d in _related_dates(rng, k2, published)]
+        titles = sorted({_cap(_fill(t.text, vocab), lang) for t in
+                         _usable(_pool(PACKS[lang], "title", body.theme), outlet.side, published)} - {body.title})
+        dates = _related_dates(rng, rng.randrange(2, 5), published)
+        titles = rng.sample(titles, min(len(titles), len(dates))) or [rng.choice(latest_pool)]
+        related = list(zip(titles, dates))
     comments: list[tuple[str, date, str]] = []
     if outlet.source in ("kavkazvestnik", "bakuherald", "yerevanobserver") and rng.random() < 0.7:
         for _ in range(rng.randrange(1, 4)):

@@ -144,7 +144,7 @@ class Lexicon:
             for surface, title in (lang.get("roles") or {}).items():
                 self.roles.append((tuple(stem(w) for w in surface.split()), title))
             for key in ("generic_roles", "org_nouns", "doc_nouns", "modifiers", "reporters", "boundaries",
-                        "stop_caps", "clause_starters", "prepositions"):
+                        "stop_caps", "clause_starters", "prepositions", "verbish"):
                 sets[key].update(stem(w) if key in ("org_nouns", "doc_nouns", "reporters") else w.lower()
                                  for w in lang.get(key) or [])
             self.pronouns.update(lang.get("pronouns") or {})
@@ -172,6 +172,7 @@ class Lexicon:
         self.boundaries = sets["boundaries"]
         self.stop_caps = sets["stop_caps"]
         self.clause_starters = sets["clause_starters"]
+        self.verbish = sets["verbish"]
         self.prepositions = sets["prepositions"]
         self.type_cues = [(t, re.compile(_cue_regex(cues[t]), re.I)) for t in TYPES if cues.get(t)]
         self.max_skip = max((len(s) for s in self.skip), default=1)
@@ -203,6 +204,8 @@ class Lexicon:
         if tok.kind != "w":
             return None
         for verb in self.verbs.get(tok.low[:3], ()):
+            if verb.frame != "source" and not tok.text[:1].islower():
+                continue     # "Secretary of State Mike Pompeo": a capitalised word is no verb
             n = len(verb.words)
             if i + n > len(toks):
                 continue
@@ -368,6 +371,8 @@ def _tokenize(text: str, lo: int, hi: int, quotes: list[tuple[int, int, bool]]) 
     for q in [q for q in quotes if lo <= q[0] < hi] + [(hi, hi, True)]:
         for m in _TOKEN.finditer(text, pos, q[0]):
             w = m.group()
+            if w in "\u200b\u200c\u200d\u2060\ufeff\u00ad":
+                continue
             kind = "w" if (w[0].isalnum() or w[0] == "_") else "p"
             out.append(_Tok(w, m.start(), m.end(), kind, w.lower().replace("ё", "е").replace("’", "'")))
         if q[0] < hi:
@@ -416,7 +421,7 @@ class _Grammar:
 
     _PARTICLES = {"de", "van", "von", "der", "da", "al", "bin", "ibn", "la", "le", "di", "du", "el", "ben"}
     _INDEF = {"a", "an", "one", "some", "several", "two", "three", "four", "many", "other", "another",
-              "various", "senior"}
+              "various"}
 
     def __init__(self, lex: Lexicon) -> None:
         self.lex = lex
@@ -522,10 +527,12 @@ class _Grammar:
             return _NP(toks, "org", definite=definite)
         return None
 
-    def _np_ok(self, toks: list[_Tok]) -> bool:
+    def _np_ok(self, toks: list[_Tok], max_unknown: int = 2) -> bool:
         """Tokens that may form a speaker phrase: names, roles, organisations, modifiers, determiners,
-        possessives, connectors between them, and at most two unknown lower-case words."""
+        possessives, connectors between them, and at most `max_unknown` other lower-case words."""
         if not toks or len(toks) > 10:
+            return False
+        if any(t.low in self.lex.verbish for t in toks) or any(t.low in self.lex.pronouns for t in toks):
             return False
         unknown = 0
         for idx, t in enumerate(toks):
@@ -537,15 +544,18 @@ class _Grammar:
                     continue
                 if t.low in ("of", "for", "to", "in", "at", "on", "from", "в", "при", "по") or _is_possessive(t):
                     continue
-                if t.kind == "w" and t.low.isalpha() and not t.low in self.lex.boundaries \
-                        and t.low not in self.lex.stop_caps:
+                if t.kind == "w" and (t.low.isdigit() or t.low in self.lex.honorifics):
+                    continue
+                if t.kind == "w" and t.low.replace("-", "").replace("'", "").isalpha() \
+                        and t.low not in self.lex.boundaries and t.low not in self.lex.stop_caps:
                     unknown += 1
                     continue
                 return False
-        return unknown <= 2
+        return unknown <= max_unknown
 
-    def back(self, toks: list[_Tok], k: int, lo: int, mention_ends: set[int]) -> _NP | None:
-        """The speaker phrase ending at token k (reading backwards, not before lo)."""
+    def back(self, toks: list[_Tok], k: int, lo: int, mention_ends: set[int], loose: bool = False) -> _NP | None:
+        """The speaker phrase ending at token k (reading backwards, not before lo); `loose` also takes a
+        plain description ("people arrested last week said") before a strong speech verb."""
         if k < lo:
             return None
         if toks[k].kind == "w" and toks[k].low in self.lex.pronouns:
@@ -558,13 +568,21 @@ class _Grammar:
             j -= 1
         cand = toks[j + 1:k + 1]
         # drop leading stop words and date words ("On Tuesday Price said")
-        while cand and ((cand[0].low in self.lex.stop_caps and self.word_class(cand[0]) != "det")
-                        or self._date_len(cand, 0)):
+        while cand and ((cand[0].low in self.lex.stop_caps and self.word_class(cand[0]) != "det"
+                         and cand[0].low not in self.lex.honorifics) or self._date_len(cand, 0)):
             n = self._date_len(cand, 0) or 1
             cand = cand[n:]
-        if not cand or not self._np_ok(cand):
+        if not cand:
             return None
-        return self.build(cand, mention_ends)
+        if self._np_ok(cand):
+            np = self.build(cand, mention_ends)
+            if np is not None or not loose:
+                return np
+        if loose and len(cand) >= 2 and self.word_class(cand[-1]) not in ("det", "stop") \
+                and self._np_ok(cand, 4) and (cand[0].cap or self.word_class(cand[0]) == "det"
+                                              or cand[-1].low.endswith("s")):
+            return _NP(cand, "desc", definite=cand[0].low == "the", plural=cand[-1].low.endswith("s"))
+        return None
 
     def _appositive_back(self, toks: list[_Tok], k: int, lo: int, mention_ends: set[int]) -> _NP | None:
         """'Her lawyer, Tobias Rehn, said' / 'Petrov, the foreign minister, said' / 'X, who …, said'."""
@@ -575,9 +593,11 @@ class _Grammar:
             return None
         mid = toks[m + 1:k]
         pre = self.back(toks, m - 1, lo, mention_ends) if m - 1 >= lo and toks[m - 1].text != "," else None
+        mid_np = self.build(mid, mention_ends) if mid and self._np_ok(mid) else None
+        if pre is None and mid_np is not None and mid_np.kind == "name" and m > lo:
+            return mid_np       # "His father, Ernie LeBlanc, says"
         if not mid or pre is None:
             return None
-        mid_np = self.build(mid, mention_ends) if self._np_ok(mid) else None
         if mid_np is not None and mid_np.kind == "name" and pre.kind in ("role", "name"):
             if pre.kind == "role":
                 mid_np.role, mid_np.title = pre.role, pre.title
@@ -586,8 +606,10 @@ class _Grammar:
             return pre if mid_np.kind != "name" else pre
         if pre.kind in ("name", "role", "org"):
             first = mid[0].low
+            no_verb = not any(self.lex.verb_at(mid, x) for x in range(len(mid)))
             descriptive = first in ("who", "which", "whose", "speaking", "а", "который", "которая", "которые") \
-                or first.endswith("ing") or first.endswith("ed") or (mid_np is not None and mid_np.kind == "role")
+                or first.endswith("ing") or first.endswith("ed") or (mid_np is not None and mid_np.kind == "role") \
+                or (pre.kind == "name" and no_verb)
             if descriptive:
                 if pre.kind == "name" and mid_np is not None and mid_np.kind == "role" and not pre.title:
                     pre.role, pre.title = mid_np.role, mid_np.title
@@ -602,6 +624,9 @@ class _Grammar:
         if toks[j].low in self.lex.pronouns:
             return self.build([toks[j]]), j + 1
         k = j
+        while k < hi and toks[k].low in self.lex.honorifics:
+            k += 1
+        j_name = k
         while k < hi:
             t = toks[k]
             c = self.word_class(t)
@@ -624,12 +649,25 @@ class _Grammar:
                     k += 1
                     continue
             if c == "other" and t.kind == "w" and t.low.isalpha() and k > j and k + 1 < hi \
-                    and self.word_class(toks[k + 1]) in ("role", "org"):
+                    and self.word_class(toks[k + 1]) in ("role", "org", "name") \
+                    and self.word_class(toks[k - 1]) in ("role", "name", "mod"):
                 k += 1
                 continue
             break
         while k > j and (toks[k - 1].kind == "p" or self.word_class(toks[k - 1]) in ("det", "mod")):
             k -= 1
+        if k == j_name and toks[j].low in ("the", "a", "an", "my", "his", "her", "their", "our"):
+            k = j + 1
+            while k < hi and k - j <= 4 and toks[k].kind == "w" and toks[k].low not in self.lex.boundaries \
+                    and toks[k].low not in self.lex.prepositions and toks[k].low not in self.lex.verbish:
+                k += 1
+            if k < hi and toks[k].kind == "w" and toks[k].low not in self.lex.boundaries \
+                    and toks[k].low not in self.lex.prepositions:
+                return None
+            if k - j < 2:
+                return None
+            return _NP(toks[j:k], "desc", definite=toks[j].low == "the",
+                       plural=toks[k - 1].low.endswith("s")), k
         if k == j:
             return None
         np = self.build(toks[j:k], mention_ends)
@@ -731,6 +769,7 @@ class _Frame:
     unit: int
     parent: _Frame | None = None
     extra_quotes: list[_Tok] = field(default_factory=list)
+    extra_content: tuple[int, int] | None = None
 
 
 class _Unit:
@@ -764,6 +803,10 @@ def _units(text: str, sentences: list[tuple[int, int]], paragraphs: list[tuple[i
     return merged
 
 
+_NOUN_MARKERS = {"the", "a", "an", "his", "her", "its", "their", "our", "my", "this", "these", "those", "every",
+                 "each", "no", "any"}
+
+
 class _Extractor:
     """Finds frames in one article and turns them into statements."""
 
@@ -781,21 +824,22 @@ class _Extractor:
                 self.quotes.extend(_split_dialogue(text, q, lex))
         units = _units(text, sentences, self.paragraphs, self.quotes)
         self.units = [_Unit(i, p, s, e, _tokenize(text, s, e, self.quotes)) for i, (p, s, e) in enumerate(units)]
-        self.skip_title = self._title_paragraph()
+        self.skipped = self._headline_paragraphs()
 
     def _is_place_or_state(self, eid: str) -> bool:
         ent = self.tax.entities.get(eid) if self.tax else None
         return ent is not None and (ent.kind == "place" or ent.type == "state")
 
-    def _title_paragraph(self) -> int | None:
-        """The first paragraph when it reads as a headline (no final punctuation, short, more follow)."""
-        if len(self.paragraphs) < 2:
-            return None
-        lo, hi = self.paragraphs[0]
-        line = self.text[lo:hi].rstrip()
-        if re.search(r"[.!?…:][\"'”’»)]*$", line) or len(line.split()) > 25:
-            return None
-        return 0
+    def _headline_paragraphs(self) -> set[int]:
+        """Paragraphs that read as headlines or captions (no final punctuation, short): the title that
+        trafilatura puts first, "READ MORE: …" links, cross-heads. Their quotes are not statements."""
+        out = set()
+        for i, (lo, hi) in enumerate(self.paragraphs):
+            line = self.text[lo:hi].rstrip()
+            limit = 25 if i == 0 else 12
+            if len(self.paragraphs) > 1 and not re.search(r"[.!?…:][\"'”’»)]*$", line) and len(line.split()) <= limit:
+                out.add(i)
+        return out
 
     # -- frames in a unit ------------------------------------------------------------------------
     def frames(self, unit: _Unit) -> list[_Frame]:
@@ -823,6 +867,11 @@ class _Extractor:
                 parent.content = (parent.content[0], cut) if parent.content else None
                 claimed.remove(inside)
                 claimed.append((inside[0], cut, parent))
+            if frame.content is None and not frame.extra_quotes:
+                if frame.np is not None and unit.toks.index(frame.np.toks[0]) <= 1 and not frames:
+                    frames.append(frame)      # "Colton said." after a quote that ended the sentence before
+                i = j
+                continue
             frames.append(frame)
             if frame.content:
                 claimed.append((frame.content[0], frame.content[1], frame))
@@ -913,6 +962,8 @@ class _Extractor:
         n = len(toks)
         if self._negated(toks, i):
             return None
+        if i > 0 and toks[i - 1].low in _NOUN_MARKERS:
+            return None
         if verb.frame == "source":
             return None if inside is not None else self._source_frame(unit, i, j, verb, seg_start)
         k = self._skip_back(toks, i - 1, seg_start)
@@ -930,7 +981,7 @@ class _Extractor:
         np, inverted, after = None, False, j
         as_word = prev is not None and prev.low in ("как", "as")
         if prev is not None and k >= seg_start and prev.kind not in ("q",) and prev.text not in "—–-" and not as_word:
-            np = g.back(toks, k, seg_start, me)
+            np = g.back(toks, k, seg_start, me, loose=verb.frame == "clause")
             if np is None and prev.text != ",":
                 return None
         if np is None:
@@ -965,11 +1016,13 @@ class _Extractor:
                 start = after + 2
             elif nxt.text in (":", ",") and after + 1 < n and toks[after + 1].kind == "q" and not quote_first:
                 start = after + 1
-            elif nxt.kind == "q" and not quote_first:
+            elif nxt.kind == "q" and not quote_first and verb.frame != "quote":
                 start = after
             elif nxt.text == ":":
                 start = after + 1
-            elif nxt.kind == "w" and not inverted and not quote_first and verb.frame in ("clause", "object"):
+            elif nxt.kind == "w" and not inverted and not quote_first and (
+                    verb.frame == "object" or (verb.frame == "clause" and (
+                        nxt.low in self.lex.clause_starters or (nxt.cap and nxt.low not in self.lex.stop_caps)))):
                 start = after
         if start is not None:
             return _Frame(np, verb, (i, j), (start, n), [(seg_start, start)], unit.index)
@@ -981,7 +1034,8 @@ class _Extractor:
         while c_start < c_end and toks[c_start].kind == "p" and toks[c_start].text in ",—–-:;.":
             c_start += 1
         frame = _Frame(np, verb, (i, j), None, [(a_idx, n)], unit.index)
-        if c_end > c_start:
+        separated = a_idx > seg_start and (toks[a_idx - 1].kind == "q" or toks[a_idx - 1].text in ",—–-:;")
+        if c_end > c_start and separated:
             if toks[c_end - 1].kind == "q":
                 before = toks[c_end - 2] if c_end - 1 > c_start else None
                 if before is None or before.text in "—–-:;" or before.kind == "q":
@@ -990,12 +1044,22 @@ class _Extractor:
                 return None    # "…, a term the authorities reject": an object verb needs its object after it
             frame.content = (c_start, c_end)
         # a quotation after the attribution continues the same statement ("…," he said, "…")
-        for t in toks[after:]:
+        for t in toks[after:] if frame.content else ():
             if t.kind == "q":
                 frame.extra_quotes.append(t)
             elif t.kind == "w":
                 break
-        return frame if frame.content or frame.extra_quotes else frame
+        # a parenthetical attribution splits one statement: "The drugs have few uses, he says, and are …"
+        if frame.content and not frame.extra_quotes and not inverted and after + 1 < n and toks[after].text == "," \
+                and (np.kind == "pronoun" or len(np.toks) <= 3):
+            rest = toks[after + 1:]
+            first = rest[0]
+            if first.kind == "w" and sum(t.kind == "w" for t in rest) >= 3 and not first.low.endswith("ing") \
+                    and (first.low in ("and", "but", "и", "но", "а") or first.low not in self.lex.boundaries) \
+                    and first.low not in ("who", "which", "который", "которая", "которые") \
+                    and self.lex.verb_at(toks, after + 1) is None:
+                frame.extra_content = (after + 1, n)
+        return frame
 
     def _source_frame(self, unit: _Unit, i: int, j: int, verb: _Verb, seg_start: int) -> _Frame | None:
         """'According to X, …', '…, according to X', 'По словам X, …', 'По его словам, …'."""
@@ -1046,6 +1110,10 @@ class _Speaker:
         return self.entity_id or (self.name or "").lower()
 
 
+_PRONOUN_GENDER = {"he": "m", "his": "m", "him": "m", "she": "f", "her": "f", "hers": "f",
+                   "он": "m", "его": "m", "она": "f", "ее": "f", "её": "f"}
+
+
 class _Resolver:
     """Resolves speaker phrases to canonical speakers in article order."""
 
@@ -1055,6 +1123,38 @@ class _Resolver:
         self.tax = ex.tax
         self.speakers: list[_Speaker] = []
         self.names = self._name_index()
+        self.genders = self._gender_votes()
+
+    def _gender_votes(self) -> dict[str, str]:
+        """Surname stem -> 'm' | 'f', by majority of the gendered pronouns that follow a sentence whose
+        subject is that person ("Wendy Golden lives … There are no photos of her son")."""
+        votes: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        units = self.ex.units
+        for idx, unit in enumerate(units):
+            lead = [t for t in unit.toks if t.kind == "w" and t.low not in self.lex.stop_caps][:3]
+            run = []
+            for t in lead:
+                if self.ex.g.word_class(t) == "name" and not _is_possessive(t):
+                    run.append(t)
+                elif run:
+                    break
+            if not run:
+                continue
+            after = [t for t in unit.toks if t.start > run[-1].end]
+            if idx + 1 < len(units) and units[idx + 1].para == unit.para:
+                after += units[idx + 1].toks
+            for t in after:
+                g = _PRONOUN_GENDER.get(t.low)
+                if g:
+                    votes[_base(run[-1])][g == "f"] += 1
+                    break
+        return {k: ("f" if v[1] > v[0] else "m") for k, v in votes.items() if v[0] != v[1]}
+
+    def gender_of(self, name: str | None) -> str | None:
+        if not name:
+            return None
+        words = name.split()
+        return self.genders.get(stem(words[-1])) if words else None
 
     def _name_index(self) -> list[tuple[int, int, list[str], str]]:
         """Full person names in the text (two or more capitalised words): (start, unit, stems, surface)."""
@@ -1117,7 +1217,7 @@ class _Resolver:
         sp = self._resolve_np(np, pos, unit)
         if sp is None:
             return None
-        g = self._gender_from_verb(frame, unit)
+        g = self._gender_from_verb(frame, unit) or self.gender_of(sp.name)
         if g and sp.kind == "person" and sp.gender is None:
             sp.gender = g
         sp.pos, sp.unit = pos, unit.index
@@ -1141,7 +1241,9 @@ class _Resolver:
             if np.possessor is not None:
                 return self._resolve_np(np.possessor, pos, unit)
             return None
-        return None
+        affil = self._affiliation(np)
+        return _Speaker(self._text(np), None, None, affil[0] if affil else None,
+                        "group" if np.plural else "anon", None, pos, 0)
 
     def _copy(self, sp: _Speaker) -> _Speaker:
         return _Speaker(sp.name, sp.role, sp.title, sp.entity_id, sp.kind, sp.gender, sp.pos, sp.unit,
@@ -1149,12 +1251,14 @@ class _Resolver:
 
     def _pronoun(self, code: str | None, pos: int, unit: _Unit) -> _Speaker | None:
         if code in ("m", "f"):
-            recent = [s for s in self.speakers if s.unit >= unit.index - 1 and s.kind == "person"
-                      and s.gender in (None, code)]
-            if recent:
-                return self._learn(self._copy(recent[-1]), code)
+            same = [s for s in self.speakers if s.unit == unit.index and s.kind == "person"
+                    and s.gender in (None, code)]
+            if same:
+                return self._learn(self._copy(same[-1]), code)
             if unit.index > 0 and self.ex.units[unit.index - 1].para >= unit.para - 1:
                 named = self._first_person(self.ex.units[unit.index - 1])
+                if named is not None and named.gender is None:
+                    named.gender = self.gender_of(named.name)
                 if named is not None and named.gender in (None, code):
                     return self._learn(named, code)
             people = [s for s in self.speakers if s.kind == "person" and s.gender in (None, code)]
@@ -1175,7 +1279,9 @@ class _Resolver:
 
     def _first_person(self, unit: _Unit) -> _Speaker | None:
         """The first person named in a unit: a full name, or a surname of a known speaker or full name."""
-        for t in unit.toks:
+        lead = [t for t in unit.toks if not (t.kind == "w" and t.low in self.lex.stop_caps)
+                and not (t.kind == "p")][:2]
+        for t in lead:
             if self.ex.g.word_class(t) != "name" or t.end in self.ex.mention_ends:
                 continue
             st = _base(t)
@@ -1385,92 +1491,80 @@ def extract_statements(text: str, published: dt.date | None, taxonomy: Taxonomy 
         return []
     lex = load_cues()
     ex = _Extractor(text, published, taxonomy, sentences, mentions, lex)
-    all_frames: list[tuple[_Unit, list[_Frame]]] = []
-    for unit in ex.units:
-        if ex.skip_title is not None and unit.para == ex.skip_title:
-            all_frames.append((unit, []))
-            continue
-        all_frames.append((unit, ex.frames(unit)))
+    all_frames = [(unit, [] if unit.para in ex.skipped else ex.frames(unit)) for unit in ex.units]
+    claimed: set[int] = set()       # quotations attributed by a frame of a later unit
+    for (prev_unit, _), (unit, frames) in zip(all_frames, all_frames[1:]):
+        # "…?" / Colton said.  — the sentence split after the quote; the attribution follows alone
+        if frames and frames[0].content is None and not frames[0].extra_quotes and prev_unit.para == unit.para:
+            words = [t for t in prev_unit.toks if t.kind != "p"]
+            if words and words[-1].kind == "q" and words[-1].start not in claimed:
+                frames[0].extra_quotes.append(words[-1])
+                claimed.add(words[-1].start)
     ex.named_later = lambda pos: _named_later(ex, all_frames, pos)
     res = _Resolver(ex)
     out: list[Statement] = []
-    last: tuple[_Speaker, dt.date | None, int, int, bool] | None = None   # speaker, said_on, para, unit, direct
-    pending: list[tuple[int, int, _Unit]] = []   # unattributed quotes waiting for a speaker (forward chain)
+    last: tuple[_Speaker, dt.date | None, int, bool] | None = None   # speaker, said_on, paragraph, direct
+    pending: list[tuple[int, int]] = []     # unclosed quotes waiting for the speaker named after them
     for unit, frames in all_frames:
-        if ex.skip_title is not None and unit.para == ex.skip_title:
+        if unit.para in ex.skipped:
             continue
         toks = unit.toks
-        used: set[int] = set()
+        used = set(claimed)
         for fr in frames:
-            speaker = res.resolve(fr, unit) if fr.np is not None else None
-            if fr.np is None and fr.parent is not None:
-                speaker = getattr(fr.parent, "speaker", None)
-            if fr.np is not None and speaker is None:
-                fr.speaker = None
+            fr.speaker = res.resolve(fr, unit) if fr.np is not None else getattr(fr.parent, "speaker", None)
+            fr.said_on = _said_on(lex, toks, fr.attribution, published) or getattr(fr.parent, "said_on", None)
+            spans = _frame_spans(text, toks, fr, used)
+            if fr.speaker is None:
                 continue
-            fr.speaker = speaker
             attr_text = " ".join(text[toks[a].start:toks[b - 1].end] for a, b in fr.attribution
-                                 if b > a and a < len(toks))
-            said_on = _said_on(lex, toks, fr.attribution, published)
-            if said_on is None and fr.parent is not None:
-                said_on = getattr(fr.parent, "said_on", None)
-            fr.said_on = said_on
-            if pending and speaker is not None:
-                # unclosed quotes before this one belong to the speaker who closes the chain
-                for qs, qe, qunit in pending:
-                    out.append(_statement(lex, text, qs, qe, speaker, fr.verb, "", None, said_on, ex))
-                pending = []
-            spans = []
-            if fr.content is not None:
-                ctoks = toks[fr.content[0]:fr.content[1]]
-                words = [t for t in ctoks if t.kind == "w"]
-                quotes_in = [t for t in ctoks if t.kind == "q"]
-                if not words and len(quotes_in) >= 1:
-                    spans.extend((q.quote[0], q.quote[1]) for q in quotes_in)
-                else:
-                    sp = _content_span(text, toks, *fr.content)
-                    if sp and (len(words) >= 2 or quotes_in):
-                        spans.append(sp)
-                for t in ctoks:
-                    used.add(t.start)
-            for q in fr.extra_quotes:
-                spans.append((q.quote[0], q.quote[1]))
-                used.add(q.start)
-            if speaker is None:
-                continue
+                                 if a < b <= len(toks))
             verb_text = text[toks[fr.verb_toks[0]].start:toks[fr.verb_toks[1] - 1].end]
-            for k, (a, b) in enumerate(spans):
-                st = _statement(lex, text, a, b, speaker, fr.verb, verb_text, attr_text, said_on, ex)
+            for qs, qe in pending:
+                out.append(_statement(lex, text, qs, qe, fr.speaker, None, "", None, fr.said_on, ex))
+            pending = []
+            for a, b in spans:
+                st = _statement(lex, text, a, b, fr.speaker, fr.verb, verb_text, attr_text, fr.said_on, ex)
                 out.append(st)
-                last = (speaker, said_on, unit.para, unit.index, st.kind == "direct")
-        # quotations with no frame in their unit continue the last speaker (or wait for the next)
+                last = (fr.speaker, fr.said_on, unit.para, st.kind == "direct")
+        # quotations with no frame continue the last speaker (or wait for the one named after them)
         for t in toks:
-            if t.kind != "q" or t.start in used:
+            if t.kind != "q" or t.start in used or len(t.text.split()) < 3:
                 continue
             qs, qe, closed = t.quote
-            n_words = len(text[qs:qe].split())
-            if n_words < 3:
-                continue
-            if last is not None and (last[2] == unit.para or (last[2] == unit.para - 1 and
-                                                            _starts_para(ex, unit, t))
-                                     or (last[2] >= unit.para - 2 and last[4] and _starts_para(ex, unit, t))):
-                if not closed and _next_para_quote(ex, unit):
-                    pending.append((qs, qe, unit))
-                    continue
-                speaker, said_on = last[0], last[1]
-                out.append(_statement(lex, text, qs, qe, speaker, None, "", None, said_on, ex))
-                last = (speaker, said_on, unit.para, unit.index, True)
-            elif not closed and _next_para_quote(ex, unit):
-                pending.append((qs, qe, unit))
-            elif pending and _starts_para(ex, unit, t):
-                pending.append((qs, qe, unit))
-    out.sort(key=lambda s: (s.char_start, s.char_end))
-    dedup: list[Statement] = []
-    for st in out:
-        if dedup and dedup[-1].char_start == st.char_start and dedup[-1].char_end == st.char_end:
+            opens_para = _starts_para(ex, unit, t)
+            if not closed and _next_para_quote(ex, unit) and (last is None or last[2] < unit.para - 1 or pending):
+                pending.append((qs, qe))
+            elif last is not None and (last[2] == unit.para or (opens_para and last[2] >= unit.para - (2 if last[3] else 1))):
+                out.append(_statement(lex, text, qs, qe, last[0], None, "", None, last[1], ex))
+                last = (last[0], last[1], unit.para, True)
+            elif pending and opens_para:
+                pending.append((qs, qe))
+    out.sort(key=lambda st: (st.char_start, st.char_end))
+    return [st for i, st in enumerate(out)
+            if i == 0 or (out[i - 1].char_start, out[i - 1].char_end) != (st.char_start, st.char_end)]
+
+
+def _frame_spans(text: str, toks: list[_Tok], fr: _Frame, used: set[int]) -> list[tuple[int, int]]:
+    """Character spans of the statements a frame reports: its content (a quotation on its own, or the
+    reported clause), quotations that continue it, and the rest of a sentence split by its attribution."""
+    spans = []
+    for rng in (fr.content, fr.extra_content):
+        if rng is None:
             continue
-        dedup.append(st)
-    return dedup
+        ctoks = toks[rng[0]:rng[1]]
+        words = [t for t in ctoks if t.kind == "w"]
+        quotes_in = [t for t in ctoks if t.kind == "q"]
+        if quotes_in and not words:
+            spans.extend((q.quote[0], q.quote[1]) for q in quotes_in)
+        else:
+            sp = _content_span(text, toks, *rng)
+            if sp and (len(words) >= 2 or quotes_in):
+                spans.append(sp)
+        used.update(t.start for t in ctoks)
+    for q in fr.extra_quotes:
+        spans.append((q.quote[0], q.quote[1]))
+        used.add(q.start)
+    return spans
 
 
 def _named_later(ex: _Extractor, all_frames: list[tuple[_Unit, list[_Frame]]], pos: int) -> list[_Speaker]:

@@ -94,6 +94,8 @@ def _ends_sentence(text: str, i: int, j: int) -> bool:
     if k >= n or text[k] in _LINE_BREAKS:
         return False
     nxt = text[k]
+    if text[i] in "։。":  # unambiguous full stops
+        return True
     if not (nxt.isupper() or nxt.isdigit() or nxt in _OPENERS):
         return False
     if text[i] != "." or (i + 1 < n and text[i + 1] in _TERMINATORS):

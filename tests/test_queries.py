@@ -141,9 +141,14 @@ def build_small_db(path: Path) -> Path:
     return path
 
 
-@pytest.fixture()
-def con(tmp_path):
+@pytest.fixture(params=["derived", "table"])
+def con(tmp_path, request):
+    """The fixture store, read-only; once with article_entities derived on the fly, once stored."""
     path = build_small_db(tmp_path / "small.duckdb")
+    if request.param == "table":
+        with store.open_store(path) as writer:
+            writer.execute(queries.ARTICLE_ENTITIES_DDL)
+            writer.execute(queries.ARTICLE_ENTITIES_REBUILD_SQL)
     connection = queries.connect_readonly(path)
     yield connection
     connection.close()
@@ -289,6 +294,7 @@ def test_sources_runs_failures_options(con):
     assert queries.source_options(con)["source"].tolist() == ["azn", "gov", "indy"]  # 3, 3 (tie by key), 2
     assert queries.speaker_options(con)["key"].tolist()[0] == "Armenian spokesperson"
     assert queries.data_version(con) == "r1:a9:m17:s3"
+    assert queries.meta_value(con, "taxonomy_sha256") is None
     assert queries.overview(con)["undated"].iloc[0] == 2
 
 

@@ -1,0 +1,40 @@
+"""Store upkeep shared by ingest and retag: reference tables before a run, whole-store work after it."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from . import store
+from .sources import SourceResolver, load_sources
+from .statements import assign_clusters
+from .taxonomy import Taxonomy
+
+
+def utcnow() -> dt.datetime:
+    """Current UTC time without tzinfo, as DuckDB TIMESTAMP columns store it."""
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+def prepare(con: duckdb.DuckDBPyConnection, taxonomy: Taxonomy, sources_path: Path) -> SourceResolver:
+    """Refresh the entities and sources tables from the taxonomy and sources files."""
+    sources = load_sources(sources_path)
+    store.replace_table(con, "entities", store.frame("entities", taxonomy.entity_rows()))
+    store.replace_table(con, "sources", store.frame("sources", [s.__dict__ for s in sources]))
+    store.add_unknown_sources(con)
+    return SourceResolver(sources)
+
+
+def finish(con: duckdb.DuckDBPyConnection, taxonomy: Taxonomy) -> None:
+    """End-of-run work over the whole store: statement clusters, unknown sources, text index, data version."""
+    statements = store.statements_for_clustering(con)
+    if not statements.empty:
+        clusters = pd.DataFrame({"statement_id": statements["statement_id"],
+                                 "cluster_id": assign_clusters(statements)})
+        store.update_clusters(con, clusters)
+    store.add_unknown_sources(con)
+    store.rebuild_text_index(con)
+    store.set_meta(con, "taxonomy_sha256", taxonomy.sha256)
+    store.set_meta(con, "data_version", utcnow().isoformat(timespec="seconds"))
