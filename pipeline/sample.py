@@ -130,7 +130,6 @@ PERIODS = (  # (first day, theme) — the theme of a date is the last period sta
     (date(2025, 8, 8), "washington"),
 )
 ENERGY_SHARE = 0.2  # share of articles on gas and energy in the quieter periods
-THEMES = ("war", "postwar", "blockade", "exodus", "peace", "washington", "energy")
 FALLBACK = {"washington": "peace"}  # language packs without a theme fall back to this one
 
 # ---------------------------------------------------------------------------------------------------
@@ -280,7 +279,8 @@ SPEAKERS: tuple[Speaker, ...] = (
     Speaker("whitlow", "west", "person", "f",
             ("Karen Whitlow", "a deputy assistant secretary of state", False, "Whitlow", "the U.S. diplomat"),
             ("заместитель помощника госсекретаря США Карен Уитлоу", "f", "Уитлоу", "f", "Уитлоу")),
-    Speaker("us_anon", "west", "anonymous", "x", (None, "a senior State Department official", False, None, "the official"),
+    Speaker("us_anon", "west", "anonymous", "x",
+            (None, "a senior State Department official", False, None, "the official"),
             ("высокопоставленный представитель Госдепартамента", "m", "собеседник", "m",
              "высокопоставленного представителя Госдепартамента")),
     Speaker("us_inst", "west", "institution", "n", (None, "the U.S. State Department", False, None, "the department"),
@@ -685,7 +685,8 @@ EN: dict = {
                                   "along the corridor",
               "the peacekeepers were doing everything possible to restore normal traffic along the corridor"),
             M("rus", "appeal", "We urge Baku and Yerevan to show restraint and to settle the situation through "
-                               "dialogue", "Baku and Yerevan to show restraint and settle the situation through dialogue"),
+                               "dialogue",
+              "Baku and Yerevan to show restraint and settle the situation through dialogue"),
             M("west", "appeal", "We call on the authorities to restore free movement along {LACHIN} for civilian, "
                                 "humanitarian and commercial traffic",
               "the authorities to restore free movement along {LACHIN} for civilian, humanitarian and commercial "
@@ -799,13 +800,15 @@ EN: dict = {
 EN_REPORTED = {  # (template, cue) per statement type
     "appeal": (("{S} called on {I}.", "called on"), ("{S} urged {I}.", "urged"),
                ("{S} appealed to {I}.", "appealed to"), ("{S} {WHEN} called on {I}.", "called on")),
-    "concern": (("{S} said {P} {WAS} concerned that {I}.", "concerned"), ("{S} voiced concern that {I}.", "voiced concern"),
+    "concern": (("{S} said {P} {WAS} concerned that {I}.", "concerned"),
+                ("{S} voiced concern that {I}.", "voiced concern"),
                 ("{S} expressed concern that {I}.", "expressed concern"),
                 ("{S} voiced concern {WHEN} that {I}.", "voiced concern")),
     "condemn": (("{S} condemned {I}.", "condemned"), ("{S} strongly condemned {I}.", "condemned")),
     "welcome": (("{S} welcomed {I}.", "welcomed"), ("{S} said {P} welcomed {I}.", "welcomed"),
                 ("{S} {WHEN} welcomed {I}.", "welcomed")),
-    "commit": (("{S} pledged to {I}.", "pledged"), ("{S} promised to {I}.", "promised"), ("{S} vowed to {I}.", "vowed")),
+    "commit": (("{S} pledged to {I}.", "pledged"), ("{S} promised to {I}.", "promised"),
+               ("{S} vowed to {I}.", "vowed")),
     "reject": (("{S} rejected {I}.", "rejected"), ("{S} dismissed {I}.", "dismissed"),
                ("{S} {WHEN} rejected {I}.", "rejected")),
     "threat": (("{S} warned that {I}.", "warned"), ("{S} cautioned that {I}.", "cautioned"),
@@ -1023,7 +1026,8 @@ RU: dict = {
                                 "гуманитарную катастрофу",
               "нехватка продовольствия и лекарств может перерасти в гуманитарную катастрофу"),
             M("arm", "appeal", "Мы призываем международное сообщество принять конкретные меры для разблокирования "
-                               "{LACHIN_gen}", "международное сообщество принять меры для разблокирования {LACHIN_gen}"),
+                               "{LACHIN_gen}",
+              "международное сообщество принять меры для разблокирования {LACHIN_gen}"),
             M("aze", "reject", ["Мы отвергаем заявления о так называемой „блокаде“",
                                 "Дорога открыта для гуманитарных грузов"], "заявления о блокаде дороги"),
             M("rus", "statement", "Российские миротворцы делают всё возможное для восстановления движения по "
@@ -1480,7 +1484,8 @@ COMMENTERS = ("Aram_G", "caspian_eye", "N. Huseynova", "oldtbilisi", "Vardan88",
 # ---------------------------------------------------------------------------------------------------
 
 
-def _pick(rng: random.Random, weighted) -> str:
+def _pick(rng: random.Random, weighted):
+    """A value drawn from (value, weight) pairs."""
     items = list(weighted)
     x = rng.random() * sum(w for _, w in items)
     for value, w in items:
@@ -1605,6 +1610,7 @@ def _fill(text: str, vocab: dict) -> str:
 
 
 def _en_statement(ctx: Ctx, sp: Speaker, msg: Msg) -> list[str]:
+    """English paragraph(s) reporting `msg` by `sp` in one of the direct or indirect forms."""
     rng, (o, c) = ctx.rng, ctx.marks
     first = sp.key not in ctx.mentioned
     ctx.mentioned.add(sp.key)
@@ -1659,6 +1665,7 @@ def _en_statement(ctx: Ctx, sp: Speaker, msg: Msg) -> list[str]:
 
 
 def _en_followup(ctx: Ctx, sp: Speaker, msg: Msg) -> str:
+    """A further quote by the same speaker, referred to by pronoun, surname or role noun."""
     o, c = ctx.marks
     quote = ". ".join(_fill(s, EN_VOCAB[sp.side]) for s in msg.direct)
     who = _en_ref(ctx, sp)
@@ -1668,6 +1675,7 @@ def _en_followup(ctx: Ctx, sp: Speaker, msg: Msg) -> str:
 
 
 def _ru_statement(ctx: Ctx, sp: Speaker, msg: Msg) -> list[str]:
+    """Russian paragraph(s) reporting `msg`: «…», — заявил X; X заявил: «…»; reported speech; по словам X."""
     rng, (o, c) = ctx.rng, ctx.marks
     intro, g_intro, short, g_short, gen = sp.ru
     first = sp.key not in ctx.mentioned
@@ -1715,6 +1723,7 @@ def _ru_statement(ctx: Ctx, sp: Speaker, msg: Msg) -> list[str]:
 
 
 def _ru_followup(ctx: Ctx, sp: Speaker, msg: Msg) -> str:
+    """A further Russian quote by the same speaker («…», — добавил он)."""
     o, c = ctx.marks
     quote = ". ".join(_fill(s, ctx.vocab) for s in msg.direct)
     if sp.kind == "institution":
@@ -1729,6 +1738,7 @@ def _ru_followup(ctx: Ctx, sp: Speaker, msg: Msg) -> str:
 
 
 def _azhy_statement(ctx: Ctx, sp: Speaker, msg: Msg) -> list[str]:
+    """Azerbaijani or Armenian paragraph reporting `msg` (quote first, speaker first, split, reported)."""
     rng, (o, c), lang = ctx.rng, ctx.marks, ctx.lang
     intro, short = getattr(sp, lang)
     first = sp.key not in ctx.mentioned
@@ -1774,6 +1784,7 @@ SPEAKERS_BY = {(lang, side): [s for s in SPEAKERS if s.side == side and (lang ==
 
 
 def _choose_speaker(ctx: Ctx, side: str, exclude: set[str]) -> Speaker | None:
+    """A speaker of `side` not yet quoted in the article, active on its date and topic."""
     cands = [s for s in SPEAKERS_BY[(ctx.lang, side)] if s.key not in exclude
              and _in_window(s.start, s.end, ctx.event) and (not s.themes or ctx.theme in s.themes)
              and (not s.outlets or ctx.outlet.source in s.outlets)]
@@ -1789,6 +1800,7 @@ FIRST_PERSON = {  # "we", "our" …: words an analyst cannot say on a government
 
 
 def _choose_message(ctx: Ctx, sp: Speaker, used: set[str]) -> Msg | None:
+    """Something `sp` could plausibly say on the article's theme and date, not yet used in it."""
     pack = PACKS[ctx.lang]
     msgs = [m for m in _pool(pack, "msg", ctx.theme) if (m.side == "any" or sp.side in m.side.split())
             and m.direct[0] not in used and _in_window(m.start, m.end, ctx.event)
@@ -1817,7 +1829,7 @@ def _statement_block(ctx: Ctx, sides: tuple, forced: Speaker | None, used_msgs: 
             paras = _ru_statement(ctx, sp, msg)
         else:
             return _azhy_statement(ctx, sp, msg)
-        if rng.random() < 0.2 and not paras[-1].endswith(":"):
+        if rng.random() < 0.2:
             extra = _choose_message(ctx, sp, used_msgs)
             if extra is not None:
                 used_msgs.add(extra.direct[0])
@@ -2060,12 +2072,15 @@ def _head(v: View, title: str, extra: str = "") -> str:
         meta = f'<meta property="article:published_time" content="{v.iso}">\n'
     elif v.style == "metaname":
         meta = f'<meta name="date" content="{v.published.isoformat()}">\n'
-    author = f'<meta name="author" content="{_attr(v.author)}">\n' if v.author and v.outlet.source != "bakuherald" else ""
+    author = ""
+    if v.author and v.outlet.source != "bakuherald":
+        author = f'<meta name="author" content="{_attr(v.author)}">\n'
     return (f"<head>\n<meta charset=\"utf-8\">\n<title>{_esc(title)}</title>\n"
             f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
             f"<meta name=\"description\" content=\"{_attr(v.description)}\">\n"
             f"<link rel=\"canonical\" href=\"{v.url}\">\n<meta property=\"og:url\" content=\"{v.url}\">\n"
-            f"<meta property=\"og:type\" content=\"article\">\n<meta property=\"og:title\" content=\"{_attr(v.title)}\">\n"
+            f"<meta property=\"og:type\" content=\"article\">\n"
+            f"<meta property=\"og:title\" content=\"{_attr(v.title)}\">\n"
             f"<meta property=\"og:site_name\" content=\"{_attr(v.outlet.name)}\">\n{meta}{author}"
             f"<link rel=\"stylesheet\" href=\"/assets/{v.outlet.source}.css\">\n{extra}</head>\n")
 
@@ -2106,7 +2121,8 @@ def _comments_html(v: View, heading: str, style: str) -> str:
     items = "\n".join(f'<li class="comment"><b class="comment-author">{_esc(who)}</b> '
                       f'<span class="comment-date">{_fmt(d, style)}</span><p>{_esc(text)}</p></li>'
                       for who, d, text in v.comments)
-    return f'<section class="comments" id="comments"><h3>{heading} ({len(v.comments)})</h3>\n<ol>\n{items}\n</ol></section>\n'
+    return (f'<section class="comments" id="comments"><h3>{heading} ({len(v.comments)})</h3>\n'
+            f'<ol>\n{items}\n</ol></section>\n')
 
 
 def _render_caucasuswire(v: View) -> str:
@@ -2199,7 +2215,7 @@ def _render_yerevanobserver(v: View) -> str:
     nav = (("Քաղաքականություն", "Տնտեսություն", "Հասարակություն", "English") if hy else
            ("Politics", "Economy", "Society", "Opinion", "Հայերեն"))
     links = "".join(f'<a href="/section/{i}/">{n}</a>' for i, n in enumerate(nav))
-    cookie = ("Կայքը օգտագործում է քուքիներ։" if hy else "We use cookies. By continuing you agree to our use of cookies.")
+    cookie = "Կայքը օգտագործում է քուքիներ։" if hy else "We use cookies. By continuing you agree to our use of cookies."
     author = f'<span class="by">{_esc(v.author)}</span>' if v.author else ""
     related = ""
     if v.related:
@@ -2217,7 +2233,8 @@ def _render_yerevanobserver(v: View) -> str:
             f"{_comments_html(v, 'Մեկնաբանություններ' if hy else 'Comments', 'dd.mm.Y' if hy else 'Mon d, Y')}"
             f"<aside class=\"rail\"><h2>{'Վերջին լուրեր' if hy else 'Latest'}</h2><ul>\n"
             f"{_side_list(v.latest, 'dd.mm.Y' if hy else 'Mon d, Y', '/article/')}\n</ul></aside>\n</main>\n"
-            f"<footer><p>© 2026 Yerevan Observer. {'Բոլոր իրավունքները պաշտպանված են։' if hy else 'All rights reserved.'}"
+            f"<footer><p>© 2026 Yerevan Observer. "
+            f"{'Բոլոր իրավունքները պաշտպանված են։' if hy else 'All rights reserved.'}"
             f"</p><a href=\"/contact/\">{'Կապ' if hy else 'Contact'}</a></footer>\n</body>\n</html>\n")
 
 
@@ -2233,7 +2250,8 @@ def _render_easterndesk(v: View) -> str:
             f"<a href=\"/briefings/\">Briefings</a> <a href=\"/events/\">Events</a> <a href=\"/newsletter/\">Newsletter"
             f"</a></nav></header>\n<main class=\"content\">\n<div class=\"kicker\">Analysis · South Caucasus</div>\n"
             f"<article class=\"analysis\">\n<h1>{_esc(v.title)}</h1>\n{author}"
-            f"<p class=\"byline dateline\">{_visible_date(v, 'd Month Y')}</p>\n<div class=\"body-copy\">\n{_body_html(v)}\n"
+            f"<p class=\"byline dateline\">{_visible_date(v, 'd Month Y')}</p>\n"
+            f"<div class=\"body-copy\">\n{_body_html(v)}\n"
             f"</div>\n</article>\n{related}"
             f"<aside class=\"newsletter-box\"><h3>The week in the East</h3><p>Our free newsletter every Friday.</p>"
             f"<form><input type=\"email\" placeholder=\"Email\"><button>Subscribe</button></form></aside>\n"
@@ -2251,7 +2269,8 @@ def _render_valmeriamfa(v: View) -> str:
             f"<div class=\"gov-banner\">An official website of the Republic of Valmeria</div>\n"
             f"<header><a href=\"/\">Ministry of Foreign Affairs</a><nav><ul><li><a href=\"/press/\">Press</a></li>"
             f"<li><a href=\"/policy/\">Foreign policy</a></li><li><a href=\"/consular/\">Consular services</a></li>"
-            f"</ul></nav></header>\n<div class=\"breadcrumbs\"><a href=\"/\">Home</a> › <a href=\"/press/\">Press</a> › "
+            f"</ul></nav></header>\n"
+            f"<div class=\"breadcrumbs\"><a href=\"/\">Home</a> › <a href=\"/press/\">Press</a> › "
             f"Press releases</div>\n<main>\n<div class=\"press-release\">\n<h1>{_esc(v.title)}</h1>\n"
             f"<div class=\"release-meta\">Press release {_visible_date(v, 'd Month Y')}</div>\n"
             f"<div class=\"release-text\">\n{_body_html(v)}\n</div>\n</div>\n"
@@ -2358,7 +2377,8 @@ def _non_articles(rng: random.Random, titles: list[tuple[str, date]]) -> list[Pa
         if page_type == "tag":
             items = "\n".join(f'<li><a href="/en/news/{i}">{_esc(t)}</a> <span class="date">{_fmt(d, "d Mon Y")}'
                               f'</span></li>' for i, (t, d) in enumerate(titles[:20], start=1))
-            inner = f"<h1>Tag: Lachin corridor</h1>\n<ul class=\"tag-index\">\n{items}\n</ul>\n<a href=\"?page=2\">Next page</a>"
+            inner = (f"<h1>Tag: Lachin corridor</h1>\n<ul class=\"tag-index\">\n{items}\n</ul>\n"
+                     f"<a href=\"?page=2\">Next page</a>")
         elif page_type == "search":
             inner = ("<h1>Поиск по сайту</h1>\n<form action=\"/search/\"><input name=\"q\" value=\"мир\">"
                      "<button>Найти</button></form>\n<p class=\"empty\">По вашему запросу «мир» ничего не найдено.</p>")
@@ -2463,12 +2483,14 @@ def _manifest(pages: list[Page]) -> str:
 def _statements_csv(pages: list[Page]) -> str:
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\n")
-    w.writerow(["path", "n", "speaker_key", "speaker", "speaker_kind", "speaker_side", "kind", "form", "statement_type", "cue",
+    w.writerow(["path", "n", "speaker_key", "speaker", "speaker_kind", "speaker_side", "kind", "form",
+                "statement_type", "cue",
                 "said_on", "quote"])
     for p in pages:
         for n, s in enumerate(p.said):
             kind, form = s.form.split(":")
-            w.writerow([p.path, n, s.speaker_key, s.speaker, s.speaker_kind, s.side, kind, form, s.statement_type, s.cue,
+            w.writerow([p.path, n, s.speaker_key, s.speaker, s.speaker_kind, s.side, kind, form,
+                        s.statement_type, s.cue,
                         s.said_on.isoformat(), s.quote])
     return out.getvalue()
 

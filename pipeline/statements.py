@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict, deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -109,10 +110,9 @@ def _cue_regex(phrases: list[str]) -> str:
         for word in phrase.split():
             if word == "~":
                 parts.append(r"(?:\s+[\w'’-]+){0,4}?")
-                continue
-            w = re.escape(word[:-1]) + r"[\w'’-]*" if word.endswith("*") else re.escape(word)
-            parts.append((r"\s+" if parts and not parts[-1].startswith(r"(?:\s") else
-                          (r"\s+" if parts else "")) + w)
+            else:
+                w = re.escape(word[:-1]) + r"[\w'’-]*" if word.endswith("*") else re.escape(word)
+                parts.append((r"\s+" if parts else "") + w)
         out.append("".join(parts))
     return r"(?<![\w])(?:" + "|".join(out) + r")(?![\w])"
 
@@ -653,6 +653,19 @@ class _Grammar:
                     and self.word_class(toks[k - 1]) in ("role", "name", "mod"):
                 k += 1
                 continue
+            if t.low in self.lex.honorifics and k + 1 < hi and self.word_class(toks[k + 1]) == "name":
+                k += 1
+                continue
+            if c == "other" and t.kind == "w" and t.low.isalpha() and k - j < 3:
+                ahead = k + 1
+                while ahead < hi and ahead - k < 3 and (toks[ahead].kind == "w" and toks[ahead].low.isalpha()
+                                                       and self.word_class(toks[ahead]) == "other"):
+                    ahead += 1
+                while ahead < hi and toks[ahead].low in self.lex.honorifics:
+                    ahead += 1
+                if ahead < hi and self.word_class(toks[ahead]) == "name" and toks[ahead].low not in self.lex.stop_caps:
+                    k = ahead
+                    continue
             break
         while k > j and (toks[k - 1].kind == "p" or self.word_class(toks[k - 1]) in ("det", "mod")):
             k -= 1
@@ -825,6 +838,7 @@ class _Extractor:
         units = _units(text, sentences, self.paragraphs, self.quotes)
         self.units = [_Unit(i, p, s, e, _tokenize(text, s, e, self.quotes)) for i, (p, s, e) in enumerate(units)]
         self.skipped = self._headline_paragraphs()
+        self.named_later: Callable[[int], list[_Speaker]] = lambda pos: []
 
     def _is_place_or_state(self, eid: str) -> bool:
         ent = self.tax.entities.get(eid) if self.tax else None
@@ -1224,10 +1238,6 @@ class _Resolver:
         self.speakers.append(sp)
         return sp
 
-    def remember(self, sp: _Speaker, pos: int, unit: int) -> None:
-        self.speakers.append(_Speaker(sp.name, sp.role, sp.title, sp.entity_id, sp.kind, sp.gender, pos, unit,
-                                      sp.affiliation))
-
     def _resolve_np(self, np: _NP, pos: int, unit: _Unit) -> _Speaker | None:
         if np.kind == "pronoun":
             return self._pronoun(np.pronoun, pos, unit)
@@ -1275,7 +1285,15 @@ class _Resolver:
             pool = groups or self.speakers
             return self._copy(pool[-1]) if pool else None
         orgs = [s for s in self.speakers if s.kind == "org"]
-        return self._copy(orgs[-1]) if orgs else None
+        if orgs:
+            return self._copy(orgs[-1])
+        people = {stem(s.name.split()[-1]) for s in self.speakers if s.kind == "person" and s.name}
+        before = [n for n in self.names if n[0] < pos and n[2][-1] not in people]
+        if before:
+            start, _, _, surface = before[-1]
+            return _Speaker(surface, None, None, self._mention(start, start + len(surface), False), "org", None,
+                            pos, unit.index)
+        return None
 
     def _first_person(self, unit: _Unit) -> _Speaker | None:
         """The first person named in a unit: a full name, or a surname of a known speaker or full name."""
@@ -1379,7 +1397,7 @@ class _Resolver:
             surface = toks[0].low + surface[len(toks[0].text):]
         if surface.lower().startswith("the ") and np.kind == "org":
             surface = surface[4:]
-        return surface
+        return surface[:-2] if surface.endswith(("'s", "’s")) else surface
 
     def _role(self, np: _NP, pos: int) -> _Speaker | None:
         affil = self._affiliation(np)
@@ -1412,8 +1430,8 @@ class _Resolver:
         eid = self._mention(head_tok.start, head_tok.end, False)
         affil = None if eid else self._mention(np.start, np.end, False)
         caps = [t for t in np.toks if t.cap and t.low not in ("the", "a", "an")]
-        generic = not caps or (len(caps) == 1 and caps[0] is np.toks[0] and not _is_cyr(caps[0].low)
-                               and self.ex.g.word_class(caps[0]) == "org")
+        generic = all(self.ex.g.word_class(t) == "org" for t in caps) and not any(_is_cyr(t.low) for t in caps[:1]
+                                                                                  if len(np.toks) > 1)
         if eid is not None:
             return _Speaker(self._entity_name(eid), None, None, eid, "org", None, pos, 0)
         head = next((_base(t) for t in reversed(np.toks) if self.ex.g.word_class(t) == "org"), None)
@@ -1451,10 +1469,6 @@ class _Resolver:
                         best = self.ex.text[toks[j].start:t.end]
                         best = best[:-2] if best.endswith(("'s", "’s")) else best
         return best
-
-
-def _named_later_factory(ex: _Extractor) -> None:
-    """Attach `named_later` to the extractor: named speakers with a role, in article order."""
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -1558,7 +1572,7 @@ def _frame_spans(text: str, toks: list[_Tok], fr: _Frame, used: set[int]) -> lis
             spans.extend((q.quote[0], q.quote[1]) for q in quotes_in)
         else:
             sp = _content_span(text, toks, *rng)
-            if sp and (len(words) >= 2 or quotes_in):
+            if sp and (len(words) >= 2 or quotes_in or (words and fr.verb.frame == "object")):
                 spans.append(sp)
         used.update(t.start for t in ctoks)
     for q in fr.extra_quotes:

@@ -99,16 +99,21 @@ def fold_separators(text: str) -> str:
     return text
 
 
-def fold(text: str) -> str:
-    """Case-fold for matching without changing length: lower-case, dotless and dotted i to i, ё to е,
-    and `fold_separators`."""
+def fold_case(text: str) -> str:
+    """Lower-case without changing length: dotted and dotless i to i, ё to е (so "İlham", "BAKI" and
+    "Bakı" meet their aliases)."""
     low = text.lower()
     if len(low) != len(text):
         low = "".join(c.lower()[:1] for c in text)
     for old, new in (("ı", "i"), ("ё", "е")):
         if old in low:
             low = low.replace(old, new)
-    return fold_separators(low)
+    return low
+
+
+def fold(text: str) -> str:
+    """How aliases are compared: `fold_case` then `fold_separators`; the length never changes."""
+    return fold_separators(fold_case(text))
 
 
 def normalize_title(title: str) -> str:

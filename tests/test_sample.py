@@ -35,10 +35,10 @@ REAL_NAMES = (
 DATE_METADATA = ("article:published_time", "datePublished", "<time ", 'name="date"')
 DATED_URL = re.compile(r"/(19|20)\d\d/\d\d/\d\d/")
 SIDE_DATE = re.compile(r'<li[^>]*>.*?<span class="(?:date|comment-date)">([^<]+)</span>')
-MONTHS = {m: i for i, m in enumerate(("january february march april may june july august september october "
-                                      "november december").split(), start=1)}
-MONTHS_RU = {m: i for i, m in enumerate(("января февраля марта апреля мая июня июля августа сентября октября "
-                                         "ноября декабря").split(), start=1)}
+MONTHS = {m: i for i, m in enumerate(["january", "february", "march", "april", "may", "june", "july", "august",
+                                      "september", "october", "november", "december"], start=1)}
+MONTHS_RU = {m: i for i, m in enumerate(["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа",
+                                         "сентября", "октября", "ноября", "декабря"], start=1)}
 
 
 def _parse_date(text: str) -> dt.date:

@@ -1,0 +1,298 @@
+"""Statements: quote styles, reported speech, speakers, types, dates and clusters, on short own-words
+texts, plus the gold-set evaluation that must stay above 0.90 quote F1 and speaker accuracy."""
+from __future__ import annotations
+
+import datetime as dt
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from benchmarks.statements_eval import GOLD_DIR, load_gold, run
+from pipeline.statements import assign_clusters, extract_statements, find_quotes
+from pipeline.tag import Tagger, split_sentences
+from pipeline.taxonomy import load_taxonomy
+
+PUB = dt.date(2023, 3, 9)   # a Thursday
+
+TAXONOMY = """
+actors:
+  - id: norvia
+    name: Norvia
+    type: state
+    aliases: [Norvia, Norvian]
+  - id: norvia_mfa
+    name: Norvian Foreign Ministry
+    type: government body
+    parent: norvia
+    aliases: [Norvian Foreign Ministry, Foreign Ministry of Norvia]
+  - id: ilse_brandt
+    name: Ilse Brandt
+    type: official
+    parent: norvia_mfa
+    aliases: [Ilse Brandt, {text: Brandt, surname: true}]
+    roles:
+      - {title: spokesperson, of: norvia_mfa, from: 2020-01-01, to: 2022-12-31}
+  - id: oskar_lind
+    name: Oskar Lind
+    type: official
+    parent: norvia_mfa
+    aliases: [Oskar Lind, {text: Lind, surname: true}]
+    roles:
+      - {title: spokesperson, of: norvia_mfa, from: 2023-01-01}
+"""
+
+
+def extract(text: str, published: dt.date | None = PUB, taxonomy=None):
+    sentences = split_sentences(text)
+    mentions = Tagger(taxonomy).tag(text, sentences) if taxonomy else []
+    return extract_statements(text, published, taxonomy, sentences, mentions)
+
+
+def by_quote(statements, fragment: str):
+    found = [s for s in statements if fragment in s.quote]
+    assert found, f"no statement containing {fragment!r} in {[s.quote for s in statements]}"
+    return found[0]
+
+
+@pytest.fixture
+def taxonomy(tmp_path: Path):
+    path = tmp_path / "taxonomy.yaml"
+    path.write_text(TAXONOMY, encoding="utf-8")
+    return load_taxonomy(path)
+
+
+# --- quote styles ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("opening, closing", [("“", "”"), ('"', '"'), ("«", "»"), ("„", "“"), ("‹", "›"),
+                                              ("‘", "’"), ("'", "'")])
+def test_each_quote_style_is_one_statement_with_its_marks(opening: str, closing: str) -> None:
+    quote = f"{opening}The border posts will open at dawn,{closing}"
+    text = f"{quote} said Minister Ada Lorne.\nShe did not take questions."
+    [st] = extract(text)
+    assert (st.quote, st.speaker, st.speaker_role, st.kind) == (quote, "Ada Lorne", "Minister", "direct")
+    assert text[st.char_start:st.char_end] == quote
+
+
+def test_apostrophes_are_not_quotes() -> None:
+    text = "The ministers' talks went on. Norvia’s envoy said the ministers' plan wasn't ready."
+    quotes = find_quotes(text, 0, len(text))
+    assert quotes == []
+    [st] = extract(text)
+    assert st.quote == "the ministers' plan wasn't ready"
+
+
+def test_speaker_before_the_quote_with_colon_or_comma() -> None:
+    text = ('Ada Lorne said: "We want the road open by spring."\n'
+            'She went on to elaborate, "Every week of delay costs lives."')
+    first, second = extract(text)
+    assert first.quote == '"We want the road open by spring."' and first.speaker == "Ada Lorne"
+    assert second.quote == '"Every week of delay costs lives."' and second.speaker == "Ada Lorne"
+
+
+def test_split_and_multi_sentence_quotes_keep_one_speaker() -> None:
+    text = ('"We have waited long enough. Talks must resume," Ada Lorne said. "The other side knows it."\n'
+            '"If they agree," she added, "we can meet next week."')
+    sts = extract(text)
+    assert [s.quote for s in sts] == ['"We have waited long enough. Talks must resume,"', '"The other side knows it."',
+                                      '"If they agree,"', '"we can meet next week."']
+    assert {s.speaker for s in sts} == {"Ada Lorne"}
+
+
+def test_quote_carrying_on_into_next_paragraph() -> None:
+    text = ('"The clinics have no insulin left," said Ilse Marten, a relief coordinator.\n'
+            '"Doctors are improvising with whatever they find.\n'
+            '"We need the pass open before the snow," Marten said.')
+    sts = extract(text)
+    middle = by_quote(sts, "improvising")
+    assert middle.quote == '"Doctors are improvising with whatever they find.'
+    assert {s.speaker for s in sts} == {"Ilse Marten"}
+    assert len(sts) == 3
+
+
+def test_partial_quote_inside_a_sentence_spans_the_clause() -> None:
+    text = 'The way forward is "through talks," the envoy stressed.'
+    [st] = extract(text)
+    assert st.quote == 'The way forward is "through talks,"' and st.kind == "direct"
+    assert st.speaker == "the envoy" and st.speaker_role == "Envoy"
+
+
+def test_according_to_with_embedded_quote_and_trailing_according_to() -> None:
+    text = ('Ada Lorne spoke to reporters on Monday.\n'
+            'According to Lorne, the closure is "hurting thousands of families."\n'
+            'Convoys will resume next week, according to the Norvian Foreign Ministry.')
+    first, second = extract(text)
+    assert first.quote == 'the closure is "hurting thousands of families."' and first.speaker == "Ada Lorne"
+    assert second.quote == "Convoys will resume next week" and second.kind == "indirect"
+    assert second.speaker == "Norvian Foreign Ministry"
+
+
+def test_reported_speech_in_english() -> None:
+    text = ("Foreign Minister Ada Lorne said that the talks would resume in April.\n"
+            "Lorne called on both sides to keep their hotlines open.\n"
+            "She stressed that no deal was possible without monitors.\n"
+            "The talks will be held behind closed doors, a senior official said.")
+    sts = extract(text)
+    assert [s.quote for s in sts] == ["the talks would resume in April", "both sides to keep their hotlines open",
+                                      "no deal was possible without monitors", "The talks will be held behind closed doors"]
+    assert [s.speaker for s in sts] == ["Ada Lorne", "Ada Lorne", "Ada Lorne", "a senior official"]
+    assert [s.statement_type for s in sts] == ["statement", "appeal", "statement", "statement"]
+    assert {s.kind for s in sts} == {"indirect"}
+
+
+def test_russian_quotes_and_reported_speech() -> None:
+    text = ("Министр иностранных дел Норвии Ада Лорне во вторник заявила, что переговоры возобновятся в апреле.\n"
+            "«Мы не уйдём из переговоров», — подчеркнула министр.\n"
+            "По её словам, на границе скопились сотни грузовиков.\n"
+            "«Мы готовы к диалогу, — сказала Лорне. — Но не под давлением».")
+    sts = extract(text)
+    assert [s.quote for s in sts] == ["переговоры возобновятся в апреле", "«Мы не уйдём из переговоров»",
+                                      "на границе скопились сотни грузовиков", "«Мы готовы к диалогу,",
+                                      "Но не под давлением»"]
+    assert {s.speaker for s in sts} == {"Ада Лорне"}
+    assert sts[0].said_on == dt.date(2023, 3, 7)
+    assert sts[3].statement_type == "commit"
+
+
+def test_one_speaker_named_four_ways() -> None:
+    text = ('"We are in touch with both capitals," Spokesperson Ilse Brandt told the briefing.\n'
+            'Asked about the convoys, Brandt said, "we know where the problems are."\n'
+            '"The situation is getting worse," she said.\n'
+            'The only route is "through negotiation," the spokesperson emphasized.')
+    sts = extract(text)
+    assert len(sts) == 4
+    assert {s.speaker for s in sts} == {"Ilse Brandt"}
+    assert sts[0].speaker_role == "Spokesperson"
+
+
+def test_pronoun_takes_the_subject_of_the_previous_sentence() -> None:
+    text = ('Ada Lorne welcomed the plan. Oskar Vinter was more cautious.\n'
+            '"We will judge it by its results," he told reporters.')
+    st = by_quote(extract(text), "judge")
+    assert st.speaker == "Oskar Vinter"
+
+
+def test_role_noun_resolves_through_taxonomy_holder_on_the_date(taxonomy) -> None:
+    text = '"We urge both sides to keep the border open," the Norvian Foreign Ministry spokesperson said on Tuesday.'
+    [old] = extract(text, dt.date(2022, 6, 2), taxonomy)
+    [new] = extract(text, dt.date(2024, 6, 6), taxonomy)
+    assert (old.speaker, old.speaker_entity_id, old.speaker_state_id) == ("Ilse Brandt", "ilse_brandt", "norvia")
+    assert (new.speaker, new.speaker_entity_id) == ("Oskar Lind", "oskar_lind")
+    assert old.said_on == dt.date(2022, 5, 31) and new.said_on == dt.date(2024, 6, 4)
+    assert old.speaker_role == "Spokesperson" and old.statement_type == "appeal"
+
+
+def test_speaker_linked_through_mentions_and_org_nouns(taxonomy) -> None:
+    text = ("The Norvian Foreign Ministry responded within hours.\n"
+            "In a statement, the ministry called on its neighbours to return to the table.\n"
+            '"We are ready," Oskar Lind said.')
+    first, second = extract(text, PUB, taxonomy)
+    assert (first.speaker, first.speaker_entity_id, first.speaker_state_id) == \
+        ("Norvian Foreign Ministry", "norvia_mfa", "norvia")
+    assert (second.speaker_entity_id, second.speaker_state_id) == ("oskar_lind", "norvia")
+
+
+def test_works_without_taxonomy_and_on_empty_text() -> None:
+    assert extract("") == []
+    assert extract("No one spoke today.\nThe road stayed shut.") == []
+    [st] = extract('"Open the road," Ada Lorne said.', None)
+    assert st.said_on is None and st.speaker == "Ada Lorne"
+
+
+# --- dates -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("when, expected", [
+    ("on Tuesday", dt.date(2023, 3, 7)),
+    ("on Thursday", dt.date(2023, 3, 9)),       # the publication day itself
+    ("on Friday", dt.date(2023, 3, 3)),         # the most recent Friday on or before publication
+    ("yesterday", dt.date(2023, 3, 8)),
+    ("on March 3", dt.date(2023, 3, 3)),
+    ("on 12 December", dt.date(2022, 12, 12)),  # no year: the last such date before publication
+    ("on March 3, 2021", dt.date(2021, 3, 3)),
+    ("at a briefing", PUB),                     # none: the publication date
+])
+def test_said_on_from_the_attributing_sentence(when: str, expected: dt.date) -> None:
+    [st] = extract(f"Ada Lorne said {when} that the talks would resume.")
+    assert st.said_on == expected
+
+
+def test_a_date_inside_the_reported_content_is_not_said_on() -> None:
+    [st] = extract("The first convoy crossed the pass on Saturday, the relief group said.")
+    assert st.said_on == PUB
+    [ru] = extract("Совет Севера приветствовал состоявшийся в понедельник обмен пленными.")
+    assert ru.said_on == PUB and ru.statement_type == "welcome"
+
+
+# --- types and negatives -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Ada Lorne urged both sides to show restraint.", "appeal"),
+    ('"We are deeply concerned by the shelling," Ada Lorne said.', "concern"),
+    ("Ada Lorne condemned the attack on the monitors.", "condemn"),
+    ("Ada Lorne welcomed the release of the detainees.", "welcome"),
+    ('"We remain committed to a lasting peace," Ada Lorne said.', "commit"),
+    ("Ada Lorne rejected the proposal for a joint commission.", "reject"),
+    ("Ada Lorne threatened unspecified countermeasures.", "threat"),
+    ("Ada Lorne said the talks would resume in April.", "statement"),
+    ("Ада Лорне призвала стороны к сдержанности.", "appeal"),
+    ("Ада Лорне осудила обстрел.", "condemn"),
+    ("Ада Лорне отвергла обвинения.", "reject"),
+])
+def test_statement_type_from_cues(sentence: str, expected: str) -> None:
+    [st] = extract(sentence)
+    assert st.statement_type == expected
+    assert (st.cue is None) == (expected == "statement")
+
+
+def test_headlines_scare_quotes_and_negated_verbs_are_not_statements() -> None:
+    text = ('Envoy warns of "lost year" for border talks\n'
+            'Local media described the checkpoint as a so-called "filtration point," a term the authorities reject.\n'
+            'Ada Lorne did not comment on the report.\n'
+            'Министр пока не прокомментировал это заявление.')
+    assert extract(text) == []
+
+
+# --- evaluation gate -----------------------------------------------------------------------------
+
+def test_gold_set_quote_f1_and_speaker_accuracy_at_least_090() -> None:
+    articles = load_gold(GOLD_DIR)
+    assert len(articles) >= 15 and sum(len(a.gold) for a in articles) >= 80
+    assert {a.text.count("«") > 0 for a in articles} == {True, False}   # Russian and English
+    res = run(articles, GOLD_DIR / "taxonomy.yaml", 0.3)
+    assert res["f1"] >= 0.90, res
+    assert res["speaker_accuracy"] >= 0.90, res
+
+
+# --- clusters ------------------------------------------------------------------------------------
+
+def frame(rows: list[tuple]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["statement_id", "speaker", "speaker_entity_id", "quote", "said_on", "language"])
+
+
+def test_clusters_join_reports_across_outlets_not_languages_or_speakers() -> None:
+    quote = "We call for the full restoration of free movement through the corridor"
+    df = frame([
+        ("b2", "Ilse Brandt", "ilse_brandt", f'"{quote},"', dt.date(2023, 3, 7), "en"),
+        ("a1", "Ilse Brandt", "ilse_brandt", f"“{quote}, including trade.”", dt.date(2023, 3, 8), "en"),
+        ("c3", "Ильзе Брандт", "ilse_brandt", "«Мы призываем к полному восстановлению свободного движения»",
+         dt.date(2023, 3, 7), "ru"),
+        ("d4", "Oskar Lind", "oskar_lind", f'"{quote},"', dt.date(2023, 3, 7), "en"),
+        ("e5", "Ilse Brandt", "ilse_brandt", f'"{quote},"', dt.date(2023, 5, 1), "en"),
+        ("f6", "the spokesperson", None, "The talks will resume next week in the capital", None, "en"),
+        ("g7", "a spokesperson", None, "the talks will resume next week in the capital", None, "en"),
+    ])
+    out = assign_clusters(df)
+    assert list(out.index) == list(df.index)
+    assert out[0] == out[1] == "a1"                      # two outlets, one statement, smallest id
+    assert out[2] == "c3" and out[3] == "d4" and out[4] == "e5"   # other language, speaker, month
+    assert out[5] == out[6] == "f6"                      # undated, same unnamed speaker key
+
+
+def test_clusters_scale_by_blocking() -> None:
+    rows = [(f"s{i:06d}", f"Speaker {i % 400}", None, f"statement number {i} about topic {i % 37} and more words",
+             dt.date(2023, 1, 1) + dt.timedelta(days=i % 700), "en") for i in range(20000)]
+    started = time.perf_counter()
+    out = assign_clusters(frame(rows))
+    assert time.perf_counter() - started < 20
+    assert len(out) == 20000
