@@ -2,7 +2,8 @@
 
 For every page: `pipeline.extract.extract_article` once, then `split_sentences` + `Tagger.tag` on its
 text with the shipped taxonomy and with a generated 5,000-entity taxonomy (loading and compiling the
-taxonomies is timed apart). Target: tagging < 5 % of extraction.
+taxonomies is timed apart). Target: tagging < 5 % of extraction, judged on CPU time (process_time) so
+that other processes on a shared machine do not skew it; wall-clock figures are reported too.
 
     python benchmarks/tagging.py                      # 200 pages from pipeline.sample.generate
     python benchmarks/tagging.py -n 500 --seed 3
@@ -141,23 +142,31 @@ def main(argv: list[str] | None = None) -> int:
                            "aliases": sum(len(e.aliases) for e in taxonomy.entities.values()),
                            "load_validate_s": round(t1 - t0, 4), "compile_s": round(t2 - t1, 4)}
 
-        extract_s, tag_s = [], {name: [] for name in taggers}
+        # Wall-clock and CPU time of each step; the taggers take turns going first after the extraction
+        # (the first one after it finds colder caches).
+        extract_s, extract_cpu = [], []
+        tag_s = {name: [] for name in taggers}
+        tag_cpu = {name: [] for name in taggers}
         mentions = {name: 0 for name in taggers}
         chars = failed = 0
+        order = list(taggers)
         for url, html in pages:
-            t0 = time.perf_counter()
+            w0, c0 = time.perf_counter(), time.process_time()
             try:
                 article = extract_article(html, url)
             except ExtractionError:
                 failed += 1
                 continue
-            extract_s.append(time.perf_counter() - t0)
+            extract_s.append(time.perf_counter() - w0)
+            extract_cpu.append(time.process_time() - c0)
             text = article.text
             chars += len(text)
-            for name, tagger in taggers.items():
-                t0 = time.perf_counter()
-                found = tagger.tag(text, split_sentences(text))
-                tag_s[name].append(time.perf_counter() - t0)
+            order.reverse()
+            for name in order:
+                w0, c0 = time.perf_counter(), time.process_time()
+                found = taggers[name].tag(text, split_sentences(text))
+                tag_s[name].append(time.perf_counter() - w0)
+                tag_cpu[name].append(time.process_time() - c0)
                 mentions[name] += len(found)
 
     if not extract_s:
@@ -166,24 +175,29 @@ def main(argv: list[str] | None = None) -> int:
     n = len(extract_s)
     report = {"pages": n, "extraction_failures": failed, "mean_text_chars": round(chars / n),
               "extract_ms_mean": round(1000 * statistics.mean(extract_s), 3),
-              "extract_ms_median": round(1000 * statistics.median(extract_s), 3), "taxonomies": {}}
+              "extract_ms_median": round(1000 * statistics.median(extract_s), 3),
+              "extract_cpu_ms_mean": round(1000 * statistics.mean(extract_cpu), 3), "taxonomies": {}}
     print(f"{n} pages ({failed} not extracted), mean text {chars / n:.0f} chars")
-    print(f"extract_article: mean {report['extract_ms_mean']:.2f} ms, median {report['extract_ms_median']:.2f} ms "
-          f"per page")
+    print(f"extract_article: mean {report['extract_ms_mean']:.2f} ms (CPU {report['extract_cpu_ms_mean']:.2f} ms), "
+          f"median {report['extract_ms_median']:.2f} ms per page")
     ok = True
     for name in taggers:
-        total_ratio = sum(tag_s[name]) / sum(extract_s)
+        cpu_ratio = sum(tag_cpu[name]) / sum(extract_cpu)
+        wall_ratio = sum(tag_s[name]) / sum(extract_s)
         entry = dict(setup[name])
         entry.update({"tag_ms_mean": round(1000 * statistics.mean(tag_s[name]), 4),
                       "tag_ms_median": round(1000 * statistics.median(tag_s[name]), 4),
-                      "mentions": mentions[name], "tag_to_extract_pct": round(100 * total_ratio, 2)})
+                      "tag_cpu_ms_mean": round(1000 * statistics.mean(tag_cpu[name]), 4),
+                      "mentions": mentions[name], "tag_to_extract_cpu_pct": round(100 * cpu_ratio, 2),
+                      "tag_to_extract_wall_pct": round(100 * wall_ratio, 2)})
         report["taxonomies"][name] = entry
-        ok = ok and total_ratio < 0.05
+        ok = ok and cpu_ratio < 0.05
         print(f"{name:9} taxonomy: {entry['entities']} entities, {entry['aliases']} aliases; "
               f"load+validate {entry['load_validate_s']:.3f} s, compile {entry['compile_s']:.3f} s")
-        print(f"          split+tag: mean {entry['tag_ms_mean']:.3f} ms, median {entry['tag_ms_median']:.3f} ms "
-              f"per page, {mentions[name]} mentions; {entry['tag_to_extract_pct']:.2f} % of extraction "
-              f"(target < 5 %)")
+        print(f"          split+tag: mean {entry['tag_ms_mean']:.3f} ms (CPU {entry['tag_cpu_ms_mean']:.3f} ms), "
+              f"median {entry['tag_ms_median']:.3f} ms per page, {mentions[name]} mentions")
+        print(f"          = {entry['tag_to_extract_cpu_pct']:.2f} % of extraction CPU time "
+              f"({entry['tag_to_extract_wall_pct']:.2f} % wall-clock); target < 5 %")
     report["target_met"] = ok
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")

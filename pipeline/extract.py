@@ -9,6 +9,7 @@ Pure function: no network, no database.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import re
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 import py3langid
 import trafilatura
 from courlan import normalize_url
+from dateparser import DateDataParser
 from lxml import etree
 from lxml.html import HtmlElement
 from trafilatura.utils import load_html
@@ -28,6 +30,8 @@ from htmldate.extractors import extract_url_date, json_search, try_date_expr
 from htmldate.utils import Extractor
 
 EARLIEST = dt.date(1995, 1, 1)
+# Month names are read in these languages (the tracker's own plus common European ones).
+MONTH_LANGUAGES = ("en", "ru", "uk", "az", "hy", "ka", "tr", "fa", "de", "fr", "es", "it", "pt", "nl", "pl", "ro")
 MIN_TEXT_CHARS = 80  # less than this is a stub, a menu or an error page, not an article
 
 # How far (in visible, non-space characters) a byline may sit before the headline.
@@ -207,7 +211,18 @@ def _parse_written(string: str, options: Extractor) -> dt.date | None:
     match = DAY_DATE.search(string)
     if not match or NOT_PUBLISHED.search(string[: match.start()]):
         return None
-    return _as_date(try_date_expr(match.group(0), options.format, True, options.min, options.max))
+    written = match.group(0)
+    numeric = _as_date(try_date_expr(written, options.format, False, options.min, options.max))
+    if numeric or not re.search(r"[^\W\d_]", written):
+        return numeric
+    parsed = _month_name_parser().get_date_data(written)["date_obj"]
+    return _as_date(parsed.date().isoformat()) if parsed else None
+
+
+@functools.cache
+def _month_name_parser() -> DateDataParser:
+    """dateparser limited to the languages we expect (all locales would take ~20 s to warm up)."""
+    return DateDataParser(languages=list(MONTH_LANGUAGES), settings={"PREFER_DATES_FROM": "past", "STRICT_PARSING": True, "PARSERS": ["custom-formats", "absolute-time"]})
 
 
 def _text_date(text: str, title: str | None, options: Extractor) -> dt.date | None:

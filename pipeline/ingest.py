@@ -222,7 +222,7 @@ def _expand_all(inputs: list[str], opts: Options, fetcher: Fetcher,
 
 
 def _outcomes(items: list[Item], opts: Options, fetcher: Fetcher) -> Iterator[Outcome]:
-    """Process items with a fetch thread pool and an extraction process pool, bounded in flight."""
+    """Outcomes in input order, from a fetch thread pool and an extraction process pool, bounded in flight."""
     fetch_pool = cf.ThreadPoolExecutor(max_workers=8)
     taxonomy_arg = str(opts.taxonomy) if opts.taxonomy else None
     procs: cf.Executor | None = None
@@ -245,25 +245,33 @@ def _outcomes(items: list[Item], opts: Options, fetcher: Fetcher) -> Iterator[Ou
             return Outcome(item.input, stage="fetch", error=str(exc))
         return run(item, fetched.text, fetched.final_url)
 
-    limit = max(4, opts.workers * 4)
-    pending: set[cf.Future] = set()
+    limit = max(8, opts.workers * 8)
+    seq_of: dict[cf.Future, int] = {}
+    finished: dict[int, Outcome] = {}
+    submitted = emitted = 0
     queue = iter(items)
     try:
         while True:
-            while len(pending) < limit:
+            while submitted - emitted < limit:
                 item = next(queue, None)
                 if item is None:
                     break
-                pending.add(fetch_pool.submit(fetch_then_process, item) if item.needs_fetch else run(item))
-            if not pending:
+                future = fetch_pool.submit(fetch_then_process, item) if item.needs_fetch else run(item)
+                seq_of[future] = submitted
+                submitted += 1
+            if not seq_of:
                 return
-            done, pending = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
+            done, _ = cf.wait(list(seq_of), return_when=cf.FIRST_COMPLETED)
             for future in done:
+                seq = seq_of.pop(future)
                 result = future.result()
                 if isinstance(result, cf.Future):
-                    pending.add(result)
+                    seq_of[result] = seq
                 else:
-                    yield result
+                    finished[seq] = result
+            while emitted in finished:  # input order, so "first seen" (duplicate_of) is deterministic
+                yield finished.pop(emitted)
+                emitted += 1
     finally:
         fetch_pool.shutdown(cancel_futures=True)
         if procs is not None:

@@ -33,6 +33,7 @@ _STEM = r"[^\W\d_]*"
 # common non-ASCII marks (one space per mark): quotes, dashes, no-break space, ellipsis, bullets,
 # Armenian and CJK punctuation. Offsets stay those of the text.
 _ASCII_TO_SPACE = bytes(c if chr(c).isalnum() or c >= 128 else 32 for c in range(256))
+_ASCII_BYTES = bytes(range(128))
 _MARKS = re.compile(rb"\xe2\x80[\x8b\x90-\x9f\xa2-\xa7\xb9\xba]|\xe2\x81\xa0|\xe2\x88\x92|\xc2[\xa0\xab\xb7\xbb]"
                     rb"|\xca\xbc|\xd6[\x89\x8a]|\xd5[\x9a-\x9f]|\xe3\x80[\x81\x82]|\xef\xbc[\x81-\x9f]|\xef\xbb\xbf")
 # In case-sensitive aliases, separators and apostrophes may vary as they do in `fold`.
@@ -105,15 +106,23 @@ def _ends_sentence(text: str, i: int, j: int) -> bool:
     if text[i] != "." or (i + 1 < n and text[i + 1] in _TERMINATORS):
         return True
     lo = max(0, i - 40)
-    token_start = max(text.rfind(" ", lo, i), text.rfind("\n", lo, i), text.rfind("\t", lo, i)) + 1
-    token = text[max(token_start, lo):i].lstrip(_TOKEN_OPENERS)
+    token_start = max(lo, text.rfind(" ", lo, i) + 1)
+    token = text[token_start:i]
+    for sep in "\n\t\r\xa0":
+        if sep in token:
+            token_start += token.rfind(sep) + 1
+            token = text[token_start:i]
+    token = token.lstrip(_TOKEN_OPENERS)
     if not token:
         return True
     if "." in token or (len(token) == 1 and token.isalpha()) or token.lower() in _ABBREVIATIONS:
         return False
-    # "1. First item" at the start of a line is a list marker, not a sentence.
-    line_start = max(text.rfind("\n", 0, i), text.rfind("\r", 0, i)) + 1
-    return not (token.isdigit() and len(token) <= 3 and not text[line_start:i - len(token)].strip())
+    if token.isdigit() and len(token) <= 3:  # "1. First item" at the start of a line is a list marker
+        k = token_start - 1
+        while k >= 0 and text[k] in " \t\xa0":
+            k -= 1
+        return not (k < 0 or text[k] in _LINE_BREAKS)
+    return True
 
 
 @dataclass(frozen=True)
@@ -157,7 +166,8 @@ def _view(low: str) -> str:
     offsets stay valid), padded with a space on each side; the automaton runs over this."""
     raw = low.encode("utf-8").translate(_ASCII_TO_SPACE)
     if not raw.isascii():
-        for mark in set(_MARKS.findall(raw)):
+        # Look for marks among the non-ASCII bytes only (UTF-8 sequences stay whole), then replace.
+        for mark in set(_MARKS.findall(raw.translate(None, _ASCII_BYTES))):
             raw = raw.replace(mark, b" ")
     return " " + raw.decode("utf-8") + " "
 
