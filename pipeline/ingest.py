@@ -165,6 +165,8 @@ class _Writer:
             self.summary.skipped += 1
             return
         if previous is not None:
+            if any(a["article_id"] == article_id for a in self.rows["articles"]):
+                self.flush()  # the older version is still pending: write it so the delete can find it
             self.replace.append(article_id)
         original = self.by_hash.get(content_hash)
         art["duplicate_of"] = original if original and original != article_id else None

@@ -2296,7 +2296,7 @@ def _url(outlet: Outlet, lang: str, number: int, title: str, day: date, style: s
     if outlet.source == "bakuherald":
         if style == "none":
             return f"{host}/news/{number}-{slug}/"
-        return f"{host}/{ymd}/{slug or number}/"
+        return f"{host}/{ymd}/{slug}-{number}/" if slug else f"{host}/{ymd}/{number}/"
     if outlet.source == "yerevanobserver":
         return f"{host}/{ymd}/{number}/" if style == "url" else f"{host}/article/{number}/"
     if outlet.source == "easterndesk":

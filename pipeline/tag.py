@@ -29,10 +29,10 @@ jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs
 """.split())
 
 _STEM = r"[^\W\d_]*"
-# In the matching view, ASCII punctuation and whitespace become spaces (byte for byte), and so do
-# common non-ASCII marks (one space per mark): quotes, dashes, no-break space, ellipsis, bullets,
-# Armenian and CJK punctuation. Offsets stay those of the text.
-_ASCII_TO_SPACE = bytes(c if chr(c).isalnum() or c >= 128 else 32 for c in range(256))
+# In the matching view, ASCII is lower-cased and its punctuation and whitespace become spaces (byte for
+# byte), and so do common non-ASCII marks (one space per mark): quotes, dashes, no-break space,
+# ellipsis, bullets, Armenian and CJK punctuation. Offsets stay those of the text.
+_ASCII_FOLD = bytes(c if c >= 128 else ord(chr(c).lower()) if chr(c).isalnum() else 32 for c in range(256))
 _ASCII_BYTES = bytes(range(128))
 _MARKS = re.compile(rb"\xe2\x80[\x8b\x90-\x9f\xa2-\xa7\xb9\xba]|\xe2\x81\xa0|\xe2\x88\x92|\xc2[\xa0\xab\xb7\xbb]"
                     rb"|\xca\xbc|\xd6[\x89\x8a]|\xd5[\x9a-\x9f]|\xe3\x80[\x81\x82]|\xef\xbc[\x81-\x9f]|\xef\xbb\xbf")
@@ -76,9 +76,10 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         if j < n and text[j] in " \t\xa0" and _ends_sentence(text, i, j):
             cuts.append(j)
     cuts.sort()
+    cuts.append(n)
     out = []
     start = 0
-    for cut in [*cuts, n]:
+    for cut in cuts:
         if cut > start:
             seg = text[start:cut]
             left = len(seg) - len(seg.lstrip())
@@ -161,15 +162,21 @@ def _regex(pattern: str, classes: dict[str, str] | None = None) -> str:
     return "".join(_STEM if ch == "*" else classes.get(ch) or re.escape(ch) for ch in pattern)
 
 
-def _view(low: str) -> str:
-    """The folded text with punctuation and whitespace as single spaces (one char for one char, so
-    offsets stay valid), padded with a space on each side; the automaton runs over this."""
-    raw = low.encode("utf-8").translate(_ASCII_TO_SPACE)
-    if not raw.isascii():
-        # Look for marks among the non-ASCII bytes only (UTF-8 sequences stay whole), then replace.
-        for mark in set(_MARKS.findall(raw.translate(None, _ASCII_BYTES))):
-            raw = raw.replace(mark, b" ")
-    return " " + raw.decode("utf-8") + " "
+def _view(text: str) -> str:
+    """The text as the automaton sees it: case-folded like `fold_case`, punctuation and whitespace as
+    single spaces (one char for one char, so offsets stay valid), padded with a space on each side.
+    ASCII is folded byte-wise; str.lower() runs only when non-ASCII letters need it."""
+    raw = text.encode("utf-8")
+    view = raw.translate(_ASCII_FOLD).decode("utf-8")
+    if raw.isascii():
+        return " " + view + " "
+    rest = raw.translate(None, _ASCII_BYTES)  # the non-ASCII characters, whole UTF-8 sequences
+    for mark in set(_MARKS.findall(rest)):
+        view = view.replace(mark.decode("utf-8"), " ")
+    rest = rest.decode("utf-8")
+    if rest != rest.lower() or "ı" in rest or "ё" in rest:
+        view = fold_case(view)
+    return " " + view + " "
 
 
 class Tagger:
@@ -206,7 +213,7 @@ class Tagger:
 
     def _candidates(self, text: str) -> list[tuple]:
         """Every alias occurrence: (start, end, rank, entity_id, surname?, yields_to), overlaps included."""
-        view = _view(fold_case(text))
+        view = _view(text)
         out = []
         # A key is " word " (or " stem"); it ends at view index `last`; view index i is text index i-1.
         for last, (klen, closed, patterns) in self._automaton.iter(view):

@@ -8,6 +8,7 @@ writer holds DuckDB's lock the page serves the last results it had and says so.
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import html
 import json
@@ -219,3 +220,53 @@ def entity_label(options: pd.DataFrame) -> dict[str, str]:
 def names(options: pd.DataFrame) -> dict[str, str]:
     """entity_id -> display name."""
     return dict(zip(options["entity_id"], options["name"])) if not options.empty else {}
+
+
+def db_mtime() -> float:
+    """Latest modification time of the database or its WAL (0 when missing)."""
+    path = db_path()
+    times = [p.stat().st_mtime for p in (path, path.with_name(path.name + ".wal")) if p.exists()]
+    return max(times, default=0.0)
+
+
+@dataclasses.dataclass
+class Context:
+    """What every page gets: the sidebar filters and entity display names."""
+
+    filters: Filters
+    names: dict[str, str]
+
+    def name(self, entity_id: str) -> str:
+        """Display name of an entity id (the id itself when unknown)."""
+        return self.names.get(entity_id, entity_id)
+
+
+def add_filter(kind: str, entity_id: str) -> None:
+    """Add an entity to the sidebar filter of its kind (a widget callback: runs before the rerun)."""
+    key = f"f_{kind}"
+    current = list(st.session_state.get(key, []))
+    if entity_id not in current:
+        st.session_state[key] = current + [entity_id]
+
+
+SENTENCE_CSS = """<style>
+.dst-sentence{padding:.45rem .2rem;border-bottom:1px solid #e6e9ef;line-height:1.5}
+.dst-meta{font-size:.82rem;color:#5b6474;margin-bottom:.15rem}
+.dst-article{line-height:1.65;font-size:1rem;max-width:52rem}
+.dst-legend{font-size:.85rem;color:#5b6474;margin:.2rem 0 .6rem}
+</style>"""
+
+
+def esc(value: object) -> str:
+    """HTML-escaped text of any value ('' for None/NaN)."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    return html.escape(str(value))
+
+
+def link(url: object, text: object) -> str:
+    """An escaped link for http(s) URLs; other schemes (javascript:, data:) become plain text."""
+    label = esc(text)
+    if isinstance(url, str) and url.lower().startswith(("http://", "https://")):
+        return f'<a href="{html.escape(url, quote=True)}" target="_blank" rel="noopener noreferrer">{label}</a>'
+    return label

@@ -1,0 +1,148 @@
+"""Trends page: distinct articles (or share, or raw mentions) per period for the chosen entities,
+with drill-down from a selected point or range to the sentences behind it."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import plotly.express as px
+import streamlit as st
+
+from pipeline import queries
+from views import common
+from views.common import Context
+
+MEASURES = {"articles": "Articles (distinct)", "share": "Share of all dated articles",
+            "mentions": "Mentions (raw count)"}
+GRAN_LABELS = {"day": "Day", "week": "Week (Mon)", "month": "Month"}
+
+
+def _controls() -> tuple[str, str, str]:
+    c1, c2, c3 = st.columns([2, 3, 2])
+    gran = c1.segmented_control("Granularity", list(GRAN_LABELS), key="v_gran",
+                                format_func=GRAN_LABELS.get) or "week"
+    measure = c2.segmented_control("Measure", list(MEASURES), key="v_measure",
+                                   format_func=MEASURES.get) or "articles"
+    chart = c3.segmented_control("Chart", ["line", "bar"], key="v_chart",
+                                 format_func=str.capitalize) or "line"
+    return gran, measure, chart
+
+
+def _figure(df: pd.DataFrame, measure: str, chart: str, gran: str):
+    y_title = MEASURES[measure]
+    plot = df.assign(y=df[measure] if measure != "share" else df["share"].astype(float))
+    kwargs = dict(x="period", y="y", color="name", labels={"period": GRAN_LABELS[gran], "y": y_title,
+                                                             "name": "Entity"},
+                  custom_data=["entity_id", "total_articles"])
+    if chart == "bar":
+        fig = px.bar(plot, barmode="group", **kwargs)
+    else:
+        fig = px.line(plot, markers=True, **kwargs)
+    fig.update_layout(height=440, margin=dict(l=10, r=10, t=30, b=10), hovermode="closest",
+                      legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, title=None),
+                      dragmode="select")
+    if measure == "share":
+        fig.update_yaxes(tickformat=".0%")
+    return fig
+
+
+def _selected_range(event, df: pd.DataFrame, gran: str) -> tuple[dt.date, dt.date, list[str]] | None:
+    """(start, end exclusive, entity ids) of the points selected on the chart, if any."""
+    points = getattr(getattr(event, "selection", None), "points", None) or []
+    if not points:
+        return None
+    days = [pd.Timestamp(p["x"]).date() for p in points if p.get("x") is not None]
+    ids = []
+    for p in points:
+        data = p.get("customdata") or []
+        if data and data[0] not in ids:
+            ids.append(data[0])
+    if not days:
+        return None
+    return min(days), queries.period_end(max(days), gran), ids
+
+
+def _pick_period(df: pd.DataFrame, gran: str) -> tuple[dt.date, dt.date] | None:
+    periods = sorted({pd.Timestamp(p).date() for p in df.loc[df["articles"] > 0, "period"]}, reverse=True)
+    if not periods:
+        return None
+    choice = st.selectbox("…or pick a period", [None, *periods], key="trend_period",
+                          format_func=lambda d: "—" if d is None else d.isoformat())
+    return (choice, queries.period_end(choice, gran)) if choice else None
+
+
+def _sentences(ctx: Context, start: dt.date, end: dt.date, ids: list[str]) -> None:
+    rows = common.query("sentences_behind", ctx.filters, tuple(ids), start, end, 200)
+    last = end - dt.timedelta(days=1)
+    who = ", ".join(ctx.name(i) for i in ids) or "any entity"
+    st.subheader(f"Sentences behind {start.isoformat()} – {last.isoformat()} · {who}")
+    if rows.empty:
+        st.info("No sentences for this selection.")
+        return
+    st.caption(f"{len(rows):,} sentences (newest first, at most 200).")
+    items = []
+    for r in rows.itertuples():
+        marked = common.highlight(r.sentence or "", list(r.hl_starts), list(r.hl_ends))
+        date = pd.Timestamp(r.published).date().isoformat() if pd.notna(r.published) else "undated"
+        link = common.link(r.url, r.title or r.url or r.article_id)
+        items.append(f'<div class="dst-sentence"><div class="dst-meta">{date} · {common.esc(r.source)} · '
+                     f'{link}</div><div>{marked}</div></div>')
+    st.html(common.SENTENCE_CSS + "".join(items))
+    table = rows.drop(columns=["hl_starts", "hl_ends"])
+    common.download(table, "sentences", "Download these sentences (CSV)")
+
+
+def render(ctx: Context) -> None:
+    f = ctx.filters
+    gran, measure, chart = _controls()
+    ids = f.entity_ids()
+    if not ids:
+        st.info("Choose actors, places or themes in the sidebar to draw one line per entity. "
+                "Below: all dated articles under the current filters.")
+        totals = common.query("period_totals", f, gran)
+        if totals.empty or totals["total_articles"].sum() == 0:
+            st.info("No dated articles for these filters.")
+        else:
+            fig = px.bar(totals, x="period", y="total_articles",
+                         labels={"period": GRAN_LABELS[gran], "total_articles": "Dated articles"})
+            fig.update_layout(height=380, margin=dict(l=10, r=10, t=30, b=10))
+            st.plotly_chart(fig, key="totals_chart")
+            common.download(totals, "article_totals")
+        _undated(ctx, ids)
+        return
+    df = common.query("trend", f, tuple(ids), gran)
+    if df.empty or df["articles"].sum() == 0:
+        st.info("No dated articles mention the chosen entities under these filters.")
+        _undated(ctx, ids)
+        return
+    event = st.plotly_chart(_figure(df, measure, chart, gran), key="trend_chart", on_select="rerun",
+                            selection_mode=("points", "box"))
+    st.caption("Click a point or drag a box over a range to read the sentences behind it. "
+               "Share = articles mentioning the entity ÷ all dated articles of the period "
+               "(same source and language filters). Weeks start on Monday.")
+    c1, c2 = st.columns(2)
+    with c1:
+        common.download(df, "trend", "Download chart data (CSV)")
+    with c2:
+        daily = common.query("combined_daily", f, tuple(ids))
+        common.download(daily, "trends_daily", "Download combined per-day CSV")
+    _undated(ctx, ids)
+    picked = _selected_range(event, df, gran)
+    if picked:
+        _sentences(ctx, picked[0], picked[1], picked[2] or ids)
+    else:
+        period = _pick_period(df, gran)
+        if period:
+            _sentences(ctx, period[0], period[1], ids)
+
+
+def _undated(ctx: Context, ids: list[str]) -> None:
+    und = common.query("undated_counts", ctx.filters, tuple(ids))
+    if und.empty:
+        return
+    total = int(und["articles"].iloc[0])
+    parts = [f"{r.name}: {int(r.articles):,}" for r in und.iloc[1:].itertuples()]
+    text = f"Undated articles (left out of the chart): **{total:,}**"
+    if parts:
+        text += " — " + ", ".join(parts)
+    st.markdown(text)
