@@ -85,3 +85,20 @@ def test_unwritable_database_path_exits_2(tmp_path):
                    str(PAGES / "border_talks.html"))
     assert done.returncode == 2
     assert done.stderr.startswith("error: ") and done.stderr.count("\n") == 1
+
+
+def test_sample_builds_the_bundled_corpus(tmp_path):
+    db = tmp_path / "sample.duckdb"
+    done = cli("sample", "--quiet", "--db", str(db), timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert f"sample database: {db}" in done.stdout
+    assert not db.with_name(db.name + ".building").exists()
+    with duckdb.connect(str(db), read_only=True) as con:
+        articles, undated, duplicates, languages = con.execute(
+            "SELECT count(*), count(*) - count(published), count(duplicate_of), count(DISTINCT language) "
+            "FROM articles").fetchone()
+        assert articles >= 150 and undated >= 20 and duplicates >= 5 and languages == 4
+        assert con.execute("SELECT count(*) FROM sources").fetchone()[0] >= 5
+        assert con.execute("SELECT min(published), max(published) FROM articles").fetchone() == (
+            con.execute("SELECT DATE '2020-09-27', DATE '2026-01-09'").fetchone())
+        assert con.execute("SELECT count(*) FROM runs WHERE finished IS NOT NULL").fetchone() == (1,)

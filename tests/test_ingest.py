@@ -8,6 +8,7 @@ import shutil
 
 import duckdb
 import pytest
+import trafilatura
 
 from pipeline.ingest import Options, ingest
 from tests.conftest import PAGES, Route
@@ -173,3 +174,17 @@ def test_mention_offsets_point_into_the_stored_text(db_path, tmp_path, workers):
                         "WHERE substr(a.text, m.char_start + 1, m.char_end - m.char_start) <> m.surface")
     assert bad == []
     assert rows(db_path, "SELECT count(*) FROM mentions")[0][0] > 5
+
+
+def test_side_list_dates_never_date_the_article(db_path, tmp_path):
+    """The trap from the design: no date metadata, a dated "Latest news" list, a today's-date footer."""
+    page = PAGES / "briefing_sidelist.html"
+    bare = trafilatura.bare_extraction(page.read_text(), with_metadata=True)
+    assert bare.date == "2026-01-11"  # bare trafilatura dates the article from the side list
+    summary = ingest([str(page)], options(db_path, tmp_path))
+    assert summary.ok == 1
+    (published, date_source, text), = rows(db_path, "SELECT published, date_source, text FROM articles")
+    assert (published, date_source) == (None, "none")
+    assert "There is no substitute for dialogue." in text
+    for side in ("Latest news", "Wheat harvest", "metro line", "Jan.2026", "15 Jan 2026", "cookies"):
+        assert side not in text

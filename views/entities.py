@@ -1,0 +1,140 @@
+"""Actors & themes page: top entities (select a row to filter by it), actor × theme heatmap,
+co-mention pairs, an offline map of places, and the wording each source uses for one entity."""
+from __future__ import annotations
+
+import plotly.express as px
+import plotly.graph_objects as go
+import streamlit as st
+
+from views import common, geo
+from views.common import Context
+
+KINDS = (("actor", "Actors"), ("place", "Places"), ("theme", "Themes"))
+
+
+def _on_pick(kind: str, table_key: str, frame_key: str) -> None:
+    """Table selection callback: add the selected entity to the sidebar filter of its kind."""
+    rows = st.session_state[table_key].selection.rows
+    ids = st.session_state.get(frame_key, [])
+    if rows and rows[0] < len(ids):
+        common.add_filter(kind, ids[rows[0]])
+
+
+def _top_lists(ctx: Context) -> None:
+    st.subheader("Most mentioned")
+    st.caption("Distinct articles under the current filters. Select a row to add it to the filters.")
+    cols = st.columns(3)
+    for (kind, label), col in zip(KINDS, cols):
+        with col:
+            st.markdown(f"**{label}**")
+            top = common.query("top_entities", ctx.filters, kind, 15)
+            if top.empty:
+                st.info(f"No {label.lower()} for these filters.")
+                continue
+            st.session_state[f"_top_ids_{kind}"] = list(top["entity_id"])
+            shown = top[["name", "articles", "mentions"]]
+            st.dataframe(shown, hide_index=True, key=f"top_{kind}", on_select=lambda k=kind: _on_pick(
+                k, f"top_{k}", f"_top_ids_{k}"), selection_mode="single-row", height=38 + 35 * min(len(top), 10),
+                column_config={"name": st.column_config.TextColumn(label[:-1]),
+                               "articles": st.column_config.NumberColumn("Articles", format="%d"),
+                               "mentions": st.column_config.NumberColumn("Mentions", format="%d")})
+            common.download(top, f"top_{kind}s")
+
+
+def _heatmap(ctx: Context) -> None:
+    st.subheader("Actors × themes")
+    cells = common.query("actor_theme_heatmap", ctx.filters, 15, 12)
+    if cells.empty:
+        st.info("No article mentions both an actor and a theme under these filters.")
+        return
+    grid = cells.pivot_table(index="actor", columns="theme", values="articles", aggfunc="sum", fill_value=0)
+    grid = grid.loc[grid.sum(axis=1).sort_values(ascending=False).index,
+                    grid.sum(axis=0).sort_values(ascending=False).index]
+    fig = px.imshow(grid, text_auto=True, aspect="auto", color_continuous_scale="Blues",
+                    labels={"x": "Theme", "y": "Actor", "color": "Articles"})
+    fig.update_layout(height=max(320, 36 * len(grid) + 140), margin=dict(l=10, r=10, t=30, b=10))
+    fig.update_xaxes(side="top", tickangle=0)
+    st.plotly_chart(fig, key="heatmap_chart")
+    st.caption("Cells count articles that mention both the actor and the theme.")
+    common.download(cells, "actor_theme_heatmap")
+
+
+def _co_mentions(ctx: Context) -> None:
+    st.subheader("Mentioned together")
+    pairs = common.query("co_mentions", ctx.filters, 20, 25)
+    if pairs.empty:
+        st.info("No co-mentions for these filters.")
+        return
+    shown = pairs.assign(pair=pairs["name_a"] + " + " + pairs["name_b"])
+    fig = px.bar(shown.iloc[::-1], x="articles", y="pair", orientation="h",
+                 labels={"articles": "Articles mentioning both", "pair": ""})
+    fig.update_layout(height=max(300, 26 * len(shown) + 80), margin=dict(l=10, r=10, t=10, b=10))
+    st.plotly_chart(fig, key="comention_chart")
+    common.download(pairs, "co_mentions")
+
+
+def _map(ctx: Context) -> None:
+    st.subheader("Places")
+    places = common.query("places_map", ctx.filters)
+    if places.empty:
+        st.info("No mentioned place has coordinates under these filters.")
+        return
+    size = places["mentions"].astype(float)
+    fig = go.Figure(go.Scattergeo(
+        lat=places["lat"], lon=places["lon"], text=places["name"], mode="markers+text",
+        textposition="top center", customdata=places[["articles", "mentions"]],
+        marker=dict(size=(10 + 40 * (size / size.max()) ** 0.5), color="#d9534f", opacity=0.75,
+                    line=dict(width=1, color="white")),
+        hovertemplate="<b>%{text}</b><br>%{customdata[1]} mentions in %{customdata[0]} articles<extra></extra>"))
+    geo.style(fig)
+    fig.update_layout(height=460, margin=dict(l=0, r=0, t=0, b=0))
+    st.plotly_chart(fig, key="places_map", config=geo.config())
+    st.caption("Circle area grows with mentions. Base map: Natural Earth, served by this app (no internet).")
+    common.download(places, "places")
+
+
+def _wording(ctx: Context) -> None:
+    st.subheader("Wording by source")
+    opts = common.query("entity_options", ctx.filters)
+    if opts.empty:
+        return
+    choices = list(opts.loc[opts["articles"] > 0, "entity_id"])
+    if not choices:
+        st.info("No entity is mentioned under these filters.")
+        return
+    current = st.session_state.get("v_entity")
+    if current not in choices:
+        st.session_state["v_entity"] = "stepanakert" if "stepanakert" in choices else choices[0]
+    entity = st.selectbox("Entity", choices, key="v_entity", format_func=ctx.name,
+                          help="Which name each source uses for it, per month (e.g. Stepanakert / Khankendi).")
+    words = common.query("wording", ctx.filters, entity, "month")
+    if words.empty:
+        st.info("No dated mentions of this entity under these filters.")
+        return
+    top_sources = words.groupby("source")["mentions"].sum().nlargest(8).index
+    shown = words[words["source"].isin(top_sources)]
+    fig = px.bar(shown, x="period", y="mentions", color="surface", facet_row="source",
+                 labels={"period": "Month", "mentions": "Mentions", "surface": "Written as"})
+    fig.for_each_annotation(lambda a: a.update(text=a.text.split("=", 1)[-1], textangle=0, x=0.0,
+                                               xanchor="left", yanchor="bottom", font=dict(size=12)))
+    fig.update_yaxes(title=None)
+    fig.update_layout(height=120 + 130 * len(top_sources), margin=dict(l=10, r=10, t=30, b=10),
+                      legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0))
+    st.plotly_chart(fig, key="wording_chart")
+    common.download(shown, f"wording_{entity}", "Download chart data (CSV)")
+    summary = (words.groupby(["source", "surface"], as_index=False)[["mentions", "articles"]].sum()
+               .sort_values(["source", "mentions"], ascending=[True, False]))
+    common.show_table(summary, f"wording_{entity}_by_source")
+
+
+def render(ctx: Context) -> None:
+    _top_lists(ctx)
+    left, right = st.columns([3, 2])
+    with left:
+        _heatmap(ctx)
+    with right:
+        _co_mentions(ctx)
+    _map(ctx)
+    _wording(ctx)
+    if ctx.filters.entity_ids():
+        st.caption("Lists above are limited to articles mentioning the chosen entities.")
