@@ -126,6 +126,26 @@ def trends_frame(con: duckdb.DuckDBPyConnection, f: Filters, gran: str = "day") 
     return out
 
 
+def sentences_table(rows: pd.DataFrame) -> pd.DataFrame:
+    """The drill-down sentences as downloaded: queries.sentences_behind without highlight offsets."""
+    return rows.drop(columns=[c for c in ("hl_starts", "hl_ends") if c in rows.columns])
+
+
+def articles_table(found: pd.DataFrame) -> pd.DataFrame:
+    """Search results as downloaded: queries.search_articles without the running total."""
+    return found.drop(columns=[c for c in ("total",) if c in found.columns])
+
+
+STATEMENT_COLUMNS = ["said_on", "speaker", "speaker_role", "state", "statement_type", "kind", "quote",
+                     "reports", "sources", "link", "urls", "statement_id", "article_id", "cluster_id"]
+
+
+def statements_table(rows: pd.DataFrame) -> pd.DataFrame:
+    """Who-said-what as shown and downloaded: queries.statements plus `link` (the first report's URL)."""
+    first = rows["urls"].map(lambda u: u[0] if u is not None and len(u) else None) if len(rows) else []
+    return rows.assign(link=first)[STATEMENT_COLUMNS]
+
+
 def mentions_frame(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     """Every sentence behind the trend (the drill-down list) over the filter's date range, or over
     all dated articles when no range is set: published, source, title, url, article_id,
@@ -139,19 +159,18 @@ def mentions_frame(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
         else:
             start = start or pd.Timestamp(first_last["first_date"]).date()
             end = end or pd.Timestamp(first_last["last_date"]).date()
-    df = queries.sentences_behind(con, f, f.entity_ids(), start, end + dt.timedelta(days=1), limit=_ALL_ROWS)
-    return df.drop(columns=[c for c in ("hl_starts", "hl_ends") if c in df.columns])
+    return sentences_table(queries.sentences_behind(con, f, f.entity_ids(), start, end + dt.timedelta(days=1),
+                                                    limit=_ALL_ROWS))
 
 
 def articles_frame(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     """Every article passing the filters, newest first (the search results list, all pages)."""
-    df = queries.search_articles(con, f, limit=_ALL_ROWS)
-    return df.drop(columns=[c for c in ("total",) if c in df.columns])
+    return articles_table(queries.search_articles(con, f, limit=_ALL_ROWS))
 
 
 def statements_frame(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     """Who said what: one row per statement cluster passing the filters, newest first."""
-    return queries.statements(con, f, limit=_ALL_ROWS)
+    return statements_table(queries.statements(con, f, limit=_ALL_ROWS))
 
 
 def view_frame(con: duckdb.DuckDBPyConnection, view: str, f: Filters, gran: str = "day") -> pd.DataFrame:

@@ -1,15 +1,14 @@
 """Text → mentions: sentence splitting and the taxonomy matcher (one Aho-Corasick automaton).
 
 Matching runs once per article over a view of the text: lower-cased, punctuation and whitespace turned
-into single spaces, same length. Every key starts with a space (and, unless it ends in a stem, ends with
-one), so the automaton only reports whole words in every script and stays fast. Candidates are then checked for
-exact case where an alias asks for it and for word endings of stems, and the longest match wins, so
-nested aliases never count twice.
+into single spaces, same length. Every key starts with a space (and, unless it ends in a stem, ends
+with one), so the automaton only reports whole words in every script and stays fast. Candidates are
+then checked for exact case where an alias asks for it and for word endings of stems, and the longest
+match wins, so nested aliases never count twice.
 """
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from dataclasses import dataclass
 
 import ahocorasick
@@ -45,11 +44,11 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     """(start, end) code-point spans of the sentences, in order; every non-blank stretch of text is in
     one; a line break always ends a sentence; abbreviations (U.S., Dr., initials) do not."""
     n = len(text)
-    cuts = []
+    cuts = []  # (end of a sentence or line, start of what follows)
     for ch in _LINE_BREAKS:
         i = text.find(ch)
         while i >= 0:
-            cuts.append(i)
+            cuts.append((i, i + 1))
             i = text.find(ch, i + 1)
     marks = []
     for ch in _TERMINATORS:
@@ -67,45 +66,51 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     for i in marks:
         if i < skip_to:
             continue
-        j = i
+        j = i + 1
         while j < n and (text[j] in _TERMINATORS or text[j] == ":"):
             j += 1
         skip_to = j
         while j < n and text[j] in _CLOSERS:
             j += 1
-        if j < n and text[j] in " \t\xa0" and _ends_sentence(text, i, j):
-            cuts.append(j)
+        if j < n and text[j] in " \t\xa0":
+            k = _next_sentence(text, i, j)
+            if k:
+                cuts.append((j, k))
     cuts.sort()
-    cuts.append(n)
+    cuts.append((n, n))
     out = []
     start = 0
-    for cut in cuts:
-        if cut > start:
-            seg = text[start:cut]
-            left = len(seg) - len(seg.lstrip())
-            right = len(seg.rstrip())
-            if right > left:
-                out.append((start + left, start + right))
-        start = cut
+    for end, nxt in cuts:
+        if end > start:
+            if text[start].isspace() or text[end - 1].isspace():
+                seg = text[start:end]
+                left = len(seg) - len(seg.lstrip())
+                right = len(seg.rstrip())
+                if right > left:
+                    out.append((start + left, start + right))
+            else:
+                out.append((start, end))
+        start = nxt
     return out
 
 
-def _ends_sentence(text: str, i: int, j: int) -> bool:
-    """Whether the punctuation text[i:j] (followed by a space) closes a sentence, judged by the next
-    word (capital, digit or opening quote) and the word before a single period (abbreviations)."""
+def _next_sentence(text: str, i: int, j: int) -> int:
+    """Where the next sentence starts if the punctuation text[i:j] (followed by a space) ends one, else
+    0; judged by the next word (capital, digit or opening quote) and, after a single period, by the
+    word before it (abbreviations, initials, list markers)."""
     k = j
     n = len(text)
     while k < n and text[k] in " \t\xa0":
         k += 1
     if k >= n or text[k] in _LINE_BREAKS:
-        return False
+        return 0
     nxt = text[k]
     if text[i] in "։。":  # unambiguous full stops
-        return True
+        return k
     if not (nxt.isupper() or nxt.isdigit() or nxt in _OPENERS):
-        return False
-    if text[i] != "." or (i + 1 < n and text[i + 1] in _TERMINATORS):
-        return True
+        return 0
+    if text[i] != "." or j > i + 1 and text[i + 1] in _TERMINATORS:
+        return k
     lo = max(0, i - 40)
     token_start = max(lo, text.rfind(" ", lo, i) + 1)
     token = text[token_start:i]
@@ -115,15 +120,15 @@ def _ends_sentence(text: str, i: int, j: int) -> bool:
             token = text[token_start:i]
     token = token.lstrip(_TOKEN_OPENERS)
     if not token:
-        return True
+        return k
     if "." in token or (len(token) == 1 and token.isalpha()) or token.lower() in _ABBREVIATIONS:
-        return False
+        return 0
     if token.isdigit() and len(token) <= 3:  # "1. First item" at the start of a line is a list marker
-        k = token_start - 1
-        while k >= 0 and text[k] in " \t\xa0":
-            k -= 1
-        return not (k < 0 or text[k] in _LINE_BREAKS)
-    return True
+        m = token_start - 1
+        while m >= 0 and text[m] in " \t\xa0":
+            m -= 1
+        return 0 if m < 0 or text[m] in _LINE_BREAKS else k
+    return k
 
 
 @dataclass(frozen=True)
@@ -137,21 +142,14 @@ class Mention:
     surface: str
 
 
-def _mention(entity_id: str, sentence_no: int, char_start: int, char_end: int, surface: str) -> Mention:
-    """Mention(...) without the frozen dataclass's field-by-field object.__setattr__: about three times
-    faster, and tagging builds one per mention of every article."""
-    m = object.__new__(Mention)
-    m.__dict__.update(entity_id=entity_id, sentence_no=sentence_no, char_start=char_start, char_end=char_end,
-                      surface=surface)
-    return m
-
-
 def _pattern(entity_id: str | None, alias: Alias, rank: int) -> tuple:
     """A compiled alias: (entity_id (None for the ignore list), stem tail regex over the view,
     exact-case regex over the text, multi-word?, surname?, yields_to, rank)."""
     folded = fold(alias.text)
     star = folded.find("*")
-    tail = None if star < 0 else re.compile(_regex("*".join(_view(part)[1:-1] for part in folded[star:].split("*"))))
+    tail = None
+    if star >= 0:  # what follows the key: word endings and further words, as in the view
+        tail = re.compile(_regex("*".join(_view(part)[1:-1] for part in folded[star:].split("*"))))
     exact = re.compile(_regex(alias.text, _EXACT_CLASSES)) if alias.case_sensitive else None
     return entity_id, tail, exact, " " in folded.strip(), alias.surname, alias.yields_to, rank
 
@@ -196,7 +194,12 @@ class Tagger:
             groups.setdefault(key, []).append(_pattern(entity_id, alias, rank))
         self._automaton = ahocorasick.Automaton()
         for key, patterns in groups.items():
-            self._automaton.add_word(key, (len(key), key.endswith(" "), tuple(patterns)))
+            # A key with one plain alias (no stem, exact case, line check, surname or yields_to) needs
+            # no check at all: its candidate is ready-made.
+            p = patterns[0]
+            plain = len(patterns) == 1 and p[1] is None and p[2] is None and not any(p[3:6])
+            self._automaton.add_word(key, (len(key), key.endswith(" "), tuple(patterns),
+                                           (p[6], p[0]) if plain else None))
         self._empty = not groups
         if groups:
             self._automaton.make_automaton()
@@ -207,18 +210,30 @@ class Tagger:
             return []
         if sentences is None:
             sentences = split_sentences(text)
-        starts = [s for s, _ in sentences]
-        return [_mention(entity_id, max(bisect_right(starts, start) - 1, 0), start, end, text[start:end])
-                for start, end, entity_id in _resolve(self._candidates(text))]
+        out = []
+        no, last_no = 0, len(sentences) - 1
+        for start, end, entity_id in _resolve(self._candidates(text)):
+            while no < last_no and sentences[no + 1][0] <= start:
+                no += 1
+            # Mention(...) without the frozen dataclass's field-by-field object.__setattr__: about
+            # three times faster, and tagging builds one per mention of every article.
+            m = object.__new__(Mention)
+            m.__dict__.update(entity_id=entity_id, sentence_no=no, char_start=start, char_end=end,
+                              surface=text[start:end])
+            out.append(m)
+        return out
 
     def _candidates(self, text: str) -> list[tuple]:
         """Every alias occurrence: (start, end, rank, entity_id, surname?, yields_to), overlaps included."""
         view = _view(text)
         out = []
         # A key is " word " (or " stem"); it ends at view index `last`; view index i is text index i-1.
-        for last, (klen, closed, patterns) in self._automaton.iter(view):
+        for last, (klen, closed, patterns, plain) in self._automaton.iter(view):
             start = last - klen + 1
             stop = last - 1 if closed else last
+            if plain is not None:
+                out.append((start, stop, plain[0], plain[1], False, None))
+                continue
             for entity_id, tail, exact, multiword, surname, yields_to, rank in patterns:
                 end = stop
                 if tail is not None:

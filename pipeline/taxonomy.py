@@ -102,6 +102,8 @@ def fold_separators(text: str) -> str:
 def fold_case(text: str) -> str:
     """Lower-case without changing length: dotted and dotless i to i, ё to е (so "İlham", "BAKI" and
     "Bakı" meet their aliases)."""
+    if "İ" in text:  # the one common letter whose lower() is two code points
+        text = text.replace("İ", "I")
     low = text.lower()
     if len(low) != len(text):
         low = "".join(c.lower()[:1] for c in text)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 Quote = tuple[int, int, bool]       # (start, end, closed): a quotation's span, marks included
 
@@ -18,13 +19,15 @@ _TOKEN = re.compile(
     r"|\w+(?:[-'’.]\w+)*"
     r"|[^\w\s]")
 _INVISIBLE = set("\u200b\u200c\u200d\u2060\ufeff\u00ad")
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
 
 
 def is_cyr(word: str) -> bool:
     """Whether a word contains Cyrillic letters (Russian rules apply to it)."""
-    return any("\u0400" <= ch <= "\u04ff" for ch in word)
+    return _CYRILLIC.search(word) is not None
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """Lower-case word with a Russian case ending stripped (English words only lower-cased), so that
     inflected forms of a name or role noun compare equal: Белова/Беловой → белов, министра → министр."""
@@ -36,7 +39,7 @@ def stem(word: str) -> str:
     return low
 
 
-@dataclass
+@dataclass(slots=True)
 class Tok:
     """A word ('w'), a punctuation mark ('p') or a whole quotation ('q', with its span in `quote`)."""
 

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from e2e_helpers import (CHROMIUM, CHROMIUM_ARGS, FIXTURES, SCREENSHOTS, VIEWPORT, OutsideRequests,
+from tests.e2e_helpers import (CHROMIUM, CHROMIUM_ARGS, FIXTURES, SCREENSHOTS, VIEWPORT, OutsideRequests,
                          StreamlitApp, copy_db, run_pipeline)
 
 playwright_api = pytest.importorskip("playwright.sync_api")

@@ -228,11 +228,15 @@ def test_mentions_export_lists_the_sentences_behind(db, tmp_path):
 def test_statements_export_one_row_per_cluster(db, tmp_path):
     text = export_text(db, tmp_path, ["statements"])
     df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-    assert df.columns[:10].tolist() == ["said_on", "speaker", "speaker_role", "state_id", "state",
-                                        "statement_type", "kind", "quote", "reports", "sources"]
-    assert df[["said_on", "speaker", "state", "statement_type", "quote", "reports", "sources"]].values.tolist() == [
-        ["2024-03-04", "'-Anonymous official", "Azerbaijan", "reject", "rejected the claim", "2", "news"],
-        ["2024-03-04", "Envoy", "Armenia", "appeal", "'=reopen the corridor", "1", "gov"],
+    assert df.columns.tolist() == ["said_on", "speaker", "speaker_role", "state", "statement_type", "kind",
+                                   "quote", "reports", "sources", "link", "urls", "statement_id", "article_id",
+                                   "cluster_id"]
+    assert df.values.tolist() == [
+        ["2024-03-04", "'-Anonymous official", "spokesperson", "Azerbaijan", "reject", "indirect",
+         "rejected the claim", "2", "news", "https://news.example/a2",
+         "https://news.example/a2; https://news.example/a3", "s1", "a2", "c1"],
+        ["2024-03-04", "Envoy", "", "Armenia", "appeal", "direct", "'=reopen the corridor", "1", "gov",
+         "https://gov.example/a1", "https://gov.example/a1", "s3", "a1", "s3"],
     ]
 
 

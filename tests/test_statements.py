@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 
 from benchmarks.statements_eval import GOLD_DIR, load_gold, run
-from pipeline.statements import assign_clusters, extract_statements, find_quotes
+from pipeline.quotes import find_quotes
+from pipeline.statements import assign_clusters, extract_statements
 from pipeline.tag import Tagger, split_sentences
 from pipeline.taxonomy import load_taxonomy
 

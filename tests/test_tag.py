@@ -185,6 +185,10 @@ def test_russian_inflections_and_the_newspaper_trap(tagger):
         ("armenia", "армянская сторона"), ("russian_mfa", "МИД России"),
         ("lachin_corridor", "Лачинскому коридору"), ("theme_energy", "газе"),
     ]
+    pows = "Освобождение армянских военнопленных; армянские военные ушли."
+    assert naive(pows, "армянск") == 2 and naive(pows, "военн") == 2
+    assert found(tagger, pows) == [("armenia", "армянских"), ("theme_prisoners", "военнопленных"),
+                                   ("armenian_armed_forces", "армянские военные")]
 
 
 def test_azerbaijani_letters_and_dotted_capitals(tagger):

@@ -32,13 +32,17 @@ def _top_lists(ctx: Context) -> None:
                 st.info(f"No {label.lower()} for these filters.")
                 continue
             st.session_state[f"_top_ids_{kind}"] = list(top["entity_id"])
-            shown = top[["name", "articles", "mentions"]]
-            st.dataframe(shown, hide_index=True, key=f"top_{kind}", on_select=lambda k=kind: _on_pick(
+            st.dataframe(top, hide_index=True, key=f"top_{kind}", on_select=lambda k=kind: _on_pick(
                 k, f"top_{k}", f"_top_ids_{k}"), selection_mode="single-row", height=38 + 35 * min(len(top), 10),
-                column_config={"name": st.column_config.TextColumn(label[:-1]),
-                               "articles": st.column_config.NumberColumn("Articles", format="%d"),
-                               "mentions": st.column_config.NumberColumn("Mentions", format="%d")})
+                column_order=["name", "articles"],
+                column_config={"name": st.column_config.TextColumn(label[:-1], width="medium"),
+                               "articles": st.column_config.NumberColumn("Articles", format="%d", width="small")})
             common.download(top, f"top_{kind}s")
+
+
+def _short(name: str, width: int = 32) -> str:
+    """A display name cut to `width` characters (full names stay in the CSV)."""
+    return name if len(name) <= width else name[: width - 1] + "…"
 
 
 def _heatmap(ctx: Context) -> None:
@@ -50,10 +54,13 @@ def _heatmap(ctx: Context) -> None:
     grid = cells.pivot_table(index="actor", columns="theme", values="articles", aggfunc="sum", fill_value=0)
     grid = grid.loc[grid.sum(axis=1).sort_values(ascending=False).index,
                     grid.sum(axis=0).sort_values(ascending=False).index]
+    grid.index = [_short(n) for n in grid.index]
+    grid.columns = [_short(n, 24) for n in grid.columns]
     fig = px.imshow(grid, text_auto=True, aspect="auto", color_continuous_scale="Blues",
                     labels={"x": "Theme", "y": "Actor", "color": "Articles"})
-    fig.update_layout(height=max(320, 36 * len(grid) + 140), margin=dict(l=10, r=10, t=30, b=10))
-    fig.update_xaxes(side="top", tickangle=0)
+    fig.update_layout(height=max(360, 34 * len(grid) + 200), margin=dict(l=10, r=10, t=10, b=10))
+    fig.update_xaxes(side="bottom", tickangle=-30, title=None)
+    fig.update_yaxes(title=None)
     st.plotly_chart(fig, key="heatmap_chart")
     st.caption("Cells count articles that mention both the actor and the theme.")
     common.download(cells, "actor_theme_heatmap")
@@ -65,7 +72,7 @@ def _co_mentions(ctx: Context) -> None:
     if pairs.empty:
         st.info("No co-mentions for these filters.")
         return
-    shown = pairs.assign(pair=pairs["name_a"] + " + " + pairs["name_b"])
+    shown = pairs.assign(pair=pairs["name_a"].map(_short) + " + " + pairs["name_b"].map(_short))
     fig = px.bar(shown.iloc[::-1], x="articles", y="pair", orientation="h",
                  labels={"articles": "Articles mentioning both", "pair": ""})
     fig.update_layout(height=max(300, 26 * len(shown) + 80), margin=dict(l=10, r=10, t=10, b=10))
@@ -80,14 +87,17 @@ def _map(ctx: Context) -> None:
         st.info("No mentioned place has coordinates under these filters.")
         return
     size = places["mentions"].astype(float)
+    labels = [n if i < 8 else "" for i, n in enumerate(places["name"])]
     fig = go.Figure(go.Scattergeo(
-        lat=places["lat"], lon=places["lon"], text=places["name"], mode="markers+text",
+        lat=places["lat"], lon=places["lon"], text=labels, hovertext=places["name"], mode="markers+text",
         textposition="top center", customdata=places[["articles", "mentions"]],
         marker=dict(size=(10 + 40 * (size / size.max()) ** 0.5), color="#d9534f", opacity=0.75,
                     line=dict(width=1, color="white")),
-        hovertemplate="<b>%{text}</b><br>%{customdata[1]} mentions in %{customdata[0]} articles<extra></extra>"))
-    geo.style(fig)
-    fig.update_layout(height=460, margin=dict(l=0, r=0, t=0, b=0))
+        hovertemplate="<b>%{hovertext}</b><br>%{customdata[1]} mentions in %{customdata[0]} articles<extra></extra>"))
+    extent = st.segmented_control("Map extent", ["region", "all"], key="map_extent", default="region",
+                                  format_func={"region": "Where most mentions are", "all": "All places"}.get)
+    geo.style(fig, places, focus=extent != "all")
+    fig.update_layout(height=520, margin=dict(l=0, r=0, t=0, b=0))
     st.plotly_chart(fig, key="places_map", config=geo.config())
     st.caption("Circle area grows with mentions. Base map: Natural Earth, served by this app (no internet).")
     common.download(places, "places")
@@ -129,12 +139,12 @@ def _wording(ctx: Context) -> None:
 
 def render(ctx: Context) -> None:
     _top_lists(ctx)
-    left, right = st.columns([3, 2])
+    _heatmap(ctx)
+    left, right = st.columns([1, 1])
     with left:
-        _heatmap(ctx)
-    with right:
         _co_mentions(ctx)
-    _map(ctx)
+    with right:
+        _map(ctx)
     _wording(ctx)
     if ctx.filters.entity_ids():
         st.caption("Lists above are limited to articles mentioning the chosen entities.")

@@ -12,8 +12,11 @@ from pipeline import queries
 from views import common
 from views.common import Context
 
-MEASURES = {"articles": "Articles (distinct)", "share": "Share of all dated articles",
+MEASURES = {"articles": "Articles", "share": "Share", "mentions": "Mentions"}
+Y_TITLES = {"articles": "Articles mentioning (distinct)", "share": "Share of all dated articles",
             "mentions": "Mentions (raw count)"}
+PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2",
+           "#7f7f7f", "#bcbd22"]
 GRAN_LABELS = {"day": "Day", "week": "Week (Mon)", "month": "Month"}
 
 
@@ -29,11 +32,11 @@ def _controls() -> tuple[str, str, str]:
 
 
 def _figure(df: pd.DataFrame, measure: str, chart: str, gran: str):
-    y_title = MEASURES[measure]
+    y_title = Y_TITLES[measure]
     plot = df.assign(y=df[measure] if measure != "share" else df["share"].astype(float))
     kwargs = dict(x="period", y="y", color="name", labels={"period": GRAN_LABELS[gran], "y": y_title,
                                                              "name": "Entity"},
-                  custom_data=["entity_id", "total_articles"])
+                  custom_data=["entity_id", "total_articles"], color_discrete_sequence=PALETTE)
     if chart == "bar":
         fig = px.bar(plot, barmode="group", **kwargs)
     else:

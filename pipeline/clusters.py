@@ -1,0 +1,87 @@
+"""Statement clusters: reports of one statement by one speaker across articles, outlets and languages
+(near-identical quote words, said within a few weeks) share one cluster id."""
+from __future__ import annotations
+
+import re
+from collections import defaultdict, deque
+
+import pandas as pd
+
+from .tokens import stem
+
+CLUSTER_WINDOW_DAYS = 21
+
+_WORD = re.compile(r"\w+", re.U)
+
+
+def _quote_tokens(quote: str) -> frozenset[str]:
+    return frozenset(w.lower().replace("ё", "е") for w in _WORD.findall(quote or ""))
+
+
+def _speaker_key(entity_id: object, speaker: object) -> str | None:
+    if isinstance(entity_id, str) and entity_id:
+        return "e:" + entity_id
+    if isinstance(speaker, str) and speaker.strip():
+        words = [w for w in _WORD.findall(speaker.lower()) if w not in ("the", "a", "an")]
+        return "s:" + stem(words[-1]) if words else None
+    return None
+
+
+def _similar(a: frozenset[str], b: frozenset[str]) -> bool:
+    if not a or not b:
+        return False
+    inter = len(a & b)
+    if inter / len(a | b) >= 0.6:
+        return True
+    return min(len(a), len(b)) >= 4 and inter / min(len(a), len(b)) >= 0.8
+
+
+def assign_clusters(df: pd.DataFrame) -> pd.Series:
+    """Cluster id per row: reports of one statement by one speaker (near-identical quote, said within
+    CLUSTER_WINDOW_DAYS) share the smallest statement_id of their cluster. Rows are blocked by speaker
+    and compared only inside a sliding date window, through an index of shared words."""
+    ids = df["statement_id"].astype(str).tolist()
+    parent = list(range(len(ids)))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    keys = [_speaker_key(e, s) for e, s in zip(df["speaker_entity_id"], df["speaker"])]
+    dates = pd.to_datetime(df["said_on"], errors="coerce").tolist()
+    toks = [_quote_tokens(q) for q in df["quote"]]
+    blocks: dict[tuple[str, bool], list[int]] = defaultdict(list)
+    for i, key in enumerate(keys):
+        if key is not None and toks[i]:
+            blocks[(key, pd.isna(dates[i]))].append(i)
+    window = pd.Timedelta(days=CLUSTER_WINDOW_DAYS)
+    for (_, undated), rows in blocks.items():
+        if len(rows) < 2:
+            continue
+        rows.sort(key=lambda r: (dates[r] if not undated else 0, ids[r]))
+        active: deque[int] = deque()
+        postings: dict[str, set[int]] = defaultdict(set)
+        for r in rows:
+            while active and not undated and dates[r] - dates[active[0]] > window:
+                old = active.popleft()
+                for w in toks[old]:
+                    postings[w].discard(old)
+            seen: set[int] = set()
+            for w in toks[r]:
+                seen |= postings[w]
+            for c in seen:
+                if _similar(toks[r], toks[c]):
+                    ra, rb = find(r), find(c)
+                    if ra != rb:
+                        parent[max(ra, rb)] = min(ra, rb)
+            active.append(r)
+            for w in toks[r]:
+                postings[w].add(r)
+    smallest: dict[int, str] = {}
+    for i, sid in enumerate(ids):
+        root = find(i)
+        if root not in smallest or sid < smallest[root]:
+            smallest[root] = sid
+    return pd.Series([smallest[find(i)] for i in range(len(ids))], index=df.index, name="cluster_id")

@@ -1,0 +1,280 @@
+"""The speech lexicon: speech verbs, source phrases, type cues, role nouns and word lists of
+speech_cues.yaml (all languages merged), with the lookups the extractor makes over tokens.
+
+Kept as data so that a language or a verb is added by editing the YAML, not the rules.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from .tokens import Tok, is_cyr, stem
+
+CUES_PATH = Path(__file__).with_name("speech_cues.yaml")
+TYPES = ("appeal", "concern", "condemn", "welcome", "commit", "reject", "threat")
+_WORD_SETS = ("generic_roles", "org_nouns", "doc_nouns", "modifiers", "reporters", "boundaries", "stop_caps",
+              "clause_starters", "prepositions", "verbish")
+_STEMMED_SETS = ("org_nouns", "doc_nouns", "reporters")
+
+
+def _wmatch(pattern: str, low: str) -> bool:
+    """A lexicon word against a lower-cased token; a trailing '*' matches any ending."""
+    if pattern.endswith("*"):
+        return low.startswith(pattern[:-1])
+    return low == pattern
+
+
+def _en_forms(lemma: str) -> list[str]:
+    """Regular English forms of a verb: base, -s, -ed, -ing."""
+    if lemma.endswith("e"):
+        return [lemma, lemma + "s", lemma + "d", lemma[:-1] + "ing"]
+    if lemma.endswith("y") and lemma[-2:-1] not in "aeiou":
+        return [lemma, lemma[:-1] + "ies", lemma[:-1] + "ied", lemma + "ing"]
+    if lemma.endswith(("s", "sh", "ch", "x", "z")):
+        return [lemma, lemma + "es", lemma + "ed", lemma + "ing"]
+    return [lemma, lemma + "s", lemma + "ed", lemma + "ing"]
+
+
+def _cue_regex(phrases: list[str]) -> str:
+    """Alternation of cue phrases: '*' ends a word stem, '~' allows up to four words in between."""
+    out = []
+    for phrase in phrases:
+        parts = []
+        for word in phrase.split():
+            if word == "~":
+                parts.append(r"(?:\s+[\w'’-]+){0,4}?")
+            else:
+                w = re.escape(word[:-1]) + r"[\w'’-]*" if word.endswith("*") else re.escape(word)
+                parts.append((r"\s+" if parts else "") + w)
+        out.append("".join(parts))
+    return r"(?<![\w])(?:" + "|".join(out) + r")(?![\w])"
+
+
+@dataclass(frozen=True)
+class SpeechVerb:
+    """One form of a speech verb or source phrase, with how it frames its content."""
+
+    words: tuple[str, ...]
+    lemma: str
+    frame: str                 # clause | object | quote | source
+    type: str | None
+    addressee: bool
+    participle: bool           # an -ing form or a Russian gerund ("saying", "заявив")
+    bare: bool = False         # its clause may start with any word, "that" left out ("said police found")
+
+
+class Lexicon:
+    """Speech verbs, cue phrases and word lists of all languages in speech_cues.yaml, merged."""
+
+    def __init__(self, data: dict) -> None:
+        self.verbs: dict[str, list[SpeechVerb]] = defaultdict(list)
+        roles: list[tuple[tuple[str, ...], str]] = []
+        sets: dict[str, set[str]] = defaultdict(set)
+        self.pronouns: dict[str, str] = {}
+        self.source_pronouns: dict[str, str] = {}
+        self.honorifics: dict[str, str | None] = {}
+        self.relative_days: dict[tuple[str, ...], int] = {}
+        self.weekdays: list[list[str]] = [[] for _ in range(7)]
+        self.months: list[list[str]] = [[] for _ in range(12)]
+        self.skip: set[tuple[str, ...]] = set()
+        self.negators: set[tuple[str, ...]] = set()
+        cues: dict[str, list[str]] = defaultdict(list)
+        for lang in data.values():
+            for lemma, spec in (lang.get("verbs") or {}).items():
+                self._add_verb(lemma, spec or {})
+            for phrase in lang.get("sources") or []:
+                words = tuple(phrase.split())
+                self.verbs[self._key(words[0])].append(SpeechVerb(words, phrase, "source", None, False, False))
+            for title_type, phrases in (lang.get("type_cues") or {}).items():
+                cues[title_type].extend(phrases)
+            for surface, title in (lang.get("roles") or {}).items():
+                roles.append((tuple(stem(w) for w in surface.split()), title))
+            for key in _WORD_SETS:
+                sets[key].update(stem(w) if key in _STEMMED_SETS else w.lower() for w in lang.get(key) or [])
+            self.pronouns.update(lang.get("pronouns") or {})
+            self.source_pronouns.update(lang.get("source_pronouns") or {})
+            self.honorifics.update(lang.get("honorifics") or {})
+            for phrase in lang.get("skip_before_verb") or []:
+                self.skip.add(tuple(phrase.lower().split()))
+            for phrase in lang.get("negators") or []:
+                self.negators.add(tuple(phrase.lower().split()))
+            for i, w in enumerate(lang.get("weekdays") or []):
+                self.weekdays[i].append(w)
+            for i, w in enumerate(lang.get("months") or []):
+                self.months[i].append(w)
+            for i, w in enumerate(lang.get("month_abbr") or []):
+                self.months[i].append(w)
+            for phrase, delta in (lang.get("relative_days") or {}).items():
+                self.relative_days[tuple(phrase.lower().split())] = int(delta)
+        for entries in self.verbs.values():
+            entries.sort(key=lambda v: -len(v.words))
+        roles.sort(key=lambda r: -len(r[0]))
+        self.roles_by_first: dict[str, list[tuple[int, tuple[str, ...], str]]] = defaultdict(list)
+        for order, (words, title) in enumerate(roles):
+            self.roles_by_first[words[0]].append((order, words, title))
+        self.role_words = {w for words, _ in roles for w in words}
+        self.generic_roles = sets["generic_roles"]
+        self.org_nouns = sets["org_nouns"]
+        self.doc_nouns = sets["doc_nouns"]
+        self.modifiers = sets["modifiers"] | {stem(w) for w in sets["modifiers"]}
+        self.reporters = sets["reporters"]
+        self.boundaries = sets["boundaries"]
+        self.stop_caps = sets["stop_caps"]
+        self.clause_starters = sets["clause_starters"]
+        self.verbish = sets["verbish"]
+        self.prepositions = sets["prepositions"]
+        self.type_cues = [(t, re.compile(_cue_regex(cues[t]), re.I)) for t in TYPES if cues.get(t)]
+        self.max_skip = max((len(s) for s in self.skip), default=1)
+        self.skip_words = {s[0] for s in self.skip if len(s) == 1}
+        self._calendar: dict[str, tuple[int | None, int | None]] = {}
+
+    @staticmethod
+    def _key(word: str) -> str:
+        return word.rstrip("*")[:3]
+
+    def _add_verb(self, lemma: str, spec: dict) -> None:
+        frame, typ, addressee = spec.get("frame", "clause"), spec.get("type"), bool(spec.get("addressee"))
+        bare = bool(spec.get("bare"))
+        words = lemma.split()
+        forms = spec.get("forms")
+        if forms:
+            heads = [f.split()[0] for f in forms] if len(words) > 1 and " " in forms[0] else list(forms)
+        elif is_cyr(lemma) or lemma.endswith("*"):
+            heads = [words[0]]
+        else:
+            heads = _en_forms(words[0])
+        for head in heads:
+            full = (head, *words[1:]) if not (forms and " " in head) else tuple(head.split())
+            participle = head.endswith("ing") or (is_cyr(head) and head.endswith(("в", "вши")))
+            self.verbs[self._key(full[0])].append(SpeechVerb(full, lemma, frame, typ, addressee, participle, bare))
+
+    def verb_at(self, toks: list[Tok], i: int) -> tuple[SpeechVerb, int] | None:
+        """The longest speech verb or source phrase starting at token i, and the index after it."""
+        tok = toks[i]
+        if tok.kind != "w":
+            return None
+        for verb in self.verbs.get(tok.low[:3], ()):
+            if verb.frame != "source" and not tok.text[:1].islower():
+                continue     # "Secretary of State Mike Pompeo": a capitalised word is no verb
+            n = len(verb.words)
+            if i + n > len(toks):
+                continue
+            if all(toks[i + k].kind == "w" and _wmatch(verb.words[k], toks[i + k].low) for k in range(n)):
+                if verb.words[0].endswith("*") and not is_cyr(tok.low):
+                    continue
+                return verb, i + n
+        return None
+
+    def starts_clause(self, tok: Tok) -> bool:
+        """Whether a word opens a reported clause: a pronoun or determiner, or a contraction of one
+        ("he's", "there's", "we'll")."""
+        low = tok.low
+        return low in self.clause_starters or ("'" in low and low.split("'")[0] in self.clause_starters)
+
+    def role_in(self, stems: list[str]) -> tuple[int, int, str] | None:
+        """The longest role phrase among the stems: (start, end, canonical title)."""
+        best = None
+        for i, first in enumerate(stems):
+            for order, words, title in self.roles_by_first.get(first, ()):
+                n = len(words)
+                if tuple(stems[i:i + n]) == words:
+                    key = (-n, order, i)
+                    if best is None or key < best[0]:
+                        best = (key, (i, i + n, title))
+        return best[1] if best else None
+
+    def _calendar_word(self, low: str) -> tuple[int | None, int | None]:
+        """(weekday 0-6, month 1-12) that a lower-cased word names, memoised."""
+        got = self._calendar.get(low)
+        if got is None:
+            wd = next((i for i, pats in enumerate(self.weekdays) if any(_wmatch(p, low) for p in pats)), None)
+            bare = low.rstrip(".")
+            mo = next((i + 1 for i, pats in enumerate(self.months) if any(_wmatch(p, bare) for p in pats)), None)
+            got = self._calendar[low] = (wd, mo)
+        return got
+
+    def weekday(self, low: str) -> int | None:
+        """Weekday index (Monday 0) a word names, or None."""
+        return self._calendar_word(low)[0]
+
+    def month(self, low: str) -> int | None:
+        """Month number a word (or its abbreviation) names, or None."""
+        return self._calendar_word(low)[1]
+
+    def date_at(self, toks: list[Tok], i: int, published: dt.date | None) -> tuple[int, dt.date | None]:
+        """A date expression at token i: (length in tokens, the date resolved against the publication
+        date, or None when there is no publication date); (0, None) when no date starts there."""
+        n = len(toks)
+        if i >= n or toks[i].kind != "w":
+            return 0, None
+        j = i
+        if toks[j].low in ("on", "в", "во", "last", "this") and j + 1 < n:
+            j += 1
+        for phrase, delta in self.relative_days.items():
+            if phrase[0] == toks[i].low and tuple(t.low for t in toks[i:i + len(phrase)]) == phrase:
+                return len(phrase), (published + dt.timedelta(days=delta)) if published else None
+        low = toks[j].low
+        wd = self.weekday(low)
+        if wd is not None and (j > i or toks[j].cap or is_cyr(low)):
+            end = j + 1
+            if end < n and toks[end].low in ("morning", "afternoon", "evening", "night", "утром", "вечером"):
+                end += 1
+            if published is None:
+                return end - i, None
+            back = (published.weekday() - wd) % 7
+            return end - i, published - dt.timedelta(days=back)
+        # "March 3", "March 3, 2023", "3 March 2023", "5 сентября 2023 года", "2023-03-05"
+        day = month = year = None
+        end = j
+        if toks[j].low.isdigit() and j + 1 < n and self.month(toks[j + 1].low):
+            day, month, end = int(toks[j].low), self.month(toks[j + 1].low), j + 2
+        elif self.month(low) and (toks[j].cap or is_cyr(low)):
+            if j + 1 < n and toks[j + 1].low.isdigit() and len(toks[j + 1].low) <= 2:
+                day, month, end = int(toks[j + 1].low), self.month(low), j + 2
+                if end < n and toks[end].low in ("st", "nd", "rd", "th"):
+                    end += 1
+        if day is None:
+            m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", toks[j].text)
+            if m:
+                try:
+                    return j + 1 - i, dt.date(int(m[1]), int(m[2]), int(m[3]))
+                except ValueError:
+                    return 0, None
+            return 0, None
+        k = end + (1 if end < n and toks[end].text == "," else 0)
+        if k < n and re.fullmatch(r"(19|20)\d\d", toks[k].low):
+            year, end = int(toks[k].low), k + 1
+            if end < n and toks[end].low in ("года", "г"):
+                end += 1
+        if not 1 <= day <= 31:
+            return 0, None
+        if year is None:
+            if published is None:
+                return end - i, None
+            year = published.year
+            try:
+                if dt.date(year, month, day) > published:
+                    year -= 1
+            except ValueError:
+                return 0, None
+        try:
+            return end - i, dt.date(year, month, day)
+        except ValueError:
+            return 0, None
+
+    def date_len(self, toks: list[Tok], i: int) -> int:
+        """Number of tokens of a date expression starting at i (0 if none)."""
+        return self.date_at(toks, i, None)[0]
+
+
+@lru_cache(maxsize=4)
+def load_cues(path: str | Path | None = None) -> Lexicon:
+    """The lexicon from speech_cues.yaml (cached per path)."""
+    with open(path or CUES_PATH, encoding="utf-8") as fh:
+        return Lexicon(yaml.safe_load(fh))

@@ -1,0 +1,77 @@
+"""Articles page: search results under the filters and a reader showing one article's text with
+its mentions and statements highlighted (all article text escaped, never rendered as markup)."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from views import common
+from views.common import Context
+
+PAGE_SIZE = 50
+
+
+def _results(ctx: Context) -> pd.DataFrame:
+    page = st.columns([1, 4])[0].number_input("Results page", min_value=1, value=1, step=1, key="articles_page")
+    found = common.query("search_articles", ctx.filters, PAGE_SIZE, (int(page) - 1) * PAGE_SIZE)
+    if found.empty:
+        st.info("No articles match these filters.")
+        return found
+    total = int(found["total"].iloc[0])
+    st.caption(f"{total:,} matching articles · showing {len(found):,} (newest first, undated last).")
+    shown = found.drop(columns=["total"])
+    st.dataframe(shown, hide_index=True, height=min(520, 38 + 35 * len(shown)), column_config={
+        "article_id": None, "published": st.column_config.DateColumn("Published", format="YYYY-MM-DD"),
+        "source": "Source", "title": st.column_config.TextColumn("Title", width="medium"),
+        "url": st.column_config.LinkColumn("URL", width="small"), "language": "Lang",
+        "snippet": st.column_config.TextColumn("Beginning", width="large")})
+    common.download(shown, "articles")
+    return found
+
+
+def _reader(found: pd.DataFrame) -> None:
+    if found.empty:
+        return
+    ids = list(found["article_id"])
+    labels = dict(zip(found["article_id"], found["title"].fillna(found["article_id"])))
+    current = st.session_state.get("v_article")
+    options = ids if current in ids or not current else [current, *ids]
+    if current not in options:
+        st.session_state["v_article"] = ids[0]
+    article_id = st.selectbox("Read article", options, key="v_article",
+                              format_func=lambda a: labels.get(a, a))
+    art = common.query("article", None, article_id)
+    if art.empty:
+        st.info("This article is not in the database any more.")
+        return
+    a = art.iloc[0]
+    mentions = common.query("article_mentions", None, article_id)
+    said = common.query("article_statements", None, article_id)
+    date = pd.Timestamp(a["published"]).date().isoformat() if pd.notna(a["published"]) else "undated"
+    meta = (f'<div class="dst-meta">{date} (date from {common.esc(a["date_source"])}) · '
+            f'{common.esc(a["source_name"] or a["source"])} · {common.esc(a["language"])} · '
+            f'{common.link(a["canonical_url"] or a["url"], a["canonical_url"] or a["url"])}</div>')
+    legend = ('<div class="dst-legend"><mark style="' + common.MARK_STYLE + '">entity mention</mark> &nbsp; '
+              '<span style="' + common.QUOTE_STYLE + '">statement</span></div>')
+    body = common.layered_highlight(a["text"] or "", mentions, said)
+    st.html(common.SENTENCE_CSS + f'<h3>{common.esc(a["title"])}</h3>' + meta + legend
+            + f'<div class="dst-article">{body}</div>')
+    c1, c2 = st.columns(2)
+    with c1:
+        st.markdown("**Mentions**")
+        common.show_table(mentions, f"mentions_{article_id}", "No entity mentions in this article.",
+                          column_config={"entity_id": None, "name": "Entity", "kind": "Kind",
+                                         "sentence_no": "Sentence", "char_start": "Start", "char_end": "End",
+                                         "surface": "Written as"})
+    with c2:
+        st.markdown("**Statements**")
+        common.show_table(said, f"statements_{article_id}", "No statements found in this article.",
+                          column_config={"statement_id": None, "speaker": "Speaker", "speaker_role": "Role",
+                                         "state": "State", "statement_type": "Type", "kind": "Kind",
+                                         "quote": st.column_config.TextColumn("Quote", width="large"),
+                                         "said_on": st.column_config.DateColumn("Said on", format="YYYY-MM-DD"),
+                                         "char_start": None, "char_end": None, "cluster_id": None})
+
+
+def render(ctx: Context) -> None:
+    _reader(_results(ctx))

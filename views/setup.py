@@ -1,0 +1,29 @@
+"""Shown instead of the pages when there is nothing to show yet: no database, an empty one, or a
+store locked by a writer before anything was cached."""
+from __future__ import annotations
+
+import streamlit as st
+
+from views import common, jobs, sources
+
+
+def render(state: str) -> None:
+    st.title("Diplomatic Statement Tracker")
+    if state == "busy":
+        st.warning(f"{common.BUSY_MESSAGE} — nothing has been loaded yet, so there is nothing to show. "
+                   "A pipeline run is writing; this page will work again when it commits.", icon="⏳")
+        st.button("Try again")
+        return
+    where = common.db_path()
+    what = "does not exist yet" if state == "missing" else "has no articles yet"
+    st.info(f"The database `{where}` {what}. Build the bundled sample (synthetic articles about the "
+            "Armenia–Azerbaijan talks, several outlets and languages, 2020–2026) to explore the "
+            "dashboard, or ingest your own pages, feeds or files below.")
+    if st.session_state.get("job"):
+        jobs.progress()
+        return
+    if st.button("Build the sample database", type="primary"):
+        jobs.start(["sample"], "Building the sample database")
+        st.rerun()
+    st.divider()
+    sources.ingest_form()

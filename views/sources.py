@@ -1,0 +1,82 @@
+"""Sources & runs page: per-source coverage, pipeline runs and failed inputs, and a form that
+ingests URLs, feeds or uploaded files in a separate process."""
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import streamlit as st
+
+from views import common, jobs
+from views.common import Context
+
+UPLOAD_TYPES = ["html", "htm", "gz", "txt", "xml", "rss", "atom", "jsonl"]
+
+
+def _coverage(ctx: Context) -> None:
+    st.subheader("Coverage by source")
+    cov = common.query("source_coverage", ctx.filters)
+    common.show_table(cov, "source_coverage", column_config={
+        "source": "Source", "name": "Name", "kind": "Kind", "country": "Country",
+        "articles": st.column_config.NumberColumn("Articles", format="%d"),
+        "dated": st.column_config.NumberColumn("Dated", format="%d"),
+        "undated": st.column_config.NumberColumn("Undated", format="%d"),
+        "first_date": st.column_config.DateColumn("First date", format="YYYY-MM-DD"),
+        "last_date": st.column_config.DateColumn("Last date", format="YYYY-MM-DD"),
+        "languages": "Languages"})
+
+
+def _runs() -> None:
+    st.subheader("Runs")
+    common.show_table(common.query("runs", None, 50), "runs", "No runs recorded yet.", column_config={
+        "run_id": "Run", "started": st.column_config.DatetimeColumn("Started", format="YYYY-MM-DD HH:mm:ss"),
+        "finished": st.column_config.DatetimeColumn("Finished", format="YYYY-MM-DD HH:mm:ss"),
+        "inputs": st.column_config.TextColumn("Inputs", width="large"), "ok": "OK", "failed": "Failed",
+        "skipped": "Skipped"})
+    st.subheader("Failures")
+    common.show_table(common.query("failures", None, None, 500), "failures", "No failed inputs.",
+                      column_config={"run_id": "Run", "started": None,
+                                     "input": st.column_config.TextColumn("Input", width="large"),
+                                     "stage": "Stage", "error": st.column_config.TextColumn("Error", width="large")})
+
+
+def _save_uploads(files) -> list[str]:
+    folder = Path(tempfile.mkdtemp(prefix="tracker-upload-"))
+    paths = []
+    for i, upload in enumerate(files):
+        name = Path(upload.name).name or f"upload-{i}"
+        target = folder / f"{i:03d}-{name}"
+        target.write_bytes(upload.getvalue())
+        paths.append(str(target))
+    return paths
+
+
+def ingest_form() -> None:
+    """URLs / feeds / sitemaps / files → `python -m pipeline ingest` in a separate process."""
+    st.subheader("Add articles")
+    if jobs.running():
+        jobs.progress()
+        return
+    with st.form("ingest_form", clear_on_submit=True):
+        urls = st.text_area("URLs (one per line)", placeholder="https://example.org/news/statement-2024-05-01",
+                            height=110)
+        kind = st.radio("The URLs are", ["pages", "feeds (RSS/Atom)", "sitemaps"], horizontal=True)
+        files = st.file_uploader("…or upload files", type=UPLOAD_TYPES, accept_multiple_files=True,
+                                 help="HTML pages (optionally .gz), .txt lists of URLs, RSS/Atom .xml, .jsonl items")
+        submitted = st.form_submit_button("Ingest", type="primary")
+    if submitted:
+        inputs = [u.strip() for u in (urls or "").splitlines() if u.strip()]
+        inputs += _save_uploads(files or [])
+        if not inputs:
+            st.warning("Give at least one URL or file.")
+        else:
+            flags = {"feeds (RSS/Atom)": ["--feed"], "sitemaps": ["--sitemap"]}.get(kind, [])
+            jobs.start(["ingest", *flags, *inputs], f"Ingesting {len(inputs)} input(s)")
+    if st.session_state.get("job"):
+        jobs.progress()
+
+
+def render(ctx: Context) -> None:
+    _coverage(ctx)
+    _runs()
+    ingest_form()

@@ -1,0 +1,59 @@
+"""Statements page: who said what (one row per statement, with how many outlets reported it) and
+statements per speaker state and type over time."""
+from __future__ import annotations
+
+import plotly.express as px
+import streamlit as st
+
+from views import common
+from views.common import Context
+
+MAX_STATES = 6
+
+
+def _table(ctx: Context) -> None:
+    rows = common.query("statements", ctx.filters, 500)
+    if rows.empty:
+        st.info("No statements for these filters.")
+        return
+    st.caption(f"{len(rows):,} statements (newest first, at most 500). “Reports” counts the articles "
+               "that carry the same statement by the same speaker.")
+    shown = rows.assign(link=rows["urls"].map(lambda u: u[0] if u is not None and len(u) else None))
+    shown = shown[["said_on", "speaker", "speaker_role", "state", "statement_type", "kind", "quote",
+                   "reports", "sources", "link", "urls", "statement_id", "article_id", "cluster_id"]]
+    st.dataframe(shown, hide_index=True, height=460, column_config={
+        "said_on": st.column_config.DateColumn("Said on", format="YYYY-MM-DD"),
+        "speaker": "Speaker", "speaker_role": "Role", "state": "State", "statement_type": "Type",
+        "kind": "Quote kind", "quote": st.column_config.TextColumn("Quote", width="large"),
+        "reports": st.column_config.NumberColumn("Reports", format="%d"),
+        "sources": st.column_config.ListColumn("Sources"),
+        "link": st.column_config.LinkColumn("First report"),
+        "urls": st.column_config.ListColumn("All reports"),
+        "statement_id": None, "article_id": None, "cluster_id": None})
+    common.download(shown, "statements")
+
+
+def _grid(ctx: Context) -> None:
+    st.subheader("Statements per speaker state and type")
+    grid = common.query("statements_by_state_type", ctx.filters, "month")
+    if grid.empty:
+        st.info("No dated statements for these filters.")
+        return
+    top = grid.groupby("state")["statements"].sum().nlargest(MAX_STATES).index
+    shown = grid[grid["state"].isin(top)]
+    fig = px.bar(shown, x="period", y="statements", color="statement_type", facet_row="state",
+                 category_orders={"state": list(top)},
+                 labels={"period": "Month (date said)", "statements": "Statements", "statement_type": "Type"})
+    fig.for_each_annotation(lambda a: a.update(text=a.text.split("=", 1)[-1], textangle=0, x=0.0,
+                                               xanchor="left", yanchor="bottom", font=dict(size=12)))
+    fig.update_yaxes(title=None)
+    fig.update_layout(height=140 + 140 * len(top), margin=dict(l=10, r=10, t=40, b=10),
+                      legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, title=None))
+    st.plotly_chart(fig, key="statements_chart")
+    st.caption(f"Top {len(top)} speaker states by statements; a statement reported by several outlets counts once.")
+    common.download(shown, "statements_by_state_type")
+
+
+def render(ctx: Context) -> None:
+    _table(ctx)
+    _grid(ctx)
