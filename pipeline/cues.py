@@ -79,6 +79,7 @@ class Lexicon:
         self.pronouns: dict[str, str] = {}
         self.source_pronouns: dict[str, str] = {}
         self.honorifics: dict[str, str | None] = {}
+        self.given_names: dict[str, str] = {}
         self.relative_days: dict[tuple[str, ...], int] = {}
         self.weekdays: list[list[str]] = [[] for _ in range(7)]
         self.months: list[list[str]] = [[] for _ in range(12)]
@@ -100,6 +101,8 @@ class Lexicon:
             self.pronouns.update(lang.get("pronouns") or {})
             self.source_pronouns.update(lang.get("source_pronouns") or {})
             self.honorifics.update(lang.get("honorifics") or {})
+            for gender, names in (lang.get("given_names") or {}).items():
+                self.given_names.update((stem(n), gender) for n in names)
             for phrase in lang.get("skip_before_verb") or []:
                 self.skip.add(tuple(phrase.lower().split()))
             for phrase in lang.get("negators") or []:

@@ -60,7 +60,11 @@ BOILERPLATE_TAGS = {"aside", "nav", "footer", "form"}
 SKIP_TAGS = {"script", "style", "noscript", "template", "head", "title", "svg"}
 LIST_MIN_DATES = 3  # a block holding this many different dates is a list of items, not a byline
 SPACE = re.compile(r"\s+")
-HTML_HINT = re.compile(r"<\s*(?:!doctype\s+html|html|head|body|article|main|div|p|h[1-6]|title|meta)\b", re.I)
+HTML_TAG = re.compile(
+    r"<\s*(?:!doctype\s+html|html|head|body|meta|title|link|script|style|article|main|section|div|span|p|br"
+    r"|a|b|i|h[1-6]|table|ul|ol|li|img)\b",
+    re.I,
+)
 LIST_MARK = re.compile(r"^(?:[-*•|>]\s*)+")
 WORD_TOKENS = re.compile(r"[\s_:-]+")
 
@@ -120,8 +124,8 @@ def _parse(html: str | bytes) -> HtmlElement:
     """Parse the page, refusing what is empty or plainly not HTML."""
     if not html or not (html.strip() if isinstance(html, str) else html.strip()):
         raise ExtractionError("empty page")
-    head = html[:4096] if isinstance(html, str) else html[:4096].decode("utf-8", "ignore")
-    if "\x00" in head or not HTML_HINT.search(head):
+    head = html[:65536] if isinstance(html, str) else html[:65536].decode("utf-8", "ignore")
+    if "\x00" in head[:1024] or head.startswith("%PDF") or not HTML_TAG.search(head):
         raise ExtractionError("not HTML")
     tree = load_html(html)
     if tree is None:

@@ -5,10 +5,10 @@ role or to the taxonomy official holding it on the article's date — and linked
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass
 
 from .attribution import Frame
+from .names import NameIndex, NameMention, Named
 from .quotes import Layout, Unit
 from .speaker_phrases import NP, Grammar
 from .tag import Mention
@@ -27,13 +27,23 @@ class Speaker:
     kind: str                    # person | org | group | anon
     gender: str | None = None
     unit: int = -1               # the unit where it last spoke
+    named: Named | None = None   # what the article's names say about it
 
     def key(self) -> str:
         return self.entity_id or (self.name or "").lower()
 
+    @property
+    def personal(self) -> bool:
+        """A person that he/she may refer to: no evidence in the text that it is a body or place."""
+        return self.kind == "person" and (self.named is None or not self.named.is_body)
 
-_PRONOUN_GENDER = {"he": "m", "his": "m", "him": "m", "she": "f", "her": "f", "hers": "f",
-                   "он": "m", "его": "m", "она": "f", "ее": "f", "её": "f"}
+    @property
+    def corporate(self) -> bool:
+        """A body that 'it' or 'the company' may refer to: named without any evidence of a person."""
+        return self.kind == "org" or (self.kind == "person" and self.named is not None and self.named.person == 0)
+
+
+SALIENCE_UNITS = 4      # how many units back a pronoun or description looks for the person it means
 
 
 class Resolver:
@@ -45,63 +55,8 @@ class Resolver:
         self.mentions = sorted(mentions, key=lambda m: m.char_start)
         self.published = published
         self.speakers: list[Speaker] = []
-        self.names = self._name_index()
-        self.genders = self._gender_votes()
+        self.names = NameIndex(layout, grammar)
         self.titled = self._titled_names(frames)
-
-    def _gender_votes(self) -> dict[str, str]:
-        """Surname stem -> 'm' | 'f', by majority of the gendered pronouns that follow a sentence whose
-        subject is that person ("Wendy Golden lives … There are no photos of her son")."""
-        votes: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-        units = self.layout.units
-        for idx, unit in enumerate(units):
-            lead = [t for t in unit.toks if t.kind == "w" and t.low not in self.lex.stop_caps][:3]
-            run = []
-            for t in lead:
-                if self.g.word_class(t) == "name" and not is_possessive(t):
-                    run.append(t)
-                elif run:
-                    break
-            if not run:
-                continue
-            after = [t for t in unit.toks if t.start > run[-1].end]
-            if idx + 1 < len(units) and units[idx + 1].para == unit.para:
-                after += units[idx + 1].toks
-            for t in after:
-                g = _PRONOUN_GENDER.get(t.low)
-                if g:
-                    votes[base(run[-1])][g == "f"] += 1
-                    break
-        return {k: ("f" if v[1] > v[0] else "m") for k, v in votes.items() if v[0] != v[1]}
-
-    def gender_of(self, name: str | None) -> str | None:
-        if not name:
-            return None
-        words = name.split()
-        return self.genders.get(stem(words[-1])) if words else None
-
-    def _name_index(self) -> list[tuple[int, int, list[str], str]]:
-        """Full person names in the text (two or more capitalised words): (start, unit, stems, surface)."""
-        out = []
-        for unit in self.layout.units:
-            toks = unit.toks
-            k = 0
-            while k < len(toks):
-                run = []
-                while k < len(toks) and self.g.word_class(toks[k]) == "name" and not is_possessive(toks[k]):
-                    run.append(toks[k])
-                    k += 1
-                if k < len(toks) and is_possessive(toks[k]) and toks[k].cap:
-                    run.append(toks[k])
-                    k += 1
-                names = [t for t in run if t.end not in self.g.place_ends or t is run[-1]]
-                if len(names) >= 2 and not (k < len(toks) and self.g.word_class(toks[k]) == "org"):
-                    if len(names) > 2 and not any(len(t.text) <= 2 for t in names):
-                        names = names[-2:]
-                    surface = " ".join(t.text[:-2] if is_possessive(t) else t.text for t in names)
-                    out.append((names[0].start, unit.index, [base(t) for t in names], surface))
-                k += 1
-        return out
 
     def _mention(self, start: int, end: int, prefer_person: bool) -> str | None:
         """The actor entity of a mention overlapping [start, end) (officials first when asked)."""
@@ -134,14 +89,15 @@ class Resolver:
         return None
 
     def resolve(self, frame: Frame, unit: Unit) -> Speaker | None:
+        """The speaker of a frame (None when its phrase names no one), remembered for later pronouns."""
         np = frame.np
-        pos = unit.toks[frame.verb_toks[0]].start
         if np is None:
             return None
+        pos = unit.toks[frame.verb_toks[0]].start
         sp = self._resolve_np(np, pos, unit)
         if sp is None:
             return None
-        g = self._gender_from_verb(frame, unit) or self.gender_of(sp.name)
+        g = self._gender_from_verb(frame, unit) or (sp.named.gender if sp.named else None)
         if g and sp.kind == "person" and sp.gender is None:
             sp.gender = g
         sp.unit = unit.index
@@ -154,70 +110,80 @@ class Resolver:
         if np.kind == "name":
             return self._name(np, pos)
         if np.kind == "role":
-            return self._role(np, pos)
+            return self._role(np, pos, unit)
         if np.kind == "org":
             return self._org(np, pos)
         if np.kind == "doc":
             if np.possessor is not None:
                 return self._resolve_np(np.possessor, pos, unit)
             return None
+        if np.definite and not np.plural:
+            found = self._salient(unit, None)       # "the rookie defenceman said": who the text is about
+            if found is not None:
+                return found
         affil = self._affiliation(np)
         return Speaker(self._text(np), None, None, affil[0] if affil else None, "group" if np.plural else "anon")
 
     def _copy(self, sp: Speaker) -> Speaker:
-        return Speaker(sp.name, sp.role, sp.title, sp.entity_id, sp.kind, sp.gender, sp.unit)
+        return Speaker(sp.name, sp.role, sp.title, sp.entity_id, sp.kind, sp.gender, sp.unit, sp.named)
+
+    def _of_named(self, named: Named, start: int) -> Speaker:
+        """A speaker for someone the article names (linked to the taxonomy through the mention)."""
+        eid = self._mention(start, start + 1, True)
+        ent = self.tax.entities.get(eid) if eid and self.tax else None
+        if ent is not None and ent.type != "official":
+            eid, ent = None, None
+        return Speaker(ent.name if ent else named.name, named.role, named.title, eid, "person", named.gender,
+                       named=named)
+
+    def _salient(self, unit: Unit, gender: str | None) -> Speaker | None:
+        """The person the last few units are about: in each unit back, its first person speaker, else the
+        first person it names; `gender` filters when known."""
+        units = self.layout.units
+        for idx in range(unit.index - 1, max(-1, unit.index - 1 - SALIENCE_UNITS), -1):
+            if units[idx].para < unit.para - 2:
+                break
+            spoke = [s for s in self.speakers if s.unit == idx and s.personal
+                     and (gender is None or s.gender in (None, gender))]
+            if spoke:
+                return self._copy(spoke[0])
+            named = self.names.by_unit.get(idx, ())
+            for m in [m for m in named if m.named.is_person] + [m for m in named if self._unknown_subject(m)]:
+                if gender is None or m.named.gender in (None, gender):
+                    return self._of_named(m.named, m.start)
+        return None
+
+    @staticmethod
+    def _unknown_subject(m: NameMention) -> bool:
+        """A full name opening its sentence with no evidence either way: likely the person it is about."""
+        return m.lead and m.named.person == 0 and m.named.other == 0 and len(m.named.stems) > 1
 
     def _pronoun(self, code: str | None, pos: int, unit: Unit) -> Speaker | None:
         if code in ("m", "f"):
-            same = [s for s in self.speakers if s.unit == unit.index and s.kind == "person"
-                    and s.gender in (None, code)]
+            same = [s for s in self.speakers if s.unit == unit.index and s.personal and s.gender in (None, code)]
             if same:
                 return self._learn(self._copy(same[-1]), code)
-            if unit.index > 0 and self.layout.units[unit.index - 1].para >= unit.para - 1:
-                named = self._first_person(self.layout.units[unit.index - 1])
-                if named is not None and named.gender is None:
-                    named.gender = self.gender_of(named.name)
-                if named is not None and named.gender in (None, code):
-                    return self._learn(named, code)
-            people = [s for s in self.speakers if s.kind == "person" and s.gender in (None, code)]
+            found = self._salient(unit, code)
+            if found is not None:
+                return self._learn(found, code)
+            people = [s for s in self.speakers if s.personal and s.gender in (None, code)]
             if people:
                 return self._learn(self._copy(people[-1]), code)
-            before = [n for n in self.names if n[0] < pos]
-            if before:
-                start, _, _, surface = before[-1]
-                eid = self._mention(start, start + len(surface), True)
-                return Speaker(self._entity_name(eid) or surface, None, None, eid, "person", code)
-            return None
+            before = [m for m in self.names.mentions if m.start < pos and not m.named.is_body
+                      and m.named.gender in (None, code)]
+            return self._learn(self._of_named(before[-1].named, before[-1].start), code) if before else None
         if code == "plural":
             groups = [s for s in self.speakers if s.kind in ("group", "org", "anon")]
             pool = groups or self.speakers
             return self._copy(pool[-1]) if pool else None
-        orgs = [s for s in self.speakers if s.kind == "org"]
-        if orgs:
-            return self._copy(orgs[-1])
-        people = {stem(s.name.split()[-1]) for s in self.speakers if s.kind == "person" and s.name}
-        before = [n for n in self.names if n[0] < pos and n[2][-1] not in people]
+        bodies = [s for s in self.speakers if s.corporate]
+        if bodies:
+            return self._copy(bodies[-1])
+        before = [m for m in self.names.mentions if m.start < pos and not m.named.is_person]
         if before:
-            start, _, _, surface = before[-1]
-            return Speaker(surface, None, None, self._mention(start, start + len(surface), False), "org")
-        return None
-
-    def _first_person(self, unit: Unit) -> Speaker | None:
-        """The first person named in a unit: a full name, or a surname of a known speaker or full name."""
-        lead = [t for t in unit.toks if not (t.kind == "w" and t.low in self.lex.stop_caps)
-                and not (t.kind == "p")][:2]
-        for t in lead:
-            if self.g.word_class(t) != "name" or t.end in self.g.place_ends:
-                continue
-            st = base(t)
-            same = self._speaker_named([st])
-            if same is not None:
-                return self._copy(same)
-            full = [n for n in self.names if n[0] <= t.start and n[2][-1] == st]
-            if full:
-                start, _, _, surface = full[-1]
-                eid = self._mention(start, start + len(surface), True)
-                return Speaker(self._entity_name(eid) or surface, None, None, eid, "person")
+            named = before[-1].named
+            return Speaker(named.name, None, None, self._mention(before[-1].start, before[-1].end, False), "org",
+                           named=named)
         return None
 
     def _learn(self, sp: Speaker, gender: str) -> Speaker:
@@ -227,6 +193,8 @@ class Resolver:
                 if s.key() == sp.key():
                     s.gender = gender
             sp.gender = gender
+            if sp.named is not None and sp.named.gender is None:
+                sp.named.gender = gender
         return sp
 
     def _speaker_named(self, stems: list[str]) -> Speaker | None:
@@ -244,12 +212,13 @@ class Resolver:
         ent = self.tax.entities.get(eid) if eid and self.tax else None
         surface = " ".join(t.text for t in name_toks)
         stems = [base(t) for t in name_toks]
+        named = self.names.named_at(start, end)
         if ent is not None and ent.type != "official":
             # a state or organisation named by itself ("Kestria denied ...")
             covered = any(m.char_start <= start and m.char_end >= end for m in self.mentions
                           if m.entity_id == eid)
             if covered:
-                return Speaker(ent.name, None, None, eid, "org")
+                return Speaker(ent.name, None, None, eid, "org", named=named)
             eid, ent = None, None
         if len(stems) == 1:
             same = self._speaker_named(stems)
@@ -260,19 +229,18 @@ class Resolver:
                 if np.gender and not sp.gender:
                     sp.gender = np.gender
                 return sp
-            full = [n for n in self.names if n[0] < pos and n[2][-1] == stems[0]]
-            if full and ent is None:
-                s0 = full[-1][0]
-                eid = self._mention(s0, s0 + len(full[-1][3]), True)
+            if named is not None and len(named.stems) > 1 and ent is None:
+                first = next(m for m in self.names.mentions if m.named is named)
+                eid = self._mention(first.start, first.end, True)
                 ent = self.tax.entities.get(eid) if eid and self.tax else None
                 if ent is not None and ent.type != "official":
                     eid, ent = None, None
-                surface = full[-1][3]
+                surface = named.name
         name = ent.name if ent is not None else surface
-        kind = "person"
-        if self.g.word_class(name_toks[-1]) == "org":
-            kind = "org"
-        return Speaker(name, np.role, np.title, eid, kind, np.gender)
+        kind = "org" if self.g.word_class(name_toks[-1]) == "org" or (named is not None and named.is_body) \
+            else "person"
+        return Speaker(name, np.role or (named.role if named else None), np.title or (named.title if named else None),
+                       eid, kind, np.gender or (named.gender if named else None), named=named)
 
     def _affiliation(self, np: NP) -> list[str]:
         """Entities mentioned inside the phrase: the body first, then its state."""
@@ -305,7 +273,7 @@ class Resolver:
             surface = surface[4:]
         return surface[:-2] if surface.endswith(("'s", "’s")) else surface
 
-    def _role(self, np: NP, pos: int) -> Speaker | None:
+    def _role(self, np: NP, pos: int, unit: Unit) -> Speaker | None:
         affil = self._affiliation(np)
         state = self.tax.state_of(affil[0]) if affil and self.tax else None
         if np.definite:
@@ -324,12 +292,20 @@ class Resolver:
                         return Speaker(ent.name, np.role, np.title, ent.id, "person")
                     if got:
                         break
+            named = self.names.titled(np.title, pos)
+            if named is not None:
+                return self._copy_role(self._of_named(named, pos), np)
             for later in self._named_later(pos):
                 if later.title and self._title_fits(np.title, later.title):
                     return Speaker(later.name, np.role, np.title, later.entity_id, "person")
         kind = "group" if np.plural else ("anon" if not np.definite else "person")
         eid = affil[0] if affil else None
         return Speaker(self._text(np), np.role, np.title, eid, kind, np.gender)
+
+    @staticmethod
+    def _copy_role(sp: Speaker, np: NP) -> Speaker:
+        sp.role, sp.title = np.role, np.title
+        return sp
 
     def _org(self, np: NP, pos: int) -> Speaker:
         head_tok = next((t for t in reversed(np.toks) if self.g.word_class(t) == "org"), np.toks[-1])

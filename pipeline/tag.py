@@ -212,7 +212,12 @@ class Tagger:
             sentences = split_sentences(text)
         out = []
         no, last_no = 0, len(sentences) - 1
-        for start, end, entity_id in _resolve(self._candidates(text)):
+        chosen, named = _resolve(self._candidates(text))
+        for start, end, _, entity_id, _, yields_to in chosen:
+            if entity_id is None:  # an ignore-list phrase
+                continue
+            if yields_to is not None and yields_to in named:
+                entity_id = yields_to
             while no < last_no and sentences[no + 1][0] <= start:
                 no += 1
             # Mention(...) without the frozen dataclass's field-by-field object.__setattr__: about
@@ -249,13 +254,15 @@ class Tagger:
         return out
 
 
-def _resolve(candidates: list[tuple]) -> list[tuple[int, int, str]]:
-    """(start, end, entity_id) of the mentions, in order: the longest match wins without overlaps;
-    surname-only aliases count after a full name of their entity (the most recent one when officials
-    share a surname); aliases that yield to another entity mean it where that entity is named."""
+def _resolve(candidates: list[tuple]) -> tuple[list[tuple], set[str]]:
+    """The candidates that count, in order, and the entities named by aliases that yield to nobody.
+    The longest match wins without overlaps; surname-only aliases count after a full name of their
+    entity (the most recent one when officials share a surname). Ignore-list phrases are kept (their
+    entity is None): they take their span, the caller drops them."""
     candidates.sort()
     last_full: dict[str, int] = {}
     chosen: list[tuple] = []
+    named: set[str] = set()
     i, n = 0, len(candidates)
     while i < n:
         c = candidates[i]
@@ -264,16 +271,18 @@ def _resolve(candidates: list[tuple]) -> list[tuple[int, int, str]]:
             cluster_end = max(cluster_end, candidates[j][1])
             j += 1
         if j == i + 1:
-            picked = [c] if not c[4] or c[3] in last_full else []
+            picked = (c,) if not c[4] or c[3] in last_full else ()
         else:
             picked = _longest_first([c for c in candidates[i:j] if not c[4] or c[3] in last_full], last_full)
         for c in picked:
-            if c[3] is not None and not c[4]:
-                last_full[c[3]] = c[0]
+            if c[3] is not None:
+                if not c[4]:
+                    last_full[c[3]] = c[0]
+                if c[5] is None:
+                    named.add(c[3])
             chosen.append(c)
         i = j
-    named = {c[3] for c in chosen if c[5] is None and c[3] is not None}
-    return [(c[0], c[1], c[5] if c[5] is not None and c[5] in named else c[3]) for c in chosen if c[3] is not None]
+    return chosen, named
 
 
 def _longest_first(cluster: list[tuple], last_full: dict[str, int]) -> list[tuple]:

@@ -127,22 +127,28 @@ def normalize_title(title: str) -> str:
 
 
 class Taxonomy:
-    """The validated taxonomy: entities by id, phrases to ignore, and the file's sha256."""
+    """The validated taxonomy (read-only once loaded): entities by id, phrases to ignore, and the
+    file's sha256."""
 
     def __init__(self, path: Path, sha256: str, entities: dict[str, Entity], ignore: list[Alias]) -> None:
         self.path = path
         self.sha256 = sha256
         self.entities = entities
         self.ignore = ignore
+        self._ancestors: dict[str, tuple[str, ...]] = {}
+        # (normalised title, official id, role) for `holders`, which statements call per speaker.
+        self._roles = [(normalize_title(r.title), e.id, r) for e in entities.values() for r in e.roles]
 
     def ancestors(self, entity_id: str) -> list[str]:
         """The entity's parents, nearest first (not the entity itself)."""
-        out: list[str] = []
-        parent = self.entities[entity_id].parent if entity_id in self.entities else None
-        while parent is not None and parent not in out:
-            out.append(parent)
-            parent = self.entities[parent].parent
-        return out
+        if entity_id not in self._ancestors:
+            out: list[str] = []
+            parent = self.entities[entity_id].parent if entity_id in self.entities else None
+            while parent is not None and parent not in out:
+                out.append(parent)
+                parent = self.entities[parent].parent
+            self._ancestors[entity_id] = tuple(out)
+        return list(self._ancestors[entity_id])
 
     def state_of(self, entity_id: str) -> str | None:
         """The first of the entity itself and its ancestors whose type is 'state', else None."""
@@ -158,16 +164,14 @@ class Taxonomy:
         body or state: the role's `of` is `of` itself or one of its descendants."""
         want = normalize_title(title)
         out: list[str] = []
-        for ent in self.entities.values():
-            for role in ent.roles:
-                if normalize_title(role.title) != want:
-                    continue
-                if on is not None and ((role.start and on < role.start) or (role.end and on > role.end)):
-                    continue
-                if of is not None and (role.of is None or (role.of != of and of not in self.ancestors(role.of))):
-                    continue
-                out.append(ent.id)
-                break
+        for norm, eid, role in self._roles:
+            if norm != want or eid in out:
+                continue
+            if on is not None and ((role.start and on < role.start) or (role.end and on > role.end)):
+                continue
+            if of is not None and (role.of is None or (role.of != of and of not in self.ancestors(role.of))):
+                continue
+            out.append(eid)
         return out
 
     def entity_rows(self) -> list[dict]:
@@ -250,6 +254,8 @@ class _Parser:
                 continue
             if key not in KINDS:
                 raise self.fail(node, f"unknown section '{key}' (expected actors, places, themes or ignore)")
+            if isinstance(node, yaml.ScalarNode) and node.value.strip() in ("", "~", "null"):
+                continue  # an empty section
             if not isinstance(node, yaml.SequenceNode):
                 raise self.fail(node, f"section '{key}' must be a list of entries")
             for item in node.value:
@@ -301,7 +307,7 @@ class _Parser:
         fields = self.mapping(node, eid, kind)
         unknown = sorted(set(fields) - ALLOWED_KEYS[kind])
         if unknown:
-            raise self.fail(fields[unknown[0]], f"unknown key '{unknown[0]}' for a {kind} "
+            raise self.fail(fields[unknown[0]], f"unknown key '{unknown[0]}' for {kind}s "
                                                 f"(allowed: {', '.join(sorted(ALLOWED_KEYS[kind]))})", eid)
         if "name" not in fields or not self.scalar(fields["name"], eid, "name"):
             raise self.fail(node, "missing or empty 'name'", eid)

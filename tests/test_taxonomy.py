@@ -107,6 +107,13 @@ def test_default_path_comes_from_the_environment(tmp_path, monkeypatch):
     assert "armenia" in load_taxonomy().entities
 
 
+def test_empty_sections_are_allowed(tmp_path):
+    path = tmp_path / "t.yaml"
+    path.write_text("actors:\nplaces: []\nthemes:\n  - id: theme_x\n    name: X\n    aliases: [x]\n",
+                    encoding="utf-8")
+    assert list(load_taxonomy(path).entities) == ["theme_x"]
+
+
 def test_partial_dates_cover_the_whole_month_or_year(tmp_path):
     path = tmp_path / "t.yaml"
     path.write_text("""
@@ -163,7 +170,7 @@ BROKEN = {
     "unknown_kind": (GOOD_HEAD + "people:\n  - id: someone\n    name: Someone\n",
                      6, None, "unknown section 'people' (expected actors, places, themes or ignore)"),
     "unknown_key": (GOOD_HEAD + "    colour: blue\n", 5, "us_state_department",
-                    "unknown key 'colour' for a actor (allowed: aliases, id, name, note, parent, roles, type)"),
+                    "unknown key 'colour' for actors (allowed: aliases, id, name, note, parent, roles, type)"),
     "missing_name": ("themes:\n  - id: theme_x\n    aliases: [x]\n", 2, "theme_x", "missing or empty 'name'"),
     "alias_used_twice": (GOOD_HEAD + "    aliases: [State Department]\n  - id: dos\n    name: DoS\n"
                                      "    type: government body\n    aliases: [state department]\n",

@@ -1,0 +1,235 @@
+"""The Streamlit dashboard under AppTest, one page at a time, on the hand-built store of
+tests/test_queries.py (expected numbers are counted by hand in that module's docstring)."""
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.test_queries import build_small_db
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "dashboard.py")
+BUSY = "store busy — showing last results"
+
+
+@pytest.fixture()
+def db(tmp_path, monkeypatch):
+    path = build_small_db(tmp_path / "small.duckdb")
+    monkeypatch.setenv("TRACKER_DB", str(path))
+    return path
+
+
+def app(**params) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def no_exception(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def charts(at: AppTest) -> list[dict]:
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+def values(data) -> list:
+    """A plotly trace array: plain list, or plotly's typed-array form {'dtype', 'bdata'}."""
+    if isinstance(data, dict) and "bdata" in data:
+        return np.frombuffer(base64.b64decode(data["bdata"]), dtype=np.dtype(data["dtype"])).tolist()
+    return list(data)
+
+
+def traces(at: AppTest, chart: int = 0) -> dict[str, tuple[list, list]]:
+    return {t["name"]: ([x[:10] for x in values(t["x"])], values(t["y"])) for t in charts(at)[chart]["data"]}
+
+
+def url(at: AppTest) -> dict[str, list[str]]:
+    """The app's query string, every value as a list."""
+    return {k: (v if isinstance(v, list) else [v]) for k, v in at.query_params.items()}
+
+
+def html_bodies(at: AppTest) -> str:
+    return "\n".join(h.proto.body for h in at.get("html"))
+
+
+def test_trends_weekly_counts_start_monday_and_undated_apart(db):
+    at = app(actor="armenia")
+    no_exception(at)
+    x, y = traces(at)["Armenia"]
+    assert x == ["2024-01-01", "2024-01-08", "2024-01-15", "2024-01-22", "2024-01-29"]
+    assert all(dt.date.fromisoformat(d).weekday() == 0 for d in x)
+    assert y == [2, 0, 1, 0, 0]
+    assert any("Undated articles (left out of the chart): **2** — Armenia: 1" in m.value for m in at.markdown)
+
+
+def test_trends_share_and_month_granularity(db):
+    at = app(actor="armenia", gran="month", measure="share")
+    no_exception(at)
+    x, y = traces(at)["Armenia"]
+    assert x == ["2024-01-01", "2024-02-01"]
+    assert y == pytest.approx([3 / 5, 0.0])  # a1 a2 a5 of a1..a5; February: a9 only
+
+
+def test_sidebar_filter_changes_chart_and_url(db):
+    at = app(actor="armenia", gran="month")
+    assert set(traces(at)) == {"Armenia"}
+    at.multiselect(key="f_actor").set_value(["armenia", "azerbaijan"]).run()
+    no_exception(at)
+    assert traces(at)["Azerbaijan"][1] == [3, 0]
+    assert url(at)["actor"] == ["armenia", "azerbaijan"]
+    at.multiselect(key="f_source").set_value(["indy"]).run()
+    assert traces(at)["Armenia"][1] == [1]      # a5; indy has no February article
+    assert traces(at)["Azerbaijan"][1] == [1]   # a3
+    assert url(at)["source"] == ["indy"]
+
+
+def test_url_query_params_round_trip(db):
+    params = {"page": "trends", "actor": ["armenia", "azerbaijan"], "theme": "theme_blockade",
+              "from": "2024-01-01", "to": "2024-01-31", "source": "gov", "lang": "en", "q": "talks",
+              "gran": "month", "measure": "mentions"}
+    at = app(**params)
+    no_exception(at)
+    assert at.multiselect(key="f_actor").value == ["armenia", "azerbaijan"]
+    assert at.multiselect(key="f_theme").value == ["theme_blockade"]
+    assert at.date_input(key="f_from").value == dt.date(2024, 1, 1)
+    assert at.text_input(key="f_q").value == "talks"
+    assert url(at) == {k: (v if isinstance(v, list) else [v]) for k, v in params.items()}
+    again = app(**url(at))
+    assert url(again) == url(at)
+    assert traces(again) == traces(at)
+    assert traces(at)["Armenia"] == (["2024-01-01"], [1])  # a1 (gov, en, mentions "talks"), counted once
+
+
+def test_drill_down_lists_sentences_with_escaped_highlight(db):
+    at = app(actor="armenia")
+    at.selectbox(key="trend_period").set_value(dt.date(2024, 1, 15)).run()
+    no_exception(at)
+    body = html_bodies(at)
+    assert "<mark" in body and ">Armenia</mark>" in body
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in body
+    assert "<script>" not in body
+    assert 'href="https://indy.example/a5"' in body
+
+
+def test_actors_page_top_lists_heatmap_map_wording(db):
+    at = app(page="actors")
+    no_exception(at)
+    top_actors = at.dataframe[0].value
+    assert top_actors["entity_id"].tolist()[:2] == ["armenia", "azerbaijan"]
+    assert top_actors["articles"].tolist()[:2] == [4, 3]
+    specs = charts(at)
+    geo = next(c for c in at.get("plotly_chart") if "scattergeo" in c.proto.spec)
+    assert json.loads(geo.proto.config)["topojsonURL"] == "/app/static/topojson/"
+    assert (ROOT / "static" / "topojson" / "world_50m.json").is_file()
+    wording = next(s for s in specs if any(t.get("name") == "Ханкенди" for t in s["data"]))
+    assert {t["name"] for t in wording["data"]} == {"Stepanakert", "Ханкенди"}
+    assert at.selectbox(key="v_entity").value == "stepanakert"
+
+
+def test_statements_page_clusters(db):
+    at = app(page="statements")
+    no_exception(at)
+    table = at.dataframe[0].value
+    assert table["statement_id"].tolist() == ["s3", "s1"]
+    assert table["reports"].tolist() == [1, 2]
+    at = app(page="statements", type="concern")
+    assert at.dataframe[0].value["speaker"].tolist() == ["Ned Price"]
+
+
+def test_articles_page_reader_escapes_text(db):
+    at = app(page="articles", article="a5")
+    no_exception(at)
+    assert at.dataframe[0].value["article_id"].tolist()[:1] == ["a9"]  # newest first
+    body = html_bodies(at)
+    assert "&lt;script&gt;" in body and "<script>" not in body
+    assert "Escaping &lt;b&gt;test&lt;/b&gt;" in body
+    at = app(page="articles", q="no such words anywhere")
+    assert any("No articles match" in i.value for i in at.info)
+
+
+def test_sources_page_coverage_runs_failures_and_form(db):
+    at = app(page="sources")
+    no_exception(at)
+    cov = at.dataframe[0].value.set_index("source")
+    assert cov.loc["gov", "articles"] == 3 and cov.loc["gov", "undated"] == 1
+    assert at.dataframe[1].value["run_id"].tolist() == ["r1"]
+    assert at.dataframe[2].value["error"].tolist() == ["HTTP 404"]
+    assert at.text_area[0].label.startswith("URLs")
+
+
+def test_empty_database_offers_the_sample(tmp_path, monkeypatch):
+    monkeypatch.setenv("TRACKER_DB", str(tmp_path / "none.duckdb"))
+    at = app()
+    no_exception(at)
+    assert any("does not exist yet" in i.value for i in at.info)
+    assert any(b.label == "Build the sample database" for b in at.button)
+    from pipeline import store
+    with store.open_store(tmp_path / "empty.duckdb"):
+        pass
+    monkeypatch.setenv("TRACKER_DB", str(tmp_path / "empty.duckdb"))
+    at = app()
+    assert any("has no articles yet" in i.value for i in at.info)
+
+
+def test_no_results_are_said(db):
+    at = app(actor="armenia", **{"from": "2030-01-01"})
+    no_exception(at)
+    assert any("No dated articles" in i.value for i in at.info)
+
+
+WRITER = """
+import sys, time, duckdb
+con = duckdb.connect(sys.argv[1])
+con.execute("INSERT INTO failures VALUES ('r2', 'x', 'fetch', 'held')")
+print("locked", flush=True)
+time.sleep(float(sys.argv[2]))
+con.close()
+"""
+
+
+def _hold_lock(path: Path, seconds: float) -> subprocess.Popen:
+    proc = subprocess.Popen([sys.executable, "-c", WRITER, str(path), str(seconds)], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "locked"
+    return proc
+
+
+def test_store_busy_serves_last_results(db):
+    at = app(actor="armenia")
+    before = traces(at)
+    writer = _hold_lock(db, 20)
+    try:
+        at.run()
+        no_exception(at)
+        assert any(BUSY in w.value for w in at.warning)
+        assert traces(at) == before
+    finally:
+        writer.kill()
+        writer.wait()
+    at.run()
+    assert not any(BUSY in w.value for w in at.warning)
+
+
+def test_store_busy_before_anything_is_cached(tmp_path, monkeypatch):
+    path = build_small_db(tmp_path / "cold.duckdb")
+    monkeypatch.setenv("TRACKER_DB", str(path))
+    writer = _hold_lock(path, 20)
+    try:
+        started = time.monotonic()
+        at = app()
+        no_exception(at)
+        assert any(BUSY in w.value for w in at.warning)
+        assert time.monotonic() - started < 15
+    finally:
+        writer.kill()
+        writer.wait()
