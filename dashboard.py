@@ -11,7 +11,7 @@ import datetime as dt
 import streamlit as st
 
 from pipeline.queries import Filters
-from views import articles, common, entities, setup, sources, statements, trends
+from views import articles, common, entities, setup, snapshot, sources, statements, trends
 from views.common import Context
 
 PAGES = {
@@ -114,8 +114,8 @@ def sync_url(f: Filters) -> None:
         value = st.session_state.get(f"v_{key}") or ""
         if value and value != default or key == "page":
             params[key] = value
-    if dict(st.query_params.to_dict()) != {k: (v[-1] if isinstance(v, list) else v) for k, v in params.items()} \
-            or any(st.query_params.get_all(k) != v for k, v in params.items() if isinstance(v, list)):
+    current = {k: st.query_params.get_all(k) for k in st.query_params}
+    if current != {k: v if isinstance(v, list) else [v] for k, v in params.items()}:
         st.query_params.from_dict(params)
 
 
@@ -132,7 +132,9 @@ def main() -> None:
         page = st.session_state["v_page"]
         title, render = PAGES[page]
         st.title(title)
-        render(Context(filters=f, names=common.names(common.query("entity_options", Filters()))))
+        ctx = Context(filters=f, names=common.names(common.query("entity_options", Filters())))
+        render(ctx)
+        snapshot.sidebar_button(ctx, st.session_state.get("v_gran") or "week")
         sync_url(f)
         st.sidebar.caption(f"Database: {common.db_path()} · updated "
                            f"{dt.datetime.fromtimestamp(common.db_mtime()):%Y-%m-%d %H:%M}")

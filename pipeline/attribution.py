@@ -10,8 +10,10 @@ from dataclasses import dataclass, field
 from .cues import Lexicon, SpeechVerb
 from .quotes import Unit
 from .speaker_phrases import NP, Grammar
-from .tokens import Tok
+from .tokens import Tok, is_cyr
 
+_COLON = SpeechVerb((":",), ":", "quote", None, False, False)
+_SUBORDINATORS = {"while", "although", "though", "if", "because", "unless", "whether", "once"}
 _NOUN_MARKERS = {"the", "a", "an", "his", "her", "its", "their", "our", "my", "this", "these", "those", "every",
                  "each", "no", "any"}
 
@@ -74,7 +76,36 @@ class FrameFinder:
             end_attr = max((b for _, b in frame.attribution), default=j)
             seg_start = max(seg_start, end_attr, frame.content[1] if frame.content else 0)
             i = max(j, frame.verb_toks[1])
+        if not frames:
+            colon = self._colon_frame(unit)
+            if colon is not None:
+                frames.append(colon)
         return frames
+
+    def _colon_frame(self, unit: Unit) -> Frame | None:
+        """'Martell, the doctor on the shore, is more blunt: "…"': with no speech verb, a quotation after a
+        colon belongs to the speaker phrase that opens the clause."""
+        toks = unit.toks
+        c = next((x for x in range(1, len(toks) - 1) if toks[x].text == ":" and toks[x + 1].kind == "q"), None)
+        if c is None or c > 24:
+            return None
+        j = 0
+        while j < c and (toks[j].kind == "p" or toks[j].low in self.lex.stop_caps) and toks[j].kind != "q" \
+                and toks[j].low not in self.lex.pronouns:
+            j += 1
+        got = self.g.forward(toks, j, c)
+        if got is None or got[0].kind not in ("name", "pronoun", "role", "org") \
+                or any(t.kind == "q" for t in toks[got[1]:c]):
+            return None
+        return Frame(got[0], _COLON, (c, c + 1), (c + 1, c + 2), [(0, c + 1)], unit.index)
+
+    def _ends_clause(self, toks: list[Tok], k: int) -> bool:
+        """Whether a trailing attribution ends at token k: the end, punctuation, a quotation, a conjunction
+        or an adverb follows ("…, he said.", "…, she said, adding …", "…, he said quietly")."""
+        if k >= len(toks):
+            return True
+        tok = toks[k]
+        return tok.kind != "w" or tok.low in self.lex.boundaries or tok.low.endswith("ly") or is_cyr(tok.low)
 
     def _negated(self, toks: list[Tok], i: int) -> bool:
         for neg in self.lex.negators:
@@ -218,7 +249,8 @@ class FrameFinder:
                 start = after + 1
             elif nxt.kind == "w" and not inverted and not quote_first and (
                     verb.frame == "object" or (verb.frame == "clause" and (
-                        self.lex.starts_clause(nxt) or (nxt.cap or verb.bare) and nxt.low not in self.lex.stop_caps))):
+                        self.lex.starts_clause(nxt) or (nxt.cap or verb.bare) and nxt.low not in self.lex.stop_caps
+                        or verb.bare and nxt.low in _SUBORDINATORS))):
                 start = after
         if start is not None:
             return Frame(np, verb, (i, j), (start, n), [(seg_start, start)], unit.index)
@@ -236,8 +268,11 @@ class FrameFinder:
                 before = toks[c_end - 2] if c_end - 1 > c_start else None
                 if before is None or before.text in "—–-:;" or before.kind == "q":
                     c_start = c_end - 1
-            if verb.frame == "object" and c_start != c_end - 1:
+            quote_only = c_start == c_end - 1 and toks[c_start].kind == "q"
+            if verb.frame == "object" and not quote_only:
                 return None    # "…, a term the authorities reject": an object verb needs its object after it
+            if not quote_only and not self._ends_clause(toks, after):
+                return None    # "In July, the commission asked Sinclair to …": the verb goes on; no trailing "…, X said"
             frame.content = (c_start, c_end)
         # a quotation after the attribution continues the same statement ("…," he said, "…")
         for t in toks[after:] if frame.content else ():

@@ -35,7 +35,7 @@ MONTH_LANGUAGES = ("en", "ru", "uk", "az", "hy", "ka", "tr", "fa", "de", "fr", "
 MIN_TEXT_CHARS = 80  # less than this is a stub, a menu or an error page, not an article
 
 # How far (in visible, non-space characters) a byline may sit before the headline.
-BEFORE_TITLE = 300
+BEFORE_TITLE = 600
 # A full day-level date written out: 12.03.2023, 2023-03-12, 12 March 2023, March 12, 2023, 12.Mar.2023
 DAY_DATE = re.compile(
     r"\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b|\b\d{4}[./-]\d{1,2}[./-]\d{1,2}\b"
@@ -116,8 +116,21 @@ def extract_article(html: str | bytes, url: str | None = None) -> Article:
         date_source=source,
         language=doc.language or py3langid.classify(text)[0],
         text=text,
-        content_hash=hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest(),
+        content_hash=_content_hash(text, doc.title),
     )
+
+
+def _content_hash(text: str, title: str | None) -> str:
+    """sha256 of the whitespace-normalised text, leaving out a first line that repeats the title.
+
+    Templates differ on whether the headline sits inside the article block, so the same story
+    syndicated on two sites would otherwise hash differently.
+    """
+    first, _, rest = text.partition("\n")
+    shown, wanted = _squash(first), _squash(title or "")
+    if rest and len(shown) >= 10 and shown in wanted:
+        text = rest
+    return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()
 
 
 def _parse(html: str | bytes) -> HtmlElement:
@@ -186,6 +199,8 @@ def _publication_date(tree: HtmlElement, url: str | None, text: str, title: str 
         return byline, kind
     if meta:
         return meta, "meta"
+    if byline and kind == "meta":
+        return byline, kind
     if in_url:
         return in_url, "url"
     if byline:
@@ -231,11 +246,11 @@ def _month_name_parser() -> DateDataParser:
 
 def _text_date(text: str, title: str | None, options: Extractor) -> dt.date | None:
     """A date from a short byline-like line at the start (2 lines) or end (1 line) of the text."""
-    lines = [LIST_MARK.sub("", line) for line in text.split("\n")]
+    lines = text.split("\n")
     if lines and title and _squash(lines[0]) == _squash(title):
         lines = lines[1:]
     for line in lines[:2] + lines[-1:]:
-        match = DAY_DATE.search(line)
+        match = None if LIST_MARK.match(line) else DAY_DATE.search(line)  # list items are not bylines
         if match and len(line) <= 80 and len(line) - len(match.group(0)) <= 45 and "(@" not in line:
             day = _parse_written(line, options)
             if day:
@@ -314,6 +329,8 @@ def _byline_date(tree: HtmlElement, text: str, title: str | None, options: Extra
     article_path = set(paragraph.iterancestors()) | {paragraph} if paragraph is not None else set()
 
     found = _dated_elements(layout, headline, options)
+    if len({day for el, day, _ in found if first <= layout.start[el] <= last}) >= LIST_MIN_DATES:
+        return None, "none"  # the main text itself is a dated list: a tag, search or archive page
     per_block: dict[HtmlElement, set[dt.date]] = {}
     for el, day, _ in found:
         for block in el.iterancestors():
@@ -331,7 +348,9 @@ def _byline_date(tree: HtmlElement, text: str, title: str | None, options: Extra
             continue
         if offset < top and (shared is None or _has_navigation(shared)):
             continue
-        return day, kind
+        inside = set(el.iter())
+        machine_readable = any(k == "meta" and d == day and e in inside for e, d, k in found)
+        return day, "meta" if machine_readable else kind
     return None, "none"
 
 

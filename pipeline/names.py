@@ -17,8 +17,10 @@ from .speaker_phrases import Grammar
 from .tokens import Tok, base, is_possessive
 
 _PARTICLES = {"de", "van", "von", "der", "da", "al", "bin", "ibn", "la", "le", "di", "du", "el", "ben"}
-_PLACE_PREPS = {"in", "at", "from", "to", "near", "across", "outside", "throughout", "into", "around", "toward",
-                "towards", "в", "во", "из", "на"}
+_PLACE_PREPS = {"in", "at", "near", "across", "outside", "throughout", "into", "around", "в", "во", "на"}
+_ACRONYM = re.compile(r"\(([A-Z][A-Z&]{1,7})\)")
+_WORDS = re.compile(r"[\w’'.-]+")
+_CONNECTORS = {"of", "and", "for", "the", "on", "in", "&", "de", "du", "des", "la"}
 _AGENT = re.compile(r"[a-z]{3,}(?:er|or|ist|ian|man|woman|ant|ent)$")
 _PRONOUN_GENDER = {"he": "m", "his": "m", "him": "m", "she": "f", "her": "f", "hers": "f",
                    "он": "m", "его": "m", "она": "f", "ее": "f", "её": "f"}
@@ -43,7 +45,7 @@ class Named:
 
     @property
     def is_body(self) -> bool:
-        """A company, agency or other body: evidence against a person and not a place."""
+        """Not a person by the evidence: a company, agency, team or place."""
         return self.person == 0 and self.other > 0
 
 
@@ -77,6 +79,7 @@ class NameIndex:
                 named = self._short_name(run[0], opens=all(t.kind != "w" for t in unit.toks[:k]))
                 if named is not None:
                     self._add(unit, run, k, j, named)
+        self.acronyms = self._acronyms(layout.text)
         self.mentions.sort(key=lambda m: m.start)
         self._starts = [m.start for m in self.mentions]
         for m in self.mentions:
@@ -107,6 +110,28 @@ class NameIndex:
             k = j
         return out
 
+    @staticmethod
+    def _acronyms(text: str) -> dict[str, str]:
+        """'Immigration, Refugees and Citizenship Canada (IRCC)': acronym -> the name it stands for, where
+        the capitalised words just before the brackets have its letters as initials."""
+        out: dict[str, str] = {}
+        for m in _ACRONYM.finditer(text):
+            acr = m.group(1).replace("&", "")
+            words = list(_WORDS.finditer(text, max(0, m.start() - 160), m.start()))
+            caps = 0
+            for w in reversed(words):
+                word = w.group()
+                if word[0].isupper():
+                    if word[0] != acr[len(acr) - 1 - caps]:
+                        break
+                    caps += 1
+                    if caps == len(acr):
+                        out.setdefault(m.group(1), text[w.start():words[-1].end()])
+                        break
+                elif word.lower() not in _CONNECTORS:
+                    break
+        return out
+
     def _name_word(self, tok: Tok) -> bool:
         return self.g.word_class(tok) == "name" and (len(tok.text) > 1 or tok.text.isalpha())
 
@@ -125,7 +150,7 @@ class NameIndex:
                     named.name, named.stems = self._surface(run), stems
                 return named
         named = Named(self._surface(run), stems, self.lex.given_names.get(stems[0]) if given is not None else None)
-        named.person += given is not None
+        named.person += 2 * (given is not None)
         self._full[stems[-1]].append((run[0].start, named))
         self._first[stems[0]].append(named)
         return named
@@ -152,8 +177,8 @@ class NameIndex:
 
     def _add(self, unit: Unit, run: list[Tok], k: int, j: int, named: Named) -> None:
         toks = unit.toks
-        lead = all(t.kind == "p" or t.low in self.lex.stop_caps or self.lex.date_len(toks, x)
-                   for x, t in enumerate(toks[:k]))
+        lead = all(t.kind == "p" or (t.low in self.lex.stop_caps and t.low not in self.lex.prepositions)
+                   for t in toks[:k])
         self.mentions.append(NameMention(run[0].start, run[-1].end, unit.index, lead, named))
         self._evidence(named, toks, k, j)
         if lead and len(named.stems) > 1:
@@ -163,19 +188,19 @@ class NameIndex:
         """Count what the words around one mention say about the named."""
         run = toks[k:end]
         if any(t.text.isupper() and len(t.text) >= 2 and t.text.isalpha() for t in run):
-            named.other += 1                                    # an acronym: IRCC, UFCW
+            named.other += 2                                    # an acronym: IRCC, UFCW
         if k > 0:
             prev = toks[k - 1]
             low = prev.low
             if low in self.lex.honorifics:
-                named.person += 1
+                named.person += 2
                 named.gender = named.gender or self.lex.honorifics[low]
             elif low in _PLACE_PREPS or low == "the":
                 named.other += 1
             else:
                 role = self.lex.role_in([base(t) for t in toks[max(0, k - 4):k]])
                 if role is not None and role[1] == min(k, 4):
-                    named.person += 1
+                    named.person += 2
                     if named.title is None:
                         named.title = role[2]
                         named.role = " ".join(t.text for t in toks[max(0, k - 4):k][role[0]:role[1]])
@@ -201,6 +226,8 @@ class NameIndex:
         if unit.index + 1 < len(units) and units[unit.index + 1].para == unit.para:
             toks += units[unit.index + 1].toks
         for t in toks:
+            if self._name_word(t):
+                return                  # someone else named first: the pronoun may be theirs
             g = _PRONOUN_GENDER.get(t.low)
             if g:
                 named.votes[g == "f"] += 1

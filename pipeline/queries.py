@@ -275,7 +275,8 @@ def _article_where(con: duckdb.DuckDBPyConnection, f: Filters, a: str = "a", *,
         where += w
         params += p
     if entities and f.entity_ids():
-        where.append(f"{a}.article_id IN (SELECT article_id FROM mentions WHERE entity_id = ANY(?))")
+        where.append(f"(hash({a}.article_id) >> 1)::BIGINT IN "
+                     f"(SELECT article_key FROM {_ae(con)} WHERE entity_id = ANY(?))")
         params.append(f.entity_ids())
     if text and f.q.strip():
         sql, p = _text_match_ids(con, f.q.strip())
@@ -306,7 +307,7 @@ def _ae_where(con: duckdb.DuckDBPyConnection, f: Filters, x: str = "x", *, dates
         where += w
         params += p
     if entities and f.entity_ids():
-        where.append(f"{x}.article_id IN (SELECT article_id FROM {_ae(con)} WHERE entity_id = ANY(?))")
+        where.append(f"{x}.article_key IN (SELECT article_key FROM {_ae(con)} WHERE entity_id = ANY(?))")
         params.append(f.entity_ids())
     if text and f.q.strip():
         sql, p = _text_match_ids(con, f.q.strip())
@@ -538,45 +539,48 @@ def undated_counts(con: duckdb.DuckDBPyConnection, f: Filters,
 def sentences_behind(con: duckdb.DuckDBPyConnection, f: Filters, entity_ids: Sequence[str] | None,
                      start: dt.date, end: dt.date, limit: int = 200) -> pd.DataFrame:
     """Sentences mentioning the entities in articles published in [start, end) under the filters:
-    published, source, title, url, article_id, entity_ids, sentence, hl_starts/hl_ends (mention
-    offsets within the sentence, code points), newest first."""
+    published, source, title, url, article_id, sentence_no, entity_ids, sentence, hl_starts/hl_ends
+    (mention offsets within the sentence, code points); newest first, at most `limit`."""
     ids = list(entity_ids if entity_ids is not None else f.entity_ids())
-    where, params = _article_where(con, f, entities=False)
-    entity_sql = "AND m.entity_id = ANY(?)" if ids else ""
+    where, params = _ae_where(con, f, entities=False)
+    entity_sql = "AND x.entity_id = ANY(?)" if ids else ""
+    mention_sql = "AND m.entity_id = ANY(?)" if ids else ""
     entity_params = [ids] if ids else []
     return con.execute(
         f"""WITH arts AS (
-                SELECT a.article_id FROM articles a
-                WHERE a.published >= ? AND a.published < ? AND {where}
+                SELECT x.article_id, any_value(x.published) AS published FROM {_ae(con)} x
+                WHERE x.published >= ? AND x.published < ? AND {where} {entity_sql}
+                GROUP BY x.article_id ORDER BY published DESC, x.article_id LIMIT ?
             ),
             hits AS (
                 SELECT m.article_id, m.sentence_no, m.entity_id, m.char_start, m.char_end
-                FROM mentions m SEMI JOIN arts ON arts.article_id = m.article_id
-                WHERE TRUE {entity_sql}
+                FROM mentions m WHERE m.article_id IN (SELECT article_id FROM arts) {mention_sql}
             ),
             sent AS (
                 SELECT h.article_id, h.sentence_no,
                        coalesce(any_value(s.char_start), greatest(min(h.char_start) - 160, 0)) AS s0,
-                       coalesce(any_value(s.char_end), max(h.char_end) + 160) AS s1
+                       coalesce(any_value(s.char_end), max(h.char_end) + 160) AS s1,
+                       list(DISTINCT h.entity_id ORDER BY h.entity_id) AS entity_ids
                 FROM hits h LEFT JOIN sentences s
                   ON s.article_id = h.article_id AND s.sentence_no = h.sentence_no
+                  AND s.article_id IN (SELECT article_id FROM arts)
                 GROUP BY h.article_id, h.sentence_no
+                ORDER BY h.article_id, h.sentence_no
             ),
             pick AS (
-                SELECT sent.*, a.published, a.source, a.title, coalesce(a.canonical_url, a.url) AS url
-                FROM sent JOIN articles a ON a.article_id = sent.article_id
-                ORDER BY a.published DESC, a.article_id, sent.sentence_no LIMIT ?
+                SELECT sent.*, arts.published FROM sent JOIN arts ON arts.article_id = sent.article_id
+                ORDER BY arts.published DESC, sent.article_id, sent.sentence_no LIMIT ?
             )
-            SELECT p.published, p.source, p.title, p.url, p.article_id, p.sentence_no,
-                   list(DISTINCT h.entity_id ORDER BY h.entity_id) AS entity_ids,
+            SELECT p.published, a.source, a.title, coalesce(a.canonical_url, a.url) AS url, p.article_id,
+                   p.sentence_no, p.entity_ids,
                    substr(a.text, p.s0 + 1, least(p.s1, length(a.text)) - p.s0) AS sentence,
-                   list(h.char_start - p.s0 ORDER BY h.char_start) AS hl_starts,
-                   list(h.char_end - p.s0 ORDER BY h.char_start) AS hl_ends
+                   list(h.char_start - p.s0 ORDER BY h.char_start, h.char_end) AS hl_starts,
+                   list(h.char_end - p.s0 ORDER BY h.char_start, h.char_end) AS hl_ends
             FROM pick p JOIN articles a ON a.article_id = p.article_id
             JOIN hits h ON h.article_id = p.article_id AND h.sentence_no = p.sentence_no
             GROUP BY ALL
             ORDER BY p.published DESC, p.article_id, p.sentence_no""",
-        [start, end, *params, *entity_params, limit]).df()
+        [start, end, *params, *entity_params, limit, *entity_params, limit]).df()
 
 
 def combined_daily(con: duckdb.DuckDBPyConnection, f: Filters,
@@ -647,30 +651,31 @@ def co_mentions(con: duckdb.DuckDBPyConnection, f: Filters, limit: int = 30,
     among the `pool` entities with most articles."""
     ids = f.entity_ids()
     where, params = _ae_where(con, f, entities=False)
+    ae = _ae(con)
     if ids:
-        pool_sql = "SELECT DISTINCT entity_id FROM rows"
-        pool_params: list = []
-        left_sql = "pa.entity_id = ANY(?) AND (NOT pb.entity_id = ANY(?) OR pa.entity_id < pb.entity_id)"
-        left_params: list = [ids, ids]
-        chosen_sql = f"AND x.article_key IN (SELECT article_key FROM {_ae(con)} WHERE entity_id = ANY(?))"
-        chosen_params: list = [ids]
+        pairs_sql = f"""
+            pa AS (SELECT x.article_key, x.entity_id FROM {ae} x WHERE x.entity_id = ANY(?) AND {where}),
+            pb AS (SELECT x.article_key, x.entity_id FROM {ae} x
+                   WHERE x.article_key IN (SELECT article_key FROM pa) AND {where}),
+            pairs AS (SELECT pa.entity_id AS entity_a, pb.entity_id AS entity_b, count(*) AS articles
+                      FROM pa JOIN pb ON pa.article_key = pb.article_key
+                      WHERE pa.entity_id <> pb.entity_id AND (NOT pb.entity_id = ANY(?) OR pa.entity_id < pb.entity_id)
+                      GROUP BY ALL ORDER BY articles DESC, entity_a, entity_b LIMIT ?)"""
+        pair_params = [ids, *params, *params, ids, limit]
     else:
-        pool_sql = "SELECT entity_id FROM rows GROUP BY entity_id ORDER BY count(*) DESC, entity_id LIMIT ?"
-        pool_params = [pool]
-        left_sql = "pa.entity_id < pb.entity_id"
-        left_params = []
-        chosen_sql, chosen_params = "", []
-    return con.execute(
-        f"""WITH rows AS (SELECT x.article_key, x.entity_id FROM {_ae(con)} x WHERE {where} {chosen_sql}),
-            pool AS ({pool_sql}),
+        pairs_sql = f"""
+            rows AS (SELECT x.article_key, x.entity_id FROM {ae} x WHERE {where}),
+            pool AS (SELECT entity_id FROM rows GROUP BY entity_id ORDER BY count(*) DESC, entity_id LIMIT ?),
             p AS (SELECT * FROM rows SEMI JOIN pool USING (entity_id)),
             pairs AS (SELECT pa.entity_id AS entity_a, pb.entity_id AS entity_b, count(*) AS articles
-                      FROM p pa JOIN p pb ON pa.article_key = pb.article_key AND pa.entity_id <> pb.entity_id
-                      WHERE {left_sql} GROUP BY ALL ORDER BY articles DESC, entity_a, entity_b LIMIT ?)
+                      FROM p pa JOIN p pb ON pa.article_key = pb.article_key AND pa.entity_id < pb.entity_id
+                      GROUP BY ALL ORDER BY articles DESC, entity_a, entity_b LIMIT ?)"""
+        pair_params = [*params, pool, limit]
+    return con.execute(
+        f"""WITH {pairs_sql}
             SELECT c.entity_a, ea.name AS name_a, c.entity_b, eb.name AS name_b, c.articles
             FROM pairs c JOIN entities ea ON ea.entity_id = c.entity_a JOIN entities eb ON eb.entity_id = c.entity_b
-            ORDER BY c.articles DESC, c.entity_a, c.entity_b""",
-        [*params, *chosen_params, *pool_params, *left_params, limit]).df()
+            ORDER BY c.articles DESC, c.entity_a, c.entity_b""", pair_params).df()
 
 
 def places_map(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
@@ -711,24 +716,30 @@ def statements(con: duckdb.DuckDBPyConnection, f: Filters, limit: int = 500) -> 
     where, params = _statement_where(con, f)
     return con.execute(
         f"""WITH hit AS (
-                SELECT s.*, coalesce(s.cluster_id, s.statement_id) AS cid, a.source,
-                       coalesce(a.canonical_url, a.url) AS url, a.published
+                SELECT s.statement_id, coalesce(s.cluster_id, s.statement_id) AS cid,
+                       coalesce(s.said_on, a.published) AS said_on, s.article_id
                 FROM statements s JOIN articles a ON a.article_id = s.article_id
                 WHERE {where}
             ),
-            clusters AS (
-                SELECT cid, count(*) AS reports, list(DISTINCT source ORDER BY source) AS sources,
-                       list(DISTINCT url ORDER BY url) FILTER (WHERE url IS NOT NULL) AS urls,
-                       min(statement_id) AS first_id
-                FROM hit GROUP BY cid
+            page AS (
+                SELECT cid, min(statement_id) AS first_id, count(*) AS reports,
+                       arg_min(said_on, statement_id) AS said_on
+                FROM hit GROUP BY cid ORDER BY said_on DESC NULLS LAST, first_id LIMIT ?
+            ),
+            links AS (
+                SELECT h.cid, list(DISTINCT a.source ORDER BY a.source) AS sources,
+                       list(DISTINCT coalesce(a.canonical_url, a.url) ORDER BY coalesce(a.canonical_url, a.url))
+                           FILTER (WHERE coalesce(a.canonical_url, a.url) IS NOT NULL) AS urls
+                FROM hit h SEMI JOIN page p ON p.cid = h.cid
+                JOIN articles a ON a.article_id = h.article_id GROUP BY h.cid
             )
-            SELECT coalesce(h.said_on, h.published) AS said_on, h.speaker, h.speaker_role,
-                   h.speaker_state_id AS state_id, coalesce(e.name, h.speaker_state_id) AS state,
-                   h.statement_type, h.kind, h.quote, c.reports, c.sources, c.urls,
-                   h.statement_id, h.article_id, h.cluster_id
-            FROM clusters c JOIN hit h ON h.statement_id = c.first_id
-            LEFT JOIN entities e ON e.entity_id = h.speaker_state_id
-            ORDER BY said_on DESC NULLS LAST, h.statement_id LIMIT ?""",
+            SELECT p.said_on, s.speaker, s.speaker_role, s.speaker_state_id AS state_id,
+                   coalesce(e.name, s.speaker_state_id) AS state, s.statement_type, s.kind, s.quote,
+                   p.reports, l.sources, l.urls, s.statement_id, s.article_id, s.cluster_id
+            FROM page p JOIN statements s ON s.statement_id = p.first_id
+            JOIN links l ON l.cid = p.cid
+            LEFT JOIN entities e ON e.entity_id = s.speaker_state_id
+            ORDER BY p.said_on DESC NULLS LAST, s.statement_id""",
         [*params, limit]).df()
 
 
@@ -762,14 +773,15 @@ def search_articles(con: duckdb.DuckDBPyConnection, f: Filters, limit: int = 100
     where, params = _article_where(con, f)
     return con.execute(
         f"""WITH hit AS (
-                SELECT a.article_id, a.published, count(*) OVER () AS total FROM articles a WHERE {where}
+                SELECT a.article_id, a.published FROM articles a WHERE {where}
                 ORDER BY a.published DESC NULLS LAST, a.article_id LIMIT ? OFFSET ?
             )
             SELECT h.article_id, h.published, a.source, a.title, coalesce(a.canonical_url, a.url) AS url,
-                   a.language, left(regexp_replace(a.text, '\\s+', ' ', 'g'), 240) AS snippet, h.total
+                   a.language, left(regexp_replace(a.text, '\\s+', ' ', 'g'), 240) AS snippet,
+                   (SELECT count(*) FROM articles a WHERE {where}) AS total
             FROM hit h JOIN articles a ON a.article_id = h.article_id
             ORDER BY h.published DESC NULLS LAST, h.article_id""",
-        [*params, limit, offset]).df()
+        [*params, limit, offset, *params]).df()
 
 
 def article(con: duckdb.DuckDBPyConnection, article_id: str) -> pd.DataFrame:

@@ -20,6 +20,9 @@ _CLOSE_NEXT = set(".,;:!?)]}—–-…") | QUOTE_CHARS
 _OPEN_PREV = set("([{—–-/:;") | QUOTE_CHARS
 _PARAGRAPH = re.compile(r"[^\n\r\u2028\u2029]*\S[^\n\r\u2028\u2029]*")
 _HEADLINE_END = re.compile(r"[.!?…:][\"'”’»)]*$")
+_SIGNED = re.compile(r"(?<=[.!?…])\s+(?P<name>[A-Z][\w'’-]+(?:\s+(?:[A-Z][\w'’-]+|al|de|van|von|bin))"
+                     r"{1,3})(?:,\s[^.!?\"“”\n]{1,60})?\s*$")
+_SENTENCE_END = re.compile(r"[.!?…:;][\"'”’»)]*\s*$")
 _RU_SPLIT = re.compile(r"(?<=[,.!?…])\s*[—–]\s+([^—–«»„“”\n]{3,120}?)[.,]\s*[—–]\s+")
 
 
@@ -114,7 +117,7 @@ class Layout:
 
     def __init__(self, text: str, sentences: list[tuple[int, int]], lex: Lexicon) -> None:
         self.text = text
-        self.paragraphs = [(m.start(), m.end()) for m in _PARAGRAPH.finditer(text)]
+        self.paragraphs = self._paragraphs(text)
         self.quotes: list[Quote] = []
         for lo, hi in self.paragraphs:
             for q in find_quotes(text, lo, hi):
@@ -122,7 +125,22 @@ class Layout:
         self._quote_starts = [q[0] for q in self.quotes]
         self.units = [Unit(i, p, s, e, tokenize(text, s, e, self.quotes))
                       for i, (p, s, e) in enumerate(self._merge(sentences or self.paragraphs))]
-        self.skipped = self._headline_paragraphs()
+        self.pull_quotes = self._pull_quotes()
+        self.skipped = self._headline_paragraphs() | {para for para, _, _ in self.pull_quotes}
+
+    @staticmethod
+    def _paragraphs(text: str) -> list[tuple[int, int]]:
+        """Paragraph spans; a break inside a sentence (no final punctuation before it, a lower-case word
+        after it, as when a page splits a long quote) does not start a new paragraph."""
+        out: list[tuple[int, int]] = []
+        for m in _PARAGRAPH.finditer(text):
+            lo, hi = m.start(), m.end()
+            first = text[lo:hi].lstrip()[:1]
+            if out and first.islower() and not _SENTENCE_END.search(text, out[-1][0], out[-1][1]):
+                out[-1] = (out[-1][0], hi)
+            else:
+                out.append((lo, hi))
+        return out
 
     def _in_quote(self, pos: int) -> bool:
         """Whether a position lies strictly inside a quotation (quotations do not overlap)."""
@@ -158,6 +176,17 @@ class Layout:
             line = self.text[lo:hi].rstrip()
             if not _HEADLINE_END.search(line) and len(line.split()) <= (25 if i == 0 else 12):
                 out.add(i)
+        return out
+
+    def _pull_quotes(self) -> list[tuple[int, tuple[int, int], tuple[int, int]]]:
+        """Pull quotes: a paragraph of someone's words with no quote marks, signed at the end by a name
+        (and a role) with no final full stop — "… what it has brought me. Morgan McNeely". Gives
+        (paragraph, span of the words, span of the name)."""
+        out = []
+        for i, (lo, hi) in enumerate(self.paragraphs):
+            m = _SIGNED.search(self.text, lo, hi)
+            if m and len(self.text[lo:m.start()].split()) >= 5 and not self.has_quote(lo, hi):
+                out.append((i, (lo, m.start()), (m.start("name"), m.end("name"))))
         return out
 
     def starts_para(self, unit: Unit, tok: Tok) -> bool:

@@ -223,24 +223,38 @@ class Grammar:
         if pre is None and mid_np is not None and mid_np.kind == "name" and m > lo:
             return mid_np       # "His father, Ernie LeBlanc, says"
         if not mid or pre is None:
-            return None
+            return self._subject_apposition(toks, k, lo)
         if mid_np is not None and mid_np.kind == "name" and pre.kind in ("role", "name"):
             if pre.kind == "role":
                 mid_np.role, mid_np.title = pre.role, pre.title
                 mid_np.toks = pre.toks + mid_np.toks
                 return mid_np
-            return pre if mid_np.kind != "name" else pre
+            return pre
         if pre.kind in ("name", "role", "org"):
             first = mid[0].low
             no_verb = not any(self.lex.verb_at(mid, x) for x in range(len(mid)))
             descriptive = first in ("who", "which", "whose", "speaking", "а", "который", "которая", "которые") \
                 or first.endswith("ing") or first.endswith("ed") or (mid_np is not None and mid_np.kind == "role") \
-                or (pre.kind == "name" and no_verb)
+                or (pre.kind == "name" and (no_verb or first in ("a", "an", "the")))
             if descriptive:
                 if pre.kind == "name" and mid_np is not None and mid_np.kind == "role" and not pre.title:
                     pre.role, pre.title = mid_np.role, mid_np.title
                 return pre
-        return None
+        return self._subject_apposition(toks, k, lo)
+
+    def _subject_apposition(self, toks: list[Tok], k: int, lo: int) -> NP | None:
+        """'Tareq Hadad, the co-founder of …, a company based in …, says': a name opening the clause and
+        set off by a comma, then a long description (no quotation, no other speech verb) up to the verb."""
+        j = lo
+        while j < k and (toks[j].kind == "p" or toks[j].low in self.lex.stop_caps) and toks[j].kind != "q":
+            j += 1
+        got = self.forward(toks, j, k) if j < k else None
+        if got is None or got[0].kind != "name" or got[1] >= k or toks[got[1]].text != "," or k - got[1] > 40:
+            return None
+        between = toks[got[1]:k]
+        if any(t.kind == "q" for t in between) or any(self.lex.verb_at(between, x) for x in range(len(between))):
+            return None
+        return got[0]
 
     def forward(self, toks: list[Tok], j: int, hi: int) -> tuple[NP, int] | None:
         """The speaker phrase starting at token j (after an inverted verb): the phrase and the index

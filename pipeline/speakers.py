@@ -5,6 +5,7 @@ role or to the taxonomy official holding it on the article's date — and linked
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass
 
 from .attribution import Frame
@@ -57,6 +58,7 @@ class Resolver:
         self.speakers: list[Speaker] = []
         self.names = NameIndex(layout, grammar)
         self.titled = self._titled_names(frames)
+        self._org_phrases: dict[str, list[tuple[int, str]]] | None = None
 
     def _mention(self, start: int, end: int, prefer_person: bool) -> str | None:
         """The actor entity of a mention overlapping [start, end) (officials first when asked)."""
@@ -90,14 +92,17 @@ class Resolver:
 
     def resolve(self, frame: Frame, unit: Unit) -> Speaker | None:
         """The speaker of a frame (None when its phrase names no one), remembered for later pronouns."""
-        np = frame.np
-        if np is None:
+        if frame.np is None:
             return None
-        pos = unit.toks[frame.verb_toks[0]].start
+        return self.resolve_phrase(frame.np, unit.toks[frame.verb_toks[0]].start, unit,
+                                   self._gender_from_verb(frame, unit))
+
+    def resolve_phrase(self, np: NP, pos: int, unit: Unit, gender: str | None = None) -> Speaker | None:
+        """The speaker a phrase at `pos` names, remembered for later pronouns; `gender` as the verb marks it."""
         sp = self._resolve_np(np, pos, unit)
         if sp is None:
             return None
-        g = self._gender_from_verb(frame, unit) or (sp.named.gender if sp.named else None)
+        g = gender or (sp.named.gender if sp.named else None)
         if g and sp.kind == "person" and sp.gender is None:
             sp.gender = g
         sp.unit = unit.index
@@ -112,11 +117,11 @@ class Resolver:
         if np.kind == "role":
             return self._role(np, pos, unit)
         if np.kind == "org":
-            return self._org(np, pos)
+            return self._org(np, pos, unit)
         if np.kind == "doc":
             if np.possessor is not None:
                 return self._resolve_np(np.possessor, pos, unit)
-            return None
+            return self._author(unit) or Speaker(self._text(np), None, None, None, "anon")
         if np.definite and not np.plural:
             found = self._salient(unit, None)       # "the rookie defenceman said": who the text is about
             if found is not None:
@@ -157,6 +162,14 @@ class Resolver:
     def _unknown_subject(m: NameMention) -> bool:
         """A full name opening its sentence with no evidence either way: likely the person it is about."""
         return m.lead and m.named.person == 0 and m.named.other == 0 and len(m.named.stems) > 1
+
+    def _author(self, unit: Unit) -> Speaker | None:
+        """Whose document "the statement" or "the study" is: the body that spoke in the last few units."""
+        for idx in range(unit.index, max(-1, unit.index - 1 - SALIENCE_UNITS), -1):
+            bodies = [s for s in self.speakers if s.unit == idx and s.corporate]
+            if bodies:
+                return self._copy(bodies[-1])
+        return None
 
     def _pronoun(self, code: str | None, pos: int, unit: Unit) -> Speaker | None:
         if code in ("m", "f"):
@@ -236,6 +249,8 @@ class Resolver:
                 if ent is not None and ent.type != "official":
                     eid, ent = None, None
                 surface = named.name
+        if len(name_toks) == 1 and ent is None and name_toks[0].text in self.names.acronyms:
+            return Speaker(self.names.acronyms[name_toks[0].text], None, None, None, "org", named=named)
         name = ent.name if ent is not None else surface
         kind = "org" if self.g.word_class(name_toks[-1]) == "org" or (named is not None and named.is_body) \
             else "person"
@@ -307,7 +322,7 @@ class Resolver:
         sp.role, sp.title = np.role, np.title
         return sp
 
-    def _org(self, np: NP, pos: int) -> Speaker:
+    def _org(self, np: NP, pos: int, unit: Unit) -> Speaker:
         head_tok = next((t for t in reversed(np.toks) if self.g.word_class(t) == "org"), np.toks[-1])
         eid = self._mention(head_tok.start, head_tok.end, False)
         affil = None if eid else self._mention(np.start, np.end, False)
@@ -330,28 +345,30 @@ class Resolver:
             found = self._org_in_text(head, np.start)
             if found:
                 return Speaker(found, None, None, None, "org")
+            if np.definite:
+                author = self._author(unit)     # "Facebook said … The company noted …"
+                if author is not None:
+                    return author
         return Speaker(self._text(np), None, None, affil, "org")
 
     def _org_in_text(self, head: str, before: int) -> str | None:
         """The last capitalised phrase ending in this organisation noun before a position."""
-        best = None
-        for unit in self.layout.units:
-            if unit.start >= before:
-                break
-            toks = unit.toks
-            for k, t in enumerate(toks):
-                if t.start >= before:
-                    break
-                if t.cap and base(t) == head:
-                    j = k
-                    while j > 0 and (toks[j - 1].cap or is_possessive(toks[j - 1])) \
-                            and toks[j - 1].low not in self.lex.stop_caps:
-                        j -= 1
-                    if j < k:
-                        best = self.layout.text[toks[j].start:t.end]
-                        best = best[:-2] if best.endswith(("'s", "’s")) else best
-        return best
-
+        if self._org_phrases is None:
+            self._org_phrases = defaultdict(list)
+            for unit in self.layout.units:
+                toks = unit.toks
+                for k, t in enumerate(toks):
+                    if t.cap and self.g.word_class(t) == "org":
+                        j = k
+                        while j > 0 and (toks[j - 1].cap or is_possessive(toks[j - 1])) \
+                                and toks[j - 1].low not in self.lex.stop_caps:
+                            j -= 1
+                        if j < k:
+                            phrase = self.layout.text[toks[j].start:t.end]
+                            self._org_phrases[base(t)].append((t.start, phrase[:-2] if phrase.endswith(("'s", "’s"))
+                                                               else phrase))
+        found = [phrase for start, phrase in self._org_phrases.get(head, ()) if start < before]
+        return found[-1] if found else None
 
     def _titled_names(self, frames: list[tuple[Unit, list[Frame]]]) -> list[tuple[int, Speaker]]:
         """Speakers named with a title in a frame, with the position of the name, in text order."""

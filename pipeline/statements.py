@@ -162,6 +162,18 @@ def _claim_trailing_attributions(frames: list[tuple[Unit, list[Frame]]]) -> set[
     return claimed
 
 
+def _pull_quote_statements(layout: Layout, grammar: Grammar, resolver: Resolver, build: _Builder) -> list[Statement]:
+    """Statements of pull quotes ("… what it has brought me. Morgan McNeely"), spoken by the name signing them."""
+    out = []
+    for _, (qs, qe), (ns, ne) in layout.pull_quotes:
+        unit = next(u for u in layout.units if u.start <= ns < u.end)
+        np = grammar.build([t for t in unit.toks if ns <= t.start and t.end <= ne])
+        speaker = resolver.resolve_phrase(np, ns, unit) if np is not None and np.kind == "name" else None
+        if speaker is not None:
+            out.append(build.statement(qs, qe, speaker, None))
+    return out
+
+
 def extract_statements(text: str, published: dt.date | None, taxonomy: Taxonomy | None,
                        sentences: list[tuple[int, int]], mentions: list[Mention]) -> list[Statement]:
     """Direct quotes and reported speech in an article's text, in order of position."""
@@ -215,6 +227,7 @@ def extract_statements(text: str, published: dt.date | None, taxonomy: Taxonomy 
                 last = _Said(last.speaker, last.said_on, unit.para, True)
             elif pending and opens_para:
                 pending.append((qs, qe))
+    out.extend(_pull_quote_statements(layout, grammar, resolver, build))
     out.sort(key=lambda st: (st.char_start, st.char_end))
     return [st for i, st in enumerate(out)
             if i == 0 or (out[i - 1].char_start, out[i - 1].char_end) != (st.char_start, st.char_end)]

@@ -233,3 +233,21 @@ def test_store_busy_before_anything_is_cached(tmp_path, monkeypatch):
     finally:
         writer.kill()
         writer.wait()
+
+
+def test_snapshot_zip_holds_each_view_and_manifest(db):
+    import io
+    import zipfile
+    at = app(actor="armenia")
+    next(b for b in at.button if b.label == "Prepare snapshot (zip)").click().run()
+    no_exception(at)
+    data = at.session_state["_snapshot"][1]
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        names = set(zf.namelist())
+        manifest = json.loads(zf.read("manifest.json"))
+        daily = zf.read("trends_daily.csv").decode("utf-8-sig").splitlines()
+    assert {"trends_daily.csv", "statements.csv", "source_coverage.csv", "manifest.json"} <= names
+    assert manifest["filters"] == {"actor": ["armenia"]}
+    assert manifest["data_version"] == "r1:a9:m17:s3"
+    assert daily[0] == "date,total_articles,armenia_articles,armenia_share"
+    assert daily[1].startswith("2024-01-01,1,1,1.0")
