@@ -6,6 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from .statements import extract_statements
 from .tag import Tagger, split_sentences
@@ -17,6 +21,41 @@ def statement_id(article_id: str, char_start: int, char_end: int) -> str:
     return hashlib.sha1(f"{article_id}:{char_start}:{char_end}".encode()).hexdigest()[:16]
 
 
+_LOCAL_IMPORT = re.compile(r"^from \.(\w+) import", re.M)
+PACKAGE = Path(__file__).resolve().parent
+
+
+def statements_fingerprint(taxonomy: Taxonomy) -> str:
+    """What statements depend on besides text and mentions: the extractor's code and cue files, and the
+    taxonomy without its aliases (names, types, parents, roles). Same fingerprint and same mentions
+    mean the stored statements of an article are still right, so retag can keep them."""
+    digest = hashlib.sha256()
+    seen, queue = set(), ["statements"]
+    while queue:
+        module = queue.pop()
+        if module in seen or not (PACKAGE / f"{module}.py").exists():
+            continue
+        seen.add(module)
+        source = (PACKAGE / f"{module}.py").read_bytes()
+        digest.update(source)
+        queue.extend(_LOCAL_IMPORT.findall(source.decode("utf-8")))
+    for data_file in sorted(PACKAGE.glob("*.yaml")):
+        digest.update(data_file.read_bytes())
+    for entity in sorted(taxonomy.entities.values(), key=lambda e: e.id):
+        roles = [(r.title, r.of, str(r.start), str(r.end)) for r in entity.roles]
+        digest.update(json.dumps([entity.id, entity.kind, entity.name, entity.type, entity.parent, roles]).encode())
+    return digest.hexdigest()
+
+
+@dataclass
+class Previous:
+    """An article's stored mentions and statements, offered to retag for reuse."""
+
+    mentions: list[tuple[str, int, int]] = field(default_factory=list)
+    statements: list[dict] = field(default_factory=list)
+    statement_mentions: list[dict] = field(default_factory=list)
+
+
 class Analyser:
     """Holds the compiled matcher; build one per process and reuse it for every article."""
 
@@ -24,11 +63,20 @@ class Analyser:
         self.taxonomy = taxonomy
         self.tagger = Tagger(taxonomy)
 
-    def rows(self, article_id: str, text: str, published: dt.date | None) -> dict[str, list[dict]]:
-        """Rows for the sentences, mentions, statements and statement_mentions tables."""
+    def rows(self, article_id: str, text: str, published: dt.date | None,
+             previous: Previous | None = None) -> dict[str, list[dict]]:
+        """Rows for the sentences, mentions, statements and statement_mentions tables.
+
+        With `previous` (retag under an unchanged statements fingerprint), statements are reused when
+        the article's mentions came out identical; they are extracted again otherwise.
+        """
         sentences = split_sentences(text)
         mentions = self.tagger.tag(text, sentences)
-        statements = extract_statements(text, published, self.taxonomy, sentences, mentions)
+        keys = sorted((m.char_start, m.char_end, m.entity_id) for m in mentions)
+        if previous is not None and previous.mentions == [(e, s, t) for s, t, e in keys]:
+            statements = None
+        else:
+            statements = extract_statements(text, published, self.taxonomy, sentences, mentions)
         out: dict[str, list[dict]] = {
             "sentences": [
                 {"article_id": article_id, "sentence_no": i, "char_start": s, "char_end": e}
@@ -42,6 +90,10 @@ class Analyser:
             "statements": [],
             "statement_mentions": [],
         }
+        if statements is None:
+            out["statements"] = previous.statements
+            out["statement_mentions"] = previous.statement_mentions
+            return out
         for st in statements:
             sid = statement_id(article_id, st.char_start, st.char_end)
             out["statements"].append({
@@ -73,11 +125,13 @@ def worker() -> Analyser:
     return _WORKER
 
 
-def analyse_chunk(articles: list[tuple[str, str, dt.date | None]]) -> dict[str, list[dict]]:
+def analyse_chunk(articles: list[tuple[str, str, dt.date | None]],
+                  previous: dict[str, Previous] | None = None) -> dict[str, list[dict]]:
     """Derived rows for a chunk of stored articles (article_id, text, published); used by retag."""
     out: dict[str, list[dict]] = {t: [] for t in ("sentences", "mentions", "statements", "statement_mentions")}
     analyser = worker()
     for article_id, text, published in articles:
-        for table, rows in analyser.rows(article_id, text or "", published).items():
+        prior = previous.get(article_id, Previous()) if previous is not None else None
+        for table, rows in analyser.rows(article_id, text or "", published, prior).items():
             out[table].extend(rows)
     return out

@@ -140,6 +140,7 @@ class _Writer:
         self.opts, self.run_id, self.resolver, self.summary = opts, run_id, resolver, summary
         with store.open_store(opts.db, wait=opts.wait) as con:
             self.by_id, self.by_hash = store.known_articles(con)
+        self.started_empty = not self.by_id
         self.rows: dict[str, list[dict]] = {t: [] for t in
                                             ("articles", "raw_pages", "sentences", "mentions", "statements",
                                              "statement_mentions", "failures")}
@@ -283,6 +284,7 @@ def _outcomes(items: list[Item], opts: Options, fetcher: Fetcher) -> Iterator[Ou
 def ingest(inputs: list[str], opts: Options) -> Summary:
     """Run one ingest: every input becomes stored articles or `failures` rows; returns the counts."""
     taxonomy = load_taxonomy(opts.taxonomy)
+    fingerprint = analyse.statements_fingerprint(taxonomy)
     started = time.monotonic()
     run_id = utcnow().strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
     summary = Summary(run_id)
@@ -304,7 +306,9 @@ def ingest(inputs: list[str], opts: Options) -> Summary:
         bar.close()
     with store.open_store(opts.db, wait=opts.wait) as con:
         if writer.new_articles:
-            finish(con, taxonomy)
+            stored = store.get_meta(con, "statements_fingerprint")
+            same = writer.started_empty or stored == fingerprint
+            finish(con, taxonomy, fingerprint if same else "mixed")
         summary.seconds = time.monotonic() - started
         store.finish_run(con, run_id, utcnow(), summary.ok, summary.failed, summary.skipped)
     return summary

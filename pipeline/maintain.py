@@ -27,8 +27,12 @@ def prepare(con: duckdb.DuckDBPyConnection, taxonomy: Taxonomy, sources_path: Pa
     return SourceResolver(sources)
 
 
-def finish(con: duckdb.DuckDBPyConnection, taxonomy: Taxonomy) -> None:
-    """End-of-run work over the whole store: statement clusters, unknown sources, text index, data version."""
+def finish(con: duckdb.DuckDBPyConnection, taxonomy: Taxonomy, fingerprint: str) -> None:
+    """End-of-run work over the whole store: statement clusters, unknown sources, text index, data version.
+
+    `fingerprint` is the statements fingerprint every stored statement now matches, or "mixed" when
+    an ingest added articles under a different one (the next retag then re-extracts everything).
+    """
     statements = store.statements_for_clustering(con)
     if not statements.empty:
         clusters = pd.DataFrame({"statement_id": statements["statement_id"],
@@ -37,4 +41,5 @@ def finish(con: duckdb.DuckDBPyConnection, taxonomy: Taxonomy) -> None:
     store.add_unknown_sources(con)
     store.rebuild_text_index(con)
     store.set_meta(con, "taxonomy_sha256", taxonomy.sha256)
+    store.set_meta(con, "statements_fingerprint", fingerprint)
     store.set_meta(con, "data_version", utcnow().isoformat(timespec="seconds"))

@@ -22,6 +22,7 @@ _PARAGRAPH = re.compile(r"[^\n\r\u2028\u2029]*\S[^\n\r\u2028\u2029]*")
 _HEADLINE_END = re.compile(r"[.!?…:][\"'”’»)]*$")
 _SIGNED = re.compile(r"(?<=[.!?…])\s+(?P<name>[A-Z][\w'’-]+(?:\s+(?:[A-Z][\w'’-]+|al|de|van|von|bin))"
                      r"{1,3})(?:,\s[^.!?\"“”\n]{1,60})?\s*$")
+_LABEL = re.compile(r"[A-Z]{2,}(?:\s+[A-Z]{2,})*\s*:")
 _SENTENCE_END = re.compile(r"[.!?…:;][\"'”’»)]*\s*$")
 _RU_SPLIT = re.compile(r"(?<=[,.!?…])\s*[—–]\s+([^—–«»„“”\n]{3,120}?)[.,]\s*[—–]\s+")
 
@@ -168,13 +169,15 @@ class Layout:
 
     def _headline_paragraphs(self) -> set[int]:
         """Paragraphs that read as headlines or captions (no final punctuation, short): the title that
-        trafilatura puts first, "READ MORE: …" links, cross-heads. Their quotes are not statements."""
+        trafilatura puts first, cross-heads, and links under an upper-case label ("READ MORE: …",
+        "WATCH: …"). Their quotes are not statements."""
         out = set()
         if len(self.paragraphs) < 2:
             return out
         for i, (lo, hi) in enumerate(self.paragraphs):
             line = self.text[lo:hi].rstrip()
-            if not _HEADLINE_END.search(line) and len(line.split()) <= (25 if i == 0 else 12):
+            words = len(line.split())
+            if not _HEADLINE_END.search(line) and words <= (25 if i == 0 else 12) or _LABEL.match(line) and words <= 25:
                 out.add(i)
         return out
 

@@ -40,24 +40,28 @@ class RetagSummary:
 
 
 def _analysed(db: Path, chunks: list[list[str]], taxonomy_path: Path | None, workers: int,
-              wait: float) -> Iterator[tuple[int, dict[str, list[dict]]]]:
+              wait: float, reuse: bool) -> Iterator[tuple[int, dict[str, list[dict]]]]:
     """(chunk size, derived rows) per chunk, in order, with a few chunks in flight in a process pool."""
     taxonomy_arg = str(taxonomy_path) if taxonomy_path else None
 
-    def read(chunk: list[str]) -> list[tuple]:
+    def read(chunk: list[str]) -> tuple[list[tuple], dict[str, analyse.Previous] | None]:
         with store.open_store(db, read_only=True, wait=wait) as con:
-            return store.article_texts(con, chunk)
+            texts = store.article_texts(con, chunk)
+            if not reuse:
+                return texts, None
+            stored = store.stored_derivations(con, chunk)
+        return texts, {k: analyse.Previous(**v) for k, v in stored.items()}
 
     if workers <= 1 or len(chunks) <= 1:
         analyse.init_worker(taxonomy_arg)
         for chunk in chunks:
-            yield len(chunk), analyse.analyse_chunk(read(chunk))
+            yield len(chunk), analyse.analyse_chunk(*read(chunk))
         return
     with cf.ProcessPoolExecutor(max_workers=workers, initializer=analyse.init_worker,
                                 initargs=(taxonomy_arg,)) as pool:
         pending: deque[tuple[int, cf.Future]] = deque()
         for chunk in chunks:
-            pending.append((len(chunk), pool.submit(analyse.analyse_chunk, read(chunk))))
+            pending.append((len(chunk), pool.submit(analyse.analyse_chunk, *read(chunk))))
             if len(pending) > workers * 2:
                 size, future = pending.popleft()
                 yield size, future.result()
@@ -68,18 +72,25 @@ def _analysed(db: Path, chunks: list[list[str]], taxonomy_path: Path | None, wor
 
 def retag(db: Path, taxonomy_path: Path | None = None, workers: int = os.cpu_count() or 1,
           progress: bool = True, wait: float = 30.0) -> RetagSummary:
-    """Re-tag every stored article; raises TaxonomyError before touching the store if the taxonomy is broken."""
+    """Re-tag every stored article; raises TaxonomyError before touching the store if the taxonomy is broken.
+
+    Statements are extracted again only where they can have changed: for every article when the
+    statements fingerprint (extractor code, cue files, taxonomy without aliases) differs from the one
+    they were built with, else only for articles whose mentions changed.
+    """
     started = time.monotonic()
     taxonomy = load_taxonomy(taxonomy_path)
+    fingerprint = analyse.statements_fingerprint(taxonomy)
     with store.open_store(db, read_only=True, wait=wait) as con:
         ids = store.article_ids(con)
+        reuse = store.get_meta(con, "statements_fingerprint") == fingerprint
     chunks = [ids[i:i + CHUNK] for i in range(0, len(ids), CHUNK)]
     counts = {"mentions": 0, "statements": 0}
     bar = tqdm(total=len(ids), unit="article", disable=not progress, file=sys.stderr, dynamic_ncols=True)
     with tempfile.TemporaryDirectory(prefix="retag-", dir=Path(db).parent) as tmp:
         staged: dict[str, list[Path]] = {}
         try:
-            for n, (size, rows) in enumerate(_analysed(db, chunks, taxonomy_path, workers, wait)):
+            for n, (size, rows) in enumerate(_analysed(db, chunks, taxonomy_path, workers, wait, reuse)):
                 for table, table_rows in rows.items():
                     if table_rows:
                         path = Path(tmp) / f"{table}-{n:06d}.parquet"
@@ -93,5 +104,5 @@ def retag(db: Path, taxonomy_path: Path | None = None, workers: int = os.cpu_cou
         entities = store.frame("entities", taxonomy.entity_rows())
         with store.open_store(db, wait=wait) as con:
             store.swap_derived(con, staged, entities)
-            finish(con, taxonomy)
+            finish(con, taxonomy, fingerprint)
     return RetagSummary(len(ids), counts["mentions"], counts["statements"], time.monotonic() - started)

@@ -121,7 +121,7 @@ def _frame_spans(toks: list[Tok], fr: Frame, used: set[int]) -> list[tuple[int, 
             spans.extend((q.quote[0], q.quote[1]) for q in quotes_in)
         else:
             sp = _content_span(toks, *rng)
-            if sp and (len(words) >= 2 or quotes_in or (words and fr.verb.frame == "object")):
+            if sp and (len(words) >= 3 or quotes_in or (words and fr.verb.frame == "object")):
                 spans.append(sp)
         used.update(t.start for t in ctoks)
     for q in fr.extra_quotes:

@@ -402,3 +402,23 @@ def stats(con: duckdb.DuckDBPyConnection) -> dict:
             "SELECT input, stage, error FROM failures f JOIN runs r USING (run_id) "
             "ORDER BY r.started DESC LIMIT 5").fetchall()],
     }
+
+
+def stored_derivations(con: duckdb.DuckDBPyConnection, ids: list[str]) -> dict[str, dict[str, list]]:
+    """Per article: its stored mention keys, statements and statement mentions (retag reuses them)."""
+    out: dict[str, dict[str, list]] = {i: {"mentions": [], "statements": [], "statement_mentions": []} for i in ids}
+    for article_id, entity_id, start, end in con.execute(
+            "SELECT article_id, entity_id, char_start, char_end FROM mentions WHERE article_id = ANY(?) "
+            "ORDER BY article_id, char_start, char_end, entity_id", [ids]).fetchall():
+        out[article_id]["mentions"].append((entity_id, start, end))
+    statements = con.execute(
+        f"SELECT {', '.join(COLUMNS['statements'])} FROM statements WHERE article_id = ANY(?) "
+        "ORDER BY char_start, char_end", [ids]).df()
+    owner = dict(zip(statements["statement_id"], statements["article_id"]))
+    for row in statements.astype(object).where(statements.notna(), None).to_dict("records"):
+        out[row["article_id"]]["statements"].append(row)
+    for statement_id, entity_id in con.execute(
+            "SELECT statement_id, entity_id FROM statement_mentions WHERE statement_id = ANY(?) ORDER BY ALL",
+            [list(owner)]).fetchall():
+        out[owner[statement_id]]["statement_mentions"].append({"statement_id": statement_id, "entity_id": entity_id})
+    return out

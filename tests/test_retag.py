@@ -76,3 +76,22 @@ def test_editing_the_taxonomy_changes_exactly_the_affected_counts(db_path, tmp_p
     with duckdb.connect(str(db_path), read_only=True) as con:
         assert con.execute("SELECT kind, name FROM entities WHERE entity_id = 'theme_bread'").fetchall() == [
             ("theme", "Bread")]
+
+
+def test_statements_are_reextracted_only_where_they_can_change(db_path, monkeypatch):
+    from pipeline import analyse
+
+    build(db_path)
+    retag(db_path, workers=1, progress=False)
+    full = dump(db_path, "statements")
+    calls: list[str] = []
+    real = analyse.extract_statements
+    monkeypatch.setattr(analyse, "extract_statements", lambda text, *a: calls.append(text) or real(text, *a))
+    retag(db_path, workers=1, progress=False)  # same taxonomy, same code: every article keeps its statements
+    assert calls == []
+    assert dump(db_path, "statements") == full
+    with store.open_store(db_path) as con:
+        store.set_meta(con, "statements_fingerprint", "built by an older extractor")
+    retag(db_path, workers=1, progress=False)
+    assert len(calls) == 3
+    assert dump(db_path, "statements") == full

@@ -43,7 +43,7 @@ def _figure(df: pd.DataFrame, measure: str, chart: str, gran: str):
         fig = px.line(plot, markers=True, **kwargs)
     fig.update_layout(height=440, margin=dict(l=10, r=10, t=30, b=10), hovermode="closest",
                       legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, title=None),
-                      dragmode="select")
+                      dragmode="select", clickmode="event+select")
     if measure == "share":
         fig.update_yaxes(tickformat=".0%")
     return fig
