@@ -1,7 +1,8 @@
 """Reported speech: attribution frames around speech verbs and source phrases. A frame ties a speaker
 phrase to the content it reports, in any of the usual orders: "X said (that) …", "…, X said", "…, said
 X", "X said: "…"", "According to X, …", "…, according to X", "X called on Y to …", "… and urged …",
-"…, adding that …", "По словам X, …", "X заявил, что …".
+"…, adding that …", "X declined to comment but said …", "X, a long description, says …",
+"X is more blunt: "…"" (a colon with no speech verb), "По словам X, …", "X заявил, что …".
 """
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from dataclasses import dataclass, field
 from .cues import Lexicon, SpeechVerb
 from .quotes import Unit
 from .speaker_phrases import NP, Grammar
-from .tokens import Tok, is_cyr
+from .tokens import Tok, base, is_cyr
 
 _COLON = SpeechVerb((":",), ":", "quote", None, False, False)
 _SUBORDINATORS = {"while", "although", "though", "if", "because", "unless", "whether", "once"}
@@ -82,6 +83,17 @@ class FrameFinder:
                 frames.append(colon)
         return frames
 
+    def _clause_subject(self, toks: list[Tok], lo: int, hi: int) -> NP | None:
+        """The speaker phrase opening a clause (a name, pronoun, role or body) that ends before token hi."""
+        j = lo
+        while j < hi and (toks[j].kind == "p" or toks[j].low in self.lex.stop_caps) and toks[j].kind != "q" \
+                and toks[j].low not in self.lex.pronouns and toks[j].low not in ("the", "a", "an"):
+            j += 1
+        got = self.g.forward(toks, j, hi) if j < hi else None
+        if got is None or got[0].kind not in ("name", "pronoun", "role", "org") or got[1] >= hi:
+            return None
+        return got[0]
+
     def _colon_frame(self, unit: Unit) -> Frame | None:
         """'Martell, the doctor on the shore, is more blunt: "…"': with no speech verb, a quotation after a
         colon belongs to the speaker phrase that opens the clause."""
@@ -89,15 +101,10 @@ class FrameFinder:
         c = next((x for x in range(1, len(toks) - 1) if toks[x].text == ":" and toks[x + 1].kind == "q"), None)
         if c is None or c > 24:
             return None
-        j = 0
-        while j < c and (toks[j].kind == "p" or toks[j].low in self.lex.stop_caps) and toks[j].kind != "q" \
-                and toks[j].low not in self.lex.pronouns:
-            j += 1
-        got = self.g.forward(toks, j, c)
-        if got is None or got[0].kind not in ("name", "pronoun", "role", "org") \
-                or any(t.kind == "q" for t in toks[got[1]:c]):
+        np = self._clause_subject(toks, 0, c)
+        if np is None or any(t.kind == "q" for t in toks[toks.index(np.toks[-1]):c]):
             return None
-        return Frame(got[0], _COLON, (c, c + 1), (c + 1, c + 2), [(0, c + 1)], unit.index)
+        return Frame(np, _COLON, (c, c + 1), (c + 1, c + 2), [(0, c + 1)], unit.index)
 
     def _ends_clause(self, toks: list[Tok], k: int) -> bool:
         """Whether a trailing attribution ends at token k: the end, punctuation, a quotation, a conjunction
@@ -108,6 +115,7 @@ class FrameFinder:
         return tok.kind != "w" or tok.low in self.lex.boundaries or tok.low.endswith("ly") or is_cyr(tok.low)
 
     def _negated(self, toks: list[Tok], i: int) -> bool:
+        """Whether a negator stands just before the verb at i ("did not comment")."""
         for neg in self.lex.negators:
             n = len(neg)
             for back in range(1, 4):
@@ -140,17 +148,17 @@ class FrameFinder:
         """Step over dates, an addressee ('told reporters') and short adjunct phrases after a verb."""
         n = len(toks)
         if addressee and j < n and toks[j].kind == "w" and toks[j].low not in ("that", "что") \
-                and toks[j].low not in self.lex.clause_starters | {"the", "a", "an"} - {"the"}:
+                and not self.lex.starts_clause(toks[j]):
             k = j
             while k < n and k - j < 6:
                 t = toks[k]
                 if t.kind != "w" or t.low in ("that", "что"):
                     break
-                if k > j and (t.low in self.lex.clause_starters or t.low in self.lex.prepositions) \
+                if k > j and (self.lex.starts_clause(t) or t.low in self.lex.prepositions) \
                         and self.g.word_class(toks[k - 1]) not in ("det",) and toks[k - 1].low not in ("the", "a"):
                     break
                 k += 1
-            if k > j and (k >= n or toks[k].kind != "w" or toks[k].low in self.lex.clause_starters
+            if k > j and (k >= n or toks[k].kind != "w" or self.lex.starts_clause(toks[k])
                           or toks[k].low in ("that", "что") or toks[k].low in self.lex.prepositions):
                 j = k
         while j < n:
@@ -163,14 +171,14 @@ class FrameFinder:
                 k = j + 1
                 while k < n and k - j <= 8:
                     u = toks[k]
-                    if u.kind != "w" or u.low in ("that", "что") or (u.low in self.lex.clause_starters
+                    if u.kind != "w" or u.low in ("that", "что") or (self.lex.starts_clause(u)
                                                                      and u.low not in ("the", "a", "an", "his",
                                                                                        "her", "their", "its")
                                                                      and k > j + 1):
                         break
                     k += 1
                 if k < n and (toks[k].kind != "w" or toks[k].low in ("that", "что")
-                              or toks[k].low in self.lex.clause_starters):
+                              or self.lex.starts_clause(toks[k])):
                     j = k
                     continue
                 if k >= n:
@@ -189,8 +197,9 @@ class FrameFinder:
         n = len(toks)
         if self._negated(toks, i):
             return None
-        if i > 0 and toks[i - 1].low in _NOUN_MARKERS:
-            return None
+        if i > 0 and (toks[i - 1].low in _NOUN_MARKERS or (toks[i - 1].low in self.lex.modifiers
+                                                              and base(toks[i]) in self.lex.doc_nouns)):
+            return None     # "the report", "the relief report": a noun, not a verb
         if verb.frame == "source":
             return None if inside is not None else self._source_frame(unit, i, j, verb, seg_start)
         k = self._skip_back(toks, i - 1, seg_start)
@@ -207,7 +216,14 @@ class FrameFinder:
                 return None
         np, inverted, after = None, False, j
         as_word = prev is not None and prev.low in ("как", "as")
-        if prev is not None and k >= seg_start and prev.kind not in ("q",) and prev.text not in "—–-" and not as_word:
+        if joined and not verb.participle:
+            if not (verb.bare or verb.type in ("appeal", "concern", "condemn", "welcome")):
+                return None
+            np = self._clause_subject(toks, seg_start, k)   # "Lind declined to give details but said …"
+            if np is None:
+                return None
+        elif prev is not None and k >= seg_start and prev.kind not in ("q",) and prev.text not in "—–-" \
+                and not as_word:
             np = g.back(toks, k, seg_start, loose=verb.frame == "clause")
             if np is None and prev.text != ",":
                 return None
@@ -272,7 +288,7 @@ class FrameFinder:
             if verb.frame == "object" and not quote_only:
                 return None    # "…, a term the authorities reject": an object verb needs its object after it
             if not quote_only and not self._ends_clause(toks, after):
-                return None    # "In July, the commission asked Sinclair to …": the verb goes on; no trailing "…, X said"
+                return None    # "In July, the commission asked Sinclair to …": the verb goes on, nothing trails
             frame.content = (c_start, c_end)
         # a quotation after the attribution continues the same statement ("…," he said, "…")
         for t in toks[after:] if frame.content else ():

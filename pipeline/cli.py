@@ -33,6 +33,14 @@ def default_taxonomy() -> Path | None:
     return Path(value) if value else None
 
 
+def shown(path: Path) -> str:
+    """A path as the user would type it: relative to the working directory when it lies below it."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
 def _workers(value: str) -> int:
     n = int(value)
     if n < 1:
@@ -109,12 +117,12 @@ def _sample(args: argparse.Namespace, db: Path) -> int:
     for leftover in (building, building.with_name(building.name + ".wal")):
         leftover.unlink(missing_ok=True)
     args.taxonomy = None
-    code = _ingest(args, building, [str(SAMPLE_DIR)])
+    code = _ingest(args, building, [shown(SAMPLE_DIR)])
     with store.open_store(building) as con:
         con.execute("CHECKPOINT")
     db.with_name(db.name + ".wal").unlink(missing_ok=True)
     os.replace(building, db)
-    print(f"sample database: {db}")
+    print(f"sample database: {shown(db)}")
     return code
 
 

@@ -15,10 +15,12 @@ _WORD = re.compile(r"\w+", re.U)
 
 
 def _quote_tokens(quote: str) -> frozenset[str]:
+    """The set of lower-cased words of a quote."""
     return frozenset(w.lower().replace("ё", "е") for w in _WORD.findall(quote or ""))
 
 
 def _speaker_key(entity_id: object, speaker: object) -> str | None:
+    """Blocking key: the taxonomy entity, else the stem of the speaker's last word ("Brandt", "spokesperson")."""
     if isinstance(entity_id, str) and entity_id:
         return "e:" + entity_id
     if isinstance(speaker, str) and speaker.strip():
@@ -28,6 +30,7 @@ def _speaker_key(entity_id: object, speaker: object) -> str | None:
 
 
 def _similar(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Near-identical quotes: most words shared, or the shorter one (4+ words) almost inside the longer."""
     if not a or not b:
         return False
     inter = len(a & b)
@@ -44,6 +47,7 @@ def assign_clusters(df: pd.DataFrame) -> pd.Series:
     parent = list(range(len(ids)))
 
     def find(x: int) -> int:
+        """Union-find root with path halving."""
         while parent[x] != x:
             parent[x] = parent[parent[x]]
             x = parent[x]

@@ -139,9 +139,11 @@ class Lexicon:
 
     @staticmethod
     def _key(word: str) -> str:
+        """Verbs are looked up by their first three letters (stems and inflections share them)."""
         return word.rstrip("*")[:3]
 
     def _add_verb(self, lemma: str, spec: dict) -> None:
+        """Index every form of a verb: listed forms, the regular English ones, or a Russian stem."""
         frame, typ, addressee = spec.get("frame", "clause"), spec.get("type"), bool(spec.get("addressee"))
         bare = bool(spec.get("bare"))
         words = lemma.split()

@@ -184,18 +184,22 @@ def _hostname(url: str | None) -> str | None:
 def _publication_date(tree: HtmlElement, url: str | None, text: str, title: str | None) -> tuple[dt.date | None, str]:
     """Date and its source, from evidence that belongs to this article only.
 
-    Head metadata (meta tags, JSON-LD) first, then a date in the URL. A byline date found in the
-    article's own header area of the page overrides them when they disagree: readers see it, while
-    metadata often carries a modification or UTC timestamp. Last, a byline-like first/last line of
-    the extracted text. Side lists, footers and date widgets are never consulted.
+    Order: head metadata (meta tags, JSON-LD) -> 'meta'; a <time datetime>/itemprop date in the
+    article's byline -> 'meta'; a date in the URL -> 'url'; a written byline date in the article's
+    header area -> 'text'; a byline-like first/last line of the extracted text -> 'text'.
+    When the page's own byline disagrees with metadata or URL, the byline wins (readers see it;
+    metadata often carries a modification or UTC timestamp) unless metadata and URL agree with
+    each other. Side lists, footers and date widgets are never consulted.
     """
-    options = Extractor(False, dt.datetime.combine(dt.date.today(), dt.time.max), dt.datetime(1995, 1, 1), True, "%Y-%m-%d")
+    latest = dt.datetime.combine(dt.date.today(), dt.time.max)
+    options = Extractor(False, latest, dt.datetime.combine(EARLIEST, dt.time.min), True, "%Y-%m-%d")
     head = tree.find("head")
     meta = _as_date((examine_header(head, options) if head is not None else None) or json_search(tree, options))
     in_url = _as_date(extract_url_date(url, options))
     byline, kind = _byline_date(tree, text, title, options)
     known = meta or in_url
-    if byline and known and byline != known and _swapped(byline) != known:
+    corroborated = meta is not None and meta == in_url
+    if byline and known and byline != known and _swapped(byline) != known and not corroborated:
         return byline, kind
     if meta:
         return meta, "meta"
@@ -234,14 +238,18 @@ def _parse_written(string: str, options: Extractor) -> dt.date | None:
     numeric = _as_date(try_date_expr(written, options.format, False, options.min, options.max))
     if numeric or not re.search(r"[^\W\d_]", written):
         return numeric
-    parsed = _month_name_parser().get_date_data(written)["date_obj"]
+    try:
+        parsed = _month_name_parser().get_date_data(written)["date_obj"]
+    except (OverflowError, ValueError):
+        return None
     return _as_date(parsed.date().isoformat()) if parsed else None
 
 
 @functools.cache
 def _month_name_parser() -> DateDataParser:
     """dateparser limited to the languages we expect (all locales would take ~20 s to warm up)."""
-    return DateDataParser(languages=list(MONTH_LANGUAGES), settings={"PREFER_DATES_FROM": "past", "STRICT_PARSING": True, "PARSERS": ["custom-formats", "absolute-time"]})
+    settings = {"PREFER_DATES_FROM": "past", "STRICT_PARSING": True, "PARSERS": ["custom-formats", "absolute-time"]}
+    return DateDataParser(languages=list(MONTH_LANGUAGES), settings=settings)
 
 
 def _text_date(text: str, title: str | None, options: Extractor) -> dt.date | None:
@@ -378,7 +386,8 @@ def _dated_elements(layout: _Layout, headline: HtmlElement | None, options: Extr
             kind = "meta"
         elif el.tag == "meta":
             prop = (el.get("itemprop") or "").lower()
-            day = _as_date(try_date_expr(el.get("content"), options.format, False, options.min, options.max)) if prop in ("datepublished", "datecreated") else None
+            published = prop in ("datepublished", "datecreated")
+            day = _as_date(try_date_expr(el.get("content"), options.format, False, options.min, options.max)) if published else None
             kind = "meta"
         else:
             size = layout.end.get(el, 0) - layout.start.get(el, 0)

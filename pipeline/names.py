@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from .quotes import Layout, Unit
@@ -38,9 +39,11 @@ class Named:
     person: int = 0                 # evidence that it is a person
     other: int = 0                  # evidence that it is a body or a place
     votes: list[int] = field(default_factory=lambda: [0, 0])    # he / she after it as a subject
+    spans: list[tuple[int, int]] = field(default_factory=list)  # where it is mentioned
 
     @property
     def is_person(self) -> bool:
+        """A person by the weight of the evidence."""
         return self.person > 0 and self.person >= self.other
 
     @property
@@ -57,13 +60,15 @@ class NameMention:
     end: int
     unit: int
     lead: bool
+    possessive: bool
     named: Named
 
 
 class NameIndex:
     """Every name mention of an article, in text order, linked to what it names."""
 
-    def __init__(self, layout: Layout, grammar: Grammar) -> None:
+    def __init__(self, layout: Layout, grammar: Grammar, known: Sequence[tuple[int, int, bool]] = ()) -> None:
+        """`known`: spans the taxonomy recognised, sorted, each with whether it names an official (a person)."""
         self.layout, self.g, self.lex = layout, grammar, grammar.lex
         self.mentions: list[NameMention] = []
         self.by_unit: dict[int, list[NameMention]] = defaultdict(list)
@@ -84,6 +89,7 @@ class NameIndex:
         self._starts = [m.start for m in self.mentions]
         for m in self.mentions:
             self.by_unit[m.unit].append(m)
+        self._known(known)
         for named in {id(m.named): m.named for m in self.mentions}.values():
             if named.gender is None and named.votes[0] != named.votes[1]:
                 named.gender = "f" if named.votes[1] > named.votes[0] else "m"
@@ -110,6 +116,18 @@ class NameIndex:
             k = j
         return out
 
+    def _known(self, known: Sequence[tuple[int, int, bool]]) -> None:
+        """Taxonomy evidence: a mention of an official is a person; of a state, body or place, not."""
+        k = 0
+        for m in self.mentions:
+            while k < len(known) and known[k][1] <= m.start:
+                k += 1
+            if k < len(known) and known[k][0] < m.end:
+                if known[k][2]:
+                    m.named.person += 3
+                else:
+                    m.named.other += 3
+
     @staticmethod
     def _acronyms(text: str) -> dict[str, str]:
         """'Immigration, Refugees and Citizenship Canada (IRCC)': acronym -> the name it stands for, where
@@ -133,6 +151,7 @@ class NameIndex:
         return out
 
     def _name_word(self, tok: Tok) -> bool:
+        """A capitalised word that may be part of a name (not a lone punctuation-like letter)."""
         return self.g.word_class(tok) == "name" and (len(tok.text) > 1 or tok.text.isalpha())
 
     def _full_name(self, run: list[Tok]) -> Named:
@@ -173,13 +192,16 @@ class NameIndex:
 
     @staticmethod
     def _surface(run: list[Tok]) -> str:
+        """The name as written, without a possessive ending."""
         return " ".join(t.text[:-2] if is_possessive(t) else t.text for t in run)
 
     def _add(self, unit: Unit, run: list[Tok], k: int, j: int, named: Named) -> None:
+        """Record a mention (tokens [k, j) of its unit) and the evidence around it."""
         toks = unit.toks
         lead = all(t.kind == "p" or (t.low in self.lex.stop_caps and t.low not in self.lex.prepositions)
                    for t in toks[:k])
-        self.mentions.append(NameMention(run[0].start, run[-1].end, unit.index, lead, named))
+        self.mentions.append(NameMention(run[0].start, run[-1].end, unit.index, lead, is_possessive(run[-1]), named))
+        named.spans.append((run[0].start, run[-1].end))
         self._evidence(named, toks, k, j)
         if lead and len(named.stems) > 1:
             self._vote(named, unit, run[-1].end)
@@ -210,7 +232,7 @@ class NameIndex:
             nxt = toks[end + 1]
             if nxt.low.isdigit() or nxt.low in ("who", "который", "которая"):
                 named.person += 1                               # "Dennis Brooks, 54," / "X, who …"
-            elif nxt.low in ("a", "an", "the") or nxt.kind == "w" and not nxt.cap:
+            elif nxt.low in ("a", "an", "the") or (nxt.kind == "w" and not nxt.cap):
                 app = toks[end + 1:end + 8]
                 role = self.lex.role_in([base(t) for t in app])
                 if role is not None:
@@ -235,20 +257,16 @@ class NameIndex:
 
     # -- queries ------------------------------------------------------------------------------------
     def named_at(self, start: int, end: int) -> Named | None:
-        """What the last mention overlapping [start, end) names."""
+        """What the mention overlapping [start, end) names (mentions do not overlap each other)."""
         k = bisect.bisect_left(self._starts, end) - 1
-        while k >= 0 and self.mentions[k].end > start:
-            if self.mentions[k].start < end:
-                return self.mentions[k].named
-            k -= 1
-        return None
+        return self.mentions[k].named if k >= 0 and self.mentions[k].end > start else None
 
-    def titled(self, title: str, before: int) -> Named | None:
-        """The last person introduced with this title before a position ("Mayor Doug McCallum")."""
+    def titled(self, fits: Callable[[str], bool], before: int) -> Named | None:
+        """The last person introduced with a fitting title before a position ("Mayor Doug McCallum")."""
         best = None
         for m in self.mentions:
             if m.start >= before:
                 break
-            if m.named.title == title:
+            if m.named.title is not None and fits(m.named.title):
                 best = m.named
         return best

@@ -26,13 +26,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-from pipeline import store
+from pipeline import rollups, store
 
 GRANULARITIES = ("day", "week", "month")
 _STEP = {"day": "1 day", "week": "1 week", "month": "1 month"}
@@ -224,9 +225,37 @@ def _like_pattern(text: str) -> str:
     return f"%{escaped}%"
 
 
+def _fts_stemmer(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The stemmer the fts index was built with (read from its match_bm25 macro), or None."""
+    row = con.execute("SELECT macro_definition FROM duckdb_functions() WHERE schema_name = ? "
+                      "AND function_name = 'match_bm25'", [_FTS_SCHEMA]).fetchone()
+    found = re.search(r"stem\(unnest\(\w+\.tokenize\(query_string\)\), '(\w+)'\)", row[0] if row else "")
+    return found.group(1) if found else None
+
+
+def _facts_where(con: duckdb.DuckDBPyConnection, f: Filters, x: str = "x", *, dates: bool = True,
+                 text: bool = True) -> tuple[str, list]:
+    """The full article filter over the article_facts rollup (alias `x`), with its parameters."""
+    where, params = _ae_where(con, f, x, dates=dates, entities=False, text=text)
+    if f.entity_ids():
+        where += (f" AND list_has_any({x}.entity_nos, "
+                  "(SELECT list(entity_no) FROM entity_keys WHERE entity_id = ANY(?)))")
+        params.append(f.entity_ids())
+    return where, params
+
+
 def _text_match_ids(con: duckdb.DuckDBPyConnection, q: str) -> tuple[str, list]:
     """SQL for the set of article ids matching the text search, with its parameters."""
     if _fts_ready(con):
+        stemmer = _fts_stemmer(con)
+        if stemmer is not None and "text_postings" in rollups.present(con):
+            # Same documents as match_bm25(conjunctive) below: every distinct query term present;
+            # read from the term-sorted postings rollup instead of scoring every article.
+            return (f"""WITH tokens AS (SELECT DISTINCT stem(unnest({_FTS_SCHEMA}.tokenize(?)), ?) AS t)
+                SELECT d.name AS article_id FROM {_FTS_SCHEMA}.docs d WHERE d.docid IN (
+                    SELECT p.docid FROM text_postings p WHERE p.termid IN (
+                        SELECT termid FROM {_FTS_SCHEMA}.dict WHERE term IN (SELECT t FROM tokens))
+                    GROUP BY p.docid HAVING count(*) = (SELECT count(*) FROM tokens))""", [q, stemmer])
         return (f"SELECT article_id FROM (SELECT article_id, {_FTS_SCHEMA}.match_bm25("
                 "article_id, ?, conjunctive := 1) AS score FROM articles) WHERE score IS NOT NULL",
                 [q])
@@ -337,6 +366,22 @@ def _statement_where(con: duckdb.DuckDBPyConnection, f: Filters) -> tuple[str, l
     return " AND ".join(where), params
 
 
+_DETAIL_CHUNK = 1000
+
+
+def _details(con: duckdb.DuckDBPyConnection, ids: Sequence[str], text: bool = True) -> pd.DataFrame:
+    """source, title, url, language (and text) of a few articles by id. The ids go in as one `?`
+    each, so DuckDB answers from the primary-key index instead of scanning every text."""
+    cols = "article_id, source, title, coalesce(canonical_url, url) AS url, language" + (", text" if text else "")
+    unique = list(dict.fromkeys(ids))
+    parts = [con.execute(f"SELECT {cols} FROM articles WHERE article_id IN "
+                         f"({', '.join('?' * len(chunk))})", chunk).df()
+             for chunk in (unique[i:i + _DETAIL_CHUNK] for i in range(0, len(unique), _DETAIL_CHUNK))]
+    if not parts:
+        return pd.DataFrame(columns=[c.split(" AS ")[-1].strip() for c in cols.split(", ")])
+    return pd.concat(parts, ignore_index=True)
+
+
 def _gran(gran: str) -> str:
     if gran not in GRANULARITIES:
         raise ValueError(f"granularity must be one of {', '.join(GRANULARITIES)}, not {gran!r}")
@@ -388,14 +433,26 @@ def overview(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         "FROM articles WHERE duplicate_of IS NULL").df()
 
 
+def _entity_counts(con: duckdb.DuckDBPyConnection, f: Filters) -> tuple[str, str]:
+    """(FROM table, article-count expression) for per-entity counts under source/language/date
+    filters only: the smallest rollup that answers them, else article_entities."""
+    have = rollups.present(con)
+    if "entity_totals" in have and not (f.start or f.end):
+        return "entity_totals", "sum(x.articles)"
+    if "entity_days" in have:
+        return "entity_days", "sum(x.articles)"
+    return _ae(con), "count(*)"
+
+
 def entity_options(con: duckdb.DuckDBPyConnection, f: Filters, kind: str | None = None) -> pd.DataFrame:
     """Every entity (optionally of one kind) with distinct articles mentioning it under the
     date/source/language filters: entity_id, kind, name, type, articles (most first)."""
     where, params = _ae_where(con, f, entities=False, text=False)
+    table, count_sql = _entity_counts(con, f)
     kind_sql = "WHERE e.kind = ?" if kind else ""
     return con.execute(
         f"""SELECT e.entity_id, e.kind, e.name, e.type, coalesce(c.n, 0)::BIGINT AS articles
-            FROM entities e LEFT JOIN (SELECT x.entity_id, count(*) AS n FROM {_ae(con)} x
+            FROM entities e LEFT JOIN (SELECT x.entity_id, {count_sql} AS n FROM {table} x
                                        WHERE {where} GROUP BY x.entity_id) c USING (entity_id)
             {kind_sql} ORDER BY articles DESC, e.name""", [*params, *([kind] if kind else [])]).df()
 
@@ -418,6 +475,9 @@ def language_options(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 def speaker_options(con: duckdb.DuckDBPyConnection, limit: int = 500) -> pd.DataFrame:
     """Speakers with statement counts: key (entity id, else raw name), label, statements."""
+    if "speaker_counts" in rollups.present(con):
+        return con.execute("SELECT key, label, statements FROM speaker_counts "
+                           "ORDER BY statements DESC, label LIMIT ?", [limit]).df()
     return con.execute(
         "SELECT coalesce(s.speaker_entity_id, s.speaker) AS key, "
         "coalesce(any_value(e.name), any_value(s.speaker)) AS label, count(*) AS statements "
@@ -440,15 +500,22 @@ def statement_type_options(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 def _calendar(con: duckdb.DuckDBPyConnection, f: Filters, gran: str) -> tuple[str, list]:
     """CTEs `base` (dated articles under source/language/date filters, with period), `totals` and
     `periods` (every period from the range start, else the first article, to the end/last)."""
-    src, src_params = _source_clause(f)
-    dates, date_params = _date_clause(f, "a.published")
-    base_where = " AND ".join(["a.published IS NOT NULL", *src, *dates])
+    if "day_totals" in rollups.present(con):
+        where, where_params = _ae_where(con, f, "a", entities=False, text=False)
+        base_sql = (f"SELECT date_trunc(?, a.published)::DATE AS period, a.articles FROM day_totals a "
+                    f"WHERE a.published IS NOT NULL AND {where}")
+        count_sql = "sum(articles)"
+    else:
+        src, src_params = _source_clause(f)
+        dates, date_params = _date_clause(f, "a.published")
+        where_params = [*src_params, *date_params]
+        base_where = " AND ".join(["a.published IS NOT NULL", *src, *dates])
+        base_sql = (f"SELECT a.article_id, date_trunc(?, a.published)::DATE AS period "
+                    f"FROM articles a WHERE {base_where}")
+        count_sql = "count(*)"
     sql = f"""
-        base AS (
-            SELECT a.article_id, date_trunc(?, a.published)::DATE AS period
-            FROM articles a WHERE {base_where}
-        ),
-        totals AS (SELECT period, count(*) AS total_articles FROM base GROUP BY period),
+        base AS ({base_sql}),
+        totals AS (SELECT period, {count_sql}::BIGINT AS total_articles FROM base GROUP BY period),
         bounds AS (
             SELECT date_trunc(?, coalesce(?::DATE, min(period)))::DATE AS lo,
                    date_trunc(?, coalesce(?::DATE, max(period)))::DATE AS hi FROM totals
@@ -457,7 +524,7 @@ def _calendar(con: duckdb.DuckDBPyConnection, f: Filters, gran: str) -> tuple[st
             SELECT unnest(generate_series(lo, hi, ?::INTERVAL))::DATE AS period
             FROM bounds WHERE lo IS NOT NULL AND hi IS NOT NULL AND lo <= hi
         )"""
-    return sql, [gran, *src_params, *date_params, gran, f.start, gran, f.end, _STEP[gran]]
+    return sql, [gran, *where_params, gran, f.start, gran, f.end, _STEP[gran]]
 
 
 def period_totals(con: duckdb.DuckDBPyConnection, f: Filters, gran: str = "week") -> pd.DataFrame:
@@ -481,12 +548,13 @@ def trend(con: duckdb.DuckDBPyConnection, f: Filters, entity_ids: Sequence[str] 
                                      "total_articles", "share"])
     cal, cal_params = _calendar(con, f, gran)
     where, params = _ae_where(con, f, entities=False)
+    by_day = not f.q.strip() and "entity_days" in rollups.present(con)
     sql = f"""
         WITH {cal},
         hits AS (
-            SELECT x.entity_id, date_trunc(?, x.published)::DATE AS period, count(*) AS articles,
-                   sum(x.mentions) AS mentions
-            FROM {_ae(con)} x
+            SELECT x.entity_id, date_trunc(?, x.published)::DATE AS period,
+                   {"sum(x.articles)" if by_day else "count(*)"} AS articles, sum(x.mentions) AS mentions
+            FROM {"entity_days" if by_day else _ae(con)} x
             WHERE x.entity_id = ANY(?) AND x.published IS NOT NULL AND {where}
             GROUP BY ALL
         ),
@@ -508,9 +576,18 @@ def trend(con: duckdb.DuckDBPyConnection, f: Filters, entity_ids: Sequence[str] 
 def total_trend(con: duckdb.DuckDBPyConnection, f: Filters, gran: str = "week") -> pd.DataFrame:
     """All dated articles per period under the full filter (entities as ANY): period, articles."""
     gran = _gran(gran)
-    where, params = _article_where(con, f)
+    have = rollups.present(con)
+    if "day_totals" in have and not f.entity_ids() and not f.q.strip():
+        where, params = _ae_where(con, f, "a", entities=False, text=False)
+        table, count_sql = "day_totals", "sum(a.articles)"
+    elif "article_facts" in have:
+        where, params = _facts_where(con, f, "a")
+        table, count_sql = "article_facts", "count(*)"
+    else:
+        where, params = _article_where(con, f)
+        table, count_sql = "articles", "count(*)"
     return con.execute(
-        f"SELECT date_trunc(?, a.published)::DATE AS period, count(*) AS articles FROM articles a "
+        f"SELECT date_trunc(?, a.published)::DATE AS period, {count_sql}::BIGINT AS articles FROM {table} a "
         f"WHERE a.published IS NOT NULL AND {where} GROUP BY period ORDER BY period",
         [gran, *params]).df()
 
@@ -521,14 +598,22 @@ def undated_counts(con: duckdb.DuckDBPyConnection, f: Filters,
     entity_id NULL = all undated articles, then one row per chosen entity. Columns entity_id,
     name, articles."""
     ids = list(entity_ids if entity_ids is not None else f.entity_ids())
-    where, params = _article_where(con, f, dates=False, entities=False)
+    have = rollups.present(con)
+    if "article_facts" in have:
+        where, params = _ae_where(con, f, "a", dates=False, entities=False)
+        articles = "article_facts"
+    else:
+        where, params = _article_where(con, f, dates=False, entities=False)
+        articles = "articles"
     ae_where, ae_params = _ae_where(con, f, dates=False, entities=False)
+    by_day = not f.q.strip() and "entity_days" in have
     return con.execute(
         f"""WITH chosen AS (SELECT unnest(?::VARCHAR[]) AS entity_id, generate_subscripts(?::VARCHAR[], 1) AS pos),
-            hits AS (SELECT x.entity_id, count(*) AS n FROM {_ae(con)} x
+            hits AS (SELECT x.entity_id, {"sum(x.articles)" if by_day else "count(*)"}::BIGINT AS n
+                     FROM {"entity_days" if by_day else _ae(con)} x
                      WHERE x.published IS NULL AND x.entity_id = ANY(?) AND {ae_where} GROUP BY x.entity_id)
         SELECT NULL::VARCHAR AS entity_id, 'all articles' AS name,
-               (SELECT count(*) FROM articles a WHERE a.published IS NULL AND {where}) AS articles, 0 AS pos
+               (SELECT count(*) FROM {articles} a WHERE a.published IS NULL AND {where}) AS articles, 0 AS pos
         UNION ALL
         SELECT c.entity_id, coalesce(e.name, c.entity_id), coalesce(h.n, 0), c.pos
         FROM chosen c LEFT JOIN entities e ON e.entity_id = c.entity_id
@@ -546,7 +631,7 @@ def sentences_behind(con: duckdb.DuckDBPyConnection, f: Filters, entity_ids: Seq
     entity_sql = "AND x.entity_id = ANY(?)" if ids else ""
     mention_sql = "AND m.entity_id = ANY(?)" if ids else ""
     entity_params = [ids] if ids else []
-    return con.execute(
+    spans = con.execute(
         f"""WITH arts AS (
                 SELECT x.article_id, any_value(x.published) AS published FROM {_ae(con)} x
                 WHERE x.published >= ? AND x.published < ? AND {where} {entity_sql}
@@ -559,28 +644,30 @@ def sentences_behind(con: duckdb.DuckDBPyConnection, f: Filters, entity_ids: Seq
             sent AS (
                 SELECT h.article_id, h.sentence_no,
                        coalesce(any_value(s.char_start), greatest(min(h.char_start) - 160, 0)) AS s0,
-                       coalesce(any_value(s.char_end), max(h.char_end) + 160) AS s1,
-                       list(DISTINCT h.entity_id ORDER BY h.entity_id) AS entity_ids
+                       coalesce(any_value(s.char_end), max(h.char_end) + 160) AS s1
                 FROM hits h LEFT JOIN sentences s
                   ON s.article_id = h.article_id AND s.sentence_no = h.sentence_no
                   AND s.article_id IN (SELECT article_id FROM arts)
                 GROUP BY h.article_id, h.sentence_no
-                ORDER BY h.article_id, h.sentence_no
             ),
             pick AS (
                 SELECT sent.*, arts.published FROM sent JOIN arts ON arts.article_id = sent.article_id
                 ORDER BY arts.published DESC, sent.article_id, sent.sentence_no LIMIT ?
             )
-            SELECT p.published, a.source, a.title, coalesce(a.canonical_url, a.url) AS url, p.article_id,
-                   p.sentence_no, p.entity_ids,
-                   substr(a.text, p.s0 + 1, least(p.s1, length(a.text)) - p.s0) AS sentence,
+            SELECT p.published, p.article_id, p.sentence_no, p.s0, p.s1,
+                   list(DISTINCT h.entity_id ORDER BY h.entity_id) AS entity_ids,
                    list(h.char_start - p.s0 ORDER BY h.char_start, h.char_end) AS hl_starts,
                    list(h.char_end - p.s0 ORDER BY h.char_start, h.char_end) AS hl_ends
-            FROM pick p JOIN articles a ON a.article_id = p.article_id
-            JOIN hits h ON h.article_id = p.article_id AND h.sentence_no = p.sentence_no
-            GROUP BY ALL
+            FROM pick p JOIN hits h ON h.article_id = p.article_id AND h.sentence_no = p.sentence_no
+            GROUP BY p.published, p.article_id, p.sentence_no, p.s0, p.s1
             ORDER BY p.published DESC, p.article_id, p.sentence_no""",
         [start, end, *params, *entity_params, limit, *entity_params, limit]).df()
+    details = _details(con, spans["article_id"].tolist())
+    out = spans.merge(details, on="article_id", how="left")
+    out["sentence"] = [None if not isinstance(t, str) else t[int(a):int(b)]
+                       for t, a, b in zip(out["text"], out["s0"], out["s1"])]
+    return out[["published", "source", "title", "url", "article_id", "sentence_no", "entity_ids", "sentence",
+                "hl_starts", "hl_ends"]]
 
 
 def combined_daily(con: duckdb.DuckDBPyConnection, f: Filters,
@@ -606,14 +693,32 @@ def combined_daily(con: duckdb.DuckDBPyConnection, f: Filters,
 def top_entities(con: duckdb.DuckDBPyConnection, f: Filters, kind: str, limit: int = 15) -> pd.DataFrame:
     """Top entities of one kind by distinct articles under the filters: entity_id, name, type,
     articles, mentions."""
-    where, params = _ae_where(con, f)
+    rel, n_sql, params = _entity_relation(con, f)
     return con.execute(
         f"""SELECT x.entity_id, any_value(e.name) AS name, any_value(e.type) AS type,
-                   count(*) AS articles, sum(x.mentions)::BIGINT AS mentions
-            FROM {_ae(con)} x JOIN entities e ON e.entity_id = x.entity_id AND e.kind = ?
-            WHERE {where}
+                   {n_sql}::BIGINT AS articles, sum(x.mentions)::BIGINT AS mentions
+            FROM {rel} x JOIN entities e ON e.entity_id = x.entity_id AND e.kind = ?
             GROUP BY x.entity_id ORDER BY articles DESC, name LIMIT ?""",
-        [kind, *params, limit]).df()
+        [*params, kind, limit]).df()
+
+
+def _entity_relation(con: duckdb.DuckDBPyConnection, f: Filters) -> tuple[str, str, list]:
+    """Relation text `(entity_id, mentions, …)` of entity rows under the full filter, the expression
+    counting its distinct articles per entity, and the parameters: a per-entity rollup when only
+    source/language/date filters apply, else the per-article entity lists, else article_entities."""
+    have = rollups.present(con)
+    if not f.entity_ids() and not f.q.strip() and {"entity_totals", "entity_days"} & have:
+        table, n_sql = _entity_counts(con, f)
+        where, params = _ae_where(con, f, entities=False, text=False)
+        return f"(SELECT * FROM {table} x WHERE {where})", n_sql, params
+    if {"article_facts", "entity_keys"} <= have:
+        where, params = _facts_where(con, f)
+        return (f"""(SELECT k.entity_id, u.mentions FROM (
+                        SELECT unnest(x.entity_nos) AS entity_no, unnest(x.mention_counts) AS mentions
+                        FROM article_facts x WHERE {where}) u JOIN entity_keys k USING (entity_no))""",
+                "count(*)", params)
+    where, params = _ae_where(con, f)
+    return f"(SELECT * FROM {_ae(con)} x WHERE {where})", "count(*)", params
 
 
 def actor_theme_heatmap(con: duckdb.DuckDBPyConnection, f: Filters, n_actors: int = 15,
@@ -681,13 +786,12 @@ def co_mentions(con: duckdb.DuckDBPyConnection, f: Filters, limit: int = 30,
 def places_map(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     """Places with coordinates and counts under the filters: entity_id, name, lat, lon, articles,
     mentions (places without coordinates are left out)."""
-    where, params = _ae_where(con, f)
+    rel, n_sql, params = _entity_relation(con, f)
     return con.execute(
         f"""SELECT x.entity_id, any_value(e.name) AS name, any_value(e.lat) AS lat, any_value(e.lon) AS lon,
-                   count(*) AS articles, sum(x.mentions)::BIGINT AS mentions
-            FROM {_ae(con)} x JOIN entities e ON e.entity_id = x.entity_id AND e.kind = 'place'
+                   {n_sql}::BIGINT AS articles, sum(x.mentions)::BIGINT AS mentions
+            FROM {rel} x JOIN entities e ON e.entity_id = x.entity_id AND e.kind = 'place'
                  AND e.lat IS NOT NULL AND e.lon IS NOT NULL
-            WHERE {where}
             GROUP BY x.entity_id ORDER BY mentions DESC, name""", params).df()
 
 
@@ -771,17 +875,15 @@ def search_articles(con: duckdb.DuckDBPyConnection, f: Filters, limit: int = 100
     """Articles passing the filters, newest first (undated last): article_id, published, source,
     title, url, language, snippet (first 240 characters), total (matching articles overall)."""
     where, params = _article_where(con, f)
-    return con.execute(
-        f"""WITH hit AS (
-                SELECT a.article_id, a.published FROM articles a WHERE {where}
-                ORDER BY a.published DESC NULLS LAST, a.article_id LIMIT ? OFFSET ?
-            )
-            SELECT h.article_id, h.published, a.source, a.title, coalesce(a.canonical_url, a.url) AS url,
-                   a.language, left(regexp_replace(a.text, '\\s+', ' ', 'g'), 240) AS snippet,
-                   (SELECT count(*) FROM articles a WHERE {where}) AS total
-            FROM hit h JOIN articles a ON a.article_id = h.article_id
-            ORDER BY h.published DESC NULLS LAST, h.article_id""",
-        [*params, limit, offset, *params]).df()
+    page = con.execute(
+        f"""SELECT a.article_id, a.published FROM articles a WHERE {where}
+            ORDER BY a.published DESC NULLS LAST, a.article_id LIMIT ? OFFSET ?""",
+        [*params, limit, offset]).df()
+    total = con.execute(f"SELECT count(*) FROM articles a WHERE {where}", params).fetchone()[0] if len(page) else 0
+    out = page.merge(_details(con, page["article_id"].tolist()), on="article_id", how="left")
+    out["snippet"] = [" ".join(t.split())[:240] if isinstance(t, str) else None for t in out["text"]]
+    out["total"] = total
+    return out[["article_id", "published", "source", "title", "url", "language", "snippet", "total"]]
 
 
 def article(con: duckdb.DuckDBPyConnection, article_id: str) -> pd.DataFrame:

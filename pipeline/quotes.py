@@ -28,6 +28,7 @@ _RU_SPLIT = re.compile(r"(?<=[,.!?…])\s*[—–]\s+([^—–«»„“”\n]{3
 
 
 def _can_open(text: str, i: int, lo: int, hi: int) -> bool:
+    """Whether the mark at i may open a quotation (after a space or opening punctuation, before a word)."""
     c = text[i]
     prev = text[i - 1] if i > lo else " "
     nxt = text[i + 1] if i + 1 < hi else " "
@@ -44,6 +45,8 @@ def _can_open(text: str, i: int, lo: int, hi: int) -> bool:
 
 
 def _can_close(text: str, i: int, lo: int, hi: int) -> bool:
+    """Whether the mark at i may close a quotation (after a word, before a space or punctuation), and is
+    not an apostrophe."""
     c = text[i]
     prev = text[i - 1] if i > lo else " "
     nxt = text[i + 1] if i + 1 < hi else " "
@@ -114,7 +117,8 @@ class Unit:
 
 
 class Layout:
-    """An article's paragraphs, quotations and attribution units, and which paragraphs are headlines."""
+    """An article's paragraphs, quotations and attribution units; which paragraphs are headlines, labels or
+    captions (skipped) and which are pull quotes."""
 
     def __init__(self, text: str, sentences: list[tuple[int, int]], lex: Lexicon) -> None:
         self.text = text
@@ -177,7 +181,8 @@ class Layout:
         for i, (lo, hi) in enumerate(self.paragraphs):
             line = self.text[lo:hi].rstrip()
             words = len(line.split())
-            if not _HEADLINE_END.search(line) and words <= (25 if i == 0 else 12) or _LABEL.match(line) and words <= 25:
+            short_title = not _HEADLINE_END.search(line) and words <= (25 if i == 0 else 12)
+            if short_title or (_LABEL.match(line) and words <= 25):
                 out.add(i)
         return out
 

@@ -22,6 +22,30 @@ ROLLUPS: dict[str, str] = {
         FROM mentions m JOIN articles a ON a.article_id = m.article_id AND a.duplicate_of IS NULL
         GROUP BY m.article_id, m.entity_id
         ORDER BY m.entity_id, published, article_key""",
+    # A small integer per entity id, so per-article entity lists stay compact.
+    "entity_keys": """
+        SELECT (row_number() OVER (ORDER BY entity_id) - 1)::SMALLINT AS entity_no, entity_id
+        FROM (SELECT entity_id FROM entities UNION SELECT DISTINCT entity_id FROM article_entities)
+        ORDER BY entity_no""",
+    # One row per non-duplicate article (with or without mentions): date, source, language and its
+    # entities as a sorted list of entity_no with their mention counts (same order).
+    "article_facts": """
+        SELECT a.article_id, (hash(a.article_id) >> 1)::BIGINT AS article_key, a.published, a.source,
+               a.language, coalesce(l.entity_nos, []::SMALLINT[]) AS entity_nos,
+               coalesce(l.mention_counts, []::INTEGER[]) AS mention_counts
+        FROM articles a LEFT JOIN (
+            SELECT x.article_key, list(k.entity_no ORDER BY k.entity_no) AS entity_nos,
+                   list(x.mentions ORDER BY k.entity_no) AS mention_counts
+            FROM article_entities x JOIN entity_keys k USING (entity_id) GROUP BY x.article_key
+        ) l ON l.article_key = (hash(a.article_id) >> 1)::BIGINT
+        WHERE a.duplicate_of IS NULL
+        ORDER BY a.published, article_key""",
+    # Articles mentioning both entities of an unordered pair (entity_a < entity_b by entity_no), per
+    # source and language over all dates: co-mentions and the heatmap without article-level filters.
+    "entity_pairs": """
+        SELECT a AS no_a, b AS no_b, x.source, x.language, count(*)::BIGINT AS articles
+        FROM article_facts x, unnest(x.entity_nos) AS ua(a), unnest(x.entity_nos) AS ub(b)
+        WHERE a < b GROUP BY ALL ORDER BY no_a, no_b""",
     # Distinct articles and raw mentions per (entity, day, source, language); published NULL = undated.
     "entity_days": """
         SELECT entity_id, published, source, language, count(*)::BIGINT AS articles,
@@ -44,7 +68,20 @@ ROLLUPS: dict[str, str] = {
         FROM statements s LEFT JOIN entities e ON e.entity_id = s.speaker_entity_id
         WHERE coalesce(s.speaker_entity_id, s.speaker) IS NOT NULL
         GROUP BY key ORDER BY statements DESC, label""",
+    # Statements of non-duplicate articles with their article's date, source and language, newest
+    # first; `said` is the date said, else published. Column names match the statement filter's.
+    "statement_facts": """
+        SELECT s.statement_id, coalesce(s.cluster_id, s.statement_id) AS cid, s.cluster_id, s.said_on,
+               coalesce(s.said_on, a.published) AS said, s.article_id, a.published, a.source, a.language,
+               a.duplicate_of, s.speaker, s.speaker_entity_id, s.speaker_state_id, s.statement_type
+        FROM statements s JOIN articles a ON a.article_id = s.article_id AND a.duplicate_of IS NULL
+        ORDER BY said DESC NULLS LAST, s.statement_id""",
 }
+
+# Built only when the fts index exists: its postings sorted by term, so a search reads a few row
+# groups instead of the whole index (which fts keeps in document order).
+TEXT_POSTINGS = """
+    SELECT DISTINCT termid, docid FROM fts_main_articles.terms ORDER BY termid, docid"""
 
 
 def rebuild(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
@@ -56,6 +93,12 @@ def rebuild(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
             t0 = time.perf_counter()
             con.execute(f"CREATE OR REPLACE TABLE {name} AS {select}")
             took[name] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        if _has_text_index(con):
+            con.execute(f"CREATE OR REPLACE TABLE text_postings AS {TEXT_POSTINGS}")
+        else:
+            con.execute("DROP TABLE IF EXISTS text_postings")
+        took["text_postings"] = time.perf_counter() - t0
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
@@ -63,8 +106,14 @@ def rebuild(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
     return took
 
 
+def _has_text_index(con: duckdb.DuckDBPyConnection) -> bool:
+    row = con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'fts_main_articles' "
+                      "AND table_name = 'terms'").fetchone()
+    return bool(row and row[0])
+
+
 def present(con: duckdb.DuckDBPyConnection) -> set[str]:
     """Names of the rollups that exist in this database."""
     rows = con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' "
-                       "AND table_name = ANY(?)", [list(ROLLUPS)]).fetchall()
+                       "AND table_name = ANY(?)", [[*ROLLUPS, "text_postings"]]).fetchall()
     return {r[0] for r in rows}

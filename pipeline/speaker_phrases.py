@@ -27,10 +27,12 @@ class NP:
 
     @property
     def start(self) -> int:
+        """Offset where the phrase starts."""
         return self.toks[0].start
 
     @property
     def end(self) -> int:
+        """Offset where the phrase ends."""
         return self.toks[-1].end
 
 
@@ -56,9 +58,12 @@ class Grammar:
         return got
 
     def _word_class(self, tok: Tok) -> str:
+        """The class of one word, pronouns and determiners first, then the lexicon's noun lists."""
         low, stemmed = tok.low, base(tok)
         if low in self.lex.pronouns:
             return "pron"
+        if "'" in low and low.split("'")[0] in self.lex.stop_caps:
+            return "stop"           # "We've", "I'd", "It's"
         if low in ("the", "a", "an") or low in self._INDEF and not tok.cap:
             return "det"
         if stemmed in self.lex.org_nouns:
@@ -249,7 +254,8 @@ class Grammar:
         while j < k and (toks[j].kind == "p" or toks[j].low in self.lex.stop_caps) and toks[j].kind != "q":
             j += 1
         got = self.forward(toks, j, k) if j < k else None
-        if got is None or got[0].kind != "name" or got[1] >= k or toks[got[1]].text != "," or k - got[1] > 40:
+        if got is None or got[0].kind != "name" or got[1] >= k or k - got[1] > 40 \
+                or "," not in (toks[got[1]].text, toks[got[1] - 1].text):
             return None
         between = toks[got[1]:k]
         if any(t.kind == "q" for t in between) or any(self.lex.verb_at(between, x) for x in range(len(between))):

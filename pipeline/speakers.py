@@ -1,9 +1,13 @@
-"""Speakers: speaker phrases resolved to canonical speakers in article order — a surname to the full
-name used earlier, he/she/they to the last fitting speaker, a role noun to the last speaker with that
-role or to the taxonomy official holding it on the article's date — and linked to taxonomy actors.
+"""Speakers: speaker phrases resolved to canonical speakers in article order, and linked to taxonomy
+actors. A surname goes to the full name used nearby; he/she to the person the last few sentences are
+about (their speaker, a role subject such as "The Secretary …", else the first person they name);
+a role noun to the last speaker with that role, the taxonomy official holding it on the article's
+date, or the person introduced with that title ("Mayor …"); "the company", "it" or "the statement"
+to the body that spoke last; a bare description ("the rookie defenceman") to the person in focus.
 """
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
@@ -31,6 +35,7 @@ class Speaker:
     named: Named | None = None   # what the article's names say about it
 
     def key(self) -> str:
+        """Identity for learning a gender: the entity id, else the name."""
         return self.entity_id or (self.name or "").lower()
 
     @property
@@ -40,8 +45,13 @@ class Speaker:
 
     @property
     def corporate(self) -> bool:
-        """A body that 'it' or 'the company' may refer to: named without any evidence of a person."""
-        return self.kind == "org" or (self.kind == "person" and self.named is not None and self.named.person == 0)
+        """A body that 'it' or 'the company' may refer to: a body, or one word with no evidence of a person
+        ("Valtek said")."""
+        if self.kind == "org":
+            return True
+        if self.kind != "person" or (self.named is not None and self.named.person > 0):
+            return False
+        return (self.named is not None and self.named.is_body) or len((self.name or "").split()) == 1
 
 
 SALIENCE_UNITS = 4      # how many units back a pronoun or description looks for the person it means
@@ -54,20 +64,38 @@ class Resolver:
                  published: dt.date | None, frames: list[tuple[Unit, list[Frame]]]) -> None:
         self.layout, self.g, self.lex, self.tax = layout, grammar, grammar.lex, taxonomy
         self.mentions = sorted(mentions, key=lambda m: m.char_start)
+        self._mention_starts = [m.char_start for m in self.mentions]
+        self._longest = max((m.char_end - m.char_start for m in self.mentions), default=0)
         self.published = published
         self.speakers: list[Speaker] = []
-        self.names = NameIndex(layout, grammar)
+        self.by_unit: dict[int, list[Speaker]] = defaultdict(list)
+        self.names = NameIndex(layout, grammar, self._known_spans())
         self.titled = self._titled_names(frames)
         self._org_phrases: dict[str, list[tuple[int, str]]] | None = None
+
+    def _known_spans(self) -> list[tuple[int, int, bool]]:
+        """Spans of taxonomy actor and place mentions, with whether each names an official."""
+        if self.tax is None:
+            return []
+        out = []
+        for m in self.mentions:
+            ent = self.tax.entities.get(m.entity_id)
+            if ent is not None:
+                out.append((m.char_start, m.char_end, ent.kind == "actor" and ent.type == "official"))
+        return out
+
+    def _overlapping(self, start: int, end: int) -> list[Mention]:
+        """Taxonomy mentions overlapping [start, end), found by bisection."""
+        k = bisect.bisect_left(self._mention_starts, end)
+        lo = bisect.bisect_left(self._mention_starts, start - self._longest)
+        return [m for m in self.mentions[lo:k] if m.char_end > start]
 
     def _mention(self, start: int, end: int, prefer_person: bool) -> str | None:
         """The actor entity of a mention overlapping [start, end) (officials first when asked)."""
         if self.tax is None:
             return None
         best = None
-        for m in self.mentions:
-            if m.char_end <= start or m.char_start >= end:
-                continue
+        for m in self._overlapping(start, end):
             ent = self.tax.entities.get(m.entity_id)
             if ent is None or ent.kind != "actor":
                 continue
@@ -79,9 +107,11 @@ class Resolver:
         return best[1] if best else None
 
     def _entity_name(self, eid: str | None) -> str | None:
+        """The taxonomy name of an entity id (None when there is none)."""
         return self.tax.entities[eid].name if eid and self.tax and eid in self.tax.entities else None
 
     def _gender_from_verb(self, frame: Frame, unit: Unit) -> str | None:
+        """The speaker's gender as a Russian past-tense verb marks it (сказала / сказал)."""
         low = unit.toks[frame.verb_toks[0]].low
         if is_cyr(low):
             if low.endswith("ла") or low.endswith("лась"):
@@ -107,9 +137,11 @@ class Resolver:
             sp.gender = g
         sp.unit = unit.index
         self.speakers.append(sp)
+        self.by_unit[sp.unit].append(sp)
         return sp
 
     def _resolve_np(self, np: NP, pos: int, unit: Unit) -> Speaker | None:
+        """Dispatch on the kind of phrase; a description keeps its text unless someone is in focus."""
         if np.kind == "pronoun":
             return self._pronoun(np.pronoun, pos, unit)
         if np.kind == "name":
@@ -129,17 +161,17 @@ class Resolver:
         affil = self._affiliation(np)
         return Speaker(self._text(np), None, None, affil[0] if affil else None, "group" if np.plural else "anon")
 
-    def _copy(self, sp: Speaker) -> Speaker:
+    @staticmethod
+    def _copy(sp: Speaker) -> Speaker:
+        """A new speaker record for the same person (each statement keeps its own)."""
         return Speaker(sp.name, sp.role, sp.title, sp.entity_id, sp.kind, sp.gender, sp.unit, sp.named)
 
-    def _of_named(self, named: Named, start: int) -> Speaker:
-        """A speaker for someone the article names (linked to the taxonomy through the mention)."""
-        eid = self._mention(start, start + 1, True)
-        ent = self.tax.entities.get(eid) if eid and self.tax else None
-        if ent is not None and ent.type != "official":
-            eid, ent = None, None
-        return Speaker(ent.name if ent else named.name, named.role, named.title, eid, "person", named.gender,
-                       named=named)
+    def _of_named(self, named: Named) -> Speaker:
+        """A speaker for someone the article names, linked to the taxonomy official one of its mentions is."""
+        eid = next((e for e in (self._mention(a, b, True) for a, b in named.spans) if e is not None
+                    and self.tax is not None and self.tax.entities[e].type == "official"), None)
+        name = self.tax.entities[eid].name if eid else named.name
+        return Speaker(name, named.role, named.title, eid, "person", named.gender, named=named)
 
     def _salient(self, unit: Unit, gender: str | None) -> Speaker | None:
         """The person the last few units are about: in each unit back, its first person speaker, else the
@@ -148,15 +180,31 @@ class Resolver:
         for idx in range(unit.index - 1, max(-1, unit.index - 1 - SALIENCE_UNITS), -1):
             if units[idx].para < unit.para - 2:
                 break
-            spoke = [s for s in self.speakers if s.unit == idx and s.personal
+            spoke = [s for s in self.by_unit.get(idx, ()) if s.personal
                      and (gender is None or s.gender in (None, gender))]
             if spoke:
                 return self._copy(spoke[0])
-            named = self.names.by_unit.get(idx, ())
+            subject = self._role_subject(units[idx])
+            if subject is not None and subject.personal and (gender is None or subject.gender in (None, gender)):
+                return subject
+            named = [m for m in self.names.by_unit.get(idx, ()) if not m.possessive]
             for m in [m for m in named if m.named.is_person] + [m for m in named if self._unknown_subject(m)]:
                 if gender is None or m.named.gender in (None, gender):
-                    return self._of_named(m.named, m.start)
+                    return self._of_named(m.named)
         return None
+
+    def _role_subject(self, unit: Unit) -> Speaker | None:
+        """Who a unit opening with a definite role noun ("The Secretary expressed …") is about."""
+        toks = unit.toks
+        j = 0
+        while j < len(toks) and toks[j].kind == "w" and toks[j].low in self.lex.stop_caps \
+                and toks[j].low not in ("the", "a", "an"):
+            j += 1
+        got = self.g.forward(toks, j, len(toks)) if j < len(toks) else None
+        if got is None or got[0].kind != "role" or not got[0].definite or got[0].plural:
+            return None
+        found = self._role(got[0], toks[j].start, unit)
+        return found if found is not None and found.name != self._text(got[0]) else None
 
     @staticmethod
     def _unknown_subject(m: NameMention) -> bool:
@@ -166,14 +214,16 @@ class Resolver:
     def _author(self, unit: Unit) -> Speaker | None:
         """Whose document "the statement" or "the study" is: the body that spoke in the last few units."""
         for idx in range(unit.index, max(-1, unit.index - 1 - SALIENCE_UNITS), -1):
-            bodies = [s for s in self.speakers if s.unit == idx and s.corporate]
+            bodies = [s for s in self.by_unit.get(idx, ()) if s.corporate]
             if bodies:
                 return self._copy(bodies[-1])
         return None
 
     def _pronoun(self, code: str | None, pos: int, unit: Unit) -> Speaker | None:
+        """he/she (m/f): a person speaking in the same unit, else the person in focus, else the last person
+        speaker; they: the last group or body; it: the last body."""
         if code in ("m", "f"):
-            same = [s for s in self.speakers if s.unit == unit.index and s.personal and s.gender in (None, code)]
+            same = [s for s in self.by_unit.get(unit.index, ()) if s.personal and s.gender in (None, code)]
             if same:
                 return self._learn(self._copy(same[-1]), code)
             found = self._salient(unit, code)
@@ -182,9 +232,9 @@ class Resolver:
             people = [s for s in self.speakers if s.personal and s.gender in (None, code)]
             if people:
                 return self._learn(self._copy(people[-1]), code)
-            before = [m for m in self.names.mentions if m.start < pos and not m.named.is_body
-                      and m.named.gender in (None, code)]
-            return self._learn(self._of_named(before[-1].named, before[-1].start), code) if before else None
+            before = [m for m in self.names.mentions if m.start < pos and m.named.gender in (None, code)
+                      and (m.named.is_person or self._unknown_subject(m))]
+            return self._learn(self._of_named(before[-1].named), code) if before else None
         if code == "plural":
             groups = [s for s in self.speakers if s.kind in ("group", "org", "anon")]
             pool = groups or self.speakers
@@ -211,6 +261,7 @@ class Resolver:
         return sp
 
     def _speaker_named(self, stems: list[str]) -> Speaker | None:
+        """The last person speaker whose name ends with these stems."""
         for s in reversed(self.speakers):
             if s.name and s.kind == "person":
                 have = [stem(w) for w in s.name.split()]
@@ -219,6 +270,8 @@ class Resolver:
         return None
 
     def _name(self, np: NP, pos: int) -> Speaker:
+        """A named speaker: the taxonomy entity of its mention, else the full form of the name (a surname
+        or an acronym expanded), a body when the text says so."""
         name_toks = np.name_toks
         start, end = name_toks[0].start, name_toks[-1].end
         eid = self._mention(start, end, True)
@@ -243,8 +296,7 @@ class Resolver:
                     sp.gender = np.gender
                 return sp
             if named is not None and len(named.stems) > 1 and ent is None:
-                first = next(m for m in self.names.mentions if m.named is named)
-                eid = self._mention(first.start, first.end, True)
+                eid = self._mention(*named.spans[0], True)
                 ent = self.tax.entities.get(eid) if eid and self.tax else None
                 if ent is not None and ent.type != "official":
                     eid, ent = None, None
@@ -271,6 +323,7 @@ class Resolver:
         return out
 
     def _title_fits(self, want: str, have: str | None) -> bool:
+        """Whether a role noun can refer to someone with this title ("the secretary" → secretary of state)."""
         if have is None:
             return False
         if want == have:
@@ -280,6 +333,7 @@ class Resolver:
         return want in have.split() or (want == "minister" and "minister" in have)
 
     def _text(self, np: NP) -> str:
+        """The phrase as a speaker name: lower-case article, no "the" before a body, no possessive."""
         toks = np.toks
         surface = self.layout.text[toks[0].start:toks[-1].end]
         if toks[0].low in ("the", "a", "an") and toks[0].cap:
@@ -289,16 +343,17 @@ class Resolver:
         return surface[:-2] if surface.endswith(("'s", "’s")) else surface
 
     def _role(self, np: NP, pos: int, unit: Unit) -> Speaker | None:
+        """A role noun: the last speaker with that title (of the same state), the taxonomy holder on the
+        article's date, the person introduced with it, or one named with it later; else the phrase."""
         affil = self._affiliation(np)
         state = self.tax.state_of(affil[0]) if affil and self.tax else None
         if np.definite:
             exact = [s for s in self.speakers if s.title == np.title]
             fitting = [s for s in self.speakers if s.kind == "person" and self._title_fits(np.title, s.title)]
             for s in reversed(exact or fitting):
-                if True:
-                    if state and s.entity_id and self.tax and self.tax.state_of(s.entity_id) not in (None, state):
-                        continue
-                    return self._copy(s)
+                if state and s.entity_id and self.tax and self.tax.state_of(s.entity_id) not in (None, state):
+                    continue
+                return self._copy(s)
             if self.tax is not None and np.title not in self.lex.generic_roles:
                 for of in [*affil, None]:
                     got = self.tax.holders(np.title, self.published, of)
@@ -307,9 +362,9 @@ class Resolver:
                         return Speaker(ent.name, np.role, np.title, ent.id, "person")
                     if got:
                         break
-            named = self.names.titled(np.title, pos)
+            named = self.names.titled(lambda title: self._title_fits(np.title, title), pos)
             if named is not None:
-                return self._copy_role(self._of_named(named, pos), np)
+                return self._copy_role(self._of_named(named), np)
             for later in self._named_later(pos):
                 if later.title and self._title_fits(np.title, later.title):
                     return Speaker(later.name, np.role, np.title, later.entity_id, "person")
@@ -319,10 +374,13 @@ class Resolver:
 
     @staticmethod
     def _copy_role(sp: Speaker, np: NP) -> Speaker:
+        """The speaker with the role as this phrase words it."""
         sp.role, sp.title = np.role, np.title
         return sp
 
     def _org(self, np: NP, pos: int, unit: Unit) -> Speaker:
+        """A body: its taxonomy entity, or for a generic noun ("the ministry", "the company") the last body
+        of that kind named or speaking, else the last body that spoke."""
         head_tok = next((t for t in reversed(np.toks) if self.g.word_class(t) == "org"), np.toks[-1])
         eid = self._mention(head_tok.start, head_tok.end, False)
         affil = None if eid else self._mention(np.start, np.end, False)
@@ -381,11 +439,10 @@ class Resolver:
                 start, end = np.name_toks[0].start, np.name_toks[-1].end
                 eid = None
                 if self.tax is not None:
-                    for m in self.mentions:
-                        if m.char_start < end and m.char_end > start:
-                            ent = self.tax.entities.get(m.entity_id)
-                            if ent is not None and ent.type == "official":
-                                eid = m.entity_id
+                    for m in self._overlapping(start, end):
+                        ent = self.tax.entities.get(m.entity_id)
+                        if ent is not None and ent.type == "official":
+                            eid = m.entity_id
                 name = self.tax.entities[eid].name if eid else " ".join(t.text for t in np.name_toks)
                 out.append((start, Speaker(name, np.role, np.title, eid, "person")))
         return out

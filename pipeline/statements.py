@@ -13,7 +13,8 @@ Span convention (char_start/char_end, 0-based code points, end exclusive):
 - reported speech, and clauses that embed a partial quote: the reported content alone — after "that",
   "что", the verb or "according to X," — without the final full stop (a closing quote mark stays).
 A quote split by its attribution ("…," he said. "…") gives one statement per quoted segment, all with
-the same speaker; so does a paragraph that continues a quote without naming the speaker again.
+the same speaker; so does a paragraph that continues a quote without naming the speaker again. A pull
+quote (a paragraph of someone's words signed by their name, no marks) is one direct statement.
 """
 from __future__ import annotations
 
@@ -82,9 +83,11 @@ class _Builder:
         return "statement", None
 
     def statement(self, a: int, b: int, speaker: Speaker, said_on: dt.date | None, verb: SpeechVerb | None = None,
-                  verb_text: str = "", attr_text: str = "") -> Statement:
+                  verb_text: str = "", attr_text: str = "", direct: bool = False) -> Statement:
+        """The statement for text[a:b]: direct when it carries quoted words (or `direct` says it is
+        someone's own words without marks); type from the verb or cues."""
         quote = self.text[a:b]
-        direct = quote[:1] in QUOTE_CHARS or quote[-1:] in QUOTE_CHARS or self.layout.has_quote(a, b)
+        direct = direct or quote[:1] in QUOTE_CHARS or quote[-1:] in QUOTE_CHARS or self.layout.has_quote(a, b)
         typ, cue = self.classify(verb, verb_text, attr_text, quote)
         state = self.tax.state_of(speaker.entity_id) if self.tax is not None and speaker.entity_id else None
         role = speaker.role
@@ -143,6 +146,7 @@ def _said_on(lex: Lexicon, toks: list[Tok], ranges: list[tuple[int, int]], publi
 
 
 def _is_place_or_state(taxonomy: Taxonomy | None, eid: str) -> bool:
+    """Whether a mention's entity is a place or a state (its words are not part of a person's name)."""
     ent = taxonomy.entities.get(eid) if taxonomy else None
     return ent is not None and (ent.kind == "place" or ent.type == "state")
 
@@ -170,7 +174,7 @@ def _pull_quote_statements(layout: Layout, grammar: Grammar, resolver: Resolver,
         np = grammar.build([t for t in unit.toks if ns <= t.start and t.end <= ne])
         speaker = resolver.resolve_phrase(np, ns, unit) if np is not None and np.kind == "name" else None
         if speaker is not None:
-            out.append(build.statement(qs, qe, speaker, None))
+            out.append(build.statement(qs, qe, speaker, None, direct=True))
     return out
 
 

@@ -52,6 +52,7 @@ class Tok:
 
     @property
     def cap(self) -> bool:
+        """A capitalised word."""
         return self.kind == "w" and self.text[:1].isupper()
 
 

@@ -19,10 +19,12 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 import re
 import subprocess
 import sys
 import time
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -333,6 +335,37 @@ def test_download_combined_csv_matches_database_and_cli(app: StreamlitApp, built
     shot(page, "05-trends-download")
 
 
+def test_snapshot_zip_download(app: StreamlitApp, built_db: Path, page) -> None:
+    open_app(page, app, "?page=trends&actor=armenia")
+    page.get_by_test_id("stSidebar").get_by_role("button", name="Prepare snapshot (zip)").click()
+    settle(page)
+    with page.expect_download() as info:
+        page.get_by_test_id("stSidebar").get_by_test_id("stDownloadButton").filter(has_text="snapshot").click()
+    with zipfile.ZipFile(info.value.path()) as zf:
+        names = set(zf.namelist())
+        manifest = json.loads(zf.read("manifest.json"))
+        daily = zf.read("trends_daily.csv")
+        counts = {n: len(list(csv.reader(io.StringIO(zf.read(n).decode("utf-8-sig"))))) - 1
+                  for n in names if n.endswith(".csv")}
+    assert {"manifest.json", "trends_daily.csv", "statements.csv", "articles.csv"} <= names
+    assert set(manifest) == {"filters", "taxonomy_sha256", "data_version", "created_at", "rows"}
+    assert manifest["filters"] == {"actor": ["armenia"]}
+    assert re.fullmatch(r"[0-9a-f]{64}", manifest["taxonomy_sha256"])
+    assert manifest["data_version"].endswith(":a5:m" + str(_count(built_db, "mentions")) + ":s"
+                                             + str(_count(built_db, "statements")))
+    assert manifest["rows"] == counts
+    assert daily.startswith(b"\xef\xbb\xbf") and counts["trends_daily.csv"] == 41
+    assert counts["articles.csv"] == 5
+
+
+def _count(db: Path, table: str) -> int:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    finally:
+        con.close()
+
+
 def test_every_page_renders_and_stays_offline(app: StreamlitApp, page) -> None:
     for key, title, name in (("actors", "Actors & themes", "06-actors-themes"),
                              ("statements", "Statements", "07-statements"),
@@ -381,7 +414,7 @@ def test_ingest_while_open_with_store_locked(writable_app: StreamlitApp, page) -
         # Ingest a file through the page's own form; the run waits for the lock to go.
         form = page.get_by_test_id("stForm")
         form.locator("input[type=file]").set_input_files(str(LATE_PAGE))
-        expect(form.get_by_text(LATE_PAGE.name)).to_be_visible()
+        expect(form.get_by_role("button", name=f"Remove {LATE_PAGE.name}")).to_be_visible()
         form.get_by_role("button", name="Ingest").click()
         expect(page.get_by_text("Ingesting 1 input(s)").first).to_be_visible()
         assert_no_traceback(page)

@@ -201,6 +201,100 @@ def test_works_without_taxonomy_and_on_empty_text() -> None:
     assert st.said_on is None and st.speaker == "Ada Lorne"
 
 
+# --- patterns of real news reports (own words) ---------------------------------------------------
+
+def test_reported_clause_without_that() -> None:
+    sts = extract("Ada Lorne said convoys would resume next week.\n"
+                  "Oskar Vinter told reporters there's no date yet for the next round.\n"
+                  "Ada Lorne added 20 new staff to the mission.")
+    assert [(s.speaker, s.quote) for s in sts] == [("Ada Lorne", "convoys would resume next week"),
+                                                   ("Oskar Vinter", "there's no date yet for the next round")]
+
+
+def test_speaker_with_a_long_description_before_the_verb() -> None:
+    first, second = extract("Ilse Marten, a co-author of the relief report, says the clinics are short of insulin.\n"
+                            "Oskar Vinter, the head of the border monitors, a mission based in Halden, N.V., says "
+                            "the queue is growing.")
+    assert (first.speaker, first.quote) == ("Ilse Marten", "the clinics are short of insulin")
+    assert (second.speaker, second.speaker_role, second.quote) == ("Oskar Vinter", "Head", "the queue is growing")
+
+
+def test_subject_earlier_in_the_sentence_than_but_said() -> None:
+    [st] = extract("Ada Lorne declined to give a date but said the talks would resume.")
+    assert (st.speaker, st.quote) == ("Ada Lorne", "the talks would resume")
+
+
+def test_quote_introduced_by_a_colon_without_speech_verb() -> None:
+    text = 'Ilse Marten runs the clinic in Halden.\nMarten, its director, is more blunt: "We are out of insulin."'
+    [st] = extract(text)
+    assert (st.speaker, st.quote, st.kind) == ("Ilse Marten", '"We are out of insulin."', "direct")
+
+
+def test_pull_quote_signed_by_a_name() -> None:
+    text = ("The clinics ran out of insulin in March.\n"
+            "We cannot keep the clinics open for another month. Ilse Marten, relief coordinator\n"
+            "The road stayed shut.")
+    [st] = extract(text)
+    assert (st.speaker, st.quote, st.kind) == ("Ilse Marten", "We cannot keep the clinics open for another month.",
+                                               "direct")
+
+
+def test_quote_broken_by_a_paragraph_break_mid_sentence() -> None:
+    text = ('Oskar Vinter described the wait.\n"The convoy waited at the pass for six hours\n'
+            'before the guards let it through," said Vinter.')
+    [st] = extract(text)
+    assert st.speaker == "Oskar Vinter"
+    assert st.quote == '"The convoy waited at the pass for six hours\nbefore the guards let it through,"'
+
+
+def test_acronym_speaker_takes_the_name_it_stands_for() -> None:
+    text = "The Northern Relief Agency (NRA) opened a depot in Halden.\nNRA said the depot would stay open all winter."
+    [st] = extract(text)
+    assert st.speaker == "Northern Relief Agency"
+
+
+def test_role_noun_takes_the_person_introduced_with_that_title() -> None:
+    text = "Mayor Ivo Tamm visited the depot on Monday.\nLater the mayor said the road would be cleared by Friday."
+    [st] = extract(text)
+    assert (st.speaker, st.speaker_role) == ("Ivo Tamm", "Mayor")
+
+
+def test_description_takes_the_person_the_text_is_about() -> None:
+    [st] = extract('Oskar Vinter arrived in Halden on Monday.\n"We came to listen," said the veteran mediator.')
+    assert st.speaker == "Oskar Vinter"
+
+
+def test_pronoun_takes_a_person_introduced_after_the_last_speaker() -> None:
+    text = ('Petr Halm said the talks had stalled.\n'
+            'Oskar Vinter arrived on Tuesday with new proposals. He met both delegations.\n'
+            '"We will try again," he said.')
+    assert by_quote(extract(text), "try again").speaker == "Oskar Vinter"
+
+
+def test_pronoun_skips_places_names_of_the_other_gender_and_photo_credits() -> None:
+    place = ('Petr Halm said the vote was close.\nTurnout was high in Upper Norvia.\n'
+             'But if Upper Norvia votes no, the plan fails.\n"We will try again," he said.')
+    assert by_quote(extract(place), "try again").speaker == "Petr Halm"
+    gender = 'Peter Gall and Maria Stone met the envoy.\n"We are hopeful," she said.'
+    assert by_quote(extract(gender), "hopeful").speaker == "Maria Stone"
+    credit = ('Depot opens in Halden\nPetr Halm spoke to the volunteers at the new depot in Halden on Monday '
+              'morning. (Ivo Tamm/Norvia Daily)\n"We are ready," he said.')
+    assert by_quote(extract(credit), "ready").speaker == "Petr Halm"
+
+
+def test_company_it_and_statement_refer_to_the_body_that_spoke() -> None:
+    text = ("Valtek said it would cut prices.\nThe company added that deliveries would resume in May.\n"
+            "It said the plant would reopen.\nThe statement added that two lines would close.")
+    assert [s.speaker for s in extract(text)] == ["Valtek"] * 4
+
+
+def test_labels_and_fronted_adverbials_are_not_statements() -> None:
+    assert extract('The road stayed shut.\nREAD MORE: Envoy says "the talks are over for now."\n'
+                   'The depot stayed open.') == []
+    sts = extract("In July, the council asked Ada Lorne to mediate between the two sides.")
+    assert all("July" not in s.quote for s in sts)
+
+
 # --- dates -------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("when, expected", [

@@ -42,8 +42,9 @@ def _figure(df: pd.DataFrame, measure: str, chart: str, gran: str):
     else:
         fig = px.line(plot, markers=True, **kwargs)
     fig.update_layout(height=440, margin=dict(l=10, r=10, t=30, b=10), hovermode="closest",
-                      legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, title=None),
-                      dragmode="select", clickmode="event+select")
+                      legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, title=None))
+    if chart == "line":
+        fig.update_traces(unselected=dict(marker=dict(opacity=0.45)), selected=dict(marker=dict(size=11)))
     if measure == "share":
         fig.update_yaxes(tickformat=".0%")
     return fig
@@ -120,7 +121,8 @@ def render(ctx: Context) -> None:
         return
     event = st.plotly_chart(_figure(df, measure, chart, gran), key="trend_chart", on_select="rerun",
                             selection_mode=("points", "box"))
-    st.caption("Click a point or drag a box over a range to read the sentences behind it. "
+    st.caption("Click a point, or pick the box-select tool in the chart's toolbar and drag over a range, "
+               "to read the sentences behind it. "
                "Share = articles mentioning the entity ÷ all dated articles of the period "
                "(same source and language filters). Weeks start on Monday.")
     c1, c2 = st.columns(2)
