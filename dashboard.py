@@ -120,7 +120,7 @@ def sync_url(f: Filters) -> None:
 
 
 def main() -> None:
-    st.set_page_config(page_title="Diplomatic Statement Tracker", page_icon="🕊️", layout="wide")
+    st.set_page_config(page_title="Diplomatic Statement Tracker", layout="wide")
     common.begin_run()
     _init_from_url()
     banner = st.empty()
@@ -139,7 +139,8 @@ def main() -> None:
         st.sidebar.caption(f"Database: {common.db_path()} · updated "
                            f"{dt.datetime.fromtimestamp(common.db_mtime()):%Y-%m-%d %H:%M}")
     if common.is_busy():
-        banner.warning(common.BUSY_MESSAGE, icon="⏳")
+        banner.warning(common.BUSY_MESSAGE, icon=":material/hourglass_top:")
+        common.rerun_when_free()
     elif common.errors():
         banner.error("Some results could not be read: " + "; ".join(common.errors()[:3]))
 

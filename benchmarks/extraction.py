@@ -183,7 +183,8 @@ def summarise(kind: str, rows: list[dict]) -> dict:
             figures["dated_pages"] = len(scores)
         if kind in ("htmldate", "trafilatura"):
             verdicts = Counter(s["verdict"] for s in scores)
-            figures.update({v: round(verdicts[v] / len(scores), 3) if scores else None for v in ("right", "wrong", "missing")})
+            for verdict in ("right", "wrong", "missing"):
+                figures[verdict] = round(verdicts[verdict] / len(scores), 3) if scores else None
             figures["counts"] = dict(verdicts)
             if name == "ours":
                 by_source: dict = {}

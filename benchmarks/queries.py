@@ -17,6 +17,7 @@ import dataclasses
 import datetime as dt
 import inspect
 import json
+import os
 import platform
 import statistics
 import sys
@@ -382,6 +383,32 @@ def time_case(path: Path, case: Case, f: Filters, ctx: Context, repeats: int, li
             "connect_ms": statistics.median(connects)}
 
 
+def profile_case(path: Path, case: Case, f: Filters, ctx: Context, out: Path) -> list[dict]:
+    """Run a case once with DuckDB's JSON profiler on; the last statement's (the main query's)
+    three most expensive operators: operator, ms, rows, details."""
+    con = queries.connect_readonly(path)
+    try:
+        con.execute("PRAGMA enable_profiling = 'json'")
+        con.execute(f"PRAGMA profiling_output = '{out.as_posix()}'")
+        case(con, f, ctx)
+    finally:
+        con.close()
+    ops: list[dict] = []
+
+    def walk(node: dict) -> None:
+        if "operator_type" in node:
+            info = node.get("extra_info") or {}
+            detail = "; ".join(f"{k}: {str(v)[:80]}" for k, v in info.items()
+                               if k in ("Table", "Conditions", "Join Type", "Filters", "Aggregates", "Groups"))
+            ops.append({"operator": node["operator_type"], "ms": round(node.get("operator_timing", 0) * 1000, 1),
+                        "rows": node.get("operator_cardinality"), "detail": detail})
+        for child in node.get("children", []):
+            walk(child)
+
+    walk(json.loads(out.read_text()))
+    return sorted(ops, key=lambda o: -o["ms"])[:3]
+
+
 def verdict(cell: dict) -> str:
     if "timeout_s" in cell:
         return "TIMEOUT"
@@ -392,7 +419,8 @@ def markdown(results: dict, sets: list[str], meta: dict) -> str:
     """Results as a Markdown table: one row per function, median/p95 per filter set."""
     lines = [f"# Query benchmark ({meta['when']})", "",
              f"Database: {meta['sizes']} — {meta['db_gb']:.2f} GB; {meta['machine']}; "
-             f"{meta['repeats']} repeats, fresh read-only connection each.",
+             f"{meta['repeats']} repeats, fresh read-only connection each; load average (1/5/15 min) "
+             f"{meta['load_before']} before, {meta['load_after']} after (other processes share the cores).",
              f"Targets: median < {TARGET_MEDIAN_MS:.0f} ms, p95 < {TARGET_P95_MS:.0f} ms.", "",
              "| function | " + " | ".join(f"{s} (median / p95 ms)" for s in sets) + " |",
              "|---|" + "---|" * len(sets)]
@@ -410,6 +438,13 @@ def markdown(results: dict, sets: list[str], meta: dict) -> str:
         lines.append(f"| {name} | " + " | ".join(out) + " |")
     slow = [(n, s) for n, cells in results.items() for s, c in cells.items() if verdict(c) != "ok"]
     lines += ["", f"Slow cells: {len(slow)}" + ("" if not slow else ": " + ", ".join(f"{n} [{s}]" for n, s in slow))]
+    profiled = [(n, s_, c["profile"]) for n, cells in results.items() for s_, c in cells.items() if c.get("profile")]
+    if profiled:
+        lines += ["", "Costliest operators of the slow cells (one profiled run each):", ""]
+        for name, set_name, ops in profiled:
+            lines.append(f"- {name} [{set_name}]: " + "; ".join(
+                f"{o['operator']} {o['ms']:.0f} ms, {o['rows']:,} rows ({o['detail']})" if o["detail"]
+                else f"{o['operator']} {o['ms']:.0f} ms, {o['rows']:,} rows" for o in ops))
     if meta["uncovered"]:
         lines.append(f"Not benchmarked (new functions): {', '.join(meta['uncovered'])}")
     lines.append(f"Connection open (median): {meta['connect_ms']:.0f} ms (not included above).")
@@ -426,6 +461,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=10, help="timed runs per function and filter set")
     parser.add_argument("--limit", type=float, default=30.0, help="seconds before one run is interrupted")
     parser.add_argument("--only", action="append", default=[], metavar="FUNCTION", help="time only these")
+    parser.add_argument("--profile", action="store_true",
+                        help="also profile each slow cell once and list its three costliest operators")
     args = parser.parse_args(argv)
 
     sizes = Sizes(articles=args.articles, mentions=args.mentions, statements=args.statements)
@@ -443,6 +480,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"filter sets: " + "; ".join(f"{k}: {v.to_query_params() or 'all years'}" for k, v in sets.items()))
     print(f"drill-down week {ctx.week}, wording entity {ctx.place}, article {ctx.article_id}\n")
 
+    load_before = [round(x, 2) for x in os.getloadavg()]
     names = [n for n in CASES if not args.only or n in args.only]
     results: dict[str, dict[str, dict]] = {}
     header = f"{'function':<26}" + "".join(f"{s:>22}" for s in sets)
@@ -457,6 +495,8 @@ def main(argv: list[str] | None = None) -> int:
                 row += f"{'—':>22}"
                 continue
             cell = time_case(path, case, f, ctx, args.repeats, args.limit)
+            if args.profile and verdict(cell) != "ok":
+                cell["profile"] = profile_case(path, case, f, ctx, RESULTS / "profile.json")
             results[name][set_name] = cell
             connects.append(cell.get("connect_ms", 0.0))
             text = (f"timeout>{cell['timeout_s']:.0f}s" if "timeout_s" in cell
@@ -466,6 +506,7 @@ def main(argv: list[str] | None = None) -> int:
         print(row, flush=True)
 
     meta = {"when": dt.datetime.now().isoformat(timespec="seconds"), "sizes": _params(sizes),
+            "load_before": load_before, "load_after": [round(x, 2) for x in os.getloadavg()],
             "db": str(path), "db_gb": path.stat().st_size / 1e9, "repeats": args.repeats,
             "machine": f"{platform.machine()}, {_cores()} cores, duckdb {duckdb.__version__}",
             "context": {k: str(v) for k, v in dataclasses.asdict(ctx).items()},
@@ -482,8 +523,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _cores() -> int:
-    import os
-
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 

@@ -83,6 +83,16 @@ class FrameFinder:
                 frames.append(colon)
         return frames
 
+    def _description_start(self, toks: list[Tok], k: int, lo: int) -> int:
+        """Where a speaker phrase starts once the lower-case description its name was parsed out of is
+        included ('"…," mayoral candidate Doug McCallum said'): only when a quotation or comma precedes it."""
+        j = k
+        while j > lo and k - j < 4 and toks[j - 1].kind == "w" and not toks[j - 1].cap \
+                and self.g.word_class(toks[j - 1]) in ("other", "mod", "role") and toks[j - 1].low not in \
+                self.lex.boundaries and self.lex.verb_at(toks, j - 1) is None:
+            j -= 1
+        return j if j < k and (j == lo or toks[j - 1].kind == "q" or toks[j - 1].text == ",") else k
+
     def _clause_subject(self, toks: list[Tok], lo: int, hi: int) -> NP | None:
         """The speaker phrase opening a clause (a name, pronoun, role or body) that ends before token hi."""
         j = lo
@@ -116,11 +126,10 @@ class FrameFinder:
 
     def _negated(self, toks: list[Tok], i: int) -> bool:
         """Whether a negator stands just before the verb at i ("did not comment")."""
-        for neg in self.lex.negators:
-            n = len(neg)
+        for n in self.lex.negator_lengths:
             for back in range(1, 4):
                 k = i - back - n + 1
-                if k >= 0 and tuple(t.low for t in toks[k:k + n]) == neg:
+                if k >= 0 and tuple(t.low for t in toks[k:k + n]) in self.lex.negators:
                     return True
         return False
 
@@ -236,6 +245,8 @@ class FrameFinder:
         if verb.participle and not inverted:
             return None
         np_idx = toks.index(np.toks[0])
+        if not inverted:
+            np_idx = self._description_start(toks, np_idx, seg_start)
         a_idx = i if inverted else np_idx
         if inverted and as_word:
             a_idx = k

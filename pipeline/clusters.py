@@ -53,7 +53,7 @@ def assign_clusters(df: pd.DataFrame) -> pd.Series:
             x = parent[x]
         return x
 
-    keys = [_speaker_key(e, s) for e, s in zip(df["speaker_entity_id"], df["speaker"])]
+    keys = [_speaker_key(e, s) for e, s in zip(df["speaker_entity_id"], df["speaker"], strict=True)]
     dates = pd.to_datetime(df["said_on"], errors="coerce").tolist()
     toks = [_quote_tokens(q) for q in df["quote"]]
     blocks: dict[tuple[str, bool], list[int]] = defaultdict(list)

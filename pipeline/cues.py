@@ -135,6 +135,7 @@ class Lexicon:
         self.type_cues = [(t, re.compile(_cue_regex(cues[t]), re.I)) for t in TYPES if cues.get(t)]
         self.max_skip = max((len(s) for s in self.skip), default=1)
         self.skip_words = {s[0] for s in self.skip if len(s) == 1}
+        self.negator_lengths = sorted({len(neg) for neg in self.negators})
         self._calendar: dict[str, tuple[int | None, int | None]] = {}
 
     @staticmethod

@@ -58,9 +58,8 @@ def csv_safe(df: pd.DataFrame) -> pd.DataFrame:
     out = df.copy()
     for col in out.columns:
         series = out[col]
-        if pd.api.types.is_numeric_dtype(series) or pd.api.types.is_datetime64_any_dtype(series) \
-                or isinstance(series.dtype, pd.BooleanDtype) or pd.api.types.is_bool_dtype(series):
-            continue
+        if pd.api.types.is_numeric_dtype(series) or pd.api.types.is_datetime64_any_dtype(series):
+            continue  # numbers (negative ones included), booleans and dates are never formulas
         out[col] = series.astype(object).map(_cell)
     return out
 

@@ -104,7 +104,7 @@ def extract_article(html: str | bytes, url: str | None = None) -> Article:
     if len(text) < MIN_TEXT_CHARS:
         raise ExtractionError("no article text")
     canonical = _canonical_url(tree, url)
-    published, source = _publication_date(tree, url or canonical, text, doc.title)
+    published, source = _publication_date(tree, [url, canonical], text, doc.title)
     return Article(
         url=url,
         canonical_url=canonical,
@@ -181,7 +181,9 @@ def _hostname(url: str | None) -> str | None:
 # --- publication date -------------------------------------------------------------------------
 
 
-def _publication_date(tree: HtmlElement, url: str | None, text: str, title: str | None) -> tuple[dt.date | None, str]:
+def _publication_date(
+    tree: HtmlElement, urls: list[str | None], text: str, title: str | None
+) -> tuple[dt.date | None, str]:
     """Date and its source, from evidence that belongs to this article only.
 
     Order: head metadata (meta tags, JSON-LD) -> 'meta'; a <time datetime>/itemprop date in the
@@ -195,7 +197,7 @@ def _publication_date(tree: HtmlElement, url: str | None, text: str, title: str 
     options = Extractor(False, latest, dt.datetime.combine(EARLIEST, dt.time.min), True, "%Y-%m-%d")
     head = tree.find("head")
     meta = _as_date((examine_header(head, options) if head is not None else None) or json_search(tree, options))
-    in_url = _as_date(extract_url_date(url, options))
+    in_url = next((day for url in urls if (day := _as_date(extract_url_date(url, options)))), None)
     byline, kind = _byline_date(tree, text, title, options)
     known = meta or in_url
     corroborated = meta is not None and meta == in_url
@@ -314,7 +316,9 @@ class _Layout:
         return best
 
 
-def _byline_date(tree: HtmlElement, text: str, title: str | None, options: Extractor) -> tuple[dt.date | None, str]:
+def _byline_date(
+    tree: HtmlElement, text: str, title: str | None, options: Extractor
+) -> tuple[dt.date | None, str]:
     """A date shown in the article's own header/byline area of the page, with its source kind.
 
     The area runs from a little before the headline to the end of the extracted text's last
@@ -330,7 +334,8 @@ def _byline_date(tree: HtmlElement, text: str, title: str | None, options: Extra
     first = next((pos for line in body_lines[:6] if (pos := layout.find(line)) >= 0), -1)
     if first < 0:
         return None, "none"
-    last = next((pos + len(_squash(line)) for line in body_lines[::-1][:6] if (pos := layout.find(line, first)) >= 0), first)
+    ends = (pos + len(_squash(line)) for line in body_lines[::-1][:6] if (pos := layout.find(line, first)) >= 0)
+    last = next(ends, first)
     headline = _headline(layout, title, first)
     top = min(first, layout.start[headline]) if headline is not None else first
     paragraph = layout.element_at(first)
@@ -374,7 +379,9 @@ def _headline(layout: _Layout, title: str | None, first: int) -> HtmlElement | N
     return None
 
 
-def _dated_elements(layout: _Layout, headline: HtmlElement | None, options: Extractor) -> list[tuple[HtmlElement, dt.date, str]]:
+def _dated_elements(
+    layout: _Layout, headline: HtmlElement | None, options: Extractor
+) -> list[tuple[HtmlElement, dt.date, str]]:
     """Every element of the body that states a date, in page order, with 'meta' or 'text' kind."""
     found = []
     skip = set(headline.iter()) if headline is not None else set()
@@ -386,8 +393,8 @@ def _dated_elements(layout: _Layout, headline: HtmlElement | None, options: Extr
             kind = "meta"
         elif el.tag == "meta":
             prop = (el.get("itemprop") or "").lower()
-            published = prop in ("datepublished", "datecreated")
-            day = _as_date(try_date_expr(el.get("content"), options.format, False, options.min, options.max)) if published else None
+            content = el.get("content") if prop in ("datepublished", "datecreated") else None
+            day = _as_date(try_date_expr(content, options.format, False, options.min, options.max))
             kind = "meta"
         else:
             size = layout.end.get(el, 0) - layout.start.get(el, 0)

@@ -73,7 +73,8 @@ ROLLUPS: dict[str, str] = {
     "statement_facts": """
         SELECT s.statement_id, coalesce(s.cluster_id, s.statement_id) AS cid, s.cluster_id, s.said_on,
                coalesce(s.said_on, a.published) AS said, s.article_id, a.published, a.source, a.language,
-               a.duplicate_of, s.speaker, s.speaker_entity_id, s.speaker_state_id, s.statement_type
+               a.duplicate_of, coalesce(a.canonical_url, a.url) AS url, s.speaker, s.speaker_entity_id,
+               s.speaker_state_id, s.statement_type
         FROM statements s JOIN articles a ON a.article_id = s.article_id AND a.duplicate_of IS NULL
         ORDER BY said DESC NULLS LAST, s.statement_id""",
 }

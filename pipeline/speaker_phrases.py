@@ -205,7 +205,8 @@ class Grammar:
             cand = cand[n:]
         if not cand:
             return None
-        if self._np_ok(cand):
+        full_name = len(cand) >= 2 and all(self.word_class(t) == "name" for t in cand[-2:])
+        if self._np_ok(cand) or (full_name and self._np_ok(cand, 4)):   # "oil and gas worker Mike Wipf"
             np = self.build(cand)
             if np is not None or not loose:
                 return np
@@ -247,6 +248,26 @@ class Grammar:
                 return pre
         return self._subject_apposition(toks, k, lo)
 
+    def _described_name(self, toks: list[Tok], j: int, hi: int) -> tuple[NP, int] | None:
+        """'said relief and supply coordinator Ilse Marten': a lower-case description (with "and"/"of")
+        right before a name; the name is the speaker and a role word in the description its title."""
+        k = j
+        while k < hi and k - j < 6 and toks[k].kind == "w" and not toks[k].cap and (
+                toks[k].low in ("and", "of") or self.word_class(toks[k]) in ("other", "mod", "role")):
+            k += 1
+        if k == j or k >= hi or self.word_class(toks[k]) != "name" or toks[k - 1].low in ("and", "of") \
+                or not any(t.low in ("and", "of") for t in toks[j:k]):
+            return None
+        got = self.forward(toks, k, hi)
+        if got is None or got[0].kind != "name":
+            return None
+        np, end = got
+        role = self.lex.role_in([base(t) for t in toks[j:k]])
+        if role is not None and not np.title:
+            np.role, np.title = " ".join(t.text for t in toks[j:k][role[0]:role[1]]), role[2]
+        np.toks = toks[j:k] + np.toks
+        return np, end
+
     def _subject_apposition(self, toks: list[Tok], k: int, lo: int) -> NP | None:
         """'Tareq Hadad, the co-founder of …, a company based in …, says': a name opening the clause and
         set off by a comma, then a long description (no quotation, no other speech verb) up to the verb."""
@@ -269,6 +290,9 @@ class Grammar:
             return None
         if toks[j].low in self.lex.pronouns:
             return self.build([toks[j]]), j + 1
+        described = self._described_name(toks, j, hi)
+        if described is not None:
+            return described
         k = j
         while k < hi and toks[k].low in self.lex.honorifics:
             k += 1
@@ -303,9 +327,9 @@ class Grammar:
                 k += 1
                 continue
             if c == "other" and t.kind == "w" and t.low.isalpha() and k - j < 3:
-                ahead = k + 1
-                while ahead < hi and ahead - k < 3 and (toks[ahead].kind == "w" and toks[ahead].low.isalpha()
-                                                       and self.word_class(toks[ahead]) == "other"):
+                ahead = k + 1       # a lower-case description before the name: "said oil and gas worker Mike Wipf"
+                while ahead < hi and ahead - k < 5 and toks[ahead].kind == "w" and toks[ahead].low.isalpha() \
+                        and (self.word_class(toks[ahead]) == "other" or toks[ahead].low in ("and", "of")):
                     ahead += 1
                 while ahead < hi and toks[ahead].low in self.lex.honorifics:
                     ahead += 1

@@ -155,7 +155,7 @@ def _claim_trailing_attributions(frames: list[tuple[Unit, list[Frame]]]) -> set[
     """'"…?" / Colton said.': when the sentence split falls after a quote and the next unit of the
     paragraph is a bare attribution, that quote is its content. Returns the claimed quotes' starts."""
     claimed: set[int] = set()
-    for (prev_unit, _), (unit, unit_frames) in zip(frames, frames[1:]):
+    for (prev_unit, _), (unit, unit_frames) in zip(frames, frames[1:], strict=False):
         first = unit_frames[0] if unit_frames else None
         if first is None or first.content is not None or first.extra_quotes or prev_unit.para != unit.para:
             continue

@@ -67,6 +67,12 @@ def base(tok: Tok) -> str:
     return stem(low)
 
 
+@lru_cache(maxsize=65536)
+def _low(word: str) -> str:
+    """The form words are compared in: lower case, ё as е, a curly apostrophe as a straight one."""
+    return word.lower().replace("ё", "е").replace("’", "'")
+
+
 def tokenize(text: str, lo: int, hi: int, quotes: list[Quote]) -> list[Tok]:
     """Tokens of text[lo:hi]; each quotation starting inside (from `quotes`, sorted by start) becomes one
     'q' token."""
@@ -78,8 +84,9 @@ def tokenize(text: str, lo: int, hi: int, quotes: list[Quote]) -> list[Tok]:
             w = m.group()
             if w in _INVISIBLE:
                 continue
+            start = m.start()
             kind = "w" if (w[0].isalnum() or w[0] == "_") else "p"
-            out.append(Tok(w, m.start(), m.end(), kind, w.lower().replace("ё", "е").replace("’", "'")))
+            out.append(Tok(w, start, start + len(w), kind, _low(w)))
         if q[0] < hi:
             out.append(Tok(text[q[0]:q[1]], q[0], q[1], "q", quote=q))
         pos = max(pos, q[1])

@@ -21,7 +21,8 @@ def page(name: str) -> str:
 
 def side_list_dates(html: str) -> set[dt.date]:
     """The dates printed in the fixture's "Latest news" list (10.Jan.2026 style)."""
-    return {dt.datetime.strptime(found, "%d.%b.%Y").date() for found in re.findall(r"\d{2}\.\w{3}\.\d{4}", html)}
+    found = re.findall(r"\d{2}\.\w{3}\.\d{4}", html)
+    return {dt.datetime.strptime(day, "%d.%b.%Y").date() for day in found}
 
 
 def test_side_list_date_trap_bare_trafilatura_falls_in_ours_stays_undated() -> None:
@@ -32,8 +33,8 @@ def test_side_list_date_trap_bare_trafilatura_falls_in_ours_stays_undated() -> N
 
     article = extract_article(html, url=BRIEFING_URL)
     assert (article.published, article.date_source) == (None, "none")
-    for quote in ("We keep speaking with both capitals", "Our aim is simple", "We are worried about the Lachin corridor",
-                  "Only negotiations can bring a lasting peace"):
+    for quote in ("We keep speaking with both capitals", "Our aim is simple",
+                  "We are worried about the Lachin corridor", "Only negotiations can bring a lasting peace"):
         assert quote in article.text
     for boilerplate in ("Latest news", "Ankara outlines", "fibre cable", "14 Jan 2026", "Jan.2026", "Accept all",
                         "privacy notice", "Contacts", "Reprinting", "Log in to comment"):
@@ -43,7 +44,8 @@ def test_side_list_date_trap_bare_trafilatura_falls_in_ours_stays_undated() -> N
 def test_todays_date_widget_above_the_menu_is_not_a_publication_date() -> None:
     html = page("briefing_side_list.html").replace(
         '<header class="site-header">',
-        '<div class="topbar"><span class="current-date">Wednesday, 14 January 2026</span></div>\n<header class="site-header">',
+        '<div class="topbar"><span class="current-date">Wednesday, 14 January 2026</span></div>\n'
+        '<header class="site-header">',
     )
     assert trafilatura.bare_extraction(html, url=BRIEFING_URL, with_metadata=True).date == "2026-01-14"
     article = extract_article(html, url=BRIEFING_URL)
@@ -51,12 +53,13 @@ def test_todays_date_widget_above_the_menu_is_not_a_publication_date() -> None:
 
 
 def test_published_time_meta_wins_and_related_list_is_ignored() -> None:
-    article = extract_article(page("meta_published.html"), url="https://ledger.example/politics/border-commission-meets?ref=home")
+    url = "https://ledger.example/politics/border-commission-meets?ref=home"
+    article = extract_article(page("meta_published.html"), url=url)
     assert (article.published, article.date_source) == (dt.date(2023, 3, 14), "meta")
     assert article.title == "Border commission meets again after a long pause"
     assert article.author == "Mariam Harutyunyan-Levin"
     assert article.sitename == "South Caucasus Ledger"
-    assert article.url == "https://ledger.example/politics/border-commission-meets?ref=home"
+    assert article.url == url
     assert article.canonical_url == "https://ledger.example/politics/border-commission-meets"
     assert "Mediators tour the region" not in article.text
     assert "businesslike and calmer than expected" in article.text
@@ -68,6 +71,10 @@ def test_date_in_the_url_when_the_page_has_none() -> None:
     assert (dated.published, dated.date_source) == (dt.date(2022, 12, 15), "url")
     plain = extract_article(html, url="https://herald.example/news/trucks-wait")
     assert (plain.published, plain.date_source) == (None, "none")
+    link = '<link rel="canonical" href="https://herald.example/2022/12/15/trucks-wait">'
+    canonical = html.replace("</head>", f"{link}\n</head>")
+    from_canonical = extract_article(canonical, url="https://herald.example/?p=88")
+    assert (from_canonical.published, from_canonical.date_source) == (dt.date(2022, 12, 15), "url")
 
 
 def test_written_byline_inside_the_article_while_side_list_and_footer_dates_are_ignored() -> None:
@@ -84,7 +91,8 @@ def test_byline_as_the_last_line_of_the_text() -> None:
 
 def test_time_element_in_the_byline_counts_as_metadata_and_beats_a_url_date() -> None:
     html = page("undated_article.html").replace(
-        "</h1>", '</h1>\n  <p class="byline">By staff · <time datetime="2022-12-16T08:00:00+04:00">16 December 2022</time></p>'
+        "</h1>",
+        '</h1>\n  <p class="byline">By staff · <time datetime="2022-12-16T08:00:00+04:00">16 December 2022</time></p>',
     )
     article = extract_article(html, url="https://herald.example/news/trucks-wait")
     assert (article.published, article.date_source) == (dt.date(2022, 12, 16), "meta")
@@ -118,16 +126,19 @@ def test_russian_page_language_and_month_name_date() -> None:
     [
         ('<link rel="canonical" href="https://WWW.Caspian-Wire.example/en/news/5090?utm_source=feed#top">',
          None, "https://www.caspian-wire.example/en/news/5090", "caspian-wire.example"),
-        ('<link rel="canonical" href="/en/news/5090">',
-         "https://caspian-wire.example/en/news/5090?from=rss", "https://caspian-wire.example/en/news/5090", "caspian-wire.example"),
+        ('<link rel="canonical" href="/en/news/5090">', "https://caspian-wire.example/en/news/5090?from=rss",
+         "https://caspian-wire.example/en/news/5090", "caspian-wire.example"),
         ('<meta property="og:url" content="https://m.caspian-wire.example/en/news/5090">',
          None, "https://m.caspian-wire.example/en/news/5090", "m.caspian-wire.example"),
         ('<link rel="canonical" href="https://caspian-wire.example/">',  # a home page is not this page
-         "https://www.Caspian-Wire.example/en/news/5090#comments", "https://www.caspian-wire.example/en/news/5090", "caspian-wire.example"),
+         "https://www.Caspian-Wire.example/en/news/5090#comments", "https://www.caspian-wire.example/en/news/5090",
+         "caspian-wire.example"),
         ("", None, None, None),
     ],
 )
-def test_canonical_url_and_hostname(canonical: str, url: str | None, expected_canonical: str | None, expected_host: str | None) -> None:
+def test_canonical_url_and_hostname(
+    canonical: str, url: str | None, expected_canonical: str | None, expected_host: str | None
+) -> None:
     html = page("briefing_side_list.html").replace("</head>", f"{canonical}\n</head>")
     article = extract_article(html, url=url)
     assert (article.url, article.canonical_url, article.hostname) == (url, expected_canonical, expected_host)

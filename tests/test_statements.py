@@ -219,6 +219,16 @@ def test_speaker_with_a_long_description_before_the_verb() -> None:
     assert (second.speaker, second.speaker_role, second.quote) == ("Oskar Vinter", "Head", "the queue is growing")
 
 
+def test_speaker_named_after_a_lower_case_description() -> None:
+    text = ('Oskar Vinter and Ilse Marten toured the depot.\n'
+            '"We are running out of time," said relief and supply coordinator Ilse Marten.\n'
+            '"It was a long winter," quipped Vinter.\n'
+            '"The pass must open," local council candidate Petr Halm responded.')
+    sts = extract(text)
+    assert [s.speaker for s in sts] == ["Ilse Marten", "Oskar Vinter", "Petr Halm"]
+    assert sts[0].speaker_role == "Coordinator"
+
+
 def test_subject_earlier_in_the_sentence_than_but_said() -> None:
     [st] = extract("Ada Lorne declined to give a date but said the talks would resume.")
     assert (st.speaker, st.quote) == ("Ada Lorne", "the talks would resume")

@@ -22,9 +22,9 @@ def _results(ctx: Context) -> pd.DataFrame:
     shown = found.drop(columns=["total"])
     st.dataframe(shown, hide_index=True, height=min(520, 38 + 35 * len(shown)), column_config={
         "article_id": None, "published": st.column_config.DateColumn("Published", format="YYYY-MM-DD"),
-        "source": "Source", "title": st.column_config.TextColumn("Title", width="medium"),
+        "source": "Source", "title": st.column_config.TextColumn("Title", width="large"),
         "url": st.column_config.LinkColumn("URL", width="small"), "language": "Lang",
-        "snippet": st.column_config.TextColumn("Beginning", width="large")})
+        "snippet": st.column_config.TextColumn("Beginning", width="medium")})
     common.download(shown, "articles")
     return found
 

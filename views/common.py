@@ -115,6 +115,16 @@ def query(name: str, f: Filters | None, *args) -> pd.DataFrame:
     return result
 
 
+@st.fragment(run_every=2.0)
+def rerun_when_free() -> None:
+    """While the store is busy, poll the lock every 2 s and rerun the page once it is free."""
+    try:
+        store.connect(db_path(), read_only=True, wait=0).close()
+    except (store.StoreBusy, duckdb.Error):
+        return
+    st.rerun(scope="app")
+
+
 def database_state() -> str:
     """'missing' (no file), 'empty' (no articles), 'ready', or 'busy' (locked, nothing cached)."""
     path = db_path()

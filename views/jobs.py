@@ -51,7 +51,7 @@ def progress() -> None:
         job.setdefault("ended", time.time())
     elapsed = job.get("ended", time.time()) - job["started"]
     if code is None:
-        st.info(f"{job['label']} — running for {elapsed:.0f} s…", icon="⏳")
+        st.info(f"{job['label']} — running for {elapsed:.0f} s…", icon=":material/hourglass_top:")
         st.code(_tail(job["log"]) or "starting…", language=None)
         return
     if not job.get("reported"):

@@ -11,7 +11,7 @@ def render(state: str) -> None:
     st.title("Diplomatic Statement Tracker")
     if state == "busy":
         st.warning(f"{common.BUSY_MESSAGE} — nothing has been loaded yet, so there is nothing to show. "
-                   "A pipeline run is writing; this page will work again when it commits.", icon="⏳")
+                   "A pipeline run is writing; this page will work again when it commits.", icon=":material/hourglass_top:")
         st.button("Try again")
         return
     where = common.db_path()

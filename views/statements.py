@@ -19,11 +19,12 @@ def _table(ctx: Context) -> None:
     st.caption(f"{len(rows):,} statements (newest first, at most 500). “Reports” counts the articles "
                "that carry the same statement by the same speaker.")
     shown = rows.assign(link=rows["urls"].map(lambda u: u[0] if u is not None and len(u) else None))
-    shown = shown[["said_on", "speaker", "speaker_role", "state", "statement_type", "kind", "quote",
-                   "reports", "sources", "link", "urls", "statement_id", "article_id", "cluster_id"]]
+    shown = shown[["said_on", "speaker", "state", "statement_type", "reports", "quote", "sources", "link",
+                   "speaker_role", "kind", "urls", "statement_id", "article_id", "cluster_id"]]
     st.dataframe(shown, hide_index=True, height=460, column_config={
         "said_on": st.column_config.DateColumn("Said on", format="YYYY-MM-DD"),
-        "speaker": "Speaker", "speaker_role": "Role", "state": "State", "statement_type": "Type",
+        "speaker": st.column_config.TextColumn("Speaker", width="medium"), "speaker_role": "Role",
+        "state": "State", "statement_type": "Type",
         "kind": "Quote kind", "quote": st.column_config.TextColumn("Quote", width="large"),
         "reports": st.column_config.NumberColumn("Reports", format="%d"),
         "sources": st.column_config.ListColumn("Sources"),

@@ -50,7 +50,7 @@ def _figure(df: pd.DataFrame, measure: str, chart: str, gran: str):
     return fig
 
 
-def _selected_range(event, df: pd.DataFrame, gran: str) -> tuple[dt.date, dt.date, list[str]] | None:
+def _selected_range(event, gran: str) -> tuple[dt.date, dt.date, list[str]] | None:
     """(start, end exclusive, entity ids) of the points selected on the chart, if any."""
     points = getattr(getattr(event, "selection", None), "points", None) or []
     if not points:
@@ -132,7 +132,7 @@ def render(ctx: Context) -> None:
         daily = common.query("combined_daily", f, tuple(ids))
         common.download(daily, "trends_daily", "Download combined per-day CSV")
     _undated(ctx, ids)
-    picked = _selected_range(event, df, gran)
+    picked = _selected_range(event, gran)
     if picked:
         _sentences(ctx, picked[0], picked[1], picked[2] or ids)
     else:
