@@ -32,7 +32,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline import queries, store  # noqa: E402
+from pipeline import queries, rollups, store  # noqa: E402
 from pipeline.queries import Filters  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
@@ -124,7 +124,7 @@ def _macros(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def build(path: Path, sizes: Sizes, log: Callable[[str], None] = print) -> None:
-    """Write the synthetic database to `path` (replacing it) and build the text index."""
+    """Write the synthetic database to `path` (replacing it), then build the text index and rollups."""
     for p in (path, path.with_name(path.name + ".wal")):
         p.unlink(missing_ok=True)
     t0 = time.perf_counter()
@@ -225,29 +225,24 @@ def build(path: Path, sizes: Sizes, log: Callable[[str], None] = print) -> None:
     store.set_meta(con, "bench_params", json.dumps(_params(sizes), sort_keys=True))
     store.set_meta(con, "taxonomy_sha256", "synthetic")
     step("checkpoint", "CHECKPOINT")
-    add_writer_tables(con, log)
-    queries.load_fts(con)
-    step("text index", queries.TEXT_INDEX_SQL)
-    step("checkpoint", "CHECKPOINT")
+    finish(con, log)
     con.close()
     log(f"  built {path} in {time.perf_counter() - t0:.0f} s ({path.stat().st_size / 1e9:.2f} GB)")
 
 
-def add_writer_tables(con: duckdb.DuckDBPyConnection, log: Callable[[str], None] = print) -> bool:
-    """Build the derived tables that queries.py says the writers maintain (article_entities), as a
-    full rebuild would; False when queries.py defines none or they exist already."""
-    ddl = getattr(queries, "ARTICLE_ENTITIES_DDL", None)
-    rebuild = getattr(queries, "ARTICLE_ENTITIES_REBUILD_SQL", None)
-    if not ddl or not rebuild or queries.has_article_entities(con):
-        return False
+def finish(con: duckdb.DuckDBPyConnection, log: Callable[[str], None] = print) -> None:
+    """The pipeline's end-of-run upkeep for reads (maintain.finish): text index, then rollups."""
     t = time.perf_counter()
-    con.execute(ddl)
-    for statement in (part.strip() for part in rebuild.split(";")):
-        if statement:
-            con.execute(statement)
+    store.rebuild_text_index(con)
+    log(f"  {'text index':<22} {time.perf_counter() - t:6.1f} s")
+    add_rollups(con, log)
+
+
+def add_rollups(con: duckdb.DuckDBPyConnection, log: Callable[[str], None] = print) -> None:
+    """Build the rollups the queries read (pipeline/rollups.py, as after every run), timing each."""
+    for name, seconds in rollups.rebuild(con).items():
+        log(f"  rollup {name:<22} {seconds:6.1f} s")
     con.execute("CHECKPOINT")
-    log(f"  {'article_entities':<22} {time.perf_counter() - t:6.1f} s")
-    return True
 
 
 def _params(sizes: Sizes) -> dict:
@@ -460,6 +455,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--statements", type=int, default=Sizes.statements)
     parser.add_argument("--repeats", type=int, default=10, help="timed runs per function and filter set")
     parser.add_argument("--limit", type=float, default=30.0, help="seconds before one run is interrupted")
+    parser.add_argument("--rollups", action="store_true", help="rebuild the rollups of a cached database")
     parser.add_argument("--only", action="append", default=[], metavar="FUNCTION", help="time only these")
     parser.add_argument("--profile", action="store_true",
                         help="also profile each slow cell once and list its three costliest operators")
@@ -473,8 +469,12 @@ def main(argv: list[str] | None = None) -> int:
         build(path, sizes)
     else:
         print(f"using cached {path} (--rebuild to regenerate)")
-        with store.open_store(path) as con:
-            add_writer_tables(con)
+        with store.open_store(path, read_only=True) as con:
+            missing = set(rollups.ROLLUPS) - rollups.present(con)
+        if missing or args.rollups:
+            print(f"building rollups ({', '.join(sorted(missing)) or 'requested'}) …", flush=True)
+            with store.open_store(path) as con:
+                add_rollups(con)
     ctx = pick_context(path)
     sets = filter_sets(ctx)
     print(f"filter sets: " + "; ".join(f"{k}: {v.to_query_params() or 'all years'}" for k, v in sets.items()))

@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from . import store
+from . import rollups, store
 from .sources import SourceResolver, load_sources
 from .statements import assign_clusters
 from .taxonomy import Taxonomy
@@ -28,7 +28,7 @@ def prepare(con: duckdb.DuckDBPyConnection, taxonomy: Taxonomy, sources_path: Pa
 
 
 def finish(con: duckdb.DuckDBPyConnection, taxonomy: Taxonomy, fingerprint: str) -> None:
-    """End-of-run work over the whole store: statement clusters, unknown sources, text index, data version.
+    """End-of-run work over the whole store: statement clusters, unknown sources, text index, rollups, data version.
 
     `fingerprint` is the statements fingerprint every stored statement now matches, or "mixed" when
     an ingest added articles under a different one (the next retag then re-extracts everything).
@@ -40,6 +40,7 @@ def finish(con: duckdb.DuckDBPyConnection, taxonomy: Taxonomy, fingerprint: str)
         store.update_clusters(con, clusters)
     store.add_unknown_sources(con)
     store.rebuild_text_index(con)
+    rollups.rebuild(con)
     store.set_meta(con, "taxonomy_sha256", taxonomy.sha256)
     store.set_meta(con, "statements_fingerprint", fingerprint)
     store.set_meta(con, "data_version", utcnow().isoformat(timespec="seconds"))

@@ -1010,16 +1010,25 @@ def statements_by_state_type(con: duckdb.DuckDBPyConnection, f: Filters, gran: s
 # Articles
 # ---------------------------------------------------------------------------------------------
 
+def _article_table(con: duckdb.DuckDBPyConnection, f: Filters, *,
+                   dates: bool = True) -> tuple[str, tuple[str, list]]:
+    """(table, (condition, parameters)) of the full article filter over alias `a`: the article_facts
+    rollup when present (no join for the entity filter), else articles."""
+    if {"article_facts", "entity_keys"} <= rollups.present(con):
+        return "article_facts", _facts_where(con, f, "a", dates=dates)
+    return "articles", _article_where(con, f, dates=dates)
+
+
 def search_articles(con: duckdb.DuckDBPyConnection, f: Filters, limit: int = 100,
                     offset: int = 0) -> pd.DataFrame:
     """Articles passing the filters, newest first (undated last): article_id, published, source,
     title, url, language, snippet (first 240 characters), total (matching articles overall)."""
-    where, params = _article_where(con, f)
+    table, (where, params) = _article_table(con, f)
     page = con.execute(
-        f"""SELECT a.article_id, a.published FROM articles a WHERE {where}
+        f"""SELECT a.article_id, a.published FROM {table} a WHERE {where}
             ORDER BY a.published DESC NULLS LAST, a.article_id LIMIT ? OFFSET ?""",
         [*params, limit, offset]).df()
-    total = con.execute(f"SELECT count(*) FROM articles a WHERE {where}", params).fetchone()[0] if len(page) else 0
+    total = con.execute(f"SELECT count(*) FROM {table} a WHERE {where}", params).fetchone()[0] if len(page) else 0
     out = page.merge(_details(con, page["article_id"].tolist()), on="article_id", how="left")
     out["snippet"] = [" ".join(t.split())[:240] if isinstance(t, str) else None for t in out["text"]]
     out["total"] = total
@@ -1061,7 +1070,7 @@ def article_statements(con: duckdb.DuckDBPyConnection, article_id: str) -> pd.Da
 def source_coverage(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     """Per source under the filters: source, name, kind, country, articles, dated, undated,
     first_date, last_date, languages."""
-    where, params = _article_where(con, f, dates=False)
+    table, (where, params) = _article_table(con, f, dates=False)
     dates, date_params = _date_clause(f, "a.published")
     date_sql = f"AND (a.published IS NULL OR ({' AND '.join(dates)}))" if dates else ""
     return con.execute(
@@ -1070,7 +1079,7 @@ def source_coverage(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
                    count(*) - count(a.published) AS undated, min(a.published) AS first_date,
                    max(a.published) AS last_date,
                    string_agg(DISTINCT a.language, ', ' ORDER BY a.language) AS languages
-            FROM articles a LEFT JOIN sources s ON s.source = a.source
+            FROM {table} a LEFT JOIN sources s ON s.source = a.source
             WHERE {where} {date_sql}
             GROUP BY a.source ORDER BY articles DESC, a.source""", [*params, *date_params]).df()
 

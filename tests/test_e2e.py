@@ -274,6 +274,10 @@ def test_click_chart_point_lists_its_sentences(app: StreamlitApp, page) -> None:
 def test_drag_a_range_lists_the_sentences_behind_it(app: StreamlitApp, page) -> None:
     open_app(page, app, "?page=trends&place=lachin_corridor")
     wait_for(lambda: [t["name"] for t in traces(page)] == ["Lachin corridor"], what="the Lachin line")
+    chart = page.get_by_test_id("stPlotlyChart").first
+    chart.hover()
+    if chart.evaluate("e => e.querySelector('.js-plotly-plot')._fullLayout.dragmode") != "select":
+        chart.locator(".modebar-btn[data-title='Box Select']").click()
     area = page.locator(".js-plotly-plot .nsewdrag").first.bounding_box()
     # From the left edge to just past the second week: selects the points of 2024-04-29 and 2024-05-06.
     x_end = area["x"] + area["width"] * 1.5 / 6

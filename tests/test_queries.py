@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline import queries, store
+from pipeline import queries, rollups, store
 from pipeline.queries import Filters
 
 D = dt.date
@@ -141,14 +141,18 @@ def build_small_db(path: Path) -> Path:
     return path
 
 
-@pytest.fixture(params=["derived", "table"])
+@pytest.fixture(params=["derived", "table", "rollups"])
 def con(tmp_path, request):
-    """The fixture store, read-only; once with article_entities derived on the fly, once stored."""
+    """The fixture store, read-only: with article_entities derived on the fly, stored, or with
+    every rollup the writers maintain (the queries' fast paths must give the same numbers)."""
     path = build_small_db(tmp_path / "small.duckdb")
     if request.param == "table":
         with store.open_store(path) as writer:
             writer.execute(queries.ARTICLE_ENTITIES_DDL)
             writer.execute(queries.ARTICLE_ENTITIES_REBUILD_SQL)
+    elif request.param == "rollups":
+        with store.open_store(path) as writer:
+            rollups.rebuild(writer)
     connection = queries.connect_readonly(path)
     yield connection
     connection.close()

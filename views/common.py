@@ -32,8 +32,8 @@ _LAST_MAX = 512
 
 
 def db_path() -> Path:
-    """The database file: $TRACKER_DB, else data/tracker.duckdb in the project."""
-    return Path(os.environ.get("TRACKER_DB") or ROOT / "data" / "tracker.duckdb")
+    """The database file (absolute): $TRACKER_DB, else data/tracker.duckdb in the project."""
+    return Path(os.environ.get("TRACKER_DB") or ROOT / "data" / "tracker.duckdb").expanduser().absolute()
 
 
 def taxonomy_path() -> Path:

@@ -10,6 +10,7 @@ from views import common, geo
 from views.common import Context
 
 KINDS = (("actor", "Actors"), ("place", "Places"), ("theme", "Themes"))
+MONTH_BAR_MS = 25 * 24 * 3600 * 1000  # bar width on a monthly date axis (plotly guesses badly with few bars)
 
 
 def _on_pick(kind: str, table_key: str, frame_key: str) -> None:
@@ -124,17 +125,20 @@ def _wording(ctx: Context) -> None:
     top_sources = words.groupby("source")["mentions"].sum().nlargest(8).index
     shown = words[words["source"].isin(top_sources)]
     fig = px.bar(shown, x="period", y="mentions", color="surface", facet_row="source",
+                 color_discrete_sequence=px.colors.qualitative.Bold,
                  labels={"period": "Month", "mentions": "Mentions", "surface": "Written as"})
     fig.for_each_annotation(lambda a: a.update(text=a.text.split("=", 1)[-1], textangle=0, x=0.0,
                                                xanchor="left", yanchor="bottom", font=dict(size=12)))
     fig.update_yaxes(title=None)
+    fig.update_traces(width=MONTH_BAR_MS)
     fig.update_layout(height=120 + 130 * len(top_sources), margin=dict(l=10, r=10, t=30, b=10),
                       legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0))
     st.plotly_chart(fig, key="wording_chart")
     common.download(shown, f"wording_{entity}", "Download chart data (CSV)")
     summary = (words.groupby(["source", "surface"], as_index=False)[["mentions", "articles"]].sum()
                .sort_values(["source", "mentions"], ascending=[True, False]))
-    common.show_table(summary, f"wording_{entity}_by_source")
+    common.show_table(summary, f"wording_{entity}_by_source", column_config={
+        "source": "Source", "surface": "Written as", "mentions": "Mentions", "articles": "Articles"})
 
 
 def render(ctx: Context) -> None:

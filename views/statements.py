@@ -9,6 +9,7 @@ from views import common
 from views.common import Context
 
 MAX_STATES = 6
+MONTH_BAR_MS = 25 * 24 * 3600 * 1000  # bar width on a monthly date axis
 
 
 def _table(ctx: Context) -> None:
@@ -43,11 +44,13 @@ def _grid(ctx: Context) -> None:
     top = grid.groupby("state")["statements"].sum().nlargest(MAX_STATES).index
     shown = grid[grid["state"].isin(top)]
     fig = px.bar(shown, x="period", y="statements", color="statement_type", facet_row="state",
+                 color_discrete_sequence=px.colors.qualitative.Bold,
                  category_orders={"state": list(top)},
                  labels={"period": "Month (date said)", "statements": "Statements", "statement_type": "Type"})
     fig.for_each_annotation(lambda a: a.update(text=a.text.split("=", 1)[-1], textangle=0, x=0.0,
                                                xanchor="left", yanchor="bottom", font=dict(size=12)))
     fig.update_yaxes(title=None)
+    fig.update_traces(width=MONTH_BAR_MS)
     fig.update_layout(height=140 + 140 * len(top), margin=dict(l=10, r=10, t=40, b=10),
                       legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, title=None))
     st.plotly_chart(fig, key="statements_chart")
