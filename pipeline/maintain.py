@@ -27,11 +27,12 @@ def prepare(con: duckdb.DuckDBPyConnection, taxonomy: Taxonomy, sources_path: Pa
     return SourceResolver(sources)
 
 
-def finish(con: duckdb.DuckDBPyConnection, taxonomy: Taxonomy, fingerprint: str) -> None:
+def finish(con: duckdb.DuckDBPyConnection, taxonomy: Taxonomy, fingerprint: str, text_changed: bool = True) -> None:
     """End-of-run work over the whole store: statement clusters, unknown sources, text index, rollups, data version.
 
     `fingerprint` is the statements fingerprint every stored statement now matches, or "mixed" when
     an ingest added articles under a different one (the next retag then re-extracts everything).
+    The text index is rebuilt only when article text changed (not on retag).
     """
     statements = store.statements_for_clustering(con)
     if not statements.empty:
@@ -39,7 +40,8 @@ def finish(con: duckdb.DuckDBPyConnection, taxonomy: Taxonomy, fingerprint: str)
                                  "cluster_id": assign_clusters(statements)})
         store.update_clusters(con, clusters)
     store.add_unknown_sources(con)
-    store.rebuild_text_index(con)
+    if text_changed:
+        store.rebuild_text_index(con)
     rollups.rebuild(con)
     store.set_meta(con, "taxonomy_sha256", taxonomy.sha256)
     store.set_meta(con, "statements_fingerprint", fingerprint)

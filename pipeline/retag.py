@@ -104,5 +104,5 @@ def retag(db: Path, taxonomy_path: Path | None = None, workers: int = os.cpu_cou
         entities = store.frame("entities", taxonomy.entity_rows())
         with store.open_store(db, wait=wait) as con:
             store.swap_derived(con, staged, entities)
-            finish(con, taxonomy, fingerprint)
+            finish(con, taxonomy, fingerprint, text_changed=False)
     return RetagSummary(len(ids), counts["mentions"], counts["statements"], time.monotonic() - started)

@@ -132,6 +132,13 @@ COLUMNS: dict[str, list[str]] = {
     "failures": ["run_id", "input", "stage", "error"],
 }
 
+# Full-text index over every script the corpus uses: no stemmer or stopwords (both are English-only),
+# letters and digits of any alphabet kept (Cyrillic, Armenian, Azerbaijani Latin).
+TEXT_INDEX_SQL = (
+    "PRAGMA create_fts_index('articles', 'article_id', 'title', 'text', stemmer = 'none', stopwords = 'none', "
+    "ignore = '(\\.|[^\\p{L}\\p{N}])+', strip_accents = 0, lower = 1, overwrite = 1)"
+)
+
 # Tables rebuilt from stored text by retag (swapped in as one transaction).
 DERIVED_TABLES = ("entities", "sentences", "mentions", "statements", "statement_mentions")
 
@@ -329,9 +336,9 @@ def load_fts(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def rebuild_text_index(con: duckdb.DuckDBPyConnection) -> None:
-    """Rebuild the BM25 index over article titles and text (end of each ingest or retag)."""
+    """Rebuild the BM25 index over article titles and text (after runs that stored new articles)."""
     load_fts(con)
-    con.execute("PRAGMA create_fts_index('articles', 'article_id', 'title', 'text', overwrite=1)")
+    con.execute(TEXT_INDEX_SQL)
 
 
 def add_unknown_sources(con: duckdb.DuckDBPyConnection) -> None:

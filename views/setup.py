@@ -2,9 +2,19 @@
 store locked by a writer before anything was cached."""
 from __future__ import annotations
 
+import os
+
 import streamlit as st
 
 from views import common, jobs, sources
+
+
+def _first_start() -> bool:
+    """The default database is missing and no other session is building it: build the sample now,
+    so `streamlit run dashboard.py` on a fresh clone opens on data (a configured TRACKER_DB is
+    never built without asking)."""
+    building = common.db_path().with_name(common.db_path().name + ".building")
+    return not os.environ.get("TRACKER_DB") and not building.exists()
 
 
 def render(state: str) -> None:
@@ -19,6 +29,8 @@ def render(state: str) -> None:
     st.info(f"The database `{where}` {what}. Build the bundled sample (synthetic articles about the "
             "Armenia–Azerbaijan talks, several outlets and languages, 2020–2026) to explore the "
             "dashboard, or ingest your own pages, feeds or files below.")
+    if state == "missing" and _first_start() and not st.session_state.get("job"):
+        jobs.start(["sample"], "First start: building the sample database")
     if st.session_state.get("job"):
         jobs.progress()
         return
