@@ -32,6 +32,8 @@ from htmldate.utils import Extractor
 EARLIEST = dt.date(1995, 1, 1)
 # Month names are read in these languages (the tracker's own plus common European ones).
 MONTH_LANGUAGES = ("en", "ru", "uk", "az", "hy", "ka", "tr", "fa", "de", "fr", "es", "it", "pt", "nl", "pl", "ro")
+# og:type values of pages that are articles; any other declared type (website, profile, video…) is not.
+ARTICLE_TYPES = {"article", "news", "newsarticle", "blogposting", "blog", "report", "reportagenewsarticle"}
 MIN_TEXT_CHARS = 80  # less than this is a stub, a menu or an error page, not an article
 
 # How far (in visible, non-space characters) a byline may sit before the headline.
@@ -105,6 +107,9 @@ def extract_article(html: str | bytes, url: str | None = None) -> Article:
         raise ExtractionError("no article text")
     canonical = _canonical_url(tree, url)
     published, source = _publication_date(tree, [url, canonical], text, doc.title)
+    page_type = _page_type(tree)
+    if page_type and page_type not in ARTICLE_TYPES and published is None and not tree.xpath("//article"):
+        raise ExtractionError(f"not an article (og:type {page_type}, no date, no <article>)")
     return Article(
         url=url,
         canonical_url=canonical,
@@ -118,6 +123,14 @@ def extract_article(html: str | bytes, url: str | None = None) -> Article:
         text=text,
         content_hash=_content_hash(text, doc.title),
     )
+
+
+def _page_type(tree: HtmlElement) -> str | None:
+    """The page's own og:type, lower-cased. Sites mark home, section, tag and about pages 'website' —
+    and some articles too, so the type alone never rejects a page that is dated or has an <article>."""
+    for node in tree.xpath('//meta[@property="og:type" or @name="og:type"][@content]'):
+        return node.get("content").strip().lower() or None
+    return None
 
 
 def _content_hash(text: str, title: str | None) -> str:

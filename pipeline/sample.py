@@ -2066,7 +2066,7 @@ class View:
     description: str
 
 
-def _head(v: View, title: str, extra: str = "") -> str:
+def _head(v: View, title: str, extra: str = "", og_type: str = "article") -> str:
     meta = ""
     if v.style == "meta":
         meta = f'<meta property="article:published_time" content="{v.iso}">\n'
@@ -2079,7 +2079,7 @@ def _head(v: View, title: str, extra: str = "") -> str:
             f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
             f"<meta name=\"description\" content=\"{_attr(v.description)}\">\n"
             f"<link rel=\"canonical\" href=\"{v.url}\">\n<meta property=\"og:url\" content=\"{v.url}\">\n"
-            f"<meta property=\"og:type\" content=\"article\">\n"
+            f"<meta property=\"og:type\" content=\"{og_type}\">\n"
             f"<meta property=\"og:title\" content=\"{_attr(v.title)}\">\n"
             f"<meta property=\"og:site_name\" content=\"{_attr(v.outlet.name)}\">\n{meta}{author}"
             f"<link rel=\"stylesheet\" href=\"/assets/{v.outlet.source}.css\">\n{extra}</head>\n")
@@ -2390,7 +2390,7 @@ def _non_articles(rng: random.Random, titles: list[tuple[str, date]]) -> list[Pa
             inner = f"<h1>{_esc(v.title)}</h1>\n" + _body_html(v)
         latest = _side_list(v.latest, "ru" if v.lang == "ru" else "d Mon Y", "/news/")
         doc = (f"<!DOCTYPE html>\n<!-- SYNTHETIC page: fictional outlet, made by pipeline/sample.py -->\n"
-               f"<html lang=\"{v.lang}\">\n{_head(v, f'{v.title} | {v.outlet.name}')}<body>\n"
+               f"<html lang=\"{v.lang}\">\n{_head(v, f'{v.title} | {v.outlet.name}', og_type='website')}<body>\n"
                f"<div class=\"cookie-bar\">{'Мы используем файлы cookie.' if v.lang == 'ru' else 'We use cookies.'} "
                f"<button>OK</button></div>\n<header><a href=\"/\">{_esc(v.outlet.name)}</a></header>\n"
                f"<main>\n<div class=\"page\">\n{inner}\n</div>\n<aside><ul>\n{latest}\n</ul></aside>\n</main>\n"

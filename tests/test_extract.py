@@ -177,3 +177,20 @@ def test_bytes_and_text_input_give_the_same_article() -> None:
     from_bytes, from_text = extract_article(raw), extract_article(raw.decode("utf-8"))
     assert isinstance(from_bytes, Article)
     assert from_bytes == from_text
+
+
+ABOUT_PAGE = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>About us</title>
+<meta property="og:type" content="website"></head><body><nav><a href="/">Home</a></nav><main>
+<h1>About us</h1><p>We are a small team of reporters covering the South Caucasus from three cities, and we
+publish in English and Russian. Our newsroom is funded by readers and by two press-freedom foundations.</p>
+<p>Write to the editors at the address below; we answer every letter within a week.</p></main>
+<footer>© 2026</footer></body></html>"""
+
+
+def test_declared_non_article_pages_without_date_or_article_element_are_refused() -> None:
+    with pytest.raises(ExtractionError, match=r"^not an article \(og:type website, no date, no <article>\)$"):
+        extract_article(ABOUT_PAGE)
+    dated = ABOUT_PAGE.replace("</head>", '<meta property="article:published_time" content="2024-03-01"></head>')
+    assert extract_article(dated).published == dt.date(2024, 3, 1)  # some sites mark articles "website"
+    wrapped = ABOUT_PAGE.replace("<main>", "<main><article>").replace("</main>", "</article></main>")
+    assert extract_article(wrapped).published is None
