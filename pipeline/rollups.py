@@ -85,8 +85,10 @@ TEXT_POSTINGS = """
     SELECT DISTINCT termid, docid FROM fts_main_articles.terms ORDER BY termid, docid"""
 
 
-def rebuild(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
-    """Recreate every rollup from the base tables in one transaction; seconds taken per table."""
+def rebuild(con: duckdb.DuckDBPyConnection, text: bool = True) -> dict[str, float]:
+    """Recreate every rollup from the base tables in one transaction; seconds taken per table.
+
+    `text=False` keeps text_postings as it is (retag changes no article text)."""
     took: dict[str, float] = {}
     con.execute("BEGIN TRANSACTION")
     try:
@@ -94,12 +96,13 @@ def rebuild(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
             t0 = time.perf_counter()
             con.execute(f"CREATE OR REPLACE TABLE {name} AS {select}")
             took[name] = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        if _has_text_index(con):
-            con.execute(f"CREATE OR REPLACE TABLE text_postings AS {TEXT_POSTINGS}")
-        else:
-            con.execute("DROP TABLE IF EXISTS text_postings")
-        took["text_postings"] = time.perf_counter() - t0
+        if text:
+            t0 = time.perf_counter()
+            if _has_text_index(con):
+                con.execute(f"CREATE OR REPLACE TABLE text_postings AS {TEXT_POSTINGS}")
+            else:
+                con.execute("DROP TABLE IF EXISTS text_postings")
+            took["text_postings"] = time.perf_counter() - t0
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
