@@ -340,7 +340,7 @@ CASES: dict[str, tuple[Case, bool]] = {
     "runs": (lambda con, f, c: queries.runs(con), False),
     "failures": (lambda con, f, c: queries.failures(con), False),
 }
-NOT_QUERIES = {"connect_readonly", "fts_extension_path", "load_fts", "has_text_index", "period_end",
+NOT_QUERIES = {"connect_readonly", "load_fts", "has_text_index", "period_end",
                "has_article_entities"}
 
 

@@ -40,10 +40,7 @@ _STEP = {"day": "1 day", "week": "1 week", "month": "1 month"}
 ENTITY_KINDS = ("actor", "place", "theme")
 
 # Build (or rebuild after new articles) the text index the search uses; run in a write transaction.
-TEXT_INDEX_SQL = (
-    "PRAGMA create_fts_index('articles', 'article_id', 'title', 'text', stemmer = 'none', stopwords = 'none', "
-    "ignore = '(\\.|[^\\p{L}\\p{N}])+', strip_accents = 0, lower = 1, overwrite = 1)"
-)
+TEXT_INDEX_SQL = store.TEXT_INDEX_SQL
 _FTS_SCHEMA = "fts_main_articles"
 
 
@@ -140,26 +137,11 @@ def connect_readonly(db_path: str | Path, wait: float = 2.0) -> duckdb.DuckDBPyC
     return con
 
 
-def fts_extension_path() -> Path | None:
-    """Path of the fts extension shipped by the duckdb-extension-fts package, if installed."""
-    try:
-        import duckdb_extension_fts
-    except ImportError:
-        return None
-    root = Path(duckdb_extension_fts.__file__).parent
-    found = sorted(root.glob(f"extensions/v{duckdb.__version__}/fts.duckdb_extension"))
-    found = found or sorted(root.glob("extensions/*/fts.duckdb_extension"))
-    return found[0] if found else None
-
-
 def load_fts(con: duckdb.DuckDBPyConnection) -> bool:
-    """Load the fts extension from the installed package (offline); False when it is not available."""
-    path = fts_extension_path()
-    if path is None:
-        return False
+    """Load the fts extension shipped with the pinned wheel (offline); False when it cannot be loaded."""
     try:
-        con.execute(f"LOAD '{path.as_posix()}'")
-    except duckdb.Error:
+        store.load_fts(con)
+    except (duckdb.Error, ImportError, StopIteration):
         return False
     return True
 
