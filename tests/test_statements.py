@@ -401,3 +401,9 @@ def test_clusters_scale_by_blocking() -> None:
     out = assign_clusters(frame(rows))
     assert time.perf_counter() - started < 20
     assert len(out) == 20000
+
+
+def test_type_cue_inside_a_quote_with_a_neutral_verb() -> None:
+    text = "“We call on both governments to reopen the border crossing,” envoy Ilse Brandvold said on Monday."
+    [st] = extract_statements(text, None, None, split_sentences(text), [])
+    assert (st.statement_type, st.cue, st.speaker) == ("appeal", "call on", "Ilse Brandvold")
