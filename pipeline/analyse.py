@@ -62,6 +62,7 @@ class Analyser:
     def __init__(self, taxonomy: Taxonomy) -> None:
         self.taxonomy = taxonomy
         self.tagger = Tagger(taxonomy)
+        self.extracted = 0
 
     def rows(self, article_id: str, text: str, published: dt.date | None,
              previous: Previous | None = None) -> dict[str, list[dict]]:
@@ -77,6 +78,7 @@ class Analyser:
             statements = None
         else:
             statements = extract_statements(text, published, self.taxonomy, sentences, mentions)
+            self.extracted += 1
         out: dict[str, list[dict]] = {
             "sentences": [
                 {"article_id": article_id, "sentence_no": i, "char_start": s, "char_end": e}
@@ -112,10 +114,10 @@ class Analyser:
 _WORKER: Analyser | None = None
 
 
-def init_worker(taxonomy_path: str | None) -> None:
-    """Process-pool initializer: load the taxonomy and compile the matcher once per process."""
+def init_worker(taxonomy_path: str | None, taxonomy: Taxonomy | None = None) -> None:
+    """Process-pool initializer: load the taxonomy (unless given) and compile the matcher once per process."""
     global _WORKER
-    _WORKER = Analyser(load_taxonomy(taxonomy_path))
+    _WORKER = Analyser(taxonomy if taxonomy is not None else load_taxonomy(taxonomy_path))
 
 
 def worker() -> Analyser:
@@ -126,12 +128,14 @@ def worker() -> Analyser:
 
 
 def analyse_chunk(articles: list[tuple[str, str, dt.date | None]],
-                  previous: dict[str, Previous] | None = None) -> dict[str, list[dict]]:
-    """Derived rows for a chunk of stored articles (article_id, text, published); used by retag."""
+                  previous: dict[str, Previous] | None = None) -> tuple[dict[str, list[dict]], int]:
+    """Derived rows for a chunk of stored articles (article_id, text, published), and how many of
+    them had their statements extracted again (the rest reused `previous`); used by retag."""
     out: dict[str, list[dict]] = {t: [] for t in ("sentences", "mentions", "statements", "statement_mentions")}
     analyser = worker()
+    before = analyser.extracted
     for article_id, text, published in articles:
         prior = previous.get(article_id, Previous()) if previous is not None else None
         for table, rows in analyser.rows(article_id, text or "", published, prior).items():
             out[table].extend(rows)
-    return out
+    return out, analyser.extracted - before

@@ -27,15 +27,17 @@ def prepare(con: duckdb.DuckDBPyConnection, taxonomy: Taxonomy, sources_path: Pa
     return SourceResolver(sources)
 
 
-def finish(con: duckdb.DuckDBPyConnection, taxonomy: Taxonomy, fingerprint: str, text_changed: bool = True) -> None:
+def finish(con: duckdb.DuckDBPyConnection, taxonomy: Taxonomy, fingerprint: str, text_changed: bool = True,
+           statements_changed: bool = True) -> None:
     """End-of-run work over the whole store: statement clusters, unknown sources, text index, rollups, data version.
 
     `fingerprint` is the statements fingerprint every stored statement now matches, or "mixed" when
     an ingest added articles under a different one (the next retag then re-extracts everything).
-    The text index is rebuilt only when article text changed (not on retag).
+    The text index is rebuilt only when article text changed (not on retag), and clusters only when
+    some statement was extracted anew (a retag that reused every statement keeps their clusters).
     """
-    statements = store.statements_for_clustering(con)
-    if not statements.empty:
+    statements = store.statements_for_clustering(con) if statements_changed else None
+    if statements is not None and not statements.empty:
         clusters = pd.DataFrame({"statement_id": statements["statement_id"],
                                  "cluster_id": assign_clusters(statements)})
         store.update_clusters(con, clusters)

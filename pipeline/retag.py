@@ -20,9 +20,9 @@ from tqdm import tqdm
 
 from . import analyse, store
 from .maintain import finish
-from .taxonomy import load_taxonomy
+from .taxonomy import Taxonomy, load_taxonomy
 
-CHUNK = 200
+CHUNK = 500
 
 
 @dataclass
@@ -39,9 +39,10 @@ class RetagSummary:
                 f"in {self.seconds:.1f} s")
 
 
-def _analysed(db: Path, chunks: list[list[str]], taxonomy_path: Path | None, workers: int,
-              wait: float, reuse: bool) -> Iterator[tuple[int, dict[str, list[dict]]]]:
-    """(chunk size, derived rows) per chunk, in order, with a few chunks in flight in a process pool."""
+def _analysed(db: Path, chunks: list[list[str]], taxonomy: Taxonomy, taxonomy_path: Path | None, workers: int,
+              wait: float, reuse: bool) -> Iterator[tuple[int, tuple[dict[str, list[dict]], int]]]:
+    """(chunk size, (derived rows, statements re-extracted)) per chunk, in order, with a few chunks in
+    flight in a process pool."""
     taxonomy_arg = str(taxonomy_path) if taxonomy_path else None
 
     def read(chunk: list[str]) -> tuple[list[tuple], dict[str, analyse.Previous] | None]:
@@ -53,7 +54,7 @@ def _analysed(db: Path, chunks: list[list[str]], taxonomy_path: Path | None, wor
         return texts, {k: analyse.Previous(**v) for k, v in stored.items()}
 
     if workers <= 1 or len(chunks) <= 1:
-        analyse.init_worker(taxonomy_arg)
+        analyse.init_worker(taxonomy_arg, taxonomy)
         for chunk in chunks:
             yield len(chunk), analyse.analyse_chunk(*read(chunk))
         return
@@ -85,12 +86,13 @@ def retag(db: Path, taxonomy_path: Path | None = None, workers: int = os.cpu_cou
         ids = store.article_ids(con)
         reuse = store.get_meta(con, "statements_fingerprint") == fingerprint
     chunks = [ids[i:i + CHUNK] for i in range(0, len(ids), CHUNK)]
-    counts = {"mentions": 0, "statements": 0}
+    counts = {"mentions": 0, "statements": 0, "extracted": 0}
     bar = tqdm(total=len(ids), unit="article", disable=not progress, file=sys.stderr, dynamic_ncols=True)
     with tempfile.TemporaryDirectory(prefix="retag-", dir=Path(db).parent) as tmp:
         staged: dict[str, list[Path]] = {}
         try:
-            for n, (size, rows) in enumerate(_analysed(db, chunks, taxonomy_path, workers, wait, reuse)):
+            for n, (size, (rows, extracted)) in enumerate(
+                    _analysed(db, chunks, taxonomy, taxonomy_path, workers, wait, reuse)):
                 for table, table_rows in rows.items():
                     if table_rows:
                         path = Path(tmp) / f"{table}-{n:06d}.parquet"
@@ -98,11 +100,12 @@ def retag(db: Path, taxonomy_path: Path | None = None, workers: int = os.cpu_cou
                         staged.setdefault(table, []).append(path)
                 counts["mentions"] += len(rows["mentions"])
                 counts["statements"] += len(rows["statements"])
+                counts["extracted"] += extracted
                 bar.update(size)
         finally:
             bar.close()
         entities = store.frame("entities", taxonomy.entity_rows())
         with store.open_store(db, wait=wait) as con:
             store.swap_derived(con, staged, entities)
-            finish(con, taxonomy, fingerprint, text_changed=False)
+            finish(con, taxonomy, fingerprint, text_changed=False, statements_changed=counts["extracted"] > 0)
     return RetagSummary(len(ids), counts["mentions"], counts["statements"], time.monotonic() - started)
