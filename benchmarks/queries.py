@@ -477,7 +477,7 @@ def main(argv: list[str] | None = None) -> int:
                 add_rollups(con)
     ctx = pick_context(path)
     sets = filter_sets(ctx)
-    print(f"filter sets: " + "; ".join(f"{k}: {v.to_query_params() or 'all years'}" for k, v in sets.items()))
+    print("filter sets: " + "; ".join(f"{k}: {v.to_query_params() or 'all years'}" for k, v in sets.items()))
     print(f"drill-down week {ctx.week}, wording entity {ctx.place}, article {ctx.article_id}\n")
 
     load_before = [round(x, 2) for x in os.getloadavg()]

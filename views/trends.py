@@ -83,7 +83,7 @@ def _sentences(ctx: Context, start: dt.date, end: dt.date, ids: list[str]) -> No
     if rows.empty:
         st.info("No sentences for this selection.")
         return
-    st.caption(f"{len(rows):,} sentences (newest first, at most 200).")
+    st.caption(f"{len(rows):,} sentence{'' if len(rows) == 1 else 's'} (newest first, at most 200).")
     items = []
     for r in rows.itertuples():
         marked = common.highlight(r.sentence or "", list(r.hl_starts), list(r.hl_ends))
