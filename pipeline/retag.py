@@ -23,6 +23,7 @@ from .maintain import finish
 from .taxonomy import Taxonomy, load_taxonomy
 
 CHUNK = 500
+MIN_POOL_CHUNKS = 8
 
 
 @dataclass
@@ -53,7 +54,7 @@ def _analysed(db: Path, chunks: list[list[str]], taxonomy: Taxonomy, taxonomy_pa
             stored = store.stored_derivations(con, chunk)
         return texts, {k: analyse.Previous(**v) for k, v in stored.items()}
 
-    if workers <= 1 or len(chunks) <= 1:
+    if workers <= 1 or len(chunks) < MIN_POOL_CHUNKS:  # a pool's start-up costs more than small corpora take
         analyse.init_worker(taxonomy_arg, taxonomy)
         for chunk in chunks:
             yield len(chunk), analyse.analyse_chunk(*read(chunk))
