@@ -249,8 +249,14 @@ def _text_match_ids(con: duckdb.DuckDBPyConnection, q: str) -> tuple[str, list]:
 
 
 def _source_clause(f: Filters, a: str = "a") -> tuple[list[str], list]:
-    """Source, kind, country and language conditions (the share's denominator filters)."""
-    where: list[str] = [f"{a}.duplicate_of IS NULL"]
+    """Source, kind, country and language conditions (the share's denominator filters), duplicates out."""
+    where, params = _source_conditions(f, a)
+    return [f"{a}.duplicate_of IS NULL", *where], params
+
+
+def _source_conditions(f: Filters, a: str) -> tuple[list[str], list]:
+    """Source, kind, country and language conditions over any relation with `source` and `language`."""
+    where: list[str] = []
     params: list = []
     if f.sources:
         where.append(f"{a}.source = ANY(?)")
@@ -301,20 +307,8 @@ def _article_where(con: duckdb.DuckDBPyConnection, f: Filters, a: str = "a", *,
 def _ae_where(con: duckdb.DuckDBPyConnection, f: Filters, x: str = "x", *, dates: bool = True,
               entities: bool = True, text: bool = True) -> tuple[str, list]:
     """The article filter over article_entities rows (alias `x`), with its parameters."""
-    where: list[str] = ["TRUE"]
-    params: list = []
-    if f.sources:
-        where.append(f"{x}.source = ANY(?)")
-        params.append(list(f.sources))
-    if f.kinds:
-        where.append(f"{x}.source IN (SELECT source FROM sources WHERE kind = ANY(?))")
-        params.append(list(f.kinds))
-    if f.countries:
-        where.append(f"{x}.source IN (SELECT source FROM sources WHERE country = ANY(?))")
-        params.append(list(f.countries))
-    if f.languages:
-        where.append(f"{x}.language = ANY(?)")
-        params.append(list(f.languages))
+    where, params = _source_conditions(f, x)
+    where = ["TRUE", *where]
     if dates:
         w, p = _date_clause(f, f"{x}.published")
         where += w
