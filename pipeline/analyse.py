@@ -8,7 +8,7 @@ import datetime as dt
 import hashlib
 import json
 import re
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 from pathlib import Path
 
 from .statements import extract_statements
@@ -47,39 +47,30 @@ def statements_fingerprint(taxonomy: Taxonomy) -> str:
     return digest.hexdigest()
 
 
-@dataclass
-class Previous:
-    """An article's stored mentions and statements, offered to retag for reuse."""
-
-    mentions: list[tuple[str, int, int]] = field(default_factory=list)
-    statements: list[dict] = field(default_factory=list)
-    statement_mentions: list[dict] = field(default_factory=list)
-
-
 class Analyser:
     """Holds the compiled matcher; build one per process and reuse it for every article."""
 
     def __init__(self, taxonomy: Taxonomy) -> None:
         self.taxonomy = taxonomy
         self.tagger = Tagger(taxonomy)
-        self.extracted = 0
 
     def rows(self, article_id: str, text: str, published: dt.date | None,
-             previous: Previous | None = None) -> dict[str, list[dict]]:
+             previous: str | None = None) -> dict[str, list[dict] | None]:
         """Rows for the sentences, mentions, statements and statement_mentions tables.
 
-        With `previous` (retag under an unchanged statements fingerprint), statements are reused when
-        the article's mentions came out identical; they are extracted again otherwise.
+        `previous` (retag under an unchanged statements fingerprint) is the `mentions_digest` of the
+        article's stored mentions: when the new mentions give the same digest, the stored statements
+        still stand, so none are extracted and the statement tables come back as None (the caller
+        keeps the stored rows).
         """
         sentences = split_sentences(text)
         mentions = self.tagger.tag(text, sentences)
-        keys = sorted((m.char_start, m.char_end, m.entity_id) for m in mentions)
-        if previous is not None and previous.mentions == [(e, s, t) for s, t, e in keys]:
+        if previous is not None and previous == mentions_digest(
+                (m.entity_id, m.char_start, m.char_end) for m in mentions):
             statements = None
         else:
             statements = extract_statements(text, published, self.taxonomy, sentences, mentions)
-            self.extracted += 1
-        out: dict[str, list[dict]] = {
+        out: dict[str, list[dict] | None] = {
             "sentences": [
                 {"article_id": article_id, "sentence_no": i, "char_start": s, "char_end": e}
                 for i, (s, e) in enumerate(sentences)
@@ -93,8 +84,7 @@ class Analyser:
             "statement_mentions": [],
         }
         if statements is None:
-            out["statements"] = previous.statements
-            out["statement_mentions"] = previous.statement_mentions
+            out["statements"] = out["statement_mentions"] = None
             return out
         for st in statements:
             sid = statement_id(article_id, st.char_start, st.char_end)
@@ -109,6 +99,15 @@ class Analyser:
                              if m.char_start >= st.char_start and m.char_end <= st.char_end})
             out["statement_mentions"].extend({"statement_id": sid, "entity_id": e} for e in inside)
         return out
+
+
+def mentions_digest(keys: Iterable[tuple[str, int, int]]) -> str:
+    """md5 of an article's mentions written `entity:start:end`, sorted (code point order, which is
+    UTF-8 byte order) and joined by `|`; `store.stored_mention_digests` computes the same in SQL."""
+    return hashlib.md5("|".join(sorted(f"{e}:{s}:{t}" for e, s, t in keys)).encode()).hexdigest()
+
+
+EMPTY_DIGEST = mentions_digest([])
 
 
 _WORKER: Analyser | None = None
@@ -128,14 +127,17 @@ def worker() -> Analyser:
 
 
 def analyse_chunk(articles: list[tuple[str, str, dt.date | None]],
-                  previous: dict[str, Previous] | None = None) -> tuple[dict[str, list[dict]], int]:
-    """Derived rows for a chunk of stored articles (article_id, text, published), and how many of
-    them had their statements extracted again (the rest reused `previous`); used by retag."""
+                  previous: dict[str, str] | None = None) -> tuple[dict[str, list[dict]], list[str]]:
+    """Derived rows for a chunk of stored articles (article_id, text, published), used by retag, and
+    the ids of the articles whose stored statements still stand (see `Analyser.rows`)."""
     out: dict[str, list[dict]] = {t: [] for t in ("sentences", "mentions", "statements", "statement_mentions")}
+    kept: list[str] = []
     analyser = worker()
-    before = analyser.extracted
     for article_id, text, published in articles:
-        prior = previous.get(article_id, Previous()) if previous is not None else None
-        for table, rows in analyser.rows(article_id, text or "", published, prior).items():
-            out[table].extend(rows)
-    return out, analyser.extracted - before
+        prior = previous.get(article_id, EMPTY_DIGEST) if previous is not None else None
+        derived = analyser.rows(article_id, text or "", published, prior)
+        if derived["statements"] is None:
+            kept.append(article_id)
+        for table, rows in derived.items():
+            out[table].extend(rows or [])
+    return out, kept

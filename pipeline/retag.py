@@ -22,8 +22,8 @@ from . import analyse, store
 from .maintain import finish
 from .taxonomy import Taxonomy, load_taxonomy
 
-CHUNK = 500
-MIN_POOL_CHUNKS = 8
+CHUNK = 500  # articles per unit of work (one process-pool task, one read, one set of staged files)
+MIN_POOL_CHUNKS = 2
 
 
 @dataclass
@@ -40,36 +40,54 @@ class RetagSummary:
                 f"in {self.seconds:.1f} s")
 
 
-def _analysed(db: Path, chunks: list[list[str]], taxonomy: Taxonomy, taxonomy_path: Path | None, workers: int,
-              wait: float, reuse: bool) -> Iterator[tuple[int, tuple[dict[str, list[dict]], int]]]:
-    """(chunk size, (derived rows, statements re-extracted)) per chunk, in order, with a few chunks in
-    flight in a process pool."""
+@dataclass
+class Staged:
+    """One analysed chunk, written aside: Parquet files per table (and of the ids of articles whose
+    stored statements still stand, under "kept"), with its article and mention counts."""
+
+    files: dict[str, Path]
+    articles: int
+    kept: int
+    mentions: int
+
+
+def stage_chunk(db: Path, n: int, ids: list[str], reuse: bool, folder: Path, wait: float) -> Staged:
+    """Read chunk `n` (a short read-only connection), analyse it and write its rows into `folder`.
+    Runs in the pool's workers, so neither texts nor rows travel between processes, only file names.
+    With `reuse`, articles whose mentions come out as stored keep their stored statements."""
+    with store.open_store(db, read_only=True, wait=wait) as con:
+        articles = store.article_texts(con, ids)
+        previous = store.stored_mention_digests(con, ids) if reuse else None
+    rows, kept_ids = analyse.analyse_chunk(articles, previous)
+    files: dict[str, Path] = {}
+    for table, table_rows in rows.items():
+        if table_rows:
+            files[table] = folder / f"{table}-{n:06d}.parquet"
+            store.write_parquet(store.COLUMNS[table], table_rows, files[table])
+    if kept_ids:
+        files["kept"] = folder / f"kept-{n:06d}.parquet"
+        store.write_parquet(["article_id"], [{"article_id": i} for i in kept_ids], files["kept"])
+    return Staged(files, len(articles), len(kept_ids), len(rows["mentions"]))
+
+
+def _staged(db: Path, chunks: list[list[str]], folder: Path, taxonomy: Taxonomy, taxonomy_path: Path | None,
+            workers: int, wait: float, reuse: bool) -> Iterator[Staged]:
+    """Every chunk analysed and staged, in order, with a few chunks in flight in a process pool."""
     taxonomy_arg = str(taxonomy_path) if taxonomy_path else None
-
-    def read(chunk: list[str]) -> tuple[list[tuple], dict[str, analyse.Previous] | None]:
-        with store.open_store(db, read_only=True, wait=wait) as con:
-            texts = store.article_texts(con, chunk)
-            if not reuse:
-                return texts, None
-            stored = store.stored_derivations(con, chunk)
-        return texts, {k: analyse.Previous(**v) for k, v in stored.items()}
-
     if workers <= 1 or len(chunks) < MIN_POOL_CHUNKS:  # a pool's start-up costs more than small corpora take
         analyse.init_worker(taxonomy_arg, taxonomy)
-        for chunk in chunks:
-            yield len(chunk), analyse.analyse_chunk(*read(chunk))
+        for n, chunk in enumerate(chunks):
+            yield stage_chunk(db, n, chunk, reuse, folder, wait)
         return
     with cf.ProcessPoolExecutor(max_workers=workers, initializer=analyse.init_worker,
-                                initargs=(taxonomy_arg,)) as pool:
-        pending: deque[tuple[int, cf.Future]] = deque()
-        for chunk in chunks:
-            pending.append((len(chunk), pool.submit(analyse.analyse_chunk, *read(chunk))))
+                                initargs=(taxonomy_arg, taxonomy)) as pool:
+        pending: deque[cf.Future] = deque()
+        for n, chunk in enumerate(chunks):
+            pending.append(pool.submit(stage_chunk, db, n, chunk, reuse, folder, wait))
             if len(pending) > workers * 2:
-                size, future = pending.popleft()
-                yield size, future.result()
+                yield pending.popleft().result()
         while pending:
-            size, future = pending.popleft()
-            yield size, future.result()
+            yield pending.popleft().result()
 
 
 def retag(db: Path, taxonomy_path: Path | None = None, workers: int = os.cpu_count() or 1,
@@ -87,26 +105,23 @@ def retag(db: Path, taxonomy_path: Path | None = None, workers: int = os.cpu_cou
         ids = store.article_ids(con)
         reuse = store.get_meta(con, "statements_fingerprint") == fingerprint
     chunks = [ids[i:i + CHUNK] for i in range(0, len(ids), CHUNK)]
-    counts = {"mentions": 0, "statements": 0, "extracted": 0}
+    counts = {"mentions": 0, "extracted": 0}
     bar = tqdm(total=len(ids), unit="article", disable=not progress, file=sys.stderr, dynamic_ncols=True)
     with tempfile.TemporaryDirectory(prefix="retag-", dir=Path(db).parent) as tmp:
         staged: dict[str, list[Path]] = {}
         try:
-            for n, (size, (rows, extracted)) in enumerate(
-                    _analysed(db, chunks, taxonomy, taxonomy_path, workers, wait, reuse)):
-                for table, table_rows in rows.items():
-                    if table_rows:
-                        path = Path(tmp) / f"{table}-{n:06d}.parquet"
-                        store.frame(table, table_rows).to_parquet(path, index=False)
-                        staged.setdefault(table, []).append(path)
-                counts["mentions"] += len(rows["mentions"])
-                counts["statements"] += len(rows["statements"])
-                counts["extracted"] += extracted
-                bar.update(size)
+            for chunk in _staged(db, chunks, Path(tmp), taxonomy, taxonomy_path, workers, wait, reuse):
+                for table, path in chunk.files.items():
+                    staged.setdefault(table, []).append(path)
+                counts["mentions"] += chunk.mentions
+                counts["extracted"] += chunk.articles - chunk.kept
+                bar.update(chunk.articles)
         finally:
             bar.close()
         entities = store.frame("entities", taxonomy.entity_rows())
+        kept = staged.pop("kept", [])
         with store.open_store(db, wait=wait) as con:
-            store.swap_derived(con, staged, entities)
+            store.swap_derived(con, staged, entities, kept)
             finish(con, taxonomy, fingerprint, text_changed=False, statements_changed=counts["extracted"] > 0)
-    return RetagSummary(len(ids), counts["mentions"], counts["statements"], time.monotonic() - started)
+            n_statements = con.execute("SELECT count(*) FROM statements").fetchone()[0]
+    return RetagSummary(len(ids), counts["mentions"], n_statements, time.monotonic() - started)

@@ -1,7 +1,8 @@
 """Derived summary tables ("rollups") the read queries use to stay fast on large stores.
 
 Rebuilt from scratch at the end of every ingest and retag (`maintain.finish`), in one transaction,
-so readers see either the old set or the new one. They are not part of the Contract: every query
+so readers see either the old set or the new one; a retag rebuilds only those that read what it
+changed (`READS`). They are not part of the Contract: every query
 falls back to the base tables when a rollup is missing (fresh or hand-built databases). Rows are
 written sorted by the columns the queries filter on, so DuckDB's zone maps skip most row groups.
 Duplicates (`articles.duplicate_of` set) are left out everywhere, as the queries' counting rules say.
@@ -79,24 +80,44 @@ ROLLUPS: dict[str, str] = {
         ORDER BY said DESC NULLS LAST, s.statement_id""",
 }
 
+# The tables (base or rollup) each rollup reads.
+READS: dict[str, set[str]] = {
+    "article_entities": {"mentions", "articles"},
+    "entity_keys": {"entities", "article_entities"},
+    "article_facts": {"articles", "article_entities", "entity_keys"},
+    "entity_pairs": {"article_facts"},
+    "entity_days": {"article_entities"},
+    "entity_totals": {"entity_days"},
+    "day_totals": {"articles"},
+    "speaker_counts": {"statements", "entities"},
+    "statement_facts": {"statements", "articles"},
+}
+
 # Built only when the fts index exists: its postings sorted by term, so a search reads a few row
 # groups instead of the whole index (which fts keeps in document order).
 TEXT_POSTINGS = """
     SELECT DISTINCT termid, docid FROM fts_main_articles.terms ORDER BY termid, docid"""
 
 
-def rebuild(con: duckdb.DuckDBPyConnection, text: bool = True) -> dict[str, float]:
-    """Recreate every rollup from the base tables in one transaction; seconds taken per table.
+def rebuild(con: duckdb.DuckDBPyConnection, changed: set[str] | None = None) -> dict[str, float]:
+    """Recreate the rollups from the base tables in one transaction; seconds taken per table.
 
-    `text=False` keeps text_postings as it is (retag changes no article text)."""
+    With `changed` (the base tables a run rewrote), only the rollups reading them, directly or
+    through another rebuilt rollup, are rebuilt, besides any missing one; text_postings only when
+    "articles" changed. Without it, all of them."""
     took: dict[str, float] = {}
+    have = present(con)
+    stale = set(changed or ())
     con.execute("BEGIN TRANSACTION")
     try:
         for name, select in ROLLUPS.items():
+            if changed is not None and name in have and not READS[name] & stale:
+                continue
+            stale.add(name)
             t0 = time.perf_counter()
             con.execute(f"CREATE OR REPLACE TABLE {name} AS {select}")
             took[name] = time.perf_counter() - t0
-        if text:
+        if changed is None or "articles" in stale:
             t0 = time.perf_counter()
             if _has_text_index(con):
                 con.execute(f"CREATE OR REPLACE TABLE text_postings AS {TEXT_POSTINGS}")

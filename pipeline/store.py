@@ -6,12 +6,15 @@ one short transaction and close, so readers (the dashboard) are never locked out
 from __future__ import annotations
 
 import contextlib
+import functools
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 SCHEMA_VERSION = 1
 
@@ -139,8 +142,8 @@ TEXT_INDEX_SQL = (
     "ignore = '(\\.|[^\\p{L}\\p{N}])+', strip_accents = 0, lower = 1, overwrite = 1)"
 )
 
-# Tables rebuilt from stored text by retag (swapped in as one transaction).
-DERIVED_TABLES = ("entities", "sentences", "mentions", "statements", "statement_mentions")
+# Tables rebuilt from stored text by retag (swapped in as one transaction, with the entities).
+DERIVED = ("sentences", "mentions", "statements", "statement_mentions")
 
 
 class StoreBusy(Exception):
@@ -198,7 +201,7 @@ def open_store(db_path: str | Path, read_only: bool = False, wait: float = 30.0)
 def migrate(con: duckdb.DuckDBPyConnection) -> None:
     """Create missing tables, add columns missing from older databases, record SCHEMA_VERSION."""
     con.execute(SCHEMA)
-    have = set(con.execute("SELECT table_name, column_name FROM information_schema.columns").fetchall())
+    have = set(con.execute("SELECT table_name, column_name FROM duckdb_columns() WHERE schema_name = 'main'").fetchall())
     for table, column, data_type in _expected_columns():
         if (table, column) not in have:
             con.execute(f'ALTER TABLE {table} ADD COLUMN "{column}" {data_type}')
@@ -209,6 +212,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> None:
         con.execute("UPDATE schema_version SET version = ?", [SCHEMA_VERSION])
 
 
+@functools.cache
 def _expected_columns() -> list[tuple[str, str, str]]:
     with duckdb.connect() as mem:
         mem.execute(SCHEMA)
@@ -219,6 +223,12 @@ def _expected_columns() -> list[tuple[str, str, str]]:
 def frame(table: str, rows: list[dict]) -> pd.DataFrame:
     """Rows as a DataFrame with exactly the table's columns, in order (missing keys become NULL)."""
     return pd.DataFrame(rows, columns=COLUMNS[table])
+
+
+def write_parquet(columns: list[str], rows: list[dict], path: Path) -> None:
+    """Rows as a Parquet file with exactly these columns, in order (missing keys become NULL); retag
+    stages its new rows this way (pyarrow straight from the dicts, no DataFrame in between)."""
+    pq.write_table(pa.Table.from_pydict({c: [r.get(c) for r in rows] for c in columns}), path)
 
 
 def insert_frame(con: duckdb.DuckDBPyConnection, table: str, df: pd.DataFrame) -> None:
@@ -361,17 +371,31 @@ def article_texts(con: duckdb.DuckDBPyConnection, ids: list[str]) -> list[tuple]
     ).fetchall()
 
 
-def swap_derived(con: duckdb.DuckDBPyConnection, staged: dict[str, list[Path]], entities: pd.DataFrame) -> None:
-    """Replace the derived tables by staged Parquet files and the entities by `entities`, in one transaction."""
+def swap_derived(con: duckdb.DuckDBPyConnection, staged: dict[str, list[Path]], entities: pd.DataFrame,
+                 kept: list[Path] = ()) -> None:
+    """Replace the derived tables by staged Parquet files and the entities by `entities`, in one transaction.
+
+    `kept` are Parquet files of article ids whose stored statements (and their statement mentions)
+    carry over unchanged next to the staged ones."""
+    keep = [p.as_posix() for p in kept]
     con.execute("BEGIN TRANSACTION")
     try:
-        for table in ("sentences", "mentions", "statements", "statement_mentions"):
+        for table in DERIVED:
             cols = ", ".join(COLUMNS[table])
             con.execute(f"CREATE TABLE {table}__new AS SELECT {cols} FROM {table} LIMIT 0")
             files = [p.as_posix() for p in staged.get(table, [])]
             if files:
                 con.execute(f"INSERT INTO {table}__new SELECT {cols} FROM read_parquet(?, union_by_name = true)",
                             [files])
+        if keep:
+            con.execute("CREATE TEMP TABLE kept_articles AS SELECT DISTINCT article_id FROM read_parquet(?)", [keep])
+            con.execute(f"INSERT INTO statements__new SELECT {', '.join(COLUMNS['statements'])} FROM statements "
+                        "WHERE article_id IN (SELECT article_id FROM kept_articles)")
+            con.execute(f"INSERT INTO statement_mentions__new SELECT {', '.join(COLUMNS['statement_mentions'])} "
+                        "FROM statement_mentions WHERE statement_id IN (SELECT statement_id FROM statements "
+                        "WHERE article_id IN (SELECT article_id FROM kept_articles))")
+            con.execute("DROP TABLE kept_articles")
+        for table in DERIVED:
             con.execute(f"DROP TABLE {table}")
             con.execute(f"ALTER TABLE {table}__new RENAME TO {table}")
         con.execute("DELETE FROM entities")
@@ -411,21 +435,10 @@ def stats(con: duckdb.DuckDBPyConnection) -> dict:
     }
 
 
-def stored_derivations(con: duckdb.DuckDBPyConnection, ids: list[str]) -> dict[str, dict[str, list]]:
-    """Per article: its stored mention keys, statements and statement mentions (retag reuses them)."""
-    out: dict[str, dict[str, list]] = {i: {"mentions": [], "statements": [], "statement_mentions": []} for i in ids}
-    for article_id, entity_id, start, end in con.execute(
-            "SELECT article_id, entity_id, char_start, char_end FROM mentions WHERE article_id = ANY(?) "
-            "ORDER BY article_id, char_start, char_end, entity_id", [ids]).fetchall():
-        out[article_id]["mentions"].append((entity_id, start, end))
-    statements = con.execute(
-        f"SELECT {', '.join(COLUMNS['statements'])} FROM statements WHERE article_id = ANY(?) "
-        "ORDER BY char_start, char_end", [ids]).df()
-    owner = dict(zip(statements["statement_id"], statements["article_id"]))
-    for row in statements.astype(object).where(statements.notna(), None).to_dict("records"):
-        out[row["article_id"]]["statements"].append(row)
-    for statement_id, entity_id in con.execute(
-            "SELECT statement_id, entity_id FROM statement_mentions WHERE statement_id = ANY(?) ORDER BY ALL",
-            [list(owner)]).fetchall():
-        out[owner[statement_id]]["statement_mentions"].append({"statement_id": statement_id, "entity_id": entity_id})
-    return out
+def stored_mention_digests(con: duckdb.DuckDBPyConnection, ids: list[str]) -> dict[str, str]:
+    """Per article with mentions: `analyse.mentions_digest` of its stored mentions (retag compares it
+    with the new mentions' digest to know whether the stored statements still stand)."""
+    return dict(con.execute(
+        "SELECT article_id, md5(array_to_string(list_sort(list(entity_id || ':' || char_start || ':' || char_end)), "
+        "'|')) FROM mentions WHERE article_id = ANY(?) GROUP BY article_id",
+        [ids]).fetchall())

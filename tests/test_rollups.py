@@ -94,6 +94,19 @@ def test_rollup_values_counted_by_hand(tmp_path):
         assert con.execute("SELECT count(*) FROM article_entities").fetchone() == (14,)
 
 
+def test_rebuild_after_a_change_touches_only_what_reads_it(tmp_path):
+    path = build_small_db(tmp_path / "small.duckdb")
+    with store.open_store(path) as con:
+        assert set(rollups.rebuild(con)) == set(rollups.ROLLUPS) | {"text_postings"}
+        assert set(rollups.rebuild(con, {"statements"})) == {"speaker_counts", "statement_facts"}
+        # New mentions reach every rollup built on them, directly or through another rollup.
+        assert set(rollups.rebuild(con, {"mentions"})) == {
+            "article_entities", "entity_keys", "article_facts", "entity_pairs", "entity_days", "entity_totals"}
+        con.execute("DROP TABLE entity_totals")  # a missing rollup is always built
+        assert set(rollups.rebuild(con, {"statements"})) == {"entity_totals", "speaker_counts", "statement_facts"}
+        assert set(rollups.rebuild(con, set())) == set()
+
+
 def test_queries_same_with_and_without_rollups(pair):
     plain, rolled = pair
     for f in FILTERS:

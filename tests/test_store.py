@@ -117,3 +117,16 @@ def test_frame_keeps_column_order_and_fills_missing():
     assert df.iloc[0].tolist() == ["s", "armenia"]
     assert store.frame("entities", [{"entity_id": "x"}])["lat"].isna().all()
     assert isinstance(df, pd.DataFrame)
+
+
+def test_stored_mention_digests_match_the_analysers(tmp_path):
+    from pipeline.analyse import EMPTY_DIGEST, mentions_digest
+
+    keys = [("armenia", 40, 47), ("armenia", 3, 10), ("ереван_город", 3, 10), ("baku", 120, 124)]
+    with store.open_store(tmp_path / "t.duckdb") as con:
+        store.write_batch(con, {"mentions": store.frame("mentions", [
+            {"article_id": "a1", "entity_id": e, "sentence_no": 0, "char_start": s, "char_end": t, "surface": "x"}
+            for e, s, t in keys])}, [])
+        stored = store.stored_mention_digests(con, ["a1", "a2"])
+    assert stored == {"a1": mentions_digest(reversed(keys))}  # order-free; a2 has no mentions
+    assert mentions_digest(keys[:3]) != stored["a1"] != EMPTY_DIGEST
