@@ -44,8 +44,8 @@ def finish(con: duckdb.DuckDBPyConnection, taxonomy: Taxonomy, fingerprint: str,
     store.add_unknown_sources(con)
     if text_changed:
         store.rebuild_text_index(con)
-    rollups.rebuild(con, None if text_changed else
-                    {"mentions", "entities", *(["statements"] if statements_changed else [])})
+    rollups.rebuild(con, None if text_changed else {"mentions", "sentences", "entities", *(
+        ["statements", "statement_mentions"] if statements_changed else [])})
     store.set_meta(con, "taxonomy_sha256", taxonomy.sha256)
     store.set_meta(con, "statements_fingerprint", fingerprint)
     store.set_meta(con, "data_version", utcnow().isoformat(timespec="seconds"))

@@ -130,11 +130,9 @@ _LIST_KEYS = {
 # ---------------------------------------------------------------------------------------------
 
 def connect_readonly(db_path: str | Path, wait: float = 2.0) -> duckdb.DuckDBPyConnection:
-    """A short-lived read-only connection (raises store.StoreBusy while a writer holds the lock)."""
-    con = store.connect(db_path, read_only=True, wait=wait)
-    if has_text_index(con):
-        load_fts(con)
-    return con
+    """A short-lived read-only connection (raises store.StoreBusy while a writer holds the lock). The
+    fts extension is loaded only when a search needs it (`_fts_ready`): loading costs ~60 ms."""
+    return store.connect(db_path, read_only=True, wait=wait)
 
 
 def load_fts(con: duckdb.DuckDBPyConnection) -> bool:
@@ -162,40 +160,11 @@ def _fts_ready(con: duckdb.DuckDBPyConnection) -> bool:
     return bool(row and row[0]) and load_fts(con)
 
 
-# One row per (non-duplicate article, entity) with the article's date, source and language, so
-# counts need neither DISTINCT nor a join; `article_key` is a compact integer key for pair queries.
-# Maintained by the writers when present (see ARTICLE_ENTITIES_REFRESH_SQL); derived on the fly
-# from mentions otherwise (same rows, slower on large stores).
-ARTICLE_ENTITIES_DDL = """CREATE TABLE IF NOT EXISTS article_entities (
-    article_id VARCHAR, article_key BIGINT, entity_id VARCHAR, mentions INTEGER,
-    published DATE, source VARCHAR, language VARCHAR)"""
-_ARTICLE_ENTITIES_SELECT = """SELECT m.article_id, (hash(m.article_id) >> 1)::BIGINT AS article_key,
-    m.entity_id, count(*)::INTEGER AS mentions, any_value(a.published) AS published,
-    any_value(a.source) AS source, any_value(a.language) AS language
-    FROM mentions m JOIN articles a ON a.article_id = m.article_id AND a.duplicate_of IS NULL"""
-# Refresh for a batch of article ids (parameters: ids, ids), in the batch's write transaction.
-ARTICLE_ENTITIES_REFRESH_SQL = (
-    "DELETE FROM article_entities WHERE article_id = ANY(?);\n"
-    f"INSERT INTO article_entities {_ARTICLE_ENTITIES_SELECT} WHERE m.article_id = ANY(?) "
-    "GROUP BY m.article_id, m.entity_id")
-# Full rebuild (after retag swaps the derived tables in).
-ARTICLE_ENTITIES_REBUILD_SQL = (
-    f"DELETE FROM article_entities; INSERT INTO article_entities {_ARTICLE_ENTITIES_SELECT} "
-    "GROUP BY m.article_id, m.entity_id ORDER BY m.entity_id, published")
-
-
-def has_article_entities(con: duckdb.DuckDBPyConnection) -> bool:
-    """True when the writers maintain the article_entities table."""
-    row = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'article_entities' "
-                      "AND schema_name = 'main'").fetchone()
-    return bool(row and row[0])
-
-
 def _ae(con: duckdb.DuckDBPyConnection) -> str:
-    """FROM-clause text for article_entities: the table, or the same rows derived from mentions."""
-    if has_article_entities(con):
+    """FROM-clause text for article_entities: the rollup, or the same rows derived from mentions."""
+    if "article_entities" in rollups.present(con):
         return "article_entities"
-    return f"({_ARTICLE_ENTITIES_SELECT} GROUP BY m.article_id, m.entity_id)"
+    return f"({rollups.ROLLUPS['article_entities'].split('ORDER BY')[0]})"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -208,7 +177,10 @@ def _like_pattern(text: str) -> str:
 
 
 def _fts_stemmer(con: duckdb.DuckDBPyConnection) -> str | None:
-    """The stemmer the fts index was built with (read from its match_bm25 macro), or None."""
+    """The stemmer the fts index was built with (noted in meta, else read from its match_bm25 macro)."""
+    noted = meta_value(con, "text_index_stemmer")
+    if noted:
+        return noted
     row = con.execute("SELECT macro_definition FROM duckdb_functions() WHERE schema_name = ? "
                       "AND function_name = 'match_bm25'", [_FTS_SCHEMA]).fetchone()
     found = re.search(r"stem\(unnest\(\w+\.tokenize\(query_string\)\), '(\w+)'\)", row[0] if row else "")
@@ -223,28 +195,32 @@ def _facts_where(con: duckdb.DuckDBPyConnection, f: Filters, x: str = "x", *, da
         # One list_contains per chosen entity: an order of magnitude faster than list_has_any.
         nos = [r[0] for r in con.execute("SELECT entity_no FROM entity_keys WHERE entity_id = ANY(?) "
                                          "ORDER BY entity_no", [f.entity_ids()]).fetchall()]
-        where += " AND (" + (" OR ".join([f"list_contains({x}.entity_nos, ?)"] * len(nos)) or "FALSE") + ")"
+        where += " AND (" + (" OR ".join([f"list_contains({x}.entity_nos, ?::SMALLINT)"] * len(nos)) or "FALSE") + ")"
         params += nos
     return where, params
 
 
-def _text_match_ids(con: duckdb.DuckDBPyConnection, q: str) -> tuple[str, list]:
-    """SQL for the set of article ids matching the text search, with its parameters."""
-    if _fts_ready(con):
-        stemmer = _fts_stemmer(con)
-        if stemmer is not None and "text_postings" in rollups.present(con):
-            # Same documents as match_bm25(conjunctive) below: every distinct query term present;
-            # read from the term-sorted postings rollup instead of scoring every article.
-            return (f"""WITH tokens AS (SELECT DISTINCT stem(unnest({_FTS_SCHEMA}.tokenize(?)), ?) AS t)
-                SELECT d.name AS article_id FROM {_FTS_SCHEMA}.docs d WHERE d.docid IN (
+def _text_match_keys(con: duckdb.DuckDBPyConnection, q: str) -> tuple[str, list]:
+    """SQL for the `article_key`s of the articles matching the text search, with its parameters."""
+    stemmer = _fts_stemmer(con) if has_text_index(con) else None
+    if stemmer is not None and "text_postings" in rollups.present(con) and (stemmer == "none" or _fts_ready(con)):
+        # Same documents as match_bm25(conjunctive) below: every distinct query term present; read
+        # from the term-sorted postings rollup instead of scoring every article. The index's tokenize
+        # macro is plain SQL, so without stemming the fts extension need not be loaded at all.
+        term = "t" if stemmer == "none" else "stem(t, ?)"
+        return (f"""WITH tokens AS (SELECT DISTINCT {term} AS t FROM unnest({_FTS_SCHEMA}.tokenize(?)) u(t)
+                                    WHERE t <> '')
+                SELECT (hash(d.name) >> 1)::BIGINT AS article_key FROM {_FTS_SCHEMA}.docs d WHERE d.docid IN (
                     SELECT p.docid FROM text_postings p WHERE p.termid IN (
                         SELECT termid FROM {_FTS_SCHEMA}.dict WHERE term IN (SELECT t FROM tokens))
-                    GROUP BY p.docid HAVING count(*) = (SELECT count(*) FROM tokens))""", [q, stemmer])
-        return (f"SELECT article_id FROM (SELECT article_id, {_FTS_SCHEMA}.match_bm25("
-                "article_id, ?, conjunctive := 1) AS score FROM articles) WHERE score IS NOT NULL",
-                [q])
+                    GROUP BY p.docid HAVING count(*) = (SELECT count(*) FROM tokens))""",
+                [q] if stemmer == "none" else [stemmer, q])
+    if _fts_ready(con):
+        return (f"SELECT (hash(article_id) >> 1)::BIGINT AS article_key FROM (SELECT article_id, "
+                f"{_FTS_SCHEMA}.match_bm25(article_id, ?, conjunctive := 1) AS score FROM articles) "
+                "WHERE score IS NOT NULL", [q])
     pattern = _like_pattern(q)
-    return ("SELECT article_id FROM articles WHERE title ILIKE ? ESCAPE '\\' "
+    return ("SELECT (hash(article_id) >> 1)::BIGINT AS article_key FROM articles WHERE title ILIKE ? ESCAPE '\\' "
             "OR text ILIKE ? ESCAPE '\\'", [pattern, pattern])
 
 
@@ -298,8 +274,8 @@ def _article_where(con: duckdb.DuckDBPyConnection, f: Filters, a: str = "a", *,
                      f"(SELECT article_key FROM {_ae(con)} WHERE entity_id = ANY(?))")
         params.append(f.entity_ids())
     if text and f.q.strip():
-        sql, p = _text_match_ids(con, f.q.strip())
-        where.append(f"{a}.article_id IN ({sql})")
+        sql, p = _text_match_keys(con, f.q.strip())
+        where.append(f"(hash({a}.article_id) >> 1)::BIGINT IN ({sql})")
         params += p
     return " AND ".join(where), params
 
@@ -317,15 +293,15 @@ def _ae_where(con: duckdb.DuckDBPyConnection, f: Filters, x: str = "x", *, dates
         where.append(f"{x}.article_key IN (SELECT article_key FROM {_ae(con)} WHERE entity_id = ANY(?))")
         params.append(f.entity_ids())
     if text and f.q.strip():
-        sql, p = _text_match_ids(con, f.q.strip())
-        where.append(f"{x}.article_id IN ({sql})")
+        sql, p = _text_match_keys(con, f.q.strip())
+        where.append(f"{x}.article_key IN ({sql})")
         params += p
     return " AND ".join(where), params
 
 
 def _statement_where(con: duckdb.DuckDBPyConnection, f: Filters, a: str = "a") -> tuple[str, list]:
-    """Statement filter over aliases s (statements) and `a` (articles; "s" for statement_facts),
-    with its parameters."""
+    """Statement filter over aliases s (statements) and `a` (articles; "s" for statement_facts, whose
+    quote_entities stand in for statement_mentions), with its parameters."""
     art, params = _article_where(con, f, a, dates=False, entities=False)
     where = [art]
     w, p = _date_clause(f, f"coalesce(s.said_on, {a}.published)")
@@ -333,9 +309,11 @@ def _statement_where(con: duckdb.DuckDBPyConnection, f: Filters, a: str = "a") -
     params += p
     ids = f.entity_ids()
     if ids:
-        where.append("(s.speaker_entity_id = ANY(?) OR s.speaker_state_id = ANY(?) OR s.statement_id IN "
-                     "(SELECT statement_id FROM statement_mentions WHERE entity_id = ANY(?)))")
-        params += [ids, ids, ids]
+        where.append("(s.speaker_entity_id = ANY(?) OR s.speaker_state_id = ANY(?) OR " + (
+            # One list_contains per chosen entity: several times faster than list_has_any.
+            " OR ".join(["list_contains(s.quote_entities, ?)"] * len(ids)) if a == "s" else
+            "s.statement_id IN (SELECT statement_id FROM statement_mentions WHERE entity_id = ANY(?))") + ")")
+        params += [ids, ids, *(ids if a == "s" else [ids])]
     if f.speakers:
         where.append("(s.speaker_entity_id = ANY(?) OR s.speaker = ANY(?))")
         params += [list(f.speakers), list(f.speakers)]
@@ -345,12 +323,14 @@ def _statement_where(con: duckdb.DuckDBPyConnection, f: Filters, a: str = "a") -
     return " AND ".join(where), params
 
 
-_DETAIL_CHUNK = 1000
+# DuckDB rewrites an IN list of 50 or more constants into a hash join that scans the whole table;
+# below that it looks each id up in the primary-key index (milliseconds instead of a full scan).
+_DETAIL_CHUNK = 48
 
 
 def _details(con: duckdb.DuckDBPyConnection, ids: Sequence[str], text: bool = True) -> pd.DataFrame:
     """source, title, url, language (and text) of a few articles by id. The ids go in as one `?`
-    each, so DuckDB answers from the primary-key index instead of scanning every text."""
+    each, in chunks of `_DETAIL_CHUNK`, so DuckDB answers from the primary-key index."""
     cols = "article_id, source, title, coalesce(canonical_url, url) AS url, language" + (", text" if text else "")
     unique = list(dict.fromkeys(ids))
     parts = [con.execute(f"SELECT {cols} FROM articles WHERE article_id IN "
@@ -606,47 +586,71 @@ def sentences_behind(con: duckdb.DuckDBPyConnection, f: Filters, entity_ids: Seq
     published, source, title, url, article_id, sentence_no, entity_ids, sentence, hl_starts/hl_ends
     (mention offsets within the sentence, code points); newest first, at most `limit`."""
     ids = list(entity_ids if entity_ids is not None else f.entity_ids())
-    where, params = _ae_where(con, f, entities=False)
-    entity_sql = "AND x.entity_id = ANY(?)" if ids else ""
-    mention_sql = "AND m.entity_id = ANY(?)" if ids else ""
-    entity_params = [ids] if ids else []
+    if ids and "mention_spans" in rollups.present(con):
+        # The chosen entities' mentions of those dates, with their sentence bounds, in one rollup.
+        where, params = _ae_where(con, f, entities=False)
+        span_sql = f"SELECT * FROM mention_spans x WHERE x.entity_id = ANY(?) AND x.published >= ? AND x.published < ?"
+        arts_sql = f"""SELECT x.article_key, any_value(x.article_id) AS article_id, any_value(x.published) AS published
+                       FROM ({span_sql}) x WHERE {where} GROUP BY x.article_key"""
+        hits_sql = f"""SELECT x.article_key, x.sentence_no, x.entity_id, x.char_start, x.char_end,
+                              x.sentence_start, x.sentence_end FROM ({span_sql}) x"""
+        span_params = [ids, start, end]
+        arts_params = [*span_params, *params]
+    else:
+        where, params = _ae_where(con, f, entities=False)
+        entity_sql = "AND x.entity_id = ANY(?)" if ids else ""
+        arts_sql = f"""SELECT x.article_key, any_value(x.article_id) AS article_id, any_value(x.published) AS published
+                       FROM {_ae(con)} x WHERE x.published >= ? AND x.published < ? AND {where} {entity_sql}
+                       GROUP BY x.article_key"""
+        hits_sql = f"""SELECT (hash(m.article_id) >> 1)::BIGINT AS article_key, m.sentence_no, m.entity_id,
+                              m.char_start, m.char_end, s.char_start AS sentence_start, s.char_end AS sentence_end
+                       FROM mentions m LEFT JOIN sentences s ON s.article_id = m.article_id
+                            AND s.sentence_no = m.sentence_no
+                       WHERE m.article_id IN (SELECT article_id FROM arts) {"AND m.entity_id = ANY(?)" if ids else ""}"""
+        span_params = [ids] if ids else []
+        arts_params = [start, end, *params, *span_params]
     spans = con.execute(
-        f"""WITH arts AS (
-                SELECT x.article_id, any_value(x.published) AS published FROM {_ae(con)} x
-                WHERE x.published >= ? AND x.published < ? AND {where} {entity_sql}
-                GROUP BY x.article_id ORDER BY published DESC, x.article_id LIMIT ?
-            ),
-            hits AS (
-                SELECT m.article_id, m.sentence_no, m.entity_id, m.char_start, m.char_end
-                FROM mentions m WHERE m.article_id IN (SELECT article_id FROM arts) {mention_sql}
-            ),
+        f"""WITH arts AS ({arts_sql} ORDER BY published DESC, article_id LIMIT ?),
+            hits AS ({hits_sql}),
             sent AS (
-                SELECT h.article_id, h.sentence_no,
-                       coalesce(any_value(s.char_start), greatest(min(h.char_start) - 160, 0)) AS s0,
-                       coalesce(any_value(s.char_end), max(h.char_end) + 160) AS s1
-                FROM hits h LEFT JOIN sentences s
-                  ON s.article_id = h.article_id AND s.sentence_no = h.sentence_no
-                  AND s.article_id IN (SELECT article_id FROM arts)
-                GROUP BY h.article_id, h.sentence_no
+                SELECT h.article_key, h.sentence_no, any_value(h.sentence_start) IS NOT NULL AS stored,
+                       coalesce(any_value(h.sentence_start), greatest(min(h.char_start) - 160, 0)) AS s0,
+                       coalesce(any_value(h.sentence_end), max(h.char_end) + 160) AS s1
+                FROM hits h WHERE h.article_key IN (SELECT article_key FROM arts) GROUP BY ALL
             ),
             pick AS (
-                SELECT sent.*, arts.published FROM sent JOIN arts ON arts.article_id = sent.article_id
-                ORDER BY arts.published DESC, sent.article_id, sent.sentence_no LIMIT ?
+                SELECT sent.*, arts.published, arts.article_id FROM sent JOIN arts USING (article_key)
+                ORDER BY arts.published DESC, arts.article_id, sent.sentence_no LIMIT ?
             )
-            SELECT p.published, p.article_id, p.sentence_no, p.s0, p.s1,
+            SELECT p.published, p.article_id, p.article_key, p.sentence_no, p.s0, p.s1, p.stored,
                    list(DISTINCT h.entity_id ORDER BY h.entity_id) AS entity_ids,
                    list(h.char_start - p.s0 ORDER BY h.char_start, h.char_end) AS hl_starts,
                    list(h.char_end - p.s0 ORDER BY h.char_start, h.char_end) AS hl_ends
-            FROM pick p JOIN hits h ON h.article_id = p.article_id AND h.sentence_no = p.sentence_no
-            GROUP BY p.published, p.article_id, p.sentence_no, p.s0, p.s1
-            ORDER BY p.published DESC, p.article_id, p.sentence_no""",
-        [start, end, *params, *entity_params, limit, *entity_params, limit]).df()
-    details = _details(con, spans["article_id"].tolist())
-    out = spans.merge(details, on="article_id", how="left")
-    out["sentence"] = [None if not isinstance(t, str) else t[int(a):int(b)]
-                       for t, a, b in zip(out["text"], out["s0"], out["s1"])]
-    return out[["published", "source", "title", "url", "article_id", "sentence_no", "entity_ids", "sentence",
-                "hl_starts", "hl_ends"]]
+            FROM pick p JOIN hits h ON h.article_key = p.article_key AND h.sentence_no = p.sentence_no
+            GROUP BY ALL ORDER BY p.published DESC, p.article_id, p.sentence_no""",
+        [*arts_params, limit, *span_params, limit]).df()
+    cols = ["published", "source", "title", "url", "article_id", "sentence_no", "entity_ids", "sentence",
+            "hl_starts", "hl_ends"]
+    have = rollups.present(con)
+    if spans.empty or not {"mention_sentences", "article_facts"} <= have:
+        out = spans.merge(_details(con, spans["article_id"].tolist()), on="article_id", how="left")
+        out["sentence"] = [None if not isinstance(t, str) else t[int(a):int(b)]
+                           for t, a, b in zip(out["text"], out["s0"], out["s1"])]
+        return out[cols]
+    # Sentences and article details from the date-sorted rollups, read by date range and key.
+    span = [spans["published"].min(), spans["published"].max(), spans["article_key"].unique().tolist()]
+    texts = con.execute("SELECT article_key, sentence_no, sentence FROM mention_sentences "
+                        "WHERE published BETWEEN ? AND ? AND article_key IN (SELECT unnest(?::BIGINT[]))", span).df()
+    arts = con.execute("SELECT article_key, source, title, url FROM article_facts "
+                       "WHERE published BETWEEN ? AND ? AND article_key IN (SELECT unnest(?::BIGINT[]))", span).df()
+    out = spans.merge(arts, on="article_key", how="left").merge(texts, on=["article_key", "sentence_no"], how="left")
+    loose = out[~out["stored"].astype(bool)]
+    if len(loose):  # no stored bounds: a window around the mentions, cut from the article's text
+        text = _details(con, loose["article_id"].tolist()).set_index("article_id")["text"].to_dict()
+        for i, row in loose.iterrows():
+            body = text.get(row["article_id"])
+            out.at[i, "sentence"] = body[int(row["s0"]):int(row["s1"])] if isinstance(body, str) else None
+    return out[cols]
 
 
 def combined_daily(con: duckdb.DuckDBPyConnection, f: Filters,
@@ -691,11 +695,14 @@ def _entity_relation(con: duckdb.DuckDBPyConnection, f: Filters) -> tuple[str, s
         where, params = _ae_where(con, f, entities=False, text=False)
         return f"(SELECT * FROM {table} x WHERE {where})", n_sql, params
     if {"article_facts", "entity_keys"} <= have:
+        # Counted per entity_no first, so only the few hundred totals meet entity_keys.
         where, params = _facts_where(con, f)
-        return (f"""(SELECT k.entity_id, u.mentions FROM (
-                        SELECT unnest(x.entity_nos) AS entity_no, unnest(x.mention_counts) AS mentions
-                        FROM article_facts x WHERE {where}) u JOIN entity_keys k USING (entity_no))""",
-                "count(*)", params)
+        return (f"""(SELECT k.entity_id, u.articles, u.mentions FROM (
+                        SELECT entity_no, count(*) AS articles, sum(mentions) AS mentions FROM (
+                            SELECT unnest(x.entity_nos) AS entity_no, unnest(x.mention_counts) AS mentions
+                            FROM article_facts x WHERE {where}) GROUP BY entity_no
+                     ) u JOIN entity_keys k USING (entity_no))""",
+                "sum(x.articles)", params)
     where, params = _ae_where(con, f)
     return f"(SELECT * FROM {_ae(con)} x WHERE {where})", "count(*)", params
 
@@ -827,7 +834,7 @@ def _co_mention_pairs(con: duckdb.DuckDBPyConnection, f: Filters, limit: int,
                                          "ORDER BY entity_no", [ids]).fetchall()]
         if len(nos) > _MAX_BITS:
             return None, []
-        mask = " + ".join(f"CASE WHEN list_contains(x.entity_nos, ?) THEN 1::HUGEINT << {i} ELSE 0 END"
+        mask = " + ".join(f"CASE WHEN list_contains(x.entity_nos, ?::SMALLINT) THEN 1::HUGEINT << {i} ELSE 0 END"
                           for i in range(len(nos))) or "0"
         return (f"""arts AS (SELECT x.entity_nos, ({mask})::HUGEINT AS cm FROM article_facts x WHERE {where}),
             chosen AS (SELECT unnest(?::SMALLINT[]) AS a, 1::HUGEINT << (generate_subscripts(?::SMALLINT[], 1) - 1)::HUGEINT AS bit),
@@ -903,54 +910,84 @@ def wording(con: duckdb.DuckDBPyConnection, f: Filters, entity_id: str, gran: st
     """Which surface form each source uses for one entity per period: period, source, surface,
     mentions, articles (dated articles under the filters, entity filter ignored)."""
     gran = _gran(gran)
-    where, params = _article_where(con, f, entities=False)
-    return con.execute(
-        f"""SELECT date_trunc(?, a.published)::DATE AS period, a.source, m.surface,
-                   count(*) AS mentions, count(DISTINCT m.article_id) AS articles
-            FROM mentions m JOIN articles a ON a.article_id = m.article_id
-            WHERE m.entity_id = ? AND a.published IS NOT NULL AND {where}
-            GROUP BY ALL ORDER BY period, a.source, mentions DESC, m.surface""",
-        [gran, entity_id, *params]).df()
+    have = rollups.present(con)
+    order = "GROUP BY ALL ORDER BY period, source, mentions DESC, surface"
+    if "entity_surfaces" in have and not f.q.strip():
+        where, params = _ae_where(con, f, entities=False, text=False)
+        sql = f"""SELECT date_trunc(?, x.published)::DATE AS period, x.source, x.surface,
+                         sum(x.mentions)::BIGINT AS mentions, sum(x.articles)::BIGINT AS articles
+                  FROM entity_surfaces x WHERE x.entity_id = ? AND x.published IS NOT NULL AND {where} {order}"""
+    elif "mention_spans" in have:
+        where, params = _ae_where(con, f, entities=False)
+        sql = f"""SELECT date_trunc(?, x.published)::DATE AS period, x.source, x.surface,
+                         count(*)::BIGINT AS mentions, count(DISTINCT x.article_key)::BIGINT AS articles
+                  FROM mention_spans x WHERE x.entity_id = ? AND x.published IS NOT NULL AND {where} {order}"""
+    else:
+        where, params = _article_where(con, f, entities=False)
+        sql = f"""SELECT date_trunc(?, a.published)::DATE AS period, a.source, m.surface,
+                         count(*)::BIGINT AS mentions, count(DISTINCT m.article_id)::BIGINT AS articles
+                  FROM mentions m JOIN articles a ON a.article_id = m.article_id
+                  WHERE m.entity_id = ? AND a.published IS NOT NULL AND {where} {order}"""
+    return con.execute(sql, [gran, entity_id, *params]).df()
 
 
 # ---------------------------------------------------------------------------------------------
 # Statements
 # ---------------------------------------------------------------------------------------------
 
+_PAGE_ROWS = 4  # statements read per cluster wanted, before the exactness check (see `statements`)
+
+
 def statements(con: duckdb.DuckDBPyConnection, f: Filters, limit: int = 500) -> pd.DataFrame:
-    """Who said what, one row per statement cluster passing the filters, newest first: said_on,
-    speaker, speaker_role, state_id, state, statement_type, kind, quote, reports (cluster size),
-    sources, urls, statement_id, article_id, cluster_id."""
-    if "statement_facts" in rollups.present(con):
+    """Who said what, one row per statement cluster with a statement passing the filters: said_on
+    (the earliest date said among those statements), speaker, speaker_role, state_id, state,
+    statement_type, kind, quote (of that earliest statement), reports (passing statements in the
+    cluster), sources, urls, statement_id, article_id, cluster_id; newest first, at most `limit`.
+
+    Grouping every cluster costs most on a large store, so only the clusters of the newest
+    `_PAGE_ROWS × limit` passing statements are grouped; that is exact when `limit` of them are
+    dated after the oldest of those statements (older clusters cannot overtake them), else
+    (rare: many undated or long-running clusters) every cluster is grouped."""
+    facts = "statement_facts" in rollups.present(con)
+    if facts:
         where, params = _statement_where(con, f, "s")
-        hit_sql = f"""SELECT s.statement_id, s.cid, s.said AS said_on, s.article_id, s.source, s.url
-                      FROM statement_facts s WHERE {where}"""
+        hit_sql = f"SELECT s.statement_id, s.ckey, s.said, s.source, s.url FROM statement_facts s WHERE {where}"
     else:
         where, params = _statement_where(con, f)
-        hit_sql = f"""SELECT s.statement_id, coalesce(s.cluster_id, s.statement_id) AS cid,
-                             coalesce(s.said_on, a.published) AS said_on, s.article_id, a.source,
-                             coalesce(a.canonical_url, a.url) AS url
+        hit_sql = f"""SELECT s.statement_id, (hash(coalesce(s.cluster_id, s.statement_id)) >> 1)::BIGINT AS ckey,
+                             coalesce(s.said_on, a.published) AS said, a.source, coalesce(a.canonical_url, a.url) AS url
                       FROM statements s JOIN articles a ON a.article_id = s.article_id WHERE {where}"""
-    return con.execute(
-        f"""WITH hit AS ({hit_sql}),
-            page AS (
-                SELECT cid, min(statement_id) AS first_id, count(*) AS reports,
-                       arg_min(said_on, statement_id) AS said_on
-                FROM hit GROUP BY cid ORDER BY said_on DESC NULLS LAST, first_id LIMIT ?
-            ),
-            links AS (
-                SELECT h.cid, list(DISTINCT h.source ORDER BY h.source) AS sources,
-                       list(DISTINCT h.url ORDER BY h.url) FILTER (WHERE h.url IS NOT NULL) AS urls
-                FROM hit h SEMI JOIN page p ON p.cid = h.cid GROUP BY h.cid
-            )
-            SELECT p.said_on, s.speaker, s.speaker_role, s.speaker_state_id AS state_id,
-                   coalesce(e.name, s.speaker_state_id) AS state, s.statement_type, s.kind, s.quote,
-                   p.reports, l.sources, l.urls, s.statement_id, s.article_id, s.cluster_id
-            FROM page p JOIN statements s ON s.statement_id = p.first_id
-            JOIN links l ON l.cid = p.cid
-            LEFT JOIN entities e ON e.entity_id = s.speaker_state_id
-            ORDER BY p.said_on DESC NULLS LAST, s.statement_id""",
-        [*params, limit]).df()
+    sql = f"""WITH hit AS ({hit_sql}),
+        newest AS (SELECT ckey, said FROM hit ORDER BY said DESC NULLS LAST, statement_id LIMIT ?),
+        page AS (
+            SELECT h.ckey, min(h.said) AS said_on, count(*) AS reports,
+                   coalesce(arg_min(h.statement_id, strftime(h.said, '%Y-%m-%d') || h.statement_id),
+                            min(h.statement_id)) AS first_id,
+                   list(DISTINCT h.source ORDER BY h.source) AS sources,
+                   list(DISTINCT h.url ORDER BY h.url) FILTER (WHERE h.url IS NOT NULL) AS urls
+            FROM hit h WHERE ? OR h.ckey IN (SELECT ckey FROM newest) GROUP BY h.ckey
+            ORDER BY said_on DESC NULLS LAST, first_id LIMIT ?
+        )
+        SELECT p.*, (SELECT count(*) FROM newest) AS n_newest, (SELECT min(said) FROM newest) AS oldest
+        FROM page p ORDER BY said_on DESC NULLS LAST, first_id"""
+    wanted = _PAGE_ROWS * limit
+    page = con.execute(sql, [*params, wanted, False, limit]).df()
+    oldest = page["oldest"].iloc[0] if len(page) else None
+    complete = len(page) == 0 or page["n_newest"].iloc[0] < wanted or (
+        len(page) == limit and pd.notna(oldest) and (page["said_on"] > oldest).all())
+    if not complete:
+        page = con.execute(sql, [*params, 0, True, limit]).df()
+    ids = page["first_id"].tolist()
+    shown = ("s.speaker, s.speaker_role, s.speaker_state_id AS state_id, coalesce(e.name, s.speaker_state_id) AS state, "
+             "s.statement_type, s.kind, s.quote, s.statement_id, s.article_id, s.cluster_id")
+    bound = "" if not facts or page["said_on"].isna().any() or not ids else "s.said >= ? AND "
+    detail = con.execute(
+        f"SELECT {shown} FROM {'statement_facts' if facts else 'statements'} s "
+        f"LEFT JOIN entities e ON e.entity_id = s.speaker_state_id WHERE {bound}s.statement_id IN "
+        "(SELECT unnest(?::VARCHAR[]))", [*([page["said_on"].min()] if bound else []), ids]).df()
+    out = page.merge(detail, left_on="first_id", right_on="statement_id", how="left")
+    return out[["said_on", "speaker", "speaker_role", "state_id", "state", "statement_type", "kind", "quote",
+                "reports", "sources", "urls", "statement_id", "article_id", "cluster_id"]]
 
 
 def statements_by_state_type(con: duckdb.DuckDBPyConnection, f: Filters, gran: str = "month") -> pd.DataFrame:
@@ -962,7 +999,7 @@ def statements_by_state_type(con: duckdb.DuckDBPyConnection, f: Filters, gran: s
         return con.execute(
             f"""SELECT date_trunc(?, s.said)::DATE AS period, s.speaker_state_id AS state_id,
                    coalesce(any_value(e.name), s.speaker_state_id, 'unknown') AS state,
-                   s.statement_type, count(DISTINCT s.cid) AS statements, count(*) AS reports
+                   s.statement_type, count(DISTINCT s.ckey) AS statements, count(*) AS reports
             FROM statement_facts s LEFT JOIN entities e ON e.entity_id = s.speaker_state_id
             WHERE s.said IS NOT NULL AND {where}
             GROUP BY period, s.speaker_state_id, s.statement_type
@@ -1000,15 +1037,25 @@ def search_articles(con: duckdb.DuckDBPyConnection, f: Filters, limit: int = 100
     """Articles passing the filters, newest first (undated last): article_id, published, source,
     title, url, language, snippet (first 240 characters), total (matching articles overall)."""
     table, (where, params) = _article_table(con, f)
+    cols = "a.article_id, a.published, a.source, a.title, a.url, a.language, a.snippet"
+    if table == "articles":
+        table = f"""(SELECT a.*, coalesce(a.canonical_url, a.url) AS url_shown,
+                            {rollups.SNIPPET_SQL.format(text="a.text")} AS snippet FROM articles a)"""
+        cols = cols.replace("a.url", "a.url_shown AS url")
+    keys = con.execute(f"""WITH hits AS MATERIALIZED (SELECT a.article_id, a.published FROM {table} a WHERE {where})
+                           SELECT article_id, published, (SELECT count(*) FROM hits) AS total FROM hits
+                           ORDER BY published DESC NULLS LAST, article_id LIMIT ? OFFSET ?""",
+                       [*params, limit, offset]).df()
+    # Then the page's rows by id; in the date-sorted rollup a date range lets DuckDB skip every
+    # block but the page's (looking 100 ids up one by one costs ~1 ms each on a fresh connection).
+    dated = len(keys) and keys["published"].notna().all()
+    span = "a.published BETWEEN ? AND ? AND " if dated else ""
     page = con.execute(
-        f"""SELECT a.article_id, a.published FROM {table} a WHERE {where}
-            ORDER BY a.published DESC NULLS LAST, a.article_id LIMIT ? OFFSET ?""",
-        [*params, limit, offset]).df()
-    total = con.execute(f"SELECT count(*) FROM {table} a WHERE {where}", params).fetchone()[0] if len(page) else 0
-    out = page.merge(_details(con, page["article_id"].tolist()), on="article_id", how="left")
-    out["snippet"] = [" ".join(t.split())[:240] if isinstance(t, str) else None for t in out["text"]]
-    out["total"] = total
-    return out[["article_id", "published", "source", "title", "url", "language", "snippet", "total"]]
+        f"SELECT {cols} FROM {table} a WHERE {span}a.article_id IN (SELECT unnest(?::VARCHAR[])) "
+        "ORDER BY a.published DESC NULLS LAST, a.article_id",
+        [*([keys["published"].min(), keys["published"].max()] if dated else []), keys["article_id"].tolist()]).df()
+    page["total"] = int(keys["total"].iloc[0]) if len(keys) else 0
+    return page
 
 
 def article(con: duckdb.DuckDBPyConnection, article_id: str) -> pd.DataFrame:

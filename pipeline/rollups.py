@@ -13,6 +13,13 @@ import time
 
 import duckdb
 
+# Below this many articles every query reads the base tables in milliseconds, and rebuilding the
+# rollups would only slow each run down (a retag of 2,000 pages takes about a second without them).
+MIN_ARTICLES = 10_000
+
+# A search result's snippet: the text's first 240 characters, runs of whitespace as one space.
+SNIPPET_SQL = "left(trim(regexp_replace({text}, '\\s+', ' ', 'g')), 240)"
+
 # name → SELECT building it. Order matters: later rollups read earlier ones.
 ROLLUPS: dict[str, str] = {
     # One row per (non-duplicate article, entity); `article_key` is a compact join key.
@@ -28,12 +35,14 @@ ROLLUPS: dict[str, str] = {
         SELECT (row_number() OVER (ORDER BY entity_id) - 1)::SMALLINT AS entity_no, entity_id
         FROM (SELECT entity_id FROM entities UNION SELECT DISTINCT entity_id FROM article_entities)
         ORDER BY entity_no""",
-    # One row per non-duplicate article (with or without mentions): date, source, language and its
-    # entities as a sorted list of entity_no with their mention counts (same order).
-    "article_facts": """
+    # One row per non-duplicate article (with or without mentions): date, source, language, its
+    # entities as a sorted list of entity_no with their mention counts (same order), and what a search
+    # result shows (title, url, snippet), so a page of results never looks articles up by id.
+    "article_facts": f"""
         SELECT a.article_id, (hash(a.article_id) >> 1)::BIGINT AS article_key, a.published, a.source,
                a.language, coalesce(l.entity_nos, []::SMALLINT[]) AS entity_nos,
-               coalesce(l.mention_counts, []::INTEGER[]) AS mention_counts
+               coalesce(l.mention_counts, []::INTEGER[]) AS mention_counts, a.title,
+               coalesce(a.canonical_url, a.url) AS url, {SNIPPET_SQL.format(text="a.text")} AS snippet
         FROM articles a LEFT JOIN (
             SELECT x.article_key, list(k.entity_no ORDER BY k.entity_no) AS entity_nos,
                    list(x.mentions ORDER BY k.entity_no) AS mention_counts
@@ -69,14 +78,43 @@ ROLLUPS: dict[str, str] = {
         FROM statements s LEFT JOIN entities e ON e.entity_id = s.speaker_entity_id
         WHERE coalesce(s.speaker_entity_id, s.speaker) IS NOT NULL
         GROUP BY key ORDER BY statements DESC, label""",
-    # Statements of non-duplicate articles with their article's date, source and language, newest
-    # first; `said` is the date said, else published. Column names match the statement filter's.
+    # One row per mention of a non-duplicate article, with its sentence's bounds and the article's
+    # date, source and language, sorted by entity and date: the sentences behind a trend point and the
+    # wording under a text search read only the chosen entities' rows for the chosen dates.
+    "mention_spans": """
+        SELECT m.entity_id, a.published, (hash(m.article_id) >> 1)::BIGINT AS article_key, m.article_id,
+               a.source, a.language, m.sentence_no, m.char_start, m.char_end, m.surface,
+               s.char_start AS sentence_start, s.char_end AS sentence_end
+        FROM mentions m JOIN articles a ON a.article_id = m.article_id AND a.duplicate_of IS NULL
+        LEFT JOIN sentences s ON s.article_id = m.article_id AND s.sentence_no = m.sentence_no
+        ORDER BY m.entity_id, a.published, article_key, m.char_start""",
+    # Mentions and distinct articles per (entity, day, source, language, surface form): the wording chart.
+    "entity_surfaces": """
+        SELECT entity_id, published, source, language, surface, count(*)::BIGINT AS mentions,
+               count(DISTINCT article_key)::BIGINT AS articles
+        FROM mention_spans GROUP BY ALL ORDER BY entity_id, published, source, language, surface""",
+    # The text of every sentence with a mention, sorted by date: the sentences behind a trend point are
+    # read from a few blocks instead of looking their articles up one by one.
+    "mention_sentences": """
+        SELECT x.published, x.article_key, x.sentence_no, x.article_id,
+               substr(a.text, x.sentence_start + 1, x.sentence_end - x.sentence_start) AS sentence
+        FROM (SELECT DISTINCT published, article_key, article_id, sentence_no, sentence_start, sentence_end
+              FROM mention_spans WHERE sentence_start IS NOT NULL) x
+        JOIN articles a ON a.article_id = x.article_id
+        ORDER BY x.published, x.article_key, x.sentence_no""",
+    # Statements of non-duplicate articles with their article's date, source and language and what the
+    # statements table shows, newest first; `said` is the date said, else published; `ckey` a compact
+    # cluster key; `quote_entities` the entities inside the quote. Column names match the statement filter's.
     "statement_facts": """
-        SELECT s.statement_id, coalesce(s.cluster_id, s.statement_id) AS cid, s.cluster_id, s.said_on,
-               coalesce(s.said_on, a.published) AS said, s.article_id, a.published, a.source, a.language,
-               a.duplicate_of, coalesce(a.canonical_url, a.url) AS url, s.speaker, s.speaker_entity_id,
-               s.speaker_state_id, s.statement_type
+        SELECT s.statement_id, coalesce(s.cluster_id, s.statement_id) AS cid,
+               (hash(coalesce(s.cluster_id, s.statement_id)) >> 1)::BIGINT AS ckey, s.cluster_id, s.said_on,
+               coalesce(s.said_on, a.published) AS said, s.article_id, (hash(s.article_id) >> 1)::BIGINT AS article_key,
+               a.published, a.source, a.language, a.duplicate_of, coalesce(a.canonical_url, a.url) AS url, s.speaker,
+               s.speaker_role, s.speaker_entity_id, s.speaker_state_id, s.statement_type, s.kind, s.quote,
+               coalesce(q.entities, []::VARCHAR[]) AS quote_entities
         FROM statements s JOIN articles a ON a.article_id = s.article_id AND a.duplicate_of IS NULL
+        LEFT JOIN (SELECT statement_id, list(entity_id ORDER BY entity_id) AS entities FROM statement_mentions
+                   GROUP BY statement_id) q ON q.statement_id = s.statement_id
         ORDER BY said DESC NULLS LAST, s.statement_id""",
 }
 
@@ -90,7 +128,10 @@ READS: dict[str, set[str]] = {
     "entity_totals": {"entity_days"},
     "day_totals": {"articles"},
     "speaker_counts": {"statements", "entities"},
-    "statement_facts": {"statements", "articles"},
+    "mention_spans": {"mentions", "articles", "sentences"},
+    "entity_surfaces": {"mention_spans"},
+    "mention_sentences": {"mention_spans", "articles"},
+    "statement_facts": {"statements", "articles", "statement_mentions"},
 }
 
 # Built only when the fts index exists: its postings sorted by term, so a search reads a few row
@@ -99,12 +140,16 @@ TEXT_POSTINGS = """
     SELECT DISTINCT termid, docid FROM fts_main_articles.terms ORDER BY termid, docid"""
 
 
-def rebuild(con: duckdb.DuckDBPyConnection, changed: set[str] | None = None) -> dict[str, float]:
+def rebuild(con: duckdb.DuckDBPyConnection, changed: set[str] | None = None, force: bool = False) -> dict[str, float]:
     """Recreate the rollups from the base tables in one transaction; seconds taken per table.
 
     With `changed` (the base tables a run rewrote), only the rollups reading them, directly or
     through another rebuilt rollup, are rebuilt, besides any missing one; text_postings only when
-    "articles" changed. Without it, all of them."""
+    "articles" changed. Without it, all of them. A store under MIN_ARTICLES articles gets none
+    (any left from a bigger past are dropped) unless `force`."""
+    if not force and con.execute("SELECT count(*) FROM articles").fetchone()[0] < MIN_ARTICLES:
+        drop(con)
+        return {}
     took: dict[str, float] = {}
     have = present(con)
     stale = set(changed or ())
@@ -129,6 +174,12 @@ def rebuild(con: duckdb.DuckDBPyConnection, changed: set[str] | None = None) -> 
         con.execute("ROLLBACK")
         raise
     return took
+
+
+def drop(con: duckdb.DuckDBPyConnection) -> None:
+    """Remove every rollup (queries fall back to the base tables)."""
+    for name in present(con):
+        con.execute(f"DROP TABLE {name}")
 
 
 def _has_text_index(con: duckdb.DuckDBPyConnection) -> bool:

@@ -6,6 +6,7 @@ one short transaction and close, so readers (the dashboard) are never locked out
 from __future__ import annotations
 
 import contextlib
+import re
 import functools
 import time
 from collections.abc import Iterator
@@ -346,9 +347,11 @@ def load_fts(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def rebuild_text_index(con: duckdb.DuckDBPyConnection) -> None:
-    """Rebuild the BM25 index over article titles and text (after runs that stored new articles)."""
+    """Rebuild the BM25 index over article titles and text (after runs that stored new articles),
+    noting its stemmer in `meta` (searches read it there instead of parsing the index's macros)."""
     load_fts(con)
     con.execute(TEXT_INDEX_SQL)
+    set_meta(con, "text_index_stemmer", re.search(r"stemmer = '(\w+)'", TEXT_INDEX_SQL).group(1))
 
 
 def add_unknown_sources(con: duckdb.DuckDBPyConnection) -> None:

@@ -148,11 +148,10 @@ def con(tmp_path, request):
     path = build_small_db(tmp_path / "small.duckdb")
     if request.param == "table":
         with store.open_store(path) as writer:
-            writer.execute(queries.ARTICLE_ENTITIES_DDL)
-            writer.execute(queries.ARTICLE_ENTITIES_REBUILD_SQL)
+            writer.execute(f"CREATE TABLE article_entities AS {rollups.ROLLUPS['article_entities']}")
     elif request.param == "rollups":
         with store.open_store(path) as writer:
-            rollups.rebuild(writer)
+            rollups.rebuild(writer, force=True)
     connection = queries.connect_readonly(path)
     yield connection
     connection.close()
@@ -254,15 +253,29 @@ def test_wording_by_source(con):
 
 def test_statements_clusters_and_filters(con):
     df = queries.statements(con, Filters())
-    assert df["statement_id"].tolist() == ["s3", "s1"]
+    assert df["statement_id"].tolist() == ["s3", "s2"]  # cluster c1 shows its earliest statement, s2
     first = df.set_index("statement_id")
-    assert first.loc["s1", "reports"] == 2
-    assert sorted(first.loc["s1", "sources"]) == ["azn", "gov"]
+    assert first.loc["s2", "reports"] == 2
+    assert first.loc["s2", "said_on"] == pd.Timestamp("2023-12-31")
+    assert sorted(first.loc["s2", "sources"]) == ["azn", "gov"]
     assert first.loc["s3", "said_on"] == pd.Timestamp("2024-02-01")  # falls back to the publication date
     assert queries.statements(con, Filters(speakers=["ned_price"]))["statement_id"].tolist() == ["s3"]
     assert queries.statements(con, Filters(speakers=["Armenian spokesperson"]))["reports"].tolist() == [2]
     assert queries.statements(con, Filters(types=["concern"]))["statement_id"].tolist() == ["s3"]
-    assert queries.statements(con, Filters(themes=["theme_peace_talks"]))["statement_id"].tolist() == ["s1"]
+    assert queries.statements(con, Filters(themes=["theme_peace_talks"]))["statement_id"].tolist() == ["s2"]
+    # Only statements passing the filters stand for their cluster: s1 alone is from a government source.
+    gov = queries.statements(con, Filters(kinds=["government"], speakers=["Armenian spokesperson"]))
+    assert gov[["statement_id", "reports"]].values.tolist() == [["s1", 1]]
+
+
+def test_statements_page_is_exact_when_the_newest_statements_do_not_settle_it(con, monkeypatch):
+    expected = {n: queries.statements(con, Filters(), limit=n) for n in (1, 2)}
+    # Grouping only the clusters of the newest statement (limit 1) or two (limit 2) cannot tell
+    # whether an older cluster starts later than those, so the query groups every cluster instead.
+    monkeypatch.setattr(queries, "_PAGE_ROWS", 1)
+    for n, frame in expected.items():
+        pd.testing.assert_frame_equal(queries.statements(con, Filters(), limit=n), frame)
+    assert expected[1]["statement_id"].tolist() == ["s3"]
     grid = queries.statements_by_state_type(con, Filters(), gran="month")
     rows = {(r.period.date().isoformat(), r.state_id, r.statement_type): (r.statements, r.reports)
             for r in grid.itertuples()}

@@ -45,7 +45,10 @@ def _frames(con, f: Filters) -> dict[str, pd.DataFrame]:
         "co_mentions": queries.co_mentions(con, f),
         "co_mentions_small_pool": queries.co_mentions(con, f, 3, 2),
         "places_map": queries.places_map(con, f),
+        "wording": queries.wording(con, f, "armenia", "month"),
+        "wording_weekly": queries.wording(con, f, "stepanakert", "week"),
         "statements": queries.statements(con, f),
+        "statements_2": queries.statements(con, f, limit=2),
         "statements_by_state_type": queries.statements_by_state_type(con, f, "month"),
         "search_articles": queries.search_articles(con, f),
         "source_coverage": queries.source_coverage(con, f),
@@ -63,7 +66,7 @@ def pair(tmp_path, request):
     rolled = tmp_path / "rolled.duckdb"
     shutil.copy(plain, rolled)
     with store.open_store(rolled) as con:
-        rollups.rebuild(con)
+        rollups.rebuild(con, force=True)
     a, b = queries.connect_readonly(plain), queries.connect_readonly(rolled)
     yield a, b
     a.close()
@@ -73,7 +76,7 @@ def pair(tmp_path, request):
 def test_rollup_values_counted_by_hand(tmp_path):
     path = build_small_db(tmp_path / "small.duckdb")
     with store.open_store(path) as con:
-        rollups.rebuild(con)
+        rollups.rebuild(con, force=True)
         assert rollups.present(con) == set(rollups.ROLLUPS)  # no fts index: no text_postings
         # Armenia: a1, a2, a5 dated + a6 undated (a8 is a duplicate) -> 4 articles, 5 mentions.
         assert con.execute("SELECT sum(articles), sum(mentions) FROM entity_totals "
@@ -90,21 +93,22 @@ def test_rollup_values_counted_by_hand(tmp_path):
                            "FROM article_facts").fetchone() == (8, 1)
         assert con.execute("SELECT count(*) FROM statement_facts").fetchone() == (3,)
         # 17 mention rows, less a8's two, with a2's two Armenia mentions on one row.
-        rollups.rebuild(con)  # rebuilding replaces, never duplicates
+        rollups.rebuild(con, force=True)  # rebuilding replaces, never duplicates
         assert con.execute("SELECT count(*) FROM article_entities").fetchone() == (14,)
 
 
 def test_rebuild_after_a_change_touches_only_what_reads_it(tmp_path):
     path = build_small_db(tmp_path / "small.duckdb")
     with store.open_store(path) as con:
-        assert set(rollups.rebuild(con)) == set(rollups.ROLLUPS) | {"text_postings"}
-        assert set(rollups.rebuild(con, {"statements"})) == {"speaker_counts", "statement_facts"}
+        assert set(rollups.rebuild(con, force=True)) == set(rollups.ROLLUPS) | {"text_postings"}
+        assert set(rollups.rebuild(con, {"statements"}, force=True)) == {"speaker_counts", "statement_facts"}
         # New mentions reach every rollup built on them, directly or through another rollup.
-        assert set(rollups.rebuild(con, {"mentions"})) == {
-            "article_entities", "entity_keys", "article_facts", "entity_pairs", "entity_days", "entity_totals"}
+        assert set(rollups.rebuild(con, {"mentions"}, force=True)) == {
+            "article_entities", "entity_keys", "article_facts", "entity_pairs", "entity_days", "entity_totals",
+            "mention_spans", "entity_surfaces", "mention_sentences"}
         con.execute("DROP TABLE entity_totals")  # a missing rollup is always built
-        assert set(rollups.rebuild(con, {"statements"})) == {"entity_totals", "speaker_counts", "statement_facts"}
-        assert set(rollups.rebuild(con, set())) == set()
+        assert set(rollups.rebuild(con, {"statements"}, force=True)) == {"entity_totals", "speaker_counts", "statement_facts"}
+        assert set(rollups.rebuild(con, set(), force=True)) == set()
 
 
 def test_queries_same_with_and_without_rollups(pair):
@@ -113,3 +117,29 @@ def test_queries_same_with_and_without_rollups(pair):
         before, after = _frames(plain, f), _frames(rolled, f)
         for name, frame in before.items():
             pd.testing.assert_frame_equal(frame, after[name], obj=f"{name} {f.to_query_params()}")
+
+
+def test_sentences_without_stored_bounds_read_the_same(tmp_path):
+    plain = build_small_db(tmp_path / "plain.duckdb")
+    with store.open_store(plain) as con:  # a2's sentences were never stored: a window around the mentions
+        con.execute("DELETE FROM sentences WHERE article_id = 'a2'")
+    rolled = tmp_path / "rolled.duckdb"
+    shutil.copy(plain, rolled)
+    with store.open_store(rolled) as con:
+        rollups.rebuild(con, force=True)
+    frames = []
+    for path in (plain, rolled):
+        with store.open_store(path, read_only=True) as con:
+            frames.append(queries.sentences_behind(con, Filters(), ["armenia"], D(2024, 1, 1), D(2024, 1, 8)))
+    pd.testing.assert_frame_equal(*frames)
+    assert frames[1].set_index("article_id").loc["a2", "sentence"].iloc[0].startswith("Armenia said no.")
+
+
+def test_small_stores_get_no_rollups(tmp_path):
+    path = build_small_db(tmp_path / "small.duckdb")  # 9 articles, far below MIN_ARTICLES
+    with store.open_store(path) as con:
+        rollups.rebuild(con, force=True)
+        assert rollups.present(con)
+        assert rollups.rebuild(con) == {}  # what a run does: the stale rollups go, queries read base tables
+        assert rollups.present(con) == set()
+        assert queries.top_entities(con, Filters(), "actor")["entity_id"].iloc[0] == "armenia"
