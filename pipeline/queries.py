@@ -589,7 +589,7 @@ def sentences_behind(con: duckdb.DuckDBPyConnection, f: Filters, entity_ids: Seq
     if ids and "mention_spans" in rollups.present(con):
         # The chosen entities' mentions of those dates, with their sentence bounds, in one rollup.
         where, params = _ae_where(con, f, entities=False)
-        span_sql = f"SELECT * FROM mention_spans x WHERE x.entity_id = ANY(?) AND x.published >= ? AND x.published < ?"
+        span_sql = "SELECT * FROM mention_spans x WHERE x.entity_id = ANY(?) AND x.published >= ? AND x.published < ?"
         arts_sql = f"""SELECT x.article_key, any_value(x.article_id) AS article_id, any_value(x.published) AS published
                        FROM ({span_sql}) x WHERE {where} GROUP BY x.article_key"""
         hits_sql = f"""SELECT x.article_key, x.sentence_no, x.entity_id, x.char_start, x.char_end,
