@@ -9,6 +9,7 @@ Duplicates (`articles.duplicate_of` set) are left out everywhere, as the queries
 """
 from __future__ import annotations
 
+import hashlib
 import time
 
 import duckdb
@@ -140,6 +141,10 @@ TEXT_POSTINGS = """
     SELECT DISTINCT termid, docid FROM fts_main_articles.terms ORDER BY termid, docid"""
 
 
+# Identifies the rollup definitions: rollups built from other definitions are never read.
+VERSION = hashlib.sha256("\n".join([*ROLLUPS.values(), TEXT_POSTINGS]).encode()).hexdigest()[:16]
+
+
 def rebuild(con: duckdb.DuckDBPyConnection, changed: set[str] | None = None, force: bool = False) -> dict[str, float]:
     """Recreate the rollups from the base tables in one transaction; seconds taken per table.
 
@@ -152,6 +157,8 @@ def rebuild(con: duckdb.DuckDBPyConnection, changed: set[str] | None = None, for
         return {}
     took: dict[str, float] = {}
     have = present(con)
+    if not have:
+        changed = None  # none yet, or built by another version: build them all
     stale = set(changed or ())
     con.execute("BEGIN TRANSACTION")
     try:
@@ -169,6 +176,7 @@ def rebuild(con: duckdb.DuckDBPyConnection, changed: set[str] | None = None, for
             else:
                 con.execute("DROP TABLE IF EXISTS text_postings")
             took["text_postings"] = time.perf_counter() - t0
+        con.execute("INSERT OR REPLACE INTO meta VALUES ('rollups_version', ?)", [VERSION])
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
@@ -177,8 +185,10 @@ def rebuild(con: duckdb.DuckDBPyConnection, changed: set[str] | None = None, for
 
 
 def drop(con: duckdb.DuckDBPyConnection) -> None:
-    """Remove every rollup (queries fall back to the base tables)."""
-    for name in present(con):
+    """Remove every rollup, of any version (queries fall back to the base tables)."""
+    rows = con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' AND table_name = ANY(?)",
+                       [[*ROLLUPS, "text_postings"]]).fetchall()
+    for (name,) in rows:
         con.execute(f"DROP TABLE {name}")
 
 
@@ -189,7 +199,9 @@ def _has_text_index(con: duckdb.DuckDBPyConnection) -> bool:
 
 
 def present(con: duckdb.DuckDBPyConnection) -> set[str]:
-    """Names of the rollups that exist in this database."""
+    """Names of the rollups that exist in this database, built by this version of ROLLUPS (rollups
+    left by another version count as missing until the next run rebuilds them)."""
     rows = con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' "
-                       "AND table_name = ANY(?)", [[*ROLLUPS, "text_postings"]]).fetchall()
+                       "AND table_name = ANY(?) AND (SELECT value FROM meta WHERE key = 'rollups_version') = ?",
+                       [[*ROLLUPS, "text_postings"], VERSION]).fetchall()
     return {r[0] for r in rows}

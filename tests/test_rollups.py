@@ -143,3 +143,15 @@ def test_small_stores_get_no_rollups(tmp_path):
         assert rollups.rebuild(con) == {}  # what a run does: the stale rollups go, queries read base tables
         assert rollups.present(con) == set()
         assert queries.top_entities(con, Filters(), "actor")["entity_id"].iloc[0] == "armenia"
+
+
+def test_rollups_of_another_version_are_never_read(tmp_path):
+    path = build_small_db(tmp_path / "small.duckdb")
+    with store.open_store(path) as con:
+        rollups.rebuild(con, force=True)
+        store.set_meta(con, "rollups_version", "built by older code")
+        assert rollups.present(con) == set()  # queries read the base tables meanwhile
+        assert queries.top_entities(con, Filters(), "actor")["entity_id"].iloc[0] == "armenia"
+        # A retag's partial rebuild rebuilds everything when the version differs.
+        assert set(rollups.rebuild(con, {"statements"}, force=True)) == set(rollups.ROLLUPS) | {"text_postings"}
+        assert rollups.present(con) == set(rollups.ROLLUPS)
