@@ -970,7 +970,7 @@ def statements(con: duckdb.DuckDBPyConnection, f: Filters, limit: int = 500) -> 
         )
         SELECT p.*, (SELECT count(*) FROM newest) AS n_newest, (SELECT min(said) FROM newest) AS oldest
         FROM page p ORDER BY said_on DESC NULLS LAST, first_id"""
-    wanted = _PAGE_ROWS * limit
+    wanted = min(_PAGE_ROWS * limit, 2**62)  # a LIMIT is a BIGINT; exports ask for every row
     page = con.execute(sql, [*params, wanted, False, limit]).df()
     oldest = page["oldest"].iloc[0] if len(page) else None
     complete = len(page) == 0 or page["n_newest"].iloc[0] < wanted or (

@@ -141,7 +141,7 @@ def test_statements_page_clusters(db):
     at = app(page="statements")
     no_exception(at)
     table = at.dataframe[0].value
-    assert table["statement_id"].tolist() == ["s3", "s1"]
+    assert table["statement_id"].tolist() == ["s3", "s2"]  # cluster c1 shows its earliest report, s2
     assert table["reports"].tolist() == [1, 2]
     at = app(page="statements", type="concern")
     assert at.dataframe[0].value["speaker"].tolist() == ["Ned Price"]
