@@ -54,13 +54,16 @@ class Staged:
 def stage_chunk(db: Path, n: int, ids: list[str], reuse: bool, folder: Path, wait: float) -> Staged:
     """Read chunk `n` (a short read-only connection), analyse it and write its rows into `folder`.
     Runs in the pool's workers, so neither texts nor rows travel between processes, only file names.
-    With `reuse`, articles whose mentions come out as stored keep their stored statements."""
+    With `reuse` (statements fingerprint unchanged, which covers the sentence splitter too), the
+    stored sentences stand and articles whose mentions come out as stored keep their statements."""
     with store.open_store(db, read_only=True, wait=wait) as con:
         articles = store.article_texts(con, ids)
         previous = store.stored_mention_digests(con, ids) if reuse else None
     rows, kept_ids = analyse.analyse_chunk(articles, previous)
     files: dict[str, Path] = {}
     for table, table_rows in rows.items():
+        if table == "sentences" and reuse:
+            continue  # same splitter (it is part of the statements fingerprint), same text: same sentences
         if table_rows:
             files[table] = folder / f"{table}-{n:06d}.parquet"
             store.write_parquet(store.COLUMNS[table], table_rows, files[table])
@@ -120,8 +123,11 @@ def retag(db: Path, taxonomy_path: Path | None = None, workers: int = os.cpu_cou
             bar.close()
         entities = store.frame("entities", taxonomy.entity_rows())
         kept = staged.pop("kept", [])
+        unchanged = {"sentences"} if reuse else set()
+        if reuse and counts["extracted"] == 0:
+            unchanged |= {"statements", "statement_mentions"}
         with store.open_store(db, wait=wait) as con:
-            store.swap_derived(con, staged, entities, kept)
+            store.swap_derived(con, staged, entities, kept, frozenset(unchanged))
             finish(con, taxonomy, fingerprint, text_changed=False, statements_changed=counts["extracted"] > 0)
             n_statements = con.execute("SELECT count(*) FROM statements").fetchone()[0]
     return RetagSummary(len(ids), counts["mentions"], n_statements, time.monotonic() - started)

@@ -375,22 +375,23 @@ def article_texts(con: duckdb.DuckDBPyConnection, ids: list[str]) -> list[tuple]
 
 
 def swap_derived(con: duckdb.DuckDBPyConnection, staged: dict[str, list[Path]], entities: pd.DataFrame,
-                 kept: list[Path] = ()) -> None:
+                 kept: list[Path] = (), unchanged: frozenset[str] = frozenset()) -> None:
     """Replace the derived tables by staged Parquet files and the entities by `entities`, in one transaction.
 
     `kept` are Parquet files of article ids whose stored statements (and their statement mentions)
-    carry over unchanged next to the staged ones."""
+    carry over unchanged next to the staged ones; tables named in `unchanged` stay as they are."""
     keep = [p.as_posix() for p in kept]
+    replaced = [t for t in DERIVED if t not in unchanged]
     con.execute("BEGIN TRANSACTION")
     try:
-        for table in DERIVED:
+        for table in replaced:
             cols = ", ".join(COLUMNS[table])
             con.execute(f"CREATE TABLE {table}__new AS SELECT {cols} FROM {table} LIMIT 0")
             files = [p.as_posix() for p in staged.get(table, [])]
             if files:
                 con.execute(f"INSERT INTO {table}__new SELECT {cols} FROM read_parquet(?, union_by_name = true)",
                             [files])
-        if keep:
+        if keep and "statements" in replaced:
             con.execute("CREATE TEMP TABLE kept_articles AS SELECT DISTINCT article_id FROM read_parquet(?)", [keep])
             con.execute(f"INSERT INTO statements__new SELECT {', '.join(COLUMNS['statements'])} FROM statements "
                         "WHERE article_id IN (SELECT article_id FROM kept_articles)")
@@ -398,7 +399,7 @@ def swap_derived(con: duckdb.DuckDBPyConnection, staged: dict[str, list[Path]], 
                         "FROM statement_mentions WHERE statement_id IN (SELECT statement_id FROM statements "
                         "WHERE article_id IN (SELECT article_id FROM kept_articles))")
             con.execute("DROP TABLE kept_articles")
-        for table in DERIVED:
+        for table in replaced:
             con.execute(f"DROP TABLE {table}")
             con.execute(f"ALTER TABLE {table}__new RENAME TO {table}")
         con.execute("DELETE FROM entities")
