@@ -965,18 +965,19 @@ def statements(con: duckdb.DuckDBPyConnection, f: Filters, limit: int = 500) -> 
                             min(h.statement_id)) AS first_id,
                    list(DISTINCT h.source ORDER BY h.source) AS sources,
                    list(DISTINCT h.url ORDER BY h.url) FILTER (WHERE h.url IS NOT NULL) AS urls
-            FROM hit h WHERE ? OR h.ckey IN (SELECT ckey FROM newest) GROUP BY h.ckey
+            FROM hit h /*candidates*/ GROUP BY h.ckey
             ORDER BY said_on DESC NULLS LAST, first_id LIMIT ?
         )
         SELECT p.*, (SELECT count(*) FROM newest) AS n_newest, (SELECT min(said) FROM newest) AS oldest
         FROM page p ORDER BY said_on DESC NULLS LAST, first_id"""
     wanted = min(_PAGE_ROWS * limit, 2**62)  # a LIMIT is a BIGINT; exports ask for every row
-    page = con.execute(sql, [*params, wanted, False, limit]).df()
+    page = con.execute(sql.replace("/*candidates*/", "WHERE h.ckey IN (SELECT ckey FROM newest)"),
+                       [*params, wanted, limit]).df()
     oldest = page["oldest"].iloc[0] if len(page) else None
     complete = len(page) == 0 or page["n_newest"].iloc[0] < wanted or (
         len(page) == limit and pd.notna(oldest) and (page["said_on"] > oldest).all())
     if not complete:
-        page = con.execute(sql, [*params, 0, True, limit]).df()
+        page = con.execute(sql, [*params, 0, limit]).df()
     ids = page["first_id"].tolist()
     shown = ("s.speaker, s.speaker_role, s.speaker_state_id AS state_id, coalesce(e.name, s.speaker_state_id) AS state, "
              "s.statement_type, s.kind, s.quote, s.statement_id, s.article_id, s.cluster_id")

@@ -17,12 +17,13 @@ def _table(ctx: Context) -> None:
     if rows.empty:
         st.info("No statements for these filters.")
         return
-    st.caption(f"{len(rows):,} statements (newest first, at most 500). “Reports” counts the articles "
-               "that carry the same statement by the same speaker.")
+    st.caption(f"{len(rows):,} statements (newest first, at most 500), each dated by its earliest report. "
+               "“Reports” counts the articles under these filters that carry the same statement by the same "
+               "speaker.")
     shown = rows.assign(link=rows["urls"].map(lambda u: u[0] if u is not None and len(u) else None))
     shown = shown[["said_on", "speaker", "state", "statement_type", "reports", "quote", "sources", "link",
                    "speaker_role", "kind", "urls", "statement_id", "article_id", "cluster_id"]]
-    st.dataframe(shown, hide_index=True, height=460, column_config={
+    st.dataframe(shown, hide_index=True, height="auto" if len(shown) <= 12 else 460, column_config={
         "said_on": st.column_config.DateColumn("Said on", format="YYYY-MM-DD"),
         "speaker": st.column_config.TextColumn("Speaker", width="medium"), "speaker_role": "Role",
         "state": "State", "statement_type": "Type",
