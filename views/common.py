@@ -161,6 +161,11 @@ def download(df: pd.DataFrame, name: str, label: str = "Download CSV") -> None:
                        key=f"dl_{name}", on_click="ignore")
 
 
+def count_ticks(top: float) -> dict:
+    """Y-axis settings for counts: whole-number ticks when the counts are small (no "0.5 articles")."""
+    return {"dtick": 1, "tickformat": "d"} if top <= 8 else {"tickformat": ",d"}
+
+
 def show_table(df: pd.DataFrame, name: str, empty: str = "No results for these filters.",
                column_config: dict | None = None, height: int | str = "auto") -> None:
     """A dataframe with its CSV download, or a 'no results' note."""

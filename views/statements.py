@@ -50,8 +50,10 @@ def _grid(ctx: Context) -> None:
                  labels={"period": "Month (date said)", "statements": "Statements", "statement_type": "Type"})
     fig.for_each_annotation(lambda a: a.update(text=a.text.split("=", 1)[-1], textangle=0, x=0.0,
                                                xanchor="left", yanchor="bottom", font=dict(size=12)))
-    fig.update_yaxes(title=None)
+    fig.update_yaxes(title=None, rangemode="tozero", **common.count_ticks(shown["statements"].max()))
     fig.update_traces(width=MONTH_BAR_MS)
+    if shown["period"].nunique() <= 18:  # few months: one tick per month, not plotly's weekly ticks
+        fig.update_xaxes(dtick="M1", tickformat="%b %Y")
     fig.update_layout(height=140 + 140 * len(top), margin=dict(l=10, r=10, t=40, b=10),
                       legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, title=None))
     st.plotly_chart(fig, key="statements_chart")

@@ -47,6 +47,8 @@ def _figure(df: pd.DataFrame, measure: str, chart: str, gran: str):
         fig.update_traces(unselected=dict(marker=dict(opacity=0.45)), selected=dict(marker=dict(size=11)))
     if measure == "share":
         fig.update_yaxes(tickformat=".0%")
+    else:
+        fig.update_yaxes(**common.count_ticks(plot["y"].max()))
     if gran == "week" and df["period"].nunique() <= 26:  # ticks on the Mondays the weeks start on
         fig.update_xaxes(tick0=df["period"].min(), dtick=7 * 86_400_000, tickformat="%d %b %Y")
     return fig
