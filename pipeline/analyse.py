@@ -27,7 +27,9 @@ PACKAGE = Path(__file__).resolve().parent
 
 def statements_fingerprint(taxonomy: Taxonomy) -> str:
     """What statements depend on besides text and mentions: the extractor's code and cue files, and the
-    taxonomy without its aliases (names, types, parents, roles). Same fingerprint and same mentions
+    taxonomy's actors without their aliases (names, types, parents, roles). Places and themes reach
+    statements only through an article's mentions and their kind, which `mentions_digest` covers, so
+    adding a theme re-extracts only the articles that mention it. Same fingerprint and same mentions
     mean the stored statements of an article are still right, so retag can keep them."""
     digest = hashlib.sha256()
     seen, queue = set(), ["statements"]
@@ -41,7 +43,7 @@ def statements_fingerprint(taxonomy: Taxonomy) -> str:
         queue.extend(_LOCAL_IMPORT.findall(source.decode("utf-8")))
     for data_file in sorted(PACKAGE.glob("*.yaml")):
         digest.update(data_file.read_bytes())
-    for entity in sorted(taxonomy.entities.values(), key=lambda e: e.id):
+    for entity in sorted((e for e in taxonomy.entities.values() if e.kind == "actor"), key=lambda e: e.id):
         roles = [(r.title, r.of, str(r.start), str(r.end)) for r in entity.roles]
         digest.update(json.dumps([entity.id, entity.kind, entity.name, entity.type, entity.parent, roles]).encode())
     return digest.hexdigest()
@@ -65,8 +67,10 @@ class Analyser:
         """
         sentences = split_sentences(text)
         mentions = self.tagger.tag(text, sentences)
+        kinds = self.taxonomy.entities
         if previous is not None and previous == mentions_digest(
-                (m.entity_id, m.char_start, m.char_end) for m in mentions):
+                (m.entity_id, kinds[m.entity_id].kind if m.entity_id in kinds else "", m.char_start, m.char_end)
+                for m in mentions):
             statements = None
         else:
             statements = extract_statements(text, published, self.taxonomy, sentences, mentions)
@@ -101,10 +105,10 @@ class Analyser:
         return out
 
 
-def mentions_digest(keys: Iterable[tuple[str, int, int]]) -> str:
-    """md5 of an article's mentions written `entity:start:end`, sorted (code point order, which is
+def mentions_digest(keys: Iterable[tuple[str, str, int, int]]) -> str:
+    """md5 of an article's mentions written `entity:kind:start:end`, sorted (code point order, which is
     UTF-8 byte order) and joined by `|`; `store.stored_mention_digests` computes the same in SQL."""
-    return hashlib.md5("|".join(sorted(f"{e}:{s}:{t}" for e, s, t in keys)).encode()).hexdigest()
+    return hashlib.md5("|".join(sorted(f"{e}:{k}:{s}:{t}" for e, k, s, t in keys)).encode()).hexdigest()
 
 
 EMPTY_DIGEST = mentions_digest([])

@@ -440,9 +440,10 @@ def stats(con: duckdb.DuckDBPyConnection) -> dict:
 
 
 def stored_mention_digests(con: duckdb.DuckDBPyConnection, ids: list[str]) -> dict[str, str]:
-    """Per article with mentions: `analyse.mentions_digest` of its stored mentions (retag compares it
-    with the new mentions' digest to know whether the stored statements still stand)."""
+    """Per article with mentions: `analyse.mentions_digest` of its stored mentions, with the kinds of
+    the stored entities (retag compares it with the new mentions' digest to know whether the stored
+    statements still stand)."""
     return dict(con.execute(
-        "SELECT article_id, md5(array_to_string(list_sort(list(entity_id || ':' || char_start || ':' || char_end)), "
-        "'|')) FROM mentions WHERE article_id = ANY(?) GROUP BY article_id",
-        [ids]).fetchall())
+        "SELECT m.article_id, md5(array_to_string(list_sort(list(m.entity_id || ':' || coalesce(e.kind, '') || ':' "
+        "|| m.char_start || ':' || m.char_end)), '|')) FROM mentions m LEFT JOIN entities e USING (entity_id) "
+        "WHERE m.article_id = ANY(?) GROUP BY m.article_id", [ids]).fetchall())

@@ -95,3 +95,21 @@ def test_statements_are_reextracted_only_where_they_can_change(db_path, monkeypa
     retag(db_path, workers=1, progress=False)
     assert len(calls) == 3
     assert dump(db_path, "statements") == full
+
+
+def test_a_new_theme_re_extracts_only_the_articles_mentioning_it(db_path, tmp_path, monkeypatch):
+    from pipeline import analyse
+
+    build(db_path)
+    retag(db_path, workers=1, progress=False)
+    full = dump(db_path, "statements")
+    data = yaml.safe_load((ROOT / "data" / "taxonomy.yaml").read_text(encoding="utf-8"))
+    data["themes"].append({"id": "theme_bread", "name": "Bread", "aliases": {"en": ["bread"]}})
+    edited = tmp_path / "taxonomy.yaml"
+    edited.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    calls: list[str] = []
+    real = analyse.extract_statements
+    monkeypatch.setattr(analyse, "extract_statements", lambda text, *a: calls.append(text) or real(text, *a))
+    retag(db_path, taxonomy_path=edited, workers=1, progress=False)
+    assert len(calls) == 2 and all("bread" in text for text in calls)  # the third article keeps its statements
+    assert dump(db_path, "statements") == full

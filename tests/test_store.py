@@ -123,10 +123,16 @@ def test_stored_mention_digests_match_the_analysers(tmp_path):
     from pipeline.analyse import EMPTY_DIGEST, mentions_digest
 
     keys = [("armenia", 40, 47), ("armenia", 3, 10), ("ереван_город", 3, 10), ("baku", 120, 124)]
+    kinds = {"armenia": "actor", "ереван_город": "place"}  # baku: no longer in the taxonomy
     with store.open_store(tmp_path / "t.duckdb") as con:
         store.write_batch(con, {"mentions": store.frame("mentions", [
             {"article_id": "a1", "entity_id": e, "sentence_no": 0, "char_start": s, "char_end": t, "surface": "x"}
             for e, s, t in keys])}, [])
+        store.replace_table(con, "entities", store.frame("entities", [
+            {"entity_id": e, "kind": k, "name": e} for e, k in kinds.items()]))
         stored = store.stored_mention_digests(con, ["a1", "a2"])
-    assert stored == {"a1": mentions_digest(reversed(keys))}  # order-free; a2 has no mentions
-    assert mentions_digest(keys[:3]) != stored["a1"] != EMPTY_DIGEST
+    with_kinds = [(e, kinds.get(e, ""), s, t) for e, s, t in keys]
+    assert stored == {"a1": mentions_digest(reversed(with_kinds))}  # order-free; a2 has no mentions
+    assert mentions_digest(with_kinds[:3]) != stored["a1"] != EMPTY_DIGEST
+    # An entity whose kind changed (a theme turned place) changes the digest: its statements are redone.
+    assert mentions_digest([(e, "theme" if k == "place" else k, s, t) for e, k, s, t in with_kinds]) != stored["a1"]
