@@ -775,7 +775,33 @@ def _heatmap_cells(con: duckdb.DuckDBPyConnection, f: Filters, n_actors: int,
     if not {"article_facts", "entity_keys"} <= rollups.present(con) or max(n_actors, n_themes) > _MAX_BITS:
         return None, []
     where, params = _facts_where(con, f)
-    # Each passing article becomes two bit masks (which top actors, which top themes it mentions);
+    # The mask path below reads the passing articles twice (ranking, then masks): right for broad
+    # filters; a text search passes few articles but costs most to evaluate, so it takes one pass.
+    top = [] if f.q.strip() else con.execute(
+        f"""WITH counts AS (SELECT entity_no, count(*) AS n FROM (
+                SELECT unnest(x.entity_nos) AS entity_no FROM article_facts x WHERE {where}) GROUP BY entity_no),
+            ranked AS (SELECT k.entity_id, k.top_bit, e.kind, row_number() OVER (PARTITION BY e.kind
+                              ORDER BY c.n DESC, k.entity_id) AS rank
+                       FROM counts c JOIN entity_keys k USING (entity_no)
+                       JOIN entities e ON e.entity_id = k.entity_id AND e.kind IN ('actor', 'theme'))
+        SELECT entity_id, kind, top_bit FROM ranked
+        WHERE (kind = 'actor' AND rank <= ?) OR (kind = 'theme' AND rank <= ?)""",
+        [*params, n_actors, n_themes]).fetchall()
+    if top and all(bit is not None for _, _, bit in top):
+        # The top entities all have a bit in article_facts.top_mask: each passing article's actor and
+        # theme masks are two ANDs, and articles are counted per mask pair without unnesting lists.
+        masks = {kind: str(sum(1 << bit for _, k, bit in top if k == kind)) for kind in ("actor", "theme")}
+        return (f"""top AS (SELECT unnest(?::VARCHAR[]) AS entity_id, unnest(?::VARCHAR[]) AS kind,
+                               unnest(?::SMALLINT[]) AS top_bit),
+            combos AS (SELECT x.top_mask & ?::HUGEINT AS am, x.top_mask & ?::HUGEINT AS tm, count(*) AS n
+                       FROM article_facts x WHERE {where} GROUP BY ALL),
+            cells AS (SELECT ta.entity_id AS actor_id, tt.entity_id AS theme_id, sum(c.n) AS articles
+                      FROM combos c JOIN top ta ON ta.kind = 'actor' AND c.am & (1::HUGEINT << ta.top_bit) <> 0
+                      JOIN top tt ON tt.kind = 'theme' AND c.tm & (1::HUGEINT << tt.top_bit) <> 0
+                      WHERE c.am <> 0 AND c.tm <> 0 GROUP BY ALL)""",
+                [[t[0] for t in top], [t[1] for t in top], [t[2] for t in top], masks["actor"], masks["theme"],
+                 *params])
+    # Else each passing article becomes two bit masks (which top actors, which top themes it mentions);
     # articles are counted per mask combination, then each combination adds to its cells.
     return (f"""arts AS (SELECT x.article_key, x.entity_nos FROM article_facts x WHERE {where}),
             counts AS (SELECT entity_no, count(*) AS n FROM (SELECT unnest(entity_nos) AS entity_no FROM arts)

@@ -18,6 +18,9 @@ import duckdb
 # rollups would only slow each run down (a retag of 2,000 pages takes about a second without them).
 MIN_ARTICLES = 10_000
 
+# Entities (most articles first) that get a bit in article_facts.top_mask (a HUGEINT holds 127).
+TOP_BITS = 120
+
 # A search result's snippet: the text's first 240 characters, runs of whitespace as one space.
 SNIPPET_SQL = "left(trim(regexp_replace({text}, '\\s+', ' ', 'g')), 240)"
 
@@ -32,21 +35,28 @@ ROLLUPS: dict[str, str] = {
         GROUP BY m.article_id, m.entity_id
         ORDER BY m.entity_id, published, article_key""",
     # A small integer per entity id, so per-article entity lists stay compact.
-    "entity_keys": """
-        SELECT (row_number() OVER (ORDER BY entity_id) - 1)::SMALLINT AS entity_no, entity_id
-        FROM (SELECT entity_id FROM entities UNION SELECT DISTINCT entity_id FROM article_entities)
+    # `top_bit`: a bit number for the TOP_BITS entities in most articles (NULL for the others).
+    "entity_keys": f"""
+        SELECT (row_number() OVER (ORDER BY entity_id) - 1)::SMALLINT AS entity_no, entity_id,
+               CASE WHEN rank <= {TOP_BITS} THEN (rank - 1)::SMALLINT END AS top_bit
+        FROM (SELECT entity_id, row_number() OVER (ORDER BY n DESC, entity_id) AS rank FROM (
+                  SELECT e.entity_id, count(x.entity_id) AS n
+                  FROM (SELECT entity_id FROM entities UNION SELECT DISTINCT entity_id FROM article_entities) e
+                  LEFT JOIN article_entities x USING (entity_id) GROUP BY e.entity_id))
         ORDER BY entity_no""",
     # One row per non-duplicate article (with or without mentions): date, source, language, its
-    # entities as a sorted list of entity_no with their mention counts (same order), and what a search
-    # result shows (title, url, snippet), so a page of results never looks articles up by id.
+    # entities as a sorted list of entity_no with their mention counts (same order), the top_bit mask
+    # of its entities (the heatmap counts masks instead of unnesting lists), and what a search result
+    # shows (title, url, snippet), so a page of results never looks articles up by id.
     "article_facts": f"""
         SELECT a.article_id, (hash(a.article_id) >> 1)::BIGINT AS article_key, a.published, a.source,
                a.language, coalesce(l.entity_nos, []::SMALLINT[]) AS entity_nos,
-               coalesce(l.mention_counts, []::INTEGER[]) AS mention_counts, a.title,
-               coalesce(a.canonical_url, a.url) AS url, {SNIPPET_SQL.format(text="a.text")} AS snippet
+               coalesce(l.mention_counts, []::INTEGER[]) AS mention_counts, coalesce(l.top_mask, 0) AS top_mask,
+               a.title, coalesce(a.canonical_url, a.url) AS url, {SNIPPET_SQL.format(text="a.text")} AS snippet
         FROM articles a LEFT JOIN (
             SELECT x.article_key, list(k.entity_no ORDER BY k.entity_no) AS entity_nos,
-                   list(x.mentions ORDER BY k.entity_no) AS mention_counts
+                   list(x.mentions ORDER BY k.entity_no) AS mention_counts,
+                   bit_or(CASE WHEN k.top_bit IS NOT NULL THEN 1::HUGEINT << k.top_bit ELSE 0::HUGEINT END) AS top_mask
             FROM article_entities x JOIN entity_keys k USING (entity_id) GROUP BY x.article_key
         ) l ON l.article_key = (hash(a.article_id) >> 1)::BIGINT
         WHERE a.duplicate_of IS NULL

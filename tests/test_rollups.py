@@ -155,3 +155,15 @@ def test_rollups_of_another_version_are_never_read(tmp_path):
         # A retag's partial rebuild rebuilds everything when the version differs.
         assert set(rollups.rebuild(con, {"statements"}, force=True)) == set(rollups.ROLLUPS) | {"text_postings"}
         assert rollups.present(con) == set(rollups.ROLLUPS)
+
+
+def test_heatmap_without_a_bit_for_a_top_entity_counts_the_same(tmp_path):
+    path = build_small_db(tmp_path / "small.duckdb")
+    with store.open_store(path) as con:
+        rollups.rebuild(con, force=True)
+        with_bits = [queries.actor_theme_heatmap(con, f) for f in FILTERS]
+        # Entities beyond rollups.TOP_BITS have no bit: the heatmap then unnests the entity lists.
+        con.execute("UPDATE entity_keys SET top_bit = NULL WHERE entity_id IN ('armenia', 'theme_blockade')")
+        for f, frame in zip(FILTERS, with_bits, strict=True):
+            pd.testing.assert_frame_equal(queries.actor_theme_heatmap(con, f), frame)
+    assert any(len(frame) for frame in with_bits)
