@@ -422,12 +422,27 @@ def verdict(cell: dict) -> str:
     return "ok" if cell["median_ms"] < TARGET_MEDIAN_MS and cell["p95_ms"] < TARGET_P95_MS else "SLOW"
 
 
+def machine_speed() -> float:
+    """Milliseconds for a fixed CPU-bound DuckDB query (best of 3): this machine's speed right now.
+    Shared cores drift by tens of percent between runs; comparing this figure tells a slower
+    machine from a slower query."""
+    times = []
+    with duckdb.connect() as con:
+        for _ in range(3):
+            t0 = time.perf_counter()
+            con.execute("SELECT sum(hash(i) % 1000), count(DISTINCT i % 100000) FROM range(20000000) t(i)").fetchall()
+            times.append((time.perf_counter() - t0) * 1000)
+    return min(times)
+
+
 def markdown(results: dict, sets: list[str], meta: dict) -> str:
     """Results as a Markdown table: one row per function, median/p95 per filter set."""
     lines = [f"# Query benchmark ({meta['when']})", "",
              f"Database: {meta['sizes']} — {meta['db_gb']:.2f} GB; {meta['machine']}; "
              f"{meta['repeats']} repeats, fresh read-only connection each; load average (1/5/15 min) "
-             f"{meta['load_before']} before, {meta['load_after']} after (other processes share the cores).",
+             f"{meta['load_before']} before, {meta['load_after']} after (other processes share the cores); "
+             f"reference query {meta['speed_before']:.0f} ms before, {meta['speed_after']:.0f} ms after "
+             "(`machine_speed`: compare it across runs before comparing their figures).",
              f"Targets: median < {TARGET_MEDIAN_MS:.0f} ms, p95 < {TARGET_P95_MS:.0f} ms.", "",
              "| function | " + " | ".join(f"{s} (median / p95 ms)" for s in sets) + " |",
              "|---|" + "---|" * len(sets)]
@@ -493,6 +508,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"drill-down week {ctx.week}, wording entity {ctx.place}, article {ctx.article_id}\n")
 
     load_before = [round(x, 2) for x in os.getloadavg()]
+    speed_before = machine_speed()
     names = [n for n in CASES if not args.only or n in args.only]
     results: dict[str, dict[str, dict]] = {}
     header = f"{'function':<26}" + "".join(f"{s:>22}" for s in sets)
@@ -519,6 +535,7 @@ def main(argv: list[str] | None = None) -> int:
 
     meta = {"when": dt.datetime.now().isoformat(timespec="seconds"), "sizes": _params(sizes),
             "load_before": load_before, "load_after": [round(x, 2) for x in os.getloadavg()],
+            "speed_before": speed_before, "speed_after": machine_speed(),
             "db": str(path), "db_gb": path.stat().st_size / 1e9, "repeats": args.repeats,
             "machine": f"{platform.machine()}, {_cores()} cores, duckdb {duckdb.__version__}",
             "context": {k: str(v) for k, v in dataclasses.asdict(ctx).items()},

@@ -210,10 +210,9 @@ def _text_match_keys(con: duckdb.DuckDBPyConnection, q: str) -> tuple[str, list]
         term = "t" if stemmer == "none" else "stem(t, ?)"
         return (f"""WITH tokens AS (SELECT DISTINCT {term} AS t FROM unnest({_FTS_SCHEMA}.tokenize(?)) u(t)
                                     WHERE t <> '')
-                SELECT (hash(d.name) >> 1)::BIGINT AS article_key FROM {_FTS_SCHEMA}.docs d WHERE d.docid IN (
-                    SELECT p.docid FROM text_postings p WHERE p.termid IN (
-                        SELECT termid FROM {_FTS_SCHEMA}.dict WHERE term IN (SELECT t FROM tokens))
-                    GROUP BY p.docid HAVING count(*) = (SELECT count(*) FROM tokens))""",
+                SELECT p.article_key FROM text_postings p WHERE p.termid IN (
+                    SELECT termid FROM {_FTS_SCHEMA}.dict WHERE term IN (SELECT t FROM tokens))
+                GROUP BY p.article_key HAVING count(*) = (SELECT count(*) FROM tokens)""",
                 [q] if stemmer == "none" else [stemmer, q])
     if _fts_ready(con):
         return (f"SELECT (hash(article_id) >> 1)::BIGINT AS article_key FROM (SELECT article_id, "

@@ -145,10 +145,11 @@ READS: dict[str, set[str]] = {
     "statement_facts": {"statements", "articles", "statement_mentions"},
 }
 
-# Built only when the fts index exists: its postings sorted by term, so a search reads a few row
+# Built only when the fts index exists: its postings (term, article_key) sorted by term, so a search reads a few row
 # groups instead of the whole index (which fts keeps in document order).
 TEXT_POSTINGS = """
-    SELECT DISTINCT termid, docid FROM fts_main_articles.terms ORDER BY termid, docid"""
+    SELECT DISTINCT t.termid, (hash(d.name) >> 1)::BIGINT AS article_key
+    FROM fts_main_articles.terms t JOIN fts_main_articles.docs d USING (docid) ORDER BY ALL"""
 
 
 # Identifies the rollup definitions: rollups built from other definitions are never read.
