@@ -585,9 +585,10 @@ def sentences_behind(con: duckdb.DuckDBPyConnection, f: Filters, entity_ids: Seq
     published, source, title, url, article_id, sentence_no, entity_ids, sentence, hl_starts/hl_ends
     (mention offsets within the sentence, code points); newest first, at most `limit`."""
     ids = list(entity_ids if entity_ids is not None else f.entity_ids())
-    if ids and "mention_spans" in rollups.present(con):
+    have = rollups.present(con)
+    where, params = _ae_where(con, f, entities=False)
+    if ids and "mention_spans" in have:
         # The chosen entities' mentions of those dates, with their sentence bounds, in one rollup.
-        where, params = _ae_where(con, f, entities=False)
         span_sql = "SELECT * FROM mention_spans x WHERE x.entity_id = ANY(?) AND x.published >= ? AND x.published < ?"
         arts_sql = f"""SELECT x.article_key, any_value(x.article_id) AS article_id, any_value(x.published) AS published
                        FROM ({span_sql}) x WHERE {where} GROUP BY x.article_key"""
@@ -596,7 +597,6 @@ def sentences_behind(con: duckdb.DuckDBPyConnection, f: Filters, entity_ids: Seq
         span_params = [ids, start, end]
         arts_params = [*span_params, *params]
     else:
-        where, params = _ae_where(con, f, entities=False)
         entity_sql = "AND x.entity_id = ANY(?)" if ids else ""
         arts_sql = f"""SELECT x.article_key, any_value(x.article_id) AS article_id, any_value(x.published) AS published
                        FROM {_ae(con)} x WHERE x.published >= ? AND x.published < ? AND {where} {entity_sql}
@@ -630,7 +630,6 @@ def sentences_behind(con: duckdb.DuckDBPyConnection, f: Filters, entity_ids: Seq
         [*arts_params, limit, *span_params, limit]).df()
     cols = ["published", "source", "title", "url", "article_id", "sentence_no", "entity_ids", "sentence",
             "hl_starts", "hl_ends"]
-    have = rollups.present(con)
     if spans.empty or not {"mention_sentences", "article_facts"} <= have:
         out = spans.merge(_details(con, spans["article_id"].tolist()), on="article_id", how="left")
         out["sentence"] = [None if not isinstance(t, str) else t[int(a):int(b)]
@@ -744,6 +743,16 @@ def actor_theme_heatmap(con: duckdb.DuckDBPyConnection, f: Filters, n_actors: in
 
 _MAX_BITS = 120  # bit-mask paths (heatmap, co-mentions) handle at most this many top entities
 
+# The heatmap's passing articles (`arts`) and every actor and theme among them ranked by articles
+# (`ranked`: entity_no, entity_id, top_bit, kind, rank); `{where}` filters article_facts (alias x).
+_HEATMAP_RANKED = """arts AS (SELECT x.article_key, x.entity_nos FROM article_facts x WHERE {where}),
+            counts AS (SELECT entity_no, count(*) AS n FROM (SELECT unnest(entity_nos) AS entity_no FROM arts)
+                       GROUP BY entity_no),
+            ranked AS (SELECT k.entity_no, k.entity_id, k.top_bit, e.kind, row_number() OVER (PARTITION BY e.kind
+                              ORDER BY c.n DESC, k.entity_id) AS rank
+                       FROM counts c JOIN entity_keys k USING (entity_no)
+                       JOIN entities e ON e.entity_id = k.entity_id AND e.kind IN ('actor', 'theme'))"""
+
 
 def _pairs_apply(con: duckdb.DuckDBPyConnection, f: Filters) -> bool:
     """True when pre-aggregated pair counts answer the filters (only source/kind/country/language)."""
@@ -777,12 +786,7 @@ def _heatmap_cells(con: duckdb.DuckDBPyConnection, f: Filters, n_actors: int,
     # The mask path below reads the passing articles twice (ranking, then masks): right for broad
     # filters; a text search passes few articles but costs most to evaluate, so it takes one pass.
     top = [] if f.q.strip() else con.execute(
-        f"""WITH counts AS (SELECT entity_no, count(*) AS n FROM (
-                SELECT unnest(x.entity_nos) AS entity_no FROM article_facts x WHERE {where}) GROUP BY entity_no),
-            ranked AS (SELECT k.entity_id, k.top_bit, e.kind, row_number() OVER (PARTITION BY e.kind
-                              ORDER BY c.n DESC, k.entity_id) AS rank
-                       FROM counts c JOIN entity_keys k USING (entity_no)
-                       JOIN entities e ON e.entity_id = k.entity_id AND e.kind IN ('actor', 'theme'))
+        f"""WITH {_HEATMAP_RANKED.format(where=where)}
         SELECT entity_id, kind, top_bit FROM ranked
         WHERE (kind = 'actor' AND rank <= ?) OR (kind = 'theme' AND rank <= ?)""",
         [*params, n_actors, n_themes]).fetchall()
@@ -802,13 +806,7 @@ def _heatmap_cells(con: duckdb.DuckDBPyConnection, f: Filters, n_actors: int,
                  *params])
     # Else each passing article becomes two bit masks (which top actors, which top themes it mentions);
     # articles are counted per mask combination, then each combination adds to its cells.
-    return (f"""arts AS (SELECT x.article_key, x.entity_nos FROM article_facts x WHERE {where}),
-            counts AS (SELECT entity_no, count(*) AS n FROM (SELECT unnest(entity_nos) AS entity_no FROM arts)
-                       GROUP BY entity_no),
-            ranked AS (SELECT k.entity_no, k.entity_id, e.kind, row_number() OVER (PARTITION BY e.kind
-                              ORDER BY c.n DESC, k.entity_id) AS rank
-                       FROM counts c JOIN entity_keys k USING (entity_no)
-                       JOIN entities e ON e.entity_id = k.entity_id AND e.kind IN ('actor', 'theme')),
+    return (f"""{_HEATMAP_RANKED.format(where=where)},
             top AS (SELECT entity_no, entity_id, kind, (1::HUGEINT << (rank - 1)::HUGEINT) AS bit FROM ranked
                     WHERE (kind = 'actor' AND rank <= ?) OR (kind = 'theme' AND rank <= ?)),
             masks AS (SELECT bit_or(CASE WHEN t.kind = 'actor' THEN t.bit ELSE 0 END) AS am,
