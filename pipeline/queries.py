@@ -192,12 +192,31 @@ def _facts_where(con: duckdb.DuckDBPyConnection, f: Filters, x: str = "x", *, da
     """The full article filter over the article_facts rollup (alias `x`), with its parameters."""
     where, params = _ae_where(con, f, x, dates=dates, entities=False, text=text)
     if f.entity_ids():
-        # One list_contains per chosen entity: an order of magnitude faster than list_has_any.
-        nos = [r[0] for r in con.execute("SELECT entity_no FROM entity_keys WHERE entity_id = ANY(?) "
-                                         "ORDER BY entity_no", [f.entity_ids()]).fetchall()]
-        where += " AND (" + (" OR ".join([f"list_contains({x}.entity_nos, ?::SMALLINT)"] * len(nos)) or "FALSE") + ")"
-        params += nos
+        # Chosen entities with a top bit cost one AND on the article's mask together; each other one
+        # a list_contains (an order of magnitude faster than list_has_any).
+        keys = _entity_keys(con, f.entity_ids())
+        bits = [bit for _, bit in keys if bit is not None]
+        terms = [f"{x}.top_mask & ?::HUGEINT <> 0"] * bool(bits)
+        terms += [f"list_contains({x}.entity_nos, ?::SMALLINT)"] * sum(bit is None for _, bit in keys)
+        where += " AND (" + (" OR ".join(terms) or "FALSE") + ")"
+        params += [str(sum(1 << bit for bit in bits))] * bool(bits) + [no for no, bit in keys if bit is None]
     return where, params
+
+
+def _entity_keys(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> list[tuple[int, int | None]]:
+    """(entity_no, top_bit) of the given entity ids that the rollups know, in entity_no order."""
+    return [(no, bit) for no, bit in con.execute(
+        "SELECT entity_no, top_bit FROM entity_keys WHERE entity_id = ANY(?) ORDER BY entity_no", [list(ids)]).fetchall()]
+
+
+def _mask_key(bits: Sequence[int], x: str = "x") -> tuple[str, list, str, list[int]]:
+    """SQL packing the given bits of `{x}.top_mask` into a grouping key, its parameters, the key's
+    type, and each bit's position in the key: a BIGINT (several times faster to group than a
+    HUGEINT) whenever the bits span fewer than 63 positions."""
+    low = min(bits)
+    kind = "BIGINT" if max(bits) - low < 63 else "HUGEINT"
+    return (f"(({x}.top_mask >> ?::INTEGER) & ?::HUGEINT)::{kind}", [low, str(sum(1 << (b - low) for b in bits))],
+            kind, [b - low for b in bits])
 
 
 def _text_match_keys(con: duckdb.DuckDBPyConnection, q: str) -> tuple[str, list]:
@@ -791,19 +810,19 @@ def _heatmap_cells(con: duckdb.DuckDBPyConnection, f: Filters, n_actors: int,
         WHERE (kind = 'actor' AND rank <= ?) OR (kind = 'theme' AND rank <= ?)""",
         [*params, n_actors, n_themes]).fetchall()
     if top and all(bit is not None for _, _, bit in top):
-        # The top entities all have a bit in article_facts.top_mask: each passing article's actor and
-        # theme masks are two ANDs, and articles are counted per mask pair without unnesting lists.
-        masks = {kind: str(sum(1 << bit for _, k, bit in top if k == kind)) for kind in ("actor", "theme")}
+        # The top entities all have a bit in article_facts.top_mask: passing articles are counted per
+        # combination of those bits (one packed key, no list unnested), the combinations per actor and
+        # theme bits, and those add to their cells.
+        key, key_params, kind, shifts = _mask_key([bit for _, _, bit in top])
         return (f"""top AS (SELECT unnest(?::VARCHAR[]) AS entity_id, unnest(?::VARCHAR[]) AS kind,
-                               unnest(?::SMALLINT[]) AS top_bit),
-            combos AS (SELECT x.top_mask & ?::HUGEINT AS am, x.top_mask & ?::HUGEINT AS tm, count(*) AS n
-                       FROM article_facts x WHERE {where} GROUP BY ALL),
-            cells AS (SELECT ta.entity_id AS actor_id, tt.entity_id AS theme_id, sum(c.n) AS articles
-                      FROM combos c JOIN top ta ON ta.kind = 'actor' AND c.am & (1::HUGEINT << ta.top_bit) <> 0
-                      JOIN top tt ON tt.kind = 'theme' AND c.tm & (1::HUGEINT << tt.top_bit) <> 0
-                      WHERE c.am <> 0 AND c.tm <> 0 GROUP BY ALL)""",
-                [[t[0] for t in top], [t[1] for t in top], [t[2] for t in top], masks["actor"], masks["theme"],
-                 *params])
+                               1::{kind} << unnest(?::SMALLINT[]) AS bit),
+            combos AS (SELECT {key} AS m, count(*) AS n FROM article_facts x WHERE {where} GROUP BY ALL),
+            per_actor AS (SELECT ta.entity_id AS actor_id, c.m & ?::{kind} AS tm, sum(c.n) AS n
+                          FROM combos c JOIN top ta ON ta.kind = 'actor' AND c.m & ta.bit <> 0 GROUP BY ALL),
+            cells AS (SELECT p.actor_id, tt.entity_id AS theme_id, sum(p.n) AS articles
+                      FROM per_actor p JOIN top tt ON tt.kind = 'theme' AND p.tm & tt.bit <> 0 GROUP BY ALL)""",
+                [[t[0] for t in top], [t[1] for t in top], shifts, *key_params, *params,
+                 str(sum(1 << shift for (_, kind_, _), shift in zip(top, shifts, strict=True) if kind_ == "theme"))])
     # Else each passing article becomes two bit masks (which top actors, which top themes it mentions);
     # articles are counted per mask combination, then each combination adds to its cells.
     return (f"""{_HEATMAP_RANKED.format(where=where)},
@@ -853,21 +872,26 @@ def _co_mention_pairs(con: duckdb.DuckDBPyConnection, f: Filters, limit: int,
     # As in the heatmap: articles are counted per bit mask of the chosen (or pool) entities they
     # mention, then each mask adds its count to the pairs it contains.
     if ids:
-        nos = [r[0] for r in con.execute("SELECT entity_no FROM entity_keys WHERE entity_id = ANY(?) "
-                                         "ORDER BY entity_no", [ids]).fetchall()]
-        if len(nos) > _MAX_BITS:
+        keys = _entity_keys(con, ids)
+        nos = [no for no, _ in keys]
+        if all(bit is not None for _, bit in keys) and keys:
+            cm, cm_params, kind, shifts = _mask_key([bit for _, bit in keys])
+        elif len(keys) <= 63:
+            kind, shifts = "BIGINT", list(range(len(keys)))
+            cm = " + ".join("CASE WHEN list_contains(x.entity_nos, ?::SMALLINT) THEN ?::BIGINT ELSE 0 END"
+                            for _ in keys) or "0"
+            cm_params = [v for i, no in enumerate(nos) for v in (no, 1 << i)]
+        else:
             return None, []
-        mask = " + ".join(f"CASE WHEN list_contains(x.entity_nos, ?::SMALLINT) THEN 1::HUGEINT << {i} ELSE 0 END"
-                          for i in range(len(nos))) or "0"
-        return (f"""arts AS (SELECT x.entity_nos, ({mask})::HUGEINT AS cm FROM article_facts x WHERE {where}),
-            chosen AS (SELECT unnest(?::SMALLINT[]) AS a, 1::HUGEINT << (generate_subscripts(?::SMALLINT[], 1) - 1)::HUGEINT AS bit),
+        return (f"""arts AS (SELECT x.entity_nos, {cm} AS cm FROM article_facts x WHERE {where}),
+            chosen AS (SELECT unnest(?::SMALLINT[]) AS a, 1::{kind} << unnest(?::SMALLINT[]) AS bit),
             combos AS (SELECT cm, b, count(*) AS n FROM (SELECT cm, unnest(entity_nos) AS b FROM arts) GROUP BY ALL),
             nos AS (SELECT ch.a, c.b, sum(c.n) AS articles FROM combos c JOIN chosen ch ON c.cm & ch.bit <> 0
                     WHERE ch.a <> c.b AND (NOT list_contains(?::SMALLINT[], c.b) OR ch.a < c.b) GROUP BY ALL),
             pairs AS (SELECT ka.entity_id AS entity_a, kb.entity_id AS entity_b, sum(nos.articles) AS articles
                       FROM nos JOIN entity_keys ka ON ka.entity_no = nos.a
                       JOIN entity_keys kb ON kb.entity_no = nos.b {top})""",
-                [*nos, *params, nos, nos, nos, limit])
+                [*cm_params, *params, nos, shifts, nos, limit])
     return (f"""arts AS (SELECT x.article_key, x.entity_nos FROM article_facts x WHERE {where}),
             pool AS (SELECT entity_no, 1::HUGEINT << (row_number() OVER (ORDER BY n DESC, entity_no) - 1)::HUGEINT AS bit
                      FROM (SELECT c.entity_no, count(*) AS n FROM (SELECT unnest(entity_nos) AS entity_no FROM arts) c
