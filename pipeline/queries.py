@@ -219,20 +219,28 @@ def _mask_key(bits: Sequence[int], x: str = "x") -> tuple[str, list, str, list[i
             kind, [b - low for b in bits])
 
 
-def _text_match_keys(con: duckdb.DuckDBPyConnection, q: str) -> tuple[str, list]:
-    """SQL for the `article_key`s of the articles matching the text search, with its parameters."""
+def _text_match_keys(con: duckdb.DuckDBPyConnection, q: str, within: str | None = None) -> tuple[str, list]:
+    """SQL for the `article_key`s of the articles matching the text search, with its parameters.
+    `within`: SQL for the only article_keys that matter; matching postings of every article costs
+    tens of milliseconds on a large store, of a few thousand candidates almost nothing."""
     stemmer = _fts_stemmer(con) if has_text_index(con) else None
     if stemmer is not None and "text_postings" in rollups.present(con) and (stemmer == "none" or _fts_ready(con)):
         # Same documents as match_bm25(conjunctive) below: every distinct query term present; read
         # from the term-sorted postings rollup instead of scoring every article. The index's tokenize
         # macro is plain SQL, so without stemming the fts extension need not be loaded at all.
         term = "t" if stemmer == "none" else "stem(t, ?)"
-        return (f"""WITH tokens AS (SELECT DISTINCT {term} AS t FROM unnest({_FTS_SCHEMA}.tokenize(?)) u(t)
-                                    WHERE t <> '')
-                SELECT p.article_key FROM text_postings p WHERE p.termid IN (
-                    SELECT termid FROM {_FTS_SCHEMA}.dict WHERE term IN (SELECT t FROM tokens))
-                GROUP BY p.article_key HAVING count(*) = (SELECT count(*) FROM tokens)""",
-                [q] if stemmer == "none" else [stemmer, q])
+        termids = [row[0] for row in con.execute(
+            f"""SELECT d.termid FROM (SELECT DISTINCT {term} AS t FROM unnest({_FTS_SCHEMA}.tokenize(?)) u(t)
+                                      WHERE t <> '') k
+                LEFT JOIN {_FTS_SCHEMA}.dict d ON d.term = k.t ORDER BY d.df DESC NULLS FIRST""",
+            [q] if stemmer == "none" else [stemmer, q]).fetchall()]
+        if not termids or termids[0] is None:  # no term, or one that no article has
+            return "SELECT NULL::BIGINT AS article_key WHERE FALSE", []
+        # The commonest term's postings, kept where each rarer term's postings hold the article too
+        # (a small hash table each): several times faster than grouping all their postings.
+        rarer = " AND p.article_key IN (SELECT article_key FROM text_postings WHERE termid = ?)"
+        return ("SELECT p.article_key FROM text_postings p WHERE p.termid = ?" + rarer * (len(termids) - 1)
+                + (f" AND p.article_key IN ({within})" if within else ""), termids)
     if _fts_ready(con):
         return (f"SELECT (hash(article_id) >> 1)::BIGINT AS article_key FROM (SELECT article_id, "
                 f"{_FTS_SCHEMA}.match_bm25(article_id, ?, conjunctive := 1) AS score FROM articles) "
@@ -279,21 +287,23 @@ def _date_clause(f: Filters, column: str) -> tuple[list[str], list]:
     return where, params
 
 
-def _article_where(con: duckdb.DuckDBPyConnection, f: Filters, a: str = "a", *,
-                   dates: bool = True, entities: bool = True, text: bool = True) -> tuple[str, list]:
-    """The full article filter as one SQL condition over alias `a`, with its parameters."""
+def _article_where(con: duckdb.DuckDBPyConnection, f: Filters, a: str = "a", *, dates: bool = True,
+                   entities: bool = True, text: bool = True, text_within: str | None = None,
+                   keyed: bool = False) -> tuple[str, list]:
+    """The full article filter as one SQL condition over alias `a`, with its parameters
+    (`text_within`: see `_text_match_keys`; `keyed`: `a` has the article_key column of the rollups)."""
+    key = f"{a}.article_key" if keyed else f"(hash({a}.article_id) >> 1)::BIGINT"
     where, params = _source_clause(f, a)
     if dates:
         w, p = _date_clause(f, f"{a}.published")
         where += w
         params += p
     if entities and f.entity_ids():
-        where.append(f"(hash({a}.article_id) >> 1)::BIGINT IN "
-                     f"(SELECT article_key FROM {_ae(con)} WHERE entity_id = ANY(?))")
+        where.append(f"{key} IN (SELECT article_key FROM {_ae(con)} WHERE entity_id = ANY(?))")
         params.append(f.entity_ids())
     if text and f.q.strip():
-        sql, p = _text_match_keys(con, f.q.strip())
-        where.append(f"(hash({a}.article_id) >> 1)::BIGINT IN ({sql})")
+        sql, p = _text_match_keys(con, f.q.strip(), text_within)
+        where.append(f"{key} IN ({sql})")
         params += p
     return " AND ".join(where), params
 
@@ -317,10 +327,11 @@ def _ae_where(con: duckdb.DuckDBPyConnection, f: Filters, x: str = "x", *, dates
     return " AND ".join(where), params
 
 
-def _statement_where(con: duckdb.DuckDBPyConnection, f: Filters, a: str = "a") -> tuple[str, list]:
+def _statement_where(con: duckdb.DuckDBPyConnection, f: Filters, a: str = "a", *,
+                     text_within: str | None = None) -> tuple[str, list]:
     """Statement filter over aliases s (statements) and `a` (articles; "s" for statement_facts, whose
     quote_entities stand in for statement_mentions), with its parameters."""
-    art, params = _article_where(con, f, a, dates=False, entities=False)
+    art, params = _article_where(con, f, a, dates=False, entities=False, text_within=text_within, keyed=a == "s")
     where = [art]
     w, p = _date_clause(f, f"coalesce(s.said_on, {a}.published)")
     where += w
@@ -657,9 +668,9 @@ def sentences_behind(con: duckdb.DuckDBPyConnection, f: Filters, entity_ids: Seq
     # Sentences and article details from the date-sorted rollups, read by date range and key.
     span = [spans["published"].min(), spans["published"].max(), spans["article_key"].unique().tolist()]
     texts = con.execute("SELECT article_key, sentence_no, sentence FROM mention_sentences "
-                        "WHERE published BETWEEN ? AND ? AND article_key IN (SELECT unnest(?::BIGINT[]))", span).df()
+                        "WHERE published BETWEEN ?::DATE AND ?::DATE AND article_key IN (SELECT unnest(?::BIGINT[]))", span).df()
     arts = con.execute("SELECT article_key, source, title, url FROM article_facts "
-                       "WHERE published BETWEEN ? AND ? AND article_key IN (SELECT unnest(?::BIGINT[]))", span).df()
+                       "WHERE published BETWEEN ?::DATE AND ?::DATE AND article_key IN (SELECT unnest(?::BIGINT[]))", span).df()
     out = spans.merge(arts, on="article_key", how="left").merge(texts, on=["article_key", "sentence_no"], how="left")
     loose = out[~out["stored"].astype(bool)]
     if len(loose):  # no stored bounds: a window around the mentions, cut from the article's text
@@ -992,43 +1003,47 @@ def statements(con: duckdb.DuckDBPyConnection, f: Filters, limit: int = 500) -> 
     cluster), sources, urls, statement_id, article_id, cluster_id; newest first, at most `limit`.
 
     Grouping every cluster costs most on a large store, so only the clusters of the newest
-    `_PAGE_ROWS × limit` passing statements are grouped; that is exact when `limit` of them are
-    dated after the oldest of those statements (older clusters cannot overtake them), else
-    (rare: many undated or long-running clusters) every cluster is grouped."""
+    `_PAGE_ROWS × limit` passing statements are grouped, reading (with the rollup) only the dates
+    from those clusters' first statement on; that is exact when `limit` of them are dated after the
+    oldest of those statements (older clusters cannot overtake them), else (rare: many undated or
+    long-running clusters) every cluster is grouped."""
     facts = "statement_facts" in rollups.present(con)
     if facts:
         where, params = _statement_where(con, f, "s")
-        hit_sql = f"SELECT s.statement_id, s.ckey, s.said, s.source, s.url FROM statement_facts s WHERE {where}"
+        hit_sql = f"""SELECT s.statement_id, s.ckey, s.said, s.source, s.url, s.cluster_first
+                      FROM statement_facts s WHERE {where}"""
     else:
         where, params = _statement_where(con, f)
         hit_sql = f"""SELECT s.statement_id, (hash(coalesce(s.cluster_id, s.statement_id)) >> 1)::BIGINT AS ckey,
-                             coalesce(s.said_on, a.published) AS said, a.source, coalesce(a.canonical_url, a.url) AS url
+                             coalesce(s.said_on, a.published) AS said, a.source, coalesce(a.canonical_url, a.url) AS url,
+                             NULL::DATE AS cluster_first
                       FROM statements s JOIN articles a ON a.article_id = s.article_id WHERE {where}"""
-    sql = f"""WITH hit AS ({hit_sql}),
-        newest AS (SELECT ckey, said FROM hit ORDER BY said DESC NULLS LAST, statement_id LIMIT ?),
-        page AS (
-            SELECT h.ckey, min(h.said) AS said_on, count(*) AS reports,
-                   coalesce(arg_min(h.statement_id, strftime(h.said, '%Y-%m-%d') || h.statement_id),
-                            min(h.statement_id)) AS first_id,
-                   list(DISTINCT h.source ORDER BY h.source) AS sources,
-                   list(DISTINCT h.url ORDER BY h.url) FILTER (WHERE h.url IS NOT NULL) AS urls
-            FROM hit h /*candidates*/ GROUP BY h.ckey
-            ORDER BY said_on DESC NULLS LAST, first_id LIMIT ?
-        )
-        SELECT p.*, (SELECT count(*) FROM newest) AS n_newest, (SELECT min(said) FROM newest) AS oldest
-        FROM page p ORDER BY said_on DESC NULLS LAST, first_id"""
     wanted = min(_PAGE_ROWS * limit, 2**62)  # a LIMIT is a BIGINT; exports ask for every row
-    page = con.execute(sql.replace("/*candidates*/", "WHERE h.ckey IN (SELECT ckey FROM newest)"),
-                       [*params, wanted, limit]).df()
-    oldest = page["oldest"].iloc[0] if len(page) else None
-    complete = len(page) == 0 or page["n_newest"].iloc[0] < wanted or (
+    newest = con.execute(f"SELECT ckey, said, cluster_first FROM ({hit_sql}) ORDER BY said DESC NULLS LAST, "
+                         "statement_id LIMIT ?", [*params, wanted]).df()
+    sql = f"""SELECT h.ckey, min(h.said) AS said_on, count(*) AS reports,
+                     coalesce(arg_min(h.statement_id, strftime(h.said, '%Y-%m-%d') || h.statement_id),
+                              min(h.statement_id)) AS first_id,
+                     list(DISTINCT h.source ORDER BY h.source) AS sources,
+                     list(DISTINCT h.url ORDER BY h.url) FILTER (WHERE h.url IS NOT NULL) AS urls
+              FROM ({hit_sql}) h /*candidates*/ GROUP BY h.ckey
+              ORDER BY said_on DESC NULLS LAST, first_id LIMIT ?"""
+    # Every statement of those clusters is dated from its cluster's first on, or undated. (Dates read
+    # back from pandas are Timestamps: cast to DATE, or DuckDB compares as timestamps, skipping no block.)
+    first = newest["cluster_first"].min()
+    candidates = "WHERE h.ckey IN (SELECT unnest(?::BIGINT[]))" + (
+        " AND (h.said >= ?::DATE OR h.said IS NULL)" if pd.notna(first) else "")
+    page = con.execute(sql.replace("/*candidates*/", candidates),
+                       [*params, newest["ckey"].unique().tolist(), *([first] if pd.notna(first) else []), limit]).df()
+    oldest = newest["said"].min()
+    complete = len(newest) < wanted or (
         len(page) == limit and pd.notna(oldest) and (page["said_on"] > oldest).all())
     if not complete:
-        page = con.execute(sql, [*params, 0, limit]).df()
+        page = con.execute(sql, [*params, limit]).df()
     ids = page["first_id"].tolist()
     shown = ("s.speaker, s.speaker_role, s.speaker_state_id AS state_id, coalesce(e.name, s.speaker_state_id) AS state, "
              "s.statement_type, s.kind, s.quote, s.statement_id, s.article_id, s.cluster_id")
-    bound = "" if not facts or page["said_on"].isna().any() or not ids else "s.said >= ? AND "
+    bound = "" if not facts or page["said_on"].isna().any() or not ids else "s.said >= ?::DATE AND "
     detail = con.execute(
         f"SELECT {shown} FROM {'statement_facts' if facts else 'statements'} s "
         f"LEFT JOIN entities e ON e.entity_id = s.speaker_state_id WHERE {bound}s.statement_id IN "
@@ -1097,7 +1112,7 @@ def search_articles(con: duckdb.DuckDBPyConnection, f: Filters, limit: int = 100
     # Then the page's rows by id; in the date-sorted rollup a date range lets DuckDB skip every
     # block but the page's (looking 100 ids up one by one costs ~1 ms each on a fresh connection).
     dated = len(keys) and keys["published"].notna().all()
-    span = "a.published BETWEEN ? AND ? AND " if dated else ""
+    span = "a.published BETWEEN ?::DATE AND ?::DATE AND " if dated else ""
     page = con.execute(
         f"SELECT {cols} FROM {table} a WHERE {span}a.article_id IN (SELECT unnest(?::VARCHAR[])) "
         "ORDER BY a.published DESC NULLS LAST, a.article_id",

@@ -115,14 +115,17 @@ ROLLUPS: dict[str, str] = {
         ORDER BY x.published, x.article_key, x.sentence_no""",
     # Statements of non-duplicate articles with their article's date, source and language and what the
     # statements table shows, newest first; `said` is the date said, else published; `ckey` a compact
-    # cluster key; `quote_entities` the entities inside the quote. Column names match the statement filter's.
+    # cluster key; `quote_entities` the entities inside the quote; `cluster_first` the cluster's earliest
+    # `said` (the statements page reads a cluster's rows from there on). Column names match the statement filter's.
     "statement_facts": """
         SELECT s.statement_id, coalesce(s.cluster_id, s.statement_id) AS cid,
                (hash(coalesce(s.cluster_id, s.statement_id)) >> 1)::BIGINT AS ckey, s.cluster_id, s.said_on,
                coalesce(s.said_on, a.published) AS said, s.article_id, (hash(s.article_id) >> 1)::BIGINT AS article_key,
                a.published, a.source, a.language, a.duplicate_of, coalesce(a.canonical_url, a.url) AS url, s.speaker,
                s.speaker_role, s.speaker_entity_id, s.speaker_state_id, s.statement_type, s.kind, s.quote,
-               coalesce(q.entities, []::VARCHAR[]) AS quote_entities
+               coalesce(q.entities, []::VARCHAR[]) AS quote_entities,
+               min(coalesce(s.said_on, a.published)) OVER (PARTITION BY coalesce(s.cluster_id, s.statement_id))
+                   AS cluster_first
         FROM statements s JOIN articles a ON a.article_id = s.article_id AND a.duplicate_of IS NULL
         LEFT JOIN (SELECT statement_id, list(entity_id ORDER BY entity_id) AS entities FROM statement_mentions
                    GROUP BY statement_id) q ON q.statement_id = s.statement_id

@@ -18,6 +18,8 @@ FILTERS = [
     Filters(actors=["armenia"]),
     Filters(actors=["armenia", "azerbaijan"], places=["stepanakert"], themes=["theme_blockade"]),
     Filters(q="said no"),
+    Filters(q="Said said NO"),
+    Filters(q="armenia unheardof"),
     Filters(sources=["azn"]),
     Filters(kinds=["government"], languages=["en"]),
     Filters(start=D(2024, 1, 2), end=D(2024, 1, 8)),
@@ -167,3 +169,27 @@ def test_heatmap_without_a_bit_for_a_top_entity_counts_the_same(tmp_path):
         for f, frame in zip(FILTERS, with_bits, strict=True):
             pd.testing.assert_frame_equal(queries.actor_theme_heatmap(con, f), frame)
     assert any(len(frame) for frame in with_bits)
+
+
+def test_statements_page_counts_clusters_begun_before_the_newest_statements(tmp_path, monkeypatch):
+    plain = build_small_db(tmp_path / "plain.duckdb")
+    with store.open_store(plain) as con:
+        # Cluster c1 becomes s2 (2023-12-31) and a new report s4 (2024-02-05); s1 stands alone.
+        con.execute("UPDATE statements SET cluster_id = 's1' WHERE statement_id = 's1'")
+        con.execute("INSERT INTO statements BY NAME SELECT * REPLACE ('s4' AS statement_id, "
+                    "DATE '2024-02-05' AS said_on) FROM statements WHERE statement_id = 's2'")
+    rolled = tmp_path / "rolled.duckdb"
+    shutil.copy(plain, rolled)
+    with store.open_store(rolled) as con:
+        rollups.rebuild(con, force=True)
+    # The newest 3 statements are s4, s3 (2024-02-01) and s1 (2024-01-01): c1 must still count s2,
+    # so it dates from 2023-12-31 and the newest cluster is s3, not c1.
+    monkeypatch.setattr(queries, "_PAGE_ROWS", 3)
+    frames = []
+    for path in (plain, rolled):
+        with store.open_store(path, read_only=True) as con:
+            frames.append(queries.statements(con, Filters(), limit=1))
+            assert frames[-1]["statement_id"].tolist() == ["s3"]
+            c1 = queries.statements(con, Filters(), limit=3).set_index("statement_id").loc["s2"]
+            assert (c1["reports"], c1["said_on"]) == (2, pd.Timestamp("2023-12-31"))
+    pd.testing.assert_frame_equal(*frames)
