@@ -219,10 +219,8 @@ def _mask_key(bits: Sequence[int], x: str = "x") -> tuple[str, list, str, list[i
             kind, [b - low for b in bits])
 
 
-def _text_match_keys(con: duckdb.DuckDBPyConnection, q: str, within: str | None = None) -> tuple[str, list]:
-    """SQL for the `article_key`s of the articles matching the text search, with its parameters.
-    `within`: SQL for the only article_keys that matter; matching postings of every article costs
-    tens of milliseconds on a large store, of a few thousand candidates almost nothing."""
+def _text_match_keys(con: duckdb.DuckDBPyConnection, q: str) -> tuple[str, list]:
+    """SQL for the `article_key`s of the articles matching the text search, with its parameters."""
     stemmer = _fts_stemmer(con) if has_text_index(con) else None
     if stemmer is not None and "text_postings" in rollups.present(con) and (stemmer == "none" or _fts_ready(con)):
         # Same documents as match_bm25(conjunctive) below: every distinct query term present; read
@@ -239,8 +237,7 @@ def _text_match_keys(con: duckdb.DuckDBPyConnection, q: str, within: str | None 
         # The commonest term's postings, kept where each rarer term's postings hold the article too
         # (a small hash table each): several times faster than grouping all their postings.
         rarer = " AND p.article_key IN (SELECT article_key FROM text_postings WHERE termid = ?)"
-        return ("SELECT p.article_key FROM text_postings p WHERE p.termid = ?" + rarer * (len(termids) - 1)
-                + (f" AND p.article_key IN ({within})" if within else ""), termids)
+        return "SELECT p.article_key FROM text_postings p WHERE p.termid = ?" + rarer * (len(termids) - 1), termids
     if _fts_ready(con):
         return (f"SELECT (hash(article_id) >> 1)::BIGINT AS article_key FROM (SELECT article_id, "
                 f"{_FTS_SCHEMA}.match_bm25(article_id, ?, conjunctive := 1) AS score FROM articles) "
@@ -288,10 +285,9 @@ def _date_clause(f: Filters, column: str) -> tuple[list[str], list]:
 
 
 def _article_where(con: duckdb.DuckDBPyConnection, f: Filters, a: str = "a", *, dates: bool = True,
-                   entities: bool = True, text: bool = True, text_within: str | None = None,
-                   keyed: bool = False) -> tuple[str, list]:
-    """The full article filter as one SQL condition over alias `a`, with its parameters
-    (`text_within`: see `_text_match_keys`; `keyed`: `a` has the article_key column of the rollups)."""
+                   entities: bool = True, text: bool = True, keyed: bool = False) -> tuple[str, list]:
+    """The full article filter as one SQL condition over alias `a`, with its parameters (`keyed`:
+    `a` has the rollups' article_key column)."""
     key = f"{a}.article_key" if keyed else f"(hash({a}.article_id) >> 1)::BIGINT"
     where, params = _source_clause(f, a)
     if dates:
@@ -302,7 +298,7 @@ def _article_where(con: duckdb.DuckDBPyConnection, f: Filters, a: str = "a", *, 
         where.append(f"{key} IN (SELECT article_key FROM {_ae(con)} WHERE entity_id = ANY(?))")
         params.append(f.entity_ids())
     if text and f.q.strip():
-        sql, p = _text_match_keys(con, f.q.strip(), text_within)
+        sql, p = _text_match_keys(con, f.q.strip())
         where.append(f"{key} IN ({sql})")
         params += p
     return " AND ".join(where), params
@@ -327,11 +323,10 @@ def _ae_where(con: duckdb.DuckDBPyConnection, f: Filters, x: str = "x", *, dates
     return " AND ".join(where), params
 
 
-def _statement_where(con: duckdb.DuckDBPyConnection, f: Filters, a: str = "a", *,
-                     text_within: str | None = None) -> tuple[str, list]:
+def _statement_where(con: duckdb.DuckDBPyConnection, f: Filters, a: str = "a") -> tuple[str, list]:
     """Statement filter over aliases s (statements) and `a` (articles; "s" for statement_facts, whose
     quote_entities stand in for statement_mentions), with its parameters."""
-    art, params = _article_where(con, f, a, dates=False, entities=False, text_within=text_within, keyed=a == "s")
+    art, params = _article_where(con, f, a, dates=False, entities=False, keyed=a == "s")
     where = [art]
     w, p = _date_clause(f, f"coalesce(s.said_on, {a}.published)")
     where += w
