@@ -766,7 +766,7 @@ def actor_theme_heatmap(con: duckdb.DuckDBPyConnection, f: Filters, n_actors: in
         [*params, n_actors, n_themes]).df()
 
 
-_MAX_BITS = 120  # bit-mask paths (heatmap, co-mentions) handle at most this many top entities
+_MAX_BITS = 120  # the heatmap's bit masks hold at most this many top actors or themes
 
 # The heatmap's passing articles (`arts`) and every actor and theme among them ranked by articles
 # (`ranked`: entity_no, entity_id, top_bit, kind, rank); `{where}` filters article_facts (alias x).
@@ -872,7 +872,7 @@ def _co_mention_pairs(con: duckdb.DuckDBPyConnection, f: Filters, limit: int,
                       SEMI JOIN pool pb ON pb.entity_no = p.no_b
                       JOIN entity_keys ka ON ka.entity_no = p.no_a JOIN entity_keys kb ON kb.entity_no = p.no_b
                       WHERE {where} {top})""", [*x_params, pool, *params, limit])
-    if not {"article_facts", "entity_keys"} <= rollups.present(con) or pool > _MAX_BITS:
+    if not {"article_facts", "entity_keys"} <= rollups.present(con):
         return None, []
     where, params = _facts_where(con, f)
     # As in the heatmap: articles are counted per bit mask of the chosen (or pool) entities they
@@ -898,18 +898,23 @@ def _co_mention_pairs(con: duckdb.DuckDBPyConnection, f: Filters, limit: int,
                       FROM nos JOIN entity_keys ka ON ka.entity_no = nos.a
                       JOIN entity_keys kb ON kb.entity_no = nos.b {top})""",
                 [*cm_params, *params, nos, shifts, nos, limit])
+    # Articles are counted per list of the pool positions they mention; each list adds its count to
+    # every pair in it.
     return (f"""arts AS (SELECT x.article_key, x.entity_nos FROM article_facts x WHERE {where}),
-            pool AS (SELECT entity_no, 1::HUGEINT << (row_number() OVER (ORDER BY n DESC, entity_no) - 1)::HUGEINT AS bit
+            pool AS (SELECT entity_no, (row_number() OVER (ORDER BY n DESC, entity_no) - 1)::INTEGER AS i
                      FROM (SELECT c.entity_no, count(*) AS n FROM (SELECT unnest(entity_nos) AS entity_no FROM arts) c
                            GROUP BY c.entity_no ORDER BY n DESC, c.entity_no LIMIT ?)),
-            masks AS (SELECT bit_or(p.bit) AS m FROM (SELECT article_key, unnest(entity_nos) AS entity_no FROM arts) r
+            lists AS (SELECT list(p.i ORDER BY p.i) AS positions
+                      FROM (SELECT article_key, unnest(entity_nos) AS entity_no FROM arts) r
                       JOIN pool p USING (entity_no) GROUP BY r.article_key),
-            combos AS (SELECT m, count(*) AS n FROM masks GROUP BY m),
-            pairs AS (SELECT ka.entity_id AS entity_a, kb.entity_id AS entity_b, sum(c.n) AS articles
-                      FROM combos c JOIN pool pa ON c.m & pa.bit <> 0 JOIN pool pb ON c.m & pb.bit <> 0
-                      AND pa.entity_no < pb.entity_no
-                      JOIN entity_keys ka ON ka.entity_no = pa.entity_no
-                      JOIN entity_keys kb ON kb.entity_no = pb.entity_no {top})""", [*params, pool, limit])
+            combos AS (SELECT positions, count(*) AS n FROM lists GROUP BY positions),
+            ij AS (SELECT a, b, sum(n) AS n FROM combos, unnest(positions) ua(a), unnest(positions) ub(b)
+                   WHERE a < b GROUP BY ALL),
+            pairs AS (SELECT ka.entity_id AS entity_a, kb.entity_id AS entity_b, ij.n AS articles
+                      FROM ij JOIN pool pa ON pa.i = ij.a JOIN pool pb ON pb.i = ij.b
+                      JOIN entity_keys ka ON ka.entity_no = least(pa.entity_no, pb.entity_no)
+                      JOIN entity_keys kb ON kb.entity_no = greatest(pa.entity_no, pb.entity_no)
+                      ORDER BY articles DESC, entity_a, entity_b LIMIT ?)""", [*params, pool, limit])
 
 
 def co_mentions(con: duckdb.DuckDBPyConnection, f: Filters, limit: int = 30,
@@ -919,8 +924,9 @@ def co_mentions(con: duckdb.DuckDBPyConnection, f: Filters, limit: int = 30,
     among the `pool` entities with most articles."""
     ids = f.entity_ids()
     pairs_sql, pair_params = _co_mention_pairs(con, f, limit, pool)
-    where, params = _ae_where(con, f, entities=False)
-    ae = _ae(con)
+    if pairs_sql is None:
+        where, params = _ae_where(con, f, entities=False)
+        ae = _ae(con)
     if pairs_sql is None and ids:
         pairs_sql = f"""
             pa AS (SELECT x.article_key, x.entity_id FROM {ae} x WHERE x.entity_id = ANY(?) AND {where}),
