@@ -194,7 +194,7 @@ def _facts_where(con: duckdb.DuckDBPyConnection, f: Filters, x: str = "x", *, da
     if f.entity_ids():
         # Chosen entities with a top bit cost one AND on the article's mask together; each other one
         # a list_contains (an order of magnitude faster than list_has_any).
-        keys = _entity_keys(con, f.entity_ids())
+        keys = [(no, bit) for _, no, bit in _entity_keys(con, f.entity_ids())]
         bits = [bit for _, bit in keys if bit is not None]
         terms = [f"{x}.top_mask & ?::HUGEINT <> 0"] * bool(bits)
         terms += [f"list_contains({x}.entity_nos, ?::SMALLINT)"] * sum(bit is None for _, bit in keys)
@@ -203,10 +203,11 @@ def _facts_where(con: duckdb.DuckDBPyConnection, f: Filters, x: str = "x", *, da
     return where, params
 
 
-def _entity_keys(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> list[tuple[int, int | None]]:
-    """(entity_no, top_bit) of the given entity ids that the rollups know, in entity_no order."""
-    return [(no, bit) for no, bit in con.execute(
-        "SELECT entity_no, top_bit FROM entity_keys WHERE entity_id = ANY(?) ORDER BY entity_no", [list(ids)]).fetchall()]
+def _entity_keys(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> list[tuple[str, int, int | None]]:
+    """(entity_id, entity_no, top_bit) of the given entity ids that the rollups know, in entity_no order."""
+    return [(eid, no, bit) for eid, no, bit in con.execute(
+        "SELECT entity_id, entity_no, top_bit FROM entity_keys WHERE entity_id = ANY(?) ORDER BY entity_no",
+        [list(ids)]).fetchall()]
 
 
 def _mask_key(bits: Sequence[int], x: str = "x") -> tuple[str, list, str, list[int]]:
@@ -332,12 +333,22 @@ def _statement_where(con: duckdb.DuckDBPyConnection, f: Filters, a: str = "a") -
     where += w
     params += p
     ids = f.entity_ids()
-    if ids:
-        where.append("(s.speaker_entity_id = ANY(?) OR s.speaker_state_id = ANY(?) OR " + (
+    bits: dict[str, int] = {}
+    if ids and a == "s" and "entity_keys" in rollups.present(con):
+        # statement_facts.entity_mask holds the top bits of each statement's speaker, speaker state
+        # and quote entities: one AND tests every chosen entity that has a bit.
+        bits = {eid: bit for eid, _, bit in _entity_keys(con, ids) if bit is not None}
+    rest = [i for i in ids if i not in bits]
+    terms = ["s.entity_mask & ?::HUGEINT <> 0"] * bool(bits)
+    params += [str(sum(1 << bit for bit in bits.values()))] * bool(bits)
+    if rest:
+        terms.append("s.speaker_entity_id = ANY(?) OR s.speaker_state_id = ANY(?) OR " + (
             # One list_contains per chosen entity: several times faster than list_has_any.
-            " OR ".join(["list_contains(s.quote_entities, ?)"] * len(ids)) if a == "s" else
-            "s.statement_id IN (SELECT statement_id FROM statement_mentions WHERE entity_id = ANY(?))") + ")")
-        params += [ids, ids, *(ids if a == "s" else [ids])]
+            " OR ".join(["list_contains(s.quote_entities, ?)"] * len(rest)) if a == "s" else
+            "s.statement_id IN (SELECT statement_id FROM statement_mentions WHERE entity_id = ANY(?))"))
+        params += [rest, rest, *(rest if a == "s" else [rest])]
+    if terms:
+        where.append("(" + " OR ".join(terms) + ")")
     if f.speakers:
         where.append("(s.speaker_entity_id = ANY(?) OR s.speaker = ANY(?))")
         params += [list(f.speakers), list(f.speakers)]
@@ -878,7 +889,7 @@ def _co_mention_pairs(con: duckdb.DuckDBPyConnection, f: Filters, limit: int,
     # As in the heatmap: articles are counted per bit mask of the chosen (or pool) entities they
     # mention, then each mask adds its count to the pairs it contains.
     if ids:
-        keys = _entity_keys(con, ids)
+        keys = [(no, bit) for _, no, bit in _entity_keys(con, ids)]
         nos = [no for no, _ in keys]
         if all(bit is not None for _, bit in keys) and keys:
             cm, cm_params, kind, shifts = _mask_key([bit for _, bit in keys])
@@ -1058,16 +1069,31 @@ def statements_by_state_type(con: duckdb.DuckDBPyConnection, f: Filters, gran: s
     """Statements per period (date said, else published), speaker state and type: period,
     state_id, state, statement_type, statements (distinct clusters), reports (all rows)."""
     gran = _gran(gran)
-    if "statement_facts" in rollups.present(con):
-        where, params = _statement_where(con, f, "s")
+    have = rollups.present(con)
+    whole_months = gran == "month" and (not f.start or f.start.day == 1) and (
+        not f.end or (f.end + dt.timedelta(days=1)).day == 1)
+    if "statement_months" in have and whole_months and not dataclasses.replace(f, start=None, end=None).to_query_params():
+        where, params = _date_clause(f, "c.period")
         return con.execute(
-            f"""SELECT date_trunc(?, s.said)::DATE AS period, s.speaker_state_id AS state_id,
-                   coalesce(any_value(e.name), s.speaker_state_id, 'unknown') AS state,
-                   s.statement_type, count(DISTINCT s.ckey) AS statements, count(*) AS reports
-            FROM statement_facts s LEFT JOIN entities e ON e.entity_id = s.speaker_state_id
-            WHERE s.said IS NOT NULL AND {where}
-            GROUP BY period, s.speaker_state_id, s.statement_type
-            ORDER BY period, state, s.statement_type""", [gran, *params]).df()
+            f"""SELECT c.period, c.state_id, coalesce(e.name, c.state_id, 'unknown') AS state, c.statement_type,
+                       c.statements, c.reports
+                FROM statement_months c LEFT JOIN entities e ON e.entity_id = c.state_id
+                WHERE {" AND ".join(["TRUE", *where])} ORDER BY c.period, state, c.statement_type""", params).df()
+    if "statement_facts" in have:
+        where, params = _statement_where(con, f, "s")
+        # Reports per cluster and cell first, then clusters per cell: faster than count(DISTINCT).
+        return con.execute(
+            f"""WITH per_cluster AS (
+                    SELECT date_trunc(?, s.said)::DATE AS period, s.speaker_state_id AS state_id, s.statement_type,
+                           count(*) AS n
+                    FROM statement_facts s WHERE s.said IS NOT NULL AND {where}
+                    GROUP BY period, state_id, s.statement_type, s.ckey),
+                cells AS (SELECT period, state_id, statement_type, count(*) AS statements, sum(n)::BIGINT AS reports
+                          FROM per_cluster GROUP BY ALL)
+            SELECT c.period, c.state_id, coalesce(e.name, c.state_id, 'unknown') AS state, c.statement_type,
+                   c.statements, c.reports
+            FROM cells c LEFT JOIN entities e ON e.entity_id = c.state_id
+            ORDER BY c.period, state, c.statement_type""", [gran, *params]).df()
     where, params = _statement_where(con, f)
     return con.execute(
         f"""SELECT date_trunc(?, coalesce(s.said_on, a.published))::DATE AS period,

@@ -116,7 +116,8 @@ ROLLUPS: dict[str, str] = {
     # Statements of non-duplicate articles with their article's date, source and language and what the
     # statements table shows, newest first; `said` is the date said, else published; `ckey` a compact
     # cluster key; `quote_entities` the entities inside the quote; `cluster_first` the cluster's earliest
-    # `said` (the statements page reads a cluster's rows from there on). Column names match the statement filter's.
+    # `said` (the statements page reads a cluster's rows from there on); `entity_mask` the top_bit mask
+    # of its speaker, speaker state and quote entities. Column names match the statement filter's.
     "statement_facts": """
         SELECT s.statement_id, coalesce(s.cluster_id, s.statement_id) AS cid,
                (hash(coalesce(s.cluster_id, s.statement_id)) >> 1)::BIGINT AS ckey, s.cluster_id, s.said_on,
@@ -125,11 +126,23 @@ ROLLUPS: dict[str, str] = {
                s.speaker_role, s.speaker_entity_id, s.speaker_state_id, s.statement_type, s.kind, s.quote,
                coalesce(q.entities, []::VARCHAR[]) AS quote_entities,
                min(coalesce(s.said_on, a.published)) OVER (PARTITION BY coalesce(s.cluster_id, s.statement_id))
-                   AS cluster_first
+                   AS cluster_first, coalesce(b.mask, 0) AS entity_mask
         FROM statements s JOIN articles a ON a.article_id = s.article_id AND a.duplicate_of IS NULL
         LEFT JOIN (SELECT statement_id, list(entity_id ORDER BY entity_id) AS entities FROM statement_mentions
                    GROUP BY statement_id) q ON q.statement_id = s.statement_id
+        LEFT JOIN (SELECT u.statement_id, bit_or(1::HUGEINT << k.top_bit) AS mask FROM (
+                       SELECT statement_id, entity_id FROM statement_mentions
+                       UNION SELECT statement_id, speaker_entity_id FROM statements WHERE speaker_entity_id IS NOT NULL
+                       UNION SELECT statement_id, speaker_state_id FROM statements WHERE speaker_state_id IS NOT NULL
+                   ) u JOIN entity_keys k ON k.entity_id = u.entity_id AND k.top_bit IS NOT NULL
+                   GROUP BY u.statement_id) b ON b.statement_id = s.statement_id
         ORDER BY said DESC NULLS LAST, s.statement_id""",
+    # Statements (distinct clusters) and reports per month, speaker state and type with no filter
+    # but dates: the statements chart's default view without grouping every cluster.
+    "statement_months": """
+        SELECT date_trunc('month', said)::DATE AS period, speaker_state_id AS state_id, statement_type,
+               count(DISTINCT ckey)::BIGINT AS statements, count(*)::BIGINT AS reports
+        FROM statement_facts WHERE said IS NOT NULL GROUP BY ALL ORDER BY ALL""",
 }
 
 # The tables (base or rollup) each rollup reads.
@@ -145,7 +158,8 @@ READS: dict[str, set[str]] = {
     "mention_spans": {"mentions", "articles", "sentences"},
     "entity_surfaces": {"mention_spans"},
     "mention_sentences": {"mention_spans", "articles"},
-    "statement_facts": {"statements", "articles", "statement_mentions"},
+    "statement_facts": {"statements", "articles", "statement_mentions", "entity_keys"},
+    "statement_months": {"statement_facts"},
 }
 
 # Built only when the fts index exists: its postings (term, article_key) sorted by term, so a search reads a few row

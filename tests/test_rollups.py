@@ -23,6 +23,8 @@ FILTERS = [
     Filters(sources=["azn"]),
     Filters(kinds=["government"], languages=["en"]),
     Filters(start=D(2024, 1, 2), end=D(2024, 1, 8)),
+    Filters(start=D(2024, 1, 1), end=D(2024, 1, 31)),
+    Filters(end=D(2023, 12, 31)),
     Filters(start=D(2024, 1, 2), actors=["azerbaijan"], q="azerbaijan"),
     Filters(actors=["nobody"]),
     Filters(types=["appeal"], actors=["armenia"]),
@@ -94,6 +96,11 @@ def test_rollup_values_counted_by_hand(tmp_path):
         assert con.execute("SELECT count(*), count(*) FILTER (WHERE len(entity_nos) = 0) "
                            "FROM article_facts").fetchone() == (8, 1)
         assert con.execute("SELECT count(*) FROM statement_facts").fetchone() == (3,)
+        # c1 was said on 2023-12-31 and 2024-01-01; s3, undated said, counts in its article's month.
+        assert con.execute("SELECT period, state_id, statement_type, statements, reports FROM statement_months "
+                           "ORDER BY period").fetchall() == [
+            (D(2023, 12, 1), "armenia", "appeal", 1, 1), (D(2024, 1, 1), "armenia", "appeal", 1, 1),
+            (D(2024, 2, 1), "united_states", "concern", 1, 1)]
         # 17 mention rows, less a8's two, with a2's two Armenia mentions on one row.
         rollups.rebuild(con, force=True)  # rebuilding replaces, never duplicates
         assert con.execute("SELECT count(*) FROM article_entities").fetchone() == (14,)
@@ -103,13 +110,15 @@ def test_rebuild_after_a_change_touches_only_what_reads_it(tmp_path):
     path = build_small_db(tmp_path / "small.duckdb")
     with store.open_store(path) as con:
         assert set(rollups.rebuild(con, force=True)) == set(rollups.ROLLUPS) | {"text_postings"}
-        assert set(rollups.rebuild(con, {"statements"}, force=True)) == {"speaker_counts", "statement_facts"}
+        assert set(rollups.rebuild(con, {"statements"}, force=True)) == {
+            "speaker_counts", "statement_facts", "statement_months"}
         # New mentions reach every rollup built on them, directly or through another rollup.
         assert set(rollups.rebuild(con, {"mentions"}, force=True)) == {
             "article_entities", "entity_keys", "article_facts", "entity_pairs", "entity_days", "entity_totals",
-            "mention_spans", "entity_surfaces", "mention_sentences"}
+            "mention_spans", "entity_surfaces", "mention_sentences", "statement_facts", "statement_months"}
         con.execute("DROP TABLE entity_totals")  # a missing rollup is always built
-        assert set(rollups.rebuild(con, {"statements"}, force=True)) == {"entity_totals", "speaker_counts", "statement_facts"}
+        assert set(rollups.rebuild(con, {"statements"}, force=True)) == {
+            "entity_totals", "speaker_counts", "statement_facts", "statement_months"}
         assert set(rollups.rebuild(con, set(), force=True)) == set()
 
 
@@ -159,16 +168,18 @@ def test_rollups_of_another_version_are_never_read(tmp_path):
         assert rollups.present(con) == set(rollups.ROLLUPS)
 
 
-def test_heatmap_without_a_bit_for_a_top_entity_counts_the_same(tmp_path):
+def test_entities_without_a_bit_count_the_same(tmp_path):
     path = build_small_db(tmp_path / "small.duckdb")
     with store.open_store(path) as con:
         rollups.rebuild(con, force=True)
-        with_bits = [queries.actor_theme_heatmap(con, f) for f in FILTERS]
-        # Entities beyond rollups.TOP_BITS have no bit: the heatmap then unnests the entity lists.
+        with_bits = [_frames(con, f) for f in FILTERS]
+        # Entities beyond rollups.TOP_BITS have no bit: filters test their lists instead of the masks,
+        # and the heatmap unnests the entity lists.
         con.execute("UPDATE entity_keys SET top_bit = NULL WHERE entity_id IN ('armenia', 'theme_blockade')")
-        for f, frame in zip(FILTERS, with_bits, strict=True):
-            pd.testing.assert_frame_equal(queries.actor_theme_heatmap(con, f), frame)
-    assert any(len(frame) for frame in with_bits)
+        for f, frames in zip(FILTERS, with_bits, strict=True):
+            for name, frame in _frames(con, f).items():
+                pd.testing.assert_frame_equal(frame, frames[name], obj=f"{name} {f.to_query_params()}")
+    assert any(len(frames["heatmap"]) for frames in with_bits)
 
 
 def test_statements_page_counts_clusters_begun_before_the_newest_statements(tmp_path, monkeypatch):
@@ -193,3 +204,21 @@ def test_statements_page_counts_clusters_begun_before_the_newest_statements(tmp_
             c1 = queries.statements(con, Filters(), limit=3).set_index("statement_id").loc["s2"]
             assert (c1["reports"], c1["said_on"]) == (2, pd.Timestamp("2023-12-31"))
     pd.testing.assert_frame_equal(*frames)
+
+
+def test_monthly_statement_counts_count_each_cluster_once(tmp_path):
+    plain = build_small_db(tmp_path / "plain.duckdb")
+    with store.open_store(plain) as con:  # c1 reported again on 2024-01-05: two reports in January
+        con.execute("INSERT INTO statements BY NAME SELECT * REPLACE ('s4' AS statement_id, "
+                    "DATE '2024-01-05' AS said_on) FROM statements WHERE statement_id = 's1'")
+    rolled = tmp_path / "rolled.duckdb"
+    shutil.copy(plain, rolled)
+    with store.open_store(rolled) as con:
+        rollups.rebuild(con, force=True)
+    frames = []
+    for path in (plain, rolled):
+        with store.open_store(path, read_only=True) as con:
+            frames.append(queries.statements_by_state_type(con, Filters(start=D(2024, 1, 1)), "month"))
+    pd.testing.assert_frame_equal(*frames)
+    january = frames[1].set_index("period").loc[pd.Timestamp("2024-01-01")]
+    assert (january["statements"], january["reports"]) == (1, 2)
