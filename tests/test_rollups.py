@@ -25,6 +25,8 @@ FILTERS = [
     Filters(start=D(2024, 1, 2), end=D(2024, 1, 8)),
     Filters(start=D(2024, 1, 1), end=D(2024, 1, 31)),
     Filters(end=D(2023, 12, 31)),
+    Filters(start=D(2024, 1, 1), actors=["armenia", "azerbaijan"], languages=["en"]),
+    Filters(actors=["armenia"], sources=["azn", "indy"]),
     Filters(start=D(2024, 1, 2), actors=["azerbaijan"], q="azerbaijan"),
     Filters(actors=["nobody"]),
     Filters(types=["appeal"], actors=["armenia"]),
