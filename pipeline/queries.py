@@ -851,13 +851,21 @@ def _heatmap_cells(con: duckdb.DuckDBPyConnection, f: Filters, n_actors: int,
     if not {"article_facts", "entity_keys"} <= rollups.present(con) or max(n_actors, n_themes) > _MAX_BITS:
         return None, []
     where, params = _facts_where(con, f)
-    # The mask path below reads the passing articles twice (ranking, then masks): right for broad
-    # filters; a text search passes few articles but costs most to evaluate, so it takes one pass.
-    top = [] if f.q.strip() else con.execute(
-        f"""WITH {_HEATMAP_RANKED.format(where=where)}
-        SELECT entity_id, kind, top_bit FROM ranked
-        WHERE (kind = 'actor' AND rank <= ?) OR (kind = 'theme' AND rank <= ?)""",
-        [*params, n_actors, n_themes]).fetchall()
+    # The mask path below ranks first (per-entity counts as top_entities reads them), then reads the
+    # passing articles: right for broad filters; a text search passes few articles but costs most to
+    # evaluate, so it takes one pass.
+    top = []
+    if not f.q.strip():
+        rel, n_sql, rel_params = _entity_relation(con, f)
+        top = con.execute(
+            f"""WITH counts AS (SELECT x.entity_id, {n_sql} AS n FROM {rel} x GROUP BY x.entity_id),
+                ranked AS (SELECT c.entity_id, e.kind, k.top_bit, row_number() OVER (PARTITION BY e.kind
+                                  ORDER BY c.n DESC, c.entity_id) AS rank
+                           FROM counts c JOIN entities e ON e.entity_id = c.entity_id AND e.kind IN ('actor', 'theme')
+                           JOIN entity_keys k ON k.entity_id = c.entity_id)
+            SELECT entity_id, kind, top_bit FROM ranked
+            WHERE (kind = 'actor' AND rank <= ?) OR (kind = 'theme' AND rank <= ?)""",
+            [*rel_params, n_actors, n_themes]).fetchall()
     if top and all(bit is not None for _, _, bit in top):
         # The top entities all have a bit in article_facts.top_mask: passing articles are counted per
         # combination of those bits (one packed key, no list unnested), the combinations per actor and
