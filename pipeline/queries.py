@@ -926,9 +926,9 @@ def _co_mention_pairs(con: duckdb.DuckDBPyConnection, f: Filters, limit: int,
     if not {"article_facts", "entity_keys"} <= rollups.present(con):
         return None, []
     where, params = _facts_where(con, f)
-    # As in the heatmap: articles are counted per bit mask of the chosen (or pool) entities they
-    # mention, then each mask adds its count to the pairs it contains.
     if ids:
+        # As in the heatmap: articles are counted per bit mask of the chosen entities they mention and
+        # per entity they mention, then each count adds to the pairs of that entity with the mask's.
         keys = [(no, bit) for _, no, bit in _entity_keys(con, ids)]
         nos = [no for no, _ in keys]
         if all(bit is not None for _, bit in keys) and keys:
