@@ -62,6 +62,7 @@ def _heatmap(ctx: Context) -> None:
     fig.update_layout(height=max(360, 34 * len(grid) + 200), margin=dict(l=10, r=10, t=10, b=10))
     fig.update_xaxes(side="bottom", tickangle=-30, title=None)
     fig.update_yaxes(title=None)
+    fig.update_coloraxes(colorbar=common.count_ticks(int(grid.to_numpy().max())))
     st.plotly_chart(fig, key="heatmap_chart")
     st.caption("Cells count articles that mention both the actor and the theme.")
     common.download(cells, "actor_theme_heatmap")

@@ -44,18 +44,22 @@ def _grid(ctx: Context) -> None:
         return
     top = grid.groupby("state")["statements"].sum().nlargest(MAX_STATES).index
     shown = grid[grid["state"].isin(top)]
+    height = 140 + 140 * len(top)
     fig = px.bar(shown, x="period", y="statements", color="statement_type", facet_row="state",
                  color_discrete_sequence=px.colors.qualitative.Bold,
-                 category_orders={"state": list(top)},
+                 category_orders={"state": list(top)}, facet_row_spacing=min(0.2, 30 / height),
                  labels={"period": "Month (date said)", "statements": "Statements", "statement_type": "Type"})
+    # Each state's name above its own panel, in the gap between panels (not over the bars).
+    tops = {round(sum(ax.domain) / 2, 6): ax.domain[1] for ax in fig.select_yaxes()}
     fig.for_each_annotation(lambda a: a.update(text=a.text.split("=", 1)[-1], textangle=0, x=0.0,
-                                               xanchor="left", yanchor="bottom", font=dict(size=12)))
+                                               y=tops.get(round(a.y, 6), a.y), xanchor="left",
+                                               yanchor="bottom", font=dict(size=12)))
     fig.update_yaxes(title=None, rangemode="tozero", **common.count_ticks(shown["statements"].max()))
     fig.update_traces(width=MONTH_BAR_MS)
     if shown["period"].nunique() <= 18:  # few months: one tick per month, not plotly's weekly ticks
         fig.update_xaxes(dtick="M1", tickformat="%b %Y")
-    fig.update_layout(height=140 + 140 * len(top), margin=dict(l=10, r=10, t=40, b=10),
-                      legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0, title=None))
+    fig.update_layout(height=height, margin=dict(l=10, r=10, t=64, b=10),  # legend above the first label
+                      legend=dict(orientation="h", yanchor="bottom", y=1 + 24 / (height - 110), x=0, title=None))
     st.plotly_chart(fig, key="statements_chart")
     st.caption(f"Top {len(top)} speaker states by statements; a statement reported by several outlets counts once.")
     common.download(shown, "statements_by_state_type")
