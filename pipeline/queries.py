@@ -949,23 +949,43 @@ def _co_mention_pairs(con: duckdb.DuckDBPyConnection, f: Filters, limit: int,
                       FROM nos JOIN entity_keys ka ON ka.entity_no = nos.a
                       JOIN entity_keys kb ON kb.entity_no = nos.b {top})""",
                 [*cm_params, *params, nos, shifts, nos, limit])
-    # Articles are counted per list of the pool positions they mention; each list adds its count to
-    # every pair in it.
+    # Without a text search the pool is ranked first (per-entity counts as top_entities reads them);
+    # when every pool entity has a top bit, passing articles are counted per combination of those
+    # bits (one packed key) and each combination lists its bit positions. Else, in one pass, per
+    # list of the pool positions each article mentions. Each list adds its count to its pairs.
+    ranked = []
+    if not f.q.strip():
+        rel, n_sql, rel_params = _entity_relation(con, f)
+        ranked = con.execute(
+            f"""SELECT k.entity_no, k.top_bit FROM (SELECT x.entity_id, {n_sql} AS n FROM {rel} x GROUP BY x.entity_id) c
+                JOIN entity_keys k USING (entity_id) ORDER BY c.n DESC, c.entity_id LIMIT ?""",
+            [*rel_params, pool]).fetchall()
+    if ranked and all(bit is not None for _, bit in ranked):
+        key, key_params, kind, shifts = _mask_key([bit for _, bit in ranked])
+        return (f"""pool AS (SELECT unnest(?::SMALLINT[]) AS entity_no, unnest(?::SMALLINT[]) AS pos),
+            lists AS (SELECT [s FOR s IN range(?) IF (m >> s) & 1 = 1] AS positions, n FROM (
+                          SELECT {key} AS m, count(*) AS n FROM article_facts x WHERE {where} GROUP BY ALL)),
+            {_PAIRS_FROM_LISTS}""", [[no for no, _ in ranked], shifts, max(shifts) + 1, *key_params, *params, limit])
     return (f"""arts AS (SELECT x.article_key, x.entity_nos FROM article_facts x WHERE {where}),
-            pool AS (SELECT entity_no, (row_number() OVER (ORDER BY n DESC, entity_no) - 1)::INTEGER AS i
+            pool AS (SELECT entity_no, (row_number() OVER (ORDER BY n DESC, entity_no) - 1)::INTEGER AS pos
                      FROM (SELECT c.entity_no, count(*) AS n FROM (SELECT unnest(entity_nos) AS entity_no FROM arts) c
                            GROUP BY c.entity_no ORDER BY n DESC, c.entity_no LIMIT ?)),
-            lists AS (SELECT list(p.i ORDER BY p.i) AS positions
-                      FROM (SELECT article_key, unnest(entity_nos) AS entity_no FROM arts) r
-                      JOIN pool p USING (entity_no) GROUP BY r.article_key),
-            combos AS (SELECT positions, count(*) AS n FROM lists GROUP BY positions),
-            ij AS (SELECT a, b, sum(n) AS n FROM combos, unnest(positions) ua(a), unnest(positions) ub(b)
+            lists AS (SELECT positions, count(*) AS n FROM (
+                          SELECT list(p.pos ORDER BY p.pos) AS positions
+                          FROM (SELECT article_key, unnest(entity_nos) AS entity_no FROM arts) r
+                          JOIN pool p USING (entity_no) GROUP BY r.article_key) GROUP BY positions),
+            {_PAIRS_FROM_LISTS}""", [*params, pool, limit])
+
+
+# Co-mention pairs from `lists(positions, n)` (n articles mention exactly the pool entities at these
+# positions) and `pool(entity_no, pos)`: the `?` most shared pairs, entity_a before entity_b.
+_PAIRS_FROM_LISTS = """ij AS (SELECT a, b, sum(n) AS n FROM lists, unnest(positions) ua(a), unnest(positions) ub(b)
                    WHERE a < b GROUP BY ALL),
             pairs AS (SELECT ka.entity_id AS entity_a, kb.entity_id AS entity_b, ij.n AS articles
-                      FROM ij JOIN pool pa ON pa.i = ij.a JOIN pool pb ON pb.i = ij.b
+                      FROM ij JOIN pool pa ON pa.pos = ij.a JOIN pool pb ON pb.pos = ij.b
                       JOIN entity_keys ka ON ka.entity_no = least(pa.entity_no, pb.entity_no)
                       JOIN entity_keys kb ON kb.entity_no = greatest(pa.entity_no, pb.entity_no)
-                      ORDER BY articles DESC, entity_a, entity_b LIMIT ?)""", [*params, pool, limit])
+                      ORDER BY articles DESC, entity_a, entity_b LIMIT ?)"""
 
 
 def co_mentions(con: duckdb.DuckDBPyConnection, f: Filters, limit: int = 30,
