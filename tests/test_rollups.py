@@ -132,14 +132,22 @@ def test_queries_same_with_and_without_rollups(pair):
             pd.testing.assert_frame_equal(frame, after[name], obj=f"{name} {f.to_query_params()}")
 
 
-def test_sentences_without_stored_bounds_read_the_same(tmp_path):
+def _plain_and_rolled(tmp_path, *changes: str):
+    """The fixture store after the SQL `changes`, and a copy of it with every rollup built."""
     plain = build_small_db(tmp_path / "plain.duckdb")
-    with store.open_store(plain) as con:  # a2's sentences were never stored: a window around the mentions
-        con.execute("DELETE FROM sentences WHERE article_id = 'a2'")
+    with store.open_store(plain) as con:
+        for sql in changes:
+            con.execute(sql)
     rolled = tmp_path / "rolled.duckdb"
     shutil.copy(plain, rolled)
     with store.open_store(rolled) as con:
         rollups.rebuild(con, force=True)
+    return plain, rolled
+
+
+def test_sentences_without_stored_bounds_read_the_same(tmp_path):
+    # a2's sentences were never stored: a window around the mentions
+    plain, rolled = _plain_and_rolled(tmp_path, "DELETE FROM sentences WHERE article_id = 'a2'")
     frames = []
     for path in (plain, rolled):
         with store.open_store(path, read_only=True) as con:
@@ -185,16 +193,11 @@ def test_entities_without_a_bit_count_the_same(tmp_path):
 
 
 def test_statements_page_counts_clusters_begun_before_the_newest_statements(tmp_path, monkeypatch):
-    plain = build_small_db(tmp_path / "plain.duckdb")
-    with store.open_store(plain) as con:
-        # Cluster c1 becomes s2 (2023-12-31) and a new report s4 (2024-02-05); s1 stands alone.
-        con.execute("UPDATE statements SET cluster_id = 's1' WHERE statement_id = 's1'")
-        con.execute("INSERT INTO statements BY NAME SELECT * REPLACE ('s4' AS statement_id, "
-                    "DATE '2024-02-05' AS said_on) FROM statements WHERE statement_id = 's2'")
-    rolled = tmp_path / "rolled.duckdb"
-    shutil.copy(plain, rolled)
-    with store.open_store(rolled) as con:
-        rollups.rebuild(con, force=True)
+    # Cluster c1 becomes s2 (2023-12-31) and a new report s4 (2024-02-05); s1 stands alone.
+    plain, rolled = _plain_and_rolled(
+        tmp_path, "UPDATE statements SET cluster_id = 's1' WHERE statement_id = 's1'",
+        "INSERT INTO statements BY NAME SELECT * REPLACE ('s4' AS statement_id, "
+        "DATE '2024-02-05' AS said_on) FROM statements WHERE statement_id = 's2'")
     # The newest 3 statements are s4, s3 (2024-02-01) and s1 (2024-01-01): c1 must still count s2,
     # so it dates from 2023-12-31 and the newest cluster is s3, not c1.
     monkeypatch.setattr(queries, "_PAGE_ROWS", 3)
@@ -209,14 +212,10 @@ def test_statements_page_counts_clusters_begun_before_the_newest_statements(tmp_
 
 
 def test_monthly_statement_counts_count_each_cluster_once(tmp_path):
-    plain = build_small_db(tmp_path / "plain.duckdb")
-    with store.open_store(plain) as con:  # c1 reported again on 2024-01-05: two reports in January
-        con.execute("INSERT INTO statements BY NAME SELECT * REPLACE ('s4' AS statement_id, "
-                    "DATE '2024-01-05' AS said_on) FROM statements WHERE statement_id = 's1'")
-    rolled = tmp_path / "rolled.duckdb"
-    shutil.copy(plain, rolled)
-    with store.open_store(rolled) as con:
-        rollups.rebuild(con, force=True)
+    # c1 reported again on 2024-01-05: two reports in January
+    plain, rolled = _plain_and_rolled(
+        tmp_path, "INSERT INTO statements BY NAME SELECT * REPLACE ('s4' AS statement_id, "
+        "DATE '2024-01-05' AS said_on) FROM statements WHERE statement_id = 's1'")
     frames = []
     for path in (plain, rolled):
         with store.open_store(path, read_only=True) as con:
