@@ -6,8 +6,8 @@ one short transaction and close, so readers (the dashboard) are never locked out
 from __future__ import annotations
 
 import contextlib
-import re
 import functools
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
