@@ -10,7 +10,7 @@ import datetime as dt
 
 import streamlit as st
 
-from pipeline.queries import Filters
+from pipeline.query.filters import Filters
 from views import articles, common, entities, setup, snapshot, sources, statements, trends
 from views.common import Context
 

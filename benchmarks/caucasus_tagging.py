@@ -20,8 +20,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline.tag import Tagger, split_sentences  # noqa: E402
-from pipeline.taxonomy import Taxonomy, load_taxonomy  # noqa: E402
+from pipeline.mentions.matcher import Tagger
+from pipeline.mentions.sentences import split_sentences  # noqa: E402
+from pipeline.mentions.taxonomy import Taxonomy, load_taxonomy  # noqa: E402
 
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpora" / "caucasus" / "whitehouse_briefing_room"
 CORE = ("armenia", "azerbaijan", "nagorno_karabakh")

@@ -1,6 +1,6 @@
 """Ingest vs retag speed on generated pages, in one run.
 
-Generates N synthetic pages with `pipeline.sample.generate`, ingests them from local files into an
+Generates N synthetic pages with `tools.sample.generator.generate`, ingests them from local files into an
 empty database with 1 and with 2 workers (pages/second, database size), then retags the same
 database (mentions and statements rebuilt from stored text) and prints the ratio. Target: retag
 ≥ 20× faster than ingest. A retag takes a second or two, so one stray stall on a shared machine
@@ -23,9 +23,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline.ingest import Options, ingest  # noqa: E402
-from pipeline.retag import retag  # noqa: E402
-from pipeline.sample import generate  # noqa: E402
+from pipeline.run.ingest import Options, ingest  # noqa: E402
+from pipeline.run.retag import retag  # noqa: E402
+from tools.sample.generator import generate  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
 

@@ -32,8 +32,10 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline import queries, rollups, store  # noqa: E402
-from pipeline.queries import Filters  # noqa: E402
+from pipeline import store
+from pipeline.query import queries
+from pipeline.query.filters import Filters  # noqa: E402
+from pipeline.store import rollups  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
 TARGET_MEDIAN_MS, TARGET_P95_MS = 250.0, 1000.0
@@ -91,7 +93,7 @@ def entity_rows(n: int) -> list[tuple]:
     else the Contract's core ids plus generated actors, places and themes, `n` in all."""
     rows = [tuple(r) for r in CORE]
     try:
-        from pipeline.taxonomy import load_taxonomy
+        from pipeline.mentions.taxonomy import load_taxonomy
 
         tax_rows = load_taxonomy().entity_rows()
     except Exception:  # no taxonomy yet, or a broken one: generated entities serve as well

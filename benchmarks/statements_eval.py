@@ -32,10 +32,11 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from pipeline.mentions.matcher import Tagger
+from pipeline.mentions.sentences import split_sentences  # noqa: E402
+from pipeline.mentions.taxonomy import load_taxonomy  # noqa: E402
 from pipeline.statements import Statement, extract_statements  # noqa: E402
-from pipeline.tag import Tagger, split_sentences  # noqa: E402
-from pipeline.taxonomy import load_taxonomy  # noqa: E402
-from pipeline.tokens import stem  # noqa: E402
+from pipeline.statements.tokens import stem  # noqa: E402
 
 GOLD_DIR = ROOT / "tests" / "fixtures" / "statements_gold"
 RESULTS = ROOT / "benchmarks" / "results"

@@ -5,7 +5,7 @@ text with the shipped taxonomy and with a generated 5,000-entity taxonomy (loadi
 taxonomies is timed apart). Target: tagging < 5 % of extraction, judged on CPU time (process_time) so
 that other processes on a shared machine do not skew it; wall-clock figures are reported too.
 
-    python benchmarks/tagging.py                      # 200 pages from pipeline.sample.generate
+    python benchmarks/tagging.py                      # 200 pages from tools.sample.generator.generate
     python benchmarks/tagging.py -n 500 --seed 3
     python benchmarks/tagging.py --pages DIR          # .html/.htm files under DIR
     python benchmarks/tagging.py --jsonl ../shared/corpora/caucasus/state_dept_press_releases_rss/all_items.jsonl.gz
@@ -25,8 +25,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline.tag import Tagger, split_sentences  # noqa: E402
-from pipeline.taxonomy import ACTOR_TYPES, load_taxonomy  # noqa: E402
+from pipeline.mentions.matcher import Tagger
+from pipeline.mentions.sentences import split_sentences  # noqa: E402
+from pipeline.mentions.taxonomy import ACTOR_TYPES, load_taxonomy  # noqa: E402
 
 SYLLABLES = {
     "latin": "ka ri to mé lan sor vi dal ne bru pex gor ul tan zeb ho qi fa wen ly ç ğa şu ıl ö ə".split(),
@@ -108,7 +109,7 @@ def load_pages(args: argparse.Namespace, tmp: Path) -> list[tuple[str, bytes]]:
                 if len(pages) >= args.n:
                     break
         return pages
-    from pipeline.sample import generate
+    from tools.sample.generator import generate
     files = generate(tmp / "sample", n_articles=args.n, seed=args.seed)
     return [(None, p.read_bytes()) for p in files if p.suffix in (".html", ".htm")]
 

@@ -11,26 +11,14 @@ import os
 import sys
 from pathlib import Path
 
-from . import export, store
-from .ingest import Options, ingest
-from .retag import retag
-from .sources import SourcesError
-from .taxonomy import TaxonomyError
+from . import config, export, store
+from .collect.sources import SourcesError
+from .config import SAMPLE_DIR
+from .mentions.taxonomy import TaxonomyError
+from .run.ingest import Options, ingest
+from .run.retag import retag
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLE_DIR = ROOT / "data" / "sample"
 EXIT_OK, EXIT_USAGE, EXIT_BUSY = 0, 2, 3
-
-
-def default_db() -> Path:
-    """The database path: $TRACKER_DB, else data/tracker.duckdb in the project."""
-    return Path(os.environ.get("TRACKER_DB") or ROOT / "data" / "tracker.duckdb")
-
-
-def default_taxonomy() -> Path | None:
-    """$TRACKER_TAXONOMY if set (the taxonomy module falls back to data/taxonomy.yaml)."""
-    value = os.environ.get("TRACKER_TAXONOMY")
-    return Path(value) if value else None
 
 
 def shown(path: Path) -> str:
@@ -66,7 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--feed", action="store_true", help="URL inputs are RSS/Atom feeds (or pages linking to one)")
     p.add_argument("--sitemap", action="store_true", help="URL inputs are sitemaps")
     p.add_argument("--allow-private", action="store_true",
-                   default=os.environ.get("TRACKER_ALLOW_PRIVATE") == "1",
+                   default=config.allow_private_default(),
                    help="allow loopback/private addresses (also TRACKER_ALLOW_PRIVATE=1)")
     p.add_argument("--timeout", type=float, default=10.0, help="download timeout in seconds (default 10)")
     p.add_argument("--delay", type=float, default=1.0, help="seconds between requests to one host (default 1)")
@@ -94,7 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _ingest(args: argparse.Namespace, db: Path, inputs: list[str]) -> int:
-    opts = Options(db=db, taxonomy=getattr(args, "taxonomy", None) or default_taxonomy(), workers=args.workers,
+    opts = Options(db=db, taxonomy=getattr(args, "taxonomy", None) or config.taxonomy_override(), workers=args.workers,
                    feed=getattr(args, "feed", False), sitemap=getattr(args, "sitemap", False),
                    allow_private=getattr(args, "allow_private", False), timeout=getattr(args, "timeout", 10.0),
                    delay=getattr(args, "delay", 1.0), wait=args.wait, progress=not args.quiet)
@@ -167,7 +155,7 @@ def format_stats(stats: dict) -> str:
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the process exit code."""
     args = build_parser().parse_args(argv)
-    db = args.db or default_db()
+    db = args.db or config.db_path()
     try:
         if args.command == "ingest":
             return _ingest(args, db, args.inputs)
@@ -175,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{db}: no database (run `python -m pipeline sample` or `ingest`)", file=sys.stderr)
             return EXIT_USAGE
         if args.command == "retag":
-            summary = retag(db, args.taxonomy or default_taxonomy(), workers=args.workers,
+            summary = retag(db, args.taxonomy or config.taxonomy_override(), workers=args.workers,
                             progress=not args.quiet, wait=args.wait)
             print(summary.line())
             return EXIT_OK

@@ -20,14 +20,14 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from pipeline import queries, store
-from pipeline.queries import Filters
+from . import store
+from .query import queries
+from .query.queries import Filters
+from .vocab import GRANULARITIES, SOURCE_KINDS, STATEMENT_TYPES
 
 VIEWS = ("articles", "mentions", "statements", "trends")
 FORMULA_STARTS = ("=", "+", "-", "@")
 LIST_SEPARATOR = "; "
-STATEMENT_TYPES = ("appeal", "concern", "condemn", "welcome", "commit", "reject", "threat", "statement")
-SOURCE_KINDS = ("government", "international", "state media", "independent media", "other")
 EXIT_OK, EXIT_USAGE = 0, 2
 _ALL_ROWS = 2**62  # LIMIT for "every matching row" in the CLI (the dashboard pages through fewer)
 
@@ -236,8 +236,8 @@ def filters_from_args(args: argparse.Namespace) -> Filters:
     for value in f.kinds:
         if value not in SOURCE_KINDS:
             raise FilterError(f"--kind: unknown source kind {value!r} (one of {', '.join(SOURCE_KINDS)})")
-    if args.granularity not in queries.GRANULARITIES:
-        raise FilterError(f"--granularity: {args.granularity!r} is not one of {', '.join(queries.GRANULARITIES)}")
+    if args.granularity not in GRANULARITIES:
+        raise FilterError(f"--granularity: {args.granularity!r} is not one of {', '.join(GRANULARITIES)}")
     return f
 
 

@@ -31,13 +31,24 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.e2e_helpers import (CHROMIUM, CHROMIUM_ARGS, FIXTURES, ROOT, SCREENSHOTS, VIEWPORT, OutsideRequests,
-                               StreamlitApp, copy_db, hold_write_lock, run_pipeline)
+from tests.e2e_helpers import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    FIXTURES,
+    ROOT,
+    SCREENSHOTS,
+    VIEWPORT,
+    OutsideRequests,
+    StreamlitApp,
+    copy_db,
+    hold_write_lock,
+    run_pipeline,
+)
 
 sync_api = pytest.importorskip("playwright.sync_api")
 expect = sync_api.expect
 
-pytestmark = pytest.mark.timeout(300)
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
 SHORT = 20_000  # ms: the longest one UI step may take on a busy 2-core machine
 expect.set_options(timeout=SHORT)
 WEEKS = ["2024-04-29", "2024-05-06", "2024-05-13", "2024-05-20", "2024-05-27", "2024-06-03", "2024-06-10"]

@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from pipeline.fetch import Fetcher, FetchError
+from pipeline.collect.fetch import Fetcher, FetchError
 from tests.conftest import PAGES, Route
 
 FEED = b"""<?xml version="1.0" encoding="utf-8"?>

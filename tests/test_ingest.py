@@ -10,7 +10,7 @@ import duckdb
 import pytest
 import trafilatura
 
-from pipeline.ingest import Options, ingest
+from pipeline.run.ingest import Options, ingest
 from tests.conftest import PAGES, Route
 
 FEED = """<?xml version="1.0" encoding="utf-8"?>

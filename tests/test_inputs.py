@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from pipeline.inputs import InputError, Item, classify, expand
+from pipeline.collect.inputs import InputError, Item, classify, expand
 from tests.conftest import PAGES
 
 

@@ -19,8 +19,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline import queries, rollups, store
-from pipeline.queries import Filters
+from pipeline import store
+from pipeline.query import queries
+from pipeline.query.filters import Filters
+from pipeline.store import rollups
 
 D = dt.date
 

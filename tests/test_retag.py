@@ -8,7 +8,7 @@ import duckdb
 import yaml
 
 from pipeline import store
-from pipeline.retag import retag
+from pipeline.run.retag import retag
 
 ROOT = Path(__file__).resolve().parent.parent
 TEXTS = {
@@ -79,7 +79,7 @@ def test_editing_the_taxonomy_changes_exactly_the_affected_counts(db_path, tmp_p
 
 
 def test_statements_are_reextracted_only_where_they_can_change(db_path, monkeypatch):
-    from pipeline import analyse
+    from pipeline.run import analyse
 
     build(db_path)
     retag(db_path, workers=1, progress=False)
@@ -98,7 +98,7 @@ def test_statements_are_reextracted_only_where_they_can_change(db_path, monkeypa
 
 
 def test_a_new_theme_re_extracts_only_the_articles_mentioning_it(db_path, tmp_path, monkeypatch):
-    from pipeline import analyse
+    from pipeline.run import analyse
 
     build(db_path)
     retag(db_path, workers=1, progress=False)

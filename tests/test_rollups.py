@@ -8,8 +8,10 @@ import shutil
 import pandas as pd
 import pytest
 
-from pipeline import queries, rollups, store
-from pipeline.queries import Filters
+from pipeline import store
+from pipeline.query import queries
+from pipeline.query.filters import Filters
+from pipeline.store import rollups
 from tests.test_queries import build_small_db
 
 D = dt.date

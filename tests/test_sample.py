@@ -14,7 +14,7 @@ import pytest
 import trafilatura
 import yaml
 
-from pipeline.sample import generate
+from tools.sample.generator import generate
 
 ROOT = Path(__file__).resolve().parent.parent
 COMMITTED = ROOT / "data" / "sample"
@@ -96,11 +96,11 @@ def test_same_seed_gives_the_same_bytes_and_another_seed_does_not(corpus, tmp_pa
 
 
 def test_committed_sample_matches_the_generator(corpus):
-    assert COMMITTED.is_dir(), "data/sample/ is missing: run python -m pipeline.sample"
+    assert COMMITTED.is_dir(), "data/sample/ is missing: run python -m tools.sample"
     committed, generated = _files(COMMITTED), _files(corpus)
     assert sorted(committed) == sorted(generated), "data/sample/ has other files than the generator writes"
     changed = [name for name in generated if committed[name] != generated[name]]
-    assert not changed, f"data/sample/ differs from `python -m pipeline.sample` output: {changed[:5]}"
+    assert not changed, f"data/sample/ differs from `python -m tools.sample` output: {changed[:5]}"
 
 
 def test_counts(corpus, manifest, articles):
@@ -238,7 +238,7 @@ def test_statements_come_in_varied_forms_and_types(corpus, articles):
 
 def test_cli_writes_n_pages_and_regeneration_removes_stale_pages(tmp_path):
     out = tmp_path / "bench"
-    run = subprocess.run([sys.executable, "-m", "pipeline.sample", "--out", str(out), "-n", "60", "--seed", "3"],
+    run = subprocess.run([sys.executable, "-m", "tools.sample", "--out", str(out), "-n", "60", "--seed", "3"],
                          cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert run.returncode == 0, run.stderr
     assert sum(r["page_type"] == "article" for r in _rows(out)) == 60
@@ -246,6 +246,6 @@ def test_cli_writes_n_pages_and_regeneration_removes_stale_pages(tmp_path):
     assert _files(out) == _files(tmp_path / "lib")
     generate(out, n_articles=25, seed=3)
     assert len(list(out.rglob("*.html"))) == 25 + 5
-    bad = subprocess.run([sys.executable, "-m", "pipeline.sample", "--out", str(out), "-n", "0"], cwd=ROOT,
+    bad = subprocess.run([sys.executable, "-m", "tools.sample", "--out", str(out), "-n", "0"], cwd=ROOT,
                          capture_output=True, text=True, timeout=60)
     assert bad.returncode == 2 and "-n must be at least 1" in bad.stderr

@@ -10,10 +10,11 @@ import pandas as pd
 import pytest
 
 from benchmarks.statements_eval import GOLD_DIR, load_gold, run
-from pipeline.quotes import find_quotes
+from pipeline.mentions.matcher import Tagger
+from pipeline.mentions.sentences import split_sentences
+from pipeline.mentions.taxonomy import load_taxonomy
 from pipeline.statements import assign_clusters, extract_statements
-from pipeline.tag import Tagger, split_sentences
-from pipeline.taxonomy import load_taxonomy
+from pipeline.statements.quotes import find_quotes
 
 PUB = dt.date(2023, 3, 9)   # a Thursday
 

@@ -120,7 +120,7 @@ def test_frame_keeps_column_order_and_fills_missing():
 
 
 def test_stored_mention_digests_match_the_analysers(tmp_path):
-    from pipeline.analyse import EMPTY_DIGEST, mentions_digest
+    from pipeline.run.analyse import EMPTY_DIGEST, mentions_digest
 
     keys = [("armenia", 40, 47), ("armenia", 3, 10), ("ереван_город", 3, 10), ("baku", 120, 124)]
     kinds = {"armenia": "actor", "ереван_город": "place"}  # baku: no longer in the taxonomy

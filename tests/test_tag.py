@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.tag import Mention, Tagger, split_sentences
-from pipeline.taxonomy import load_taxonomy
+from pipeline.mentions.matcher import Mention, Tagger
+from pipeline.mentions.sentences import split_sentences
+from pipeline.mentions.taxonomy import load_taxonomy
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = Path(__file__).parent / "fixtures" / "tag" / "lachin_briefing.txt"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.taxonomy import ACTOR_TYPES, TaxonomyError, load_taxonomy, normalize_title
+from pipeline.mentions.taxonomy import ACTOR_TYPES, TaxonomyError, load_taxonomy, normalize_title
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "data" / "taxonomy.yaml"

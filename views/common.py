@@ -12,7 +12,6 @@ import dataclasses
 import hashlib
 import html
 import json
-import os
 from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
@@ -21,10 +20,11 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from pipeline import queries, store
-from pipeline.queries import Filters
+from pipeline import config, store
+from pipeline.query import queries
+from pipeline.query.filters import Filters
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = config.ROOT
 BUSY_WAIT = 1.5  # seconds one query retries a locked store before falling back to the last results
 BUSY_MESSAGE = "store busy — showing last results"
 _LAST: OrderedDict[tuple, pd.DataFrame | str] = OrderedDict()
@@ -33,18 +33,13 @@ _LAST_MAX = 512
 
 def db_path() -> Path:
     """The database file (absolute): $TRACKER_DB, else data/tracker.duckdb in the project."""
-    return Path(os.environ.get("TRACKER_DB") or ROOT / "data" / "tracker.duckdb").expanduser().absolute()
-
-
-def taxonomy_path() -> Path:
-    """The taxonomy file: $TRACKER_TAXONOMY, else data/taxonomy.yaml in the project."""
-    return Path(os.environ.get("TRACKER_TAXONOMY") or ROOT / "data" / "taxonomy.yaml")
+    return config.db_path().expanduser().absolute()
 
 
 def taxonomy_sha256() -> str | None:
     """sha256 of the taxonomy file's bytes (for snapshot manifests); None when it is missing."""
     try:
-        return hashlib.sha256(taxonomy_path().read_bytes()).hexdigest()
+        return hashlib.sha256(config.taxonomy_path().read_bytes()).hexdigest()
     except OSError:
         return None
 

@@ -2,10 +2,9 @@
 store locked by a writer before anything was cached."""
 from __future__ import annotations
 
-import os
-
 import streamlit as st
 
+from pipeline import config
 from views import common, jobs, sources
 
 
@@ -14,7 +13,7 @@ def _first_start() -> bool:
     so `streamlit run dashboard.py` on a fresh clone opens on data (a configured TRACKER_DB is
     never built without asking)."""
     building = common.db_path().with_name(common.db_path().name + ".building")
-    return not os.environ.get("TRACKER_DB") and not building.exists()
+    return not config.db_from_env() and not building.exists()
 
 
 def render(state: str) -> None:

@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from pipeline import queries
+from pipeline.query import queries
 from views import common
 from views.common import Context
 

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import yaml
 
+from ..vocab import CUE_TYPES
 from .tokens import Tok, is_cyr, stem
 
 CUES_PATH = Path(__file__).with_name("speech_cues.yaml")
-TYPES = ("appeal", "concern", "condemn", "welcome", "commit", "reject", "threat")
 _WORD_SETS = ("generic_roles", "org_nouns", "doc_nouns", "modifiers", "reporters", "boundaries", "stop_caps",
               "clause_starters", "prepositions", "verbish")
 _STEMMED_SETS = ("org_nouns", "doc_nouns", "reporters")
@@ -132,7 +132,7 @@ class Lexicon:
         self.clause_starters = sets["clause_starters"]
         self.verbish = sets["verbish"]
         self.prepositions = sets["prepositions"]
-        self.type_cues = [(t, re.compile(_cue_regex(cues[t]), re.I)) for t in TYPES if cues.get(t)]
+        self.type_cues = [(t, re.compile(_cue_regex(cues[t]), re.I)) for t in CUE_TYPES if cues.get(t)]
         self.max_skip = max((len(s) for s in self.skip), default=1)
         self.skip_words = {s[0] for s in self.skip if len(s) == 1}
         self.negator_lengths = sorted({len(neg) for neg in self.negators})

@@ -21,14 +21,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from ..mentions.matcher import Mention
+from ..mentions.taxonomy import Taxonomy
 from .attribution import Frame, FrameFinder
 from .clusters import assign_clusters
 from .cues import Lexicon, SpeechVerb, load_cues
 from .quotes import QUOTE_CHARS, Layout, Unit
 from .speaker_phrases import Grammar
 from .speakers import Resolver, Speaker
-from .tag import Mention
-from .taxonomy import Taxonomy
 from .tokens import Tok, is_cyr
 
 __all__ = ["Statement", "assign_clusters", "extract_statements"]

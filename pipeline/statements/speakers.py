@@ -12,12 +12,12 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
+from ..mentions.matcher import Mention
+from ..mentions.taxonomy import Taxonomy
 from .attribution import Frame
-from .names import NameIndex, NameMention, Named
+from .names import Named, NameIndex, NameMention
 from .quotes import Layout, Unit
 from .speaker_phrases import NP, Grammar
-from .tag import Mention
-from .taxonomy import Taxonomy
 from .tokens import base, is_cyr, is_possessive, stem
 
 

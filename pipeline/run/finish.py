@@ -7,10 +7,11 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from . import rollups, store
-from .sources import SourceResolver, load_sources
-from .statements import assign_clusters
-from .taxonomy import Taxonomy
+from .. import store
+from ..collect.sources import SourceResolver, load_sources
+from ..mentions.taxonomy import Taxonomy
+from ..statements import assign_clusters
+from ..store import rollups
 
 
 def utcnow() -> dt.datetime:

@@ -19,15 +19,15 @@ import py3langid
 import trafilatura
 from courlan import normalize_url
 from dateparser import DateDataParser
-from lxml import etree
-from lxml.html import HtmlElement
-from trafilatura.utils import load_html
 
 # htmldate internals (pinned htmldate==1.11.0): the meta-tag, JSON-LD, URL and string parsers,
 # used one at a time so that no page-wide "any date anywhere" search runs.
 from htmldate.core import examine_header
 from htmldate.extractors import extract_url_date, json_search, try_date_expr
 from htmldate.utils import Extractor
+from lxml import etree
+from lxml.html import HtmlElement
+from trafilatura.utils import load_html
 
 EARLIEST = dt.date(1995, 1, 1)
 # Month names are read in these languages (the tracker's own plus common European ones).

@@ -27,102 +27,22 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-from pipeline import rollups, store
+from .. import store
+from ..store import rollups
+from ..vocab import GRANULARITIES
+from .filters import Filters
 
-GRANULARITIES = ("day", "week", "month")
 _STEP = {"day": "1 day", "week": "1 week", "month": "1 month"}
-ENTITY_KINDS = ("actor", "place", "theme")
 
 # Build (or rebuild after new articles) the text index the search uses; run in a write transaction.
 TEXT_INDEX_SQL = store.TEXT_INDEX_SQL
 _FTS_SCHEMA = "fts_main_articles"
-
-
-# ---------------------------------------------------------------------------------------------
-# Filters and their URL form
-# ---------------------------------------------------------------------------------------------
-
-@dataclasses.dataclass
-class Filters:
-    """The sidebar's filters; URL keys (repeat a key for several values, dates as YYYY-MM-DD):
-
-    from, to        published date range (inclusive)
-    actor, place, theme   entity ids
-    source          source keys (articles.source)
-    kind, country   sources.kind / sources.country
-    speaker         speaker entity ids or raw speaker names
-    type            statement types
-    lang            article languages (ISO 639-1)
-    q               text search
-    View keys kept by the dashboard next to these (ignored here): gran (day|week|month),
-    measure (articles|share|mentions), page, entity (wording), article (reader).
-    """
-
-    start: dt.date | None = None
-    end: dt.date | None = None
-    actors: list[str] = dataclasses.field(default_factory=list)
-    places: list[str] = dataclasses.field(default_factory=list)
-    themes: list[str] = dataclasses.field(default_factory=list)
-    sources: list[str] = dataclasses.field(default_factory=list)
-    kinds: list[str] = dataclasses.field(default_factory=list)
-    countries: list[str] = dataclasses.field(default_factory=list)
-    speakers: list[str] = dataclasses.field(default_factory=list)
-    types: list[str] = dataclasses.field(default_factory=list)
-    languages: list[str] = dataclasses.field(default_factory=list)
-    q: str = ""
-
-    def entity_ids(self) -> list[str]:
-        """Chosen actors, places and themes in that order, without repeats."""
-        return list(dict.fromkeys([*self.actors, *self.places, *self.themes]))
-
-    def to_query_params(self) -> dict[str, str | list[str]]:
-        """The filters as URL query parameters (only the keys that are set)."""
-        out: dict[str, str | list[str]] = {}
-        if self.start:
-            out["from"] = self.start.isoformat()
-        if self.end:
-            out["to"] = self.end.isoformat()
-        for key, attr in _LIST_KEYS.items():
-            values = getattr(self, attr)
-            if values:
-                out[key] = list(values)
-        if self.q.strip():
-            out["q"] = self.q.strip()
-        return out
-
-    @classmethod
-    def from_query_params(cls, mapping: Mapping[str, str | Sequence[str]]) -> Filters:
-        """Filters from URL query parameters; unknown keys and malformed dates are ignored."""
-        def values(key: str) -> list[str]:
-            raw = mapping.get(key)
-            if raw is None:
-                return []
-            items = [raw] if isinstance(raw, str) else list(raw)
-            return list(dict.fromkeys(v.strip() for v in items if v and v.strip()))
-
-        def day(key: str) -> dt.date | None:
-            for v in values(key):
-                try:
-                    return dt.date.fromisoformat(v)
-                except ValueError:
-                    return None
-            return None
-
-        q = values("q")
-        return cls(start=day("from"), end=day("to"), q=q[0] if q else "",
-                   **{attr: values(key) for key, attr in _LIST_KEYS.items()})
-
-
-_LIST_KEYS = {
-    "actor": "actors", "place": "places", "theme": "themes", "source": "sources", "kind": "kinds",
-    "country": "countries", "speaker": "speakers", "type": "types", "lang": "languages",
-}
 
 
 # ---------------------------------------------------------------------------------------------

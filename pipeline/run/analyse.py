@@ -7,13 +7,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import re
 from collections.abc import Iterable
-from pathlib import Path
 
-from .statements import extract_statements
-from .tag import Tagger, split_sentences
-from .taxonomy import Taxonomy, load_taxonomy
+from ..mentions.matcher import Tagger
+from ..mentions.sentences import split_sentences
+from ..mentions.taxonomy import Taxonomy, load_taxonomy
+from ..statements import code_fingerprint, extract_statements
 
 
 def statement_id(article_id: str, char_start: int, char_end: int) -> str:
@@ -21,28 +20,14 @@ def statement_id(article_id: str, char_start: int, char_end: int) -> str:
     return hashlib.sha1(f"{article_id}:{char_start}:{char_end}".encode()).hexdigest()[:16]
 
 
-_LOCAL_IMPORT = re.compile(r"^from \.(\w+) import", re.M)
-PACKAGE = Path(__file__).resolve().parent
-
-
 def statements_fingerprint(taxonomy: Taxonomy) -> str:
-    """What statements depend on besides text and mentions: the extractor's code and cue files, and the
-    taxonomy's actors without their aliases (names, types, parents, roles). Places and themes reach
-    statements only through an article's mentions and their kind, which `mentions_digest` covers, so
-    adding a theme re-extracts only the articles that mention it. Same fingerprint and same mentions
-    mean the stored statements of an article are still right, so retag can keep them."""
-    digest = hashlib.sha256()
-    seen, queue = set(), ["statements"]
-    while queue:
-        module = queue.pop()
-        if module in seen or not (PACKAGE / f"{module}.py").exists():
-            continue
-        seen.add(module)
-        source = (PACKAGE / f"{module}.py").read_bytes()
-        digest.update(source)
-        queue.extend(_LOCAL_IMPORT.findall(source.decode("utf-8")))
-    for data_file in sorted(PACKAGE.glob("*.yaml")):
-        digest.update(data_file.read_bytes())
+    """What statements depend on besides text and mentions: the statements package's files (code and
+    cue data, `statements.code_fingerprint`), and the taxonomy's actors without their aliases (names,
+    types, parents, roles). Places and themes reach statements only through an article's mentions and
+    their kind, which `mentions_digest` covers, so adding a theme re-extracts only the articles that
+    mention it. Same fingerprint and same mentions mean the stored statements of an article are still
+    right, so retag can keep them."""
+    digest = hashlib.sha256(code_fingerprint().encode())
     for entity in sorted((e for e in taxonomy.entities.values() if e.kind == "actor"), key=lambda e: e.id):
         roles = [(r.title, r.of, str(r.start), str(r.end)) for r in entity.roles]
         digest.update(json.dumps([entity.id, entity.kind, entity.name, entity.type, entity.parent, roles]).encode())

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import yaml
 
-DEFAULT_SOURCES = Path(__file__).resolve().parent.parent / "data" / "sources.yaml"
-KINDS = ("government", "international", "state media", "independent media", "other")
+from ..config import DEFAULT_SOURCES
+from ..vocab import SOURCE_KINDS
 
 
 class SourcesError(ValueError):
@@ -43,8 +43,8 @@ def load_sources(path: str | Path = DEFAULT_SOURCES) -> list[Source]:
         if not isinstance(entry, dict) or not entry.get("source"):
             raise SourcesError(f"{path}: entry {entry!r}: needs a 'source' id")
         kind = entry.get("kind") or "other"
-        if kind not in KINDS:
-            raise SourcesError(f"{path}: entry '{entry['source']}': kind must be one of {', '.join(KINDS)}")
+        if kind not in SOURCE_KINDS:
+            raise SourcesError(f"{path}: entry '{entry['source']}': kind must be one of {', '.join(SOURCE_KINDS)}")
         host = entry.get("hostname")
         result.append(Source(source=str(entry["source"]), hostname=host.lower().removeprefix("www.") if host else None,
                              name=str(entry.get("name") or entry["source"]), country=entry.get("country"),

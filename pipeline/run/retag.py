@@ -18,9 +18,10 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from . import analyse, store
-from .maintain import finish
-from .taxonomy import Taxonomy, load_taxonomy
+from .. import store
+from ..mentions.taxonomy import Taxonomy, load_taxonomy
+from . import analyse
+from .finish import finish
 
 CHUNK = 500  # articles per unit of work (one process-pool task, one read, one set of staged files)
 MIN_POOL_CHUNKS = 2

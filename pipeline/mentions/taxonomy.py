@@ -8,14 +8,15 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import hashlib
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
-KINDS = {"actors": "actor", "places": "place", "themes": "theme"}
+from ..config import taxonomy_path
+from ..vocab import TAXONOMY_SECTIONS
+
 ACTOR_TYPES = ("state", "government body", "official", "organisation", "armed force", "media")
 PLACE_TYPES = ("settlement", "region", "route", "crossing")
 ALLOWED_KEYS = {
@@ -25,7 +26,6 @@ ALLOWED_KEYS = {
 }
 ALIAS_KEYS = {"text", "case", "surname", "yields_to", "lang"}
 ROLE_KEYS = {"title", "of", "from", "to", "note"}
-DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "taxonomy.yaml"
 
 _ID = re.compile(r"[a-z][a-z0-9_]*\Z")
 _DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?\Z")
@@ -185,15 +185,7 @@ class Taxonomy:
 
 def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
     """Read and validate a taxonomy file (default: $TRACKER_TAXONOMY, else data/taxonomy.yaml)."""
-    if path is None:
-        env = os.environ.get("TRACKER_TAXONOMY")
-        if env:
-            path = Path(env)
-        elif Path("data/taxonomy.yaml").is_file():
-            path = Path("data/taxonomy.yaml")
-        else:
-            path = DEFAULT_PATH
-    path = Path(path)
+    path = Path(path) if path is not None else taxonomy_path()
     try:
         data = path.read_bytes()
     except OSError as e:
@@ -252,14 +244,14 @@ class _Parser:
             if key == "ignore":
                 ignore = self.aliases(node, None)
                 continue
-            if key not in KINDS:
+            if key not in TAXONOMY_SECTIONS:
                 raise self.fail(node, f"unknown section '{key}' (expected actors, places, themes or ignore)")
             if isinstance(node, yaml.ScalarNode) and node.value.strip() in ("", "~", "null"):
                 continue  # an empty section
             if not isinstance(node, yaml.SequenceNode):
                 raise self.fail(node, f"section '{key}' must be a list of entries")
             for item in node.value:
-                ent, fields = self.entity(item, KINDS[key])
+                ent, fields = self.entity(item, TAXONOMY_SECTIONS[key])
                 if ent.id in entities:
                     first = entities[ent.id].line
                     raise self.fail(item, f"duplicate id (first defined on line {first})", ent.id)

@@ -20,13 +20,15 @@ from urllib.parse import urlsplit
 
 from tqdm import tqdm
 
-from . import analyse, store
-from .extract import Article, ExtractionError, extract_article
-from .fetch import Fetcher, FetchError
-from .inputs import InputError, Item, expand, read_bytes
-from .maintain import finish, prepare, utcnow
-from .sources import DEFAULT_SOURCES, SourceResolver
-from .taxonomy import load_taxonomy
+from .. import store
+from ..collect.fetch import Fetcher, FetchError
+from ..collect.inputs import InputError, Item, expand, read_bytes
+from ..collect.sources import SourceResolver
+from ..config import DEFAULT_SOURCES
+from ..extract import Article, ExtractionError, extract_article
+from ..mentions.taxonomy import load_taxonomy
+from . import analyse
+from .finish import finish, prepare, utcnow
 
 BATCH_ARTICLES = 200
 BATCH_SECONDS = 1.0

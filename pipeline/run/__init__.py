@@ -1,0 +1,4 @@
+"""Run: the orchestrators that tie the stages together — `ingest` (inputs → stored rows, in
+parallel, in short batches), `retag` (stored text → new mentions and statements), the per-article
+`analyse` step they share, and `finish` (end-of-run upkeep of clusters, text index and summary tables).
+"""

@@ -1,0 +1,48 @@
+"""The store's schema (`schema.sql`, the Contract's tables and columns) and migrations of older databases."""
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import duckdb
+
+SCHEMA = (Path(__file__).parent / "schema.sql").read_text(encoding="utf-8")
+
+SCHEMA_VERSION = 1
+
+
+# Tables rebuilt from stored text by retag (swapped in as one transaction, with the entities).
+DERIVED = ("sentences", "mentions", "statements", "statement_mentions")
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> None:
+    """Create missing tables, add columns missing from older databases, record SCHEMA_VERSION."""
+    con.execute(SCHEMA)
+    have = set(con.execute("SELECT table_name, column_name FROM duckdb_columns() WHERE schema_name = 'main'").fetchall())
+    for table, column, data_type in _expected_columns():
+        if (table, column) not in have:
+            con.execute(f'ALTER TABLE {table} ADD COLUMN "{column}" {data_type}')
+    row = con.execute("SELECT max(version) FROM schema_version").fetchone()
+    if row is None or row[0] is None:
+        con.execute("INSERT INTO schema_version VALUES (?)", [SCHEMA_VERSION])
+    elif row[0] < SCHEMA_VERSION:
+        con.execute("UPDATE schema_version SET version = ?", [SCHEMA_VERSION])
+
+
+@functools.cache
+def _expected_columns() -> list[tuple[str, str, str]]:
+    with duckdb.connect() as mem:
+        mem.execute(SCHEMA)
+        return mem.execute("SELECT table_name, column_name, data_type FROM information_schema.columns "
+                           "ORDER BY table_name, ordinal_position").fetchall()
+
+
+def _columns() -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for table, column, _ in _expected_columns():
+        out.setdefault(table, []).append(column)
+    return out
+
+
+# Column order of each table, read off the schema: ingest, retag and the benchmarks write rows in it.
+COLUMNS: dict[str, list[str]] = _columns()

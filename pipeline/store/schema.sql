@@ -1,0 +1,94 @@
+-- The store's tables (the Contract's names); `migrate` adds columns missing from older databases.
+CREATE TABLE IF NOT EXISTS schema_version (version INTEGER);
+CREATE TABLE IF NOT EXISTS articles (
+    article_id VARCHAR PRIMARY KEY,
+    url VARCHAR,
+    canonical_url VARCHAR,
+    source VARCHAR,
+    hostname VARCHAR,
+    title VARCHAR,
+    author VARCHAR,
+    published DATE,
+    date_source VARCHAR,
+    language VARCHAR,
+    text VARCHAR,
+    content_hash VARCHAR,
+    duplicate_of VARCHAR,
+    fetched_at TIMESTAMP,
+    run_id VARCHAR,
+    raw_sha256 VARCHAR
+);
+CREATE TABLE IF NOT EXISTS raw_pages (
+    raw_sha256 VARCHAR PRIMARY KEY,
+    html_gz BLOB
+);
+CREATE TABLE IF NOT EXISTS sources (
+    source VARCHAR PRIMARY KEY,
+    hostname VARCHAR,
+    name VARCHAR,
+    country VARCHAR,
+    kind VARCHAR,
+    owner VARCHAR
+);
+CREATE TABLE IF NOT EXISTS entities (
+    entity_id VARCHAR PRIMARY KEY,
+    kind VARCHAR,
+    name VARCHAR,
+    type VARCHAR,
+    parent VARCHAR,
+    lat DOUBLE,
+    lon DOUBLE
+);
+CREATE TABLE IF NOT EXISTS sentences (
+    article_id VARCHAR,
+    sentence_no INTEGER,
+    char_start INTEGER,
+    char_end INTEGER
+);
+CREATE TABLE IF NOT EXISTS mentions (
+    article_id VARCHAR,
+    entity_id VARCHAR,
+    sentence_no INTEGER,
+    char_start INTEGER,
+    char_end INTEGER,
+    surface VARCHAR
+);
+CREATE TABLE IF NOT EXISTS statements (
+    statement_id VARCHAR,
+    article_id VARCHAR,
+    speaker VARCHAR,
+    speaker_role VARCHAR,
+    speaker_entity_id VARCHAR,
+    speaker_state_id VARCHAR,
+    quote VARCHAR,
+    kind VARCHAR,
+    statement_type VARCHAR,
+    cue VARCHAR,
+    char_start INTEGER,
+    char_end INTEGER,
+    said_on DATE,
+    cluster_id VARCHAR
+);
+CREATE TABLE IF NOT EXISTS statement_mentions (
+    statement_id VARCHAR,
+    entity_id VARCHAR
+);
+CREATE TABLE IF NOT EXISTS runs (
+    run_id VARCHAR PRIMARY KEY,
+    started TIMESTAMP,
+    finished TIMESTAMP,
+    inputs VARCHAR[],
+    ok INTEGER,
+    failed INTEGER,
+    skipped INTEGER
+);
+CREATE TABLE IF NOT EXISTS failures (
+    run_id VARCHAR,
+    input VARCHAR,
+    stage VARCHAR,
+    error VARCHAR
+);
+CREATE TABLE IF NOT EXISTS meta (
+    key VARCHAR PRIMARY KEY,
+    value VARCHAR
+);

@@ -1,0 +1,139 @@
+"""Writes: bulk inserts in one short transaction per batch, run records, reference tables, retag's swap."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from .schema import COLUMNS, DERIVED
+
+
+def frame(table: str, rows: list[dict]) -> pd.DataFrame:
+    """Rows as a DataFrame with exactly the table's columns, in order (missing keys become NULL)."""
+    return pd.DataFrame(rows, columns=COLUMNS[table])
+
+
+def write_parquet(columns: list[str], rows: list[dict], path: Path) -> None:
+    """Rows as a Parquet file with exactly these columns, in order (missing keys become NULL); retag
+    stages its new rows this way (pyarrow straight from the dicts, no DataFrame in between)."""
+    pq.write_table(pa.Table.from_pydict({c: [r.get(c) for r in rows] for c in columns}), path)
+
+
+def insert_frame(con: duckdb.DuckDBPyConnection, table: str, df: pd.DataFrame) -> None:
+    """Bulk-insert a DataFrame whose columns match the table (one statement, no row loop)."""
+    if df.empty:
+        return
+    con.register("_batch", df)
+    try:
+        cols = ", ".join(df.columns)
+        con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _batch")
+    finally:
+        con.unregister("_batch")
+
+
+def write_batch(con: duckdb.DuckDBPyConnection, frames: dict[str, pd.DataFrame], replace_ids: list[str]) -> None:
+    """One short transaction: drop the rows of re-extracted articles, then bulk-insert the batch."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        if replace_ids:
+            ids = list(replace_ids)
+            con.execute(
+                "DELETE FROM statement_mentions WHERE statement_id IN "
+                "(SELECT statement_id FROM statements WHERE article_id = ANY(?))", [ids])
+            for table in ("statements", "mentions", "sentences", "articles"):
+                con.execute(f"DELETE FROM {table} WHERE article_id = ANY(?)", [ids])
+        raw = frames.get("raw_pages")
+        if raw is not None and not raw.empty:
+            con.register("_raw", raw.drop_duplicates("raw_sha256"))
+            con.execute("INSERT OR IGNORE INTO raw_pages SELECT raw_sha256, html_gz FROM _raw")
+            con.unregister("_raw")
+        for table in ("articles", "sentences", "mentions", "statements", "statement_mentions", "failures"):
+            if table in frames:
+                insert_frame(con, table, frames[table])
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+
+
+def start_run(con: duckdb.DuckDBPyConnection, run_id: str, started: object, inputs: list[str]) -> None:
+    """Record a run as started (finished stays NULL until it completes)."""
+    con.execute("INSERT INTO runs VALUES (?, ?, NULL, ?, 0, 0, 0)", [run_id, started, inputs])
+
+
+def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, finished: object, ok: int, failed: int, skipped: int) -> None:
+    """Close a run with its counts."""
+    con.execute("UPDATE runs SET finished = ?, ok = ?, failed = ?, skipped = ? WHERE run_id = ?",
+                [finished, ok, failed, skipped, run_id])
+
+
+def replace_table(con: duckdb.DuckDBPyConnection, table: str, df: pd.DataFrame) -> None:
+    """Replace a small reference table (entities, sources) in one transaction."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(f"DELETE FROM {table}")
+        insert_frame(con, table, df)
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+
+
+def update_clusters(con: duckdb.DuckDBPyConnection, clusters: pd.DataFrame) -> None:
+    """Write cluster ids (statement_id, cluster_id) back in one statement."""
+    if clusters.empty:
+        return
+    con.register("_clusters", clusters)
+    try:
+        con.execute(
+            "UPDATE statements SET cluster_id = c.cluster_id FROM _clusters c "
+            "WHERE statements.statement_id = c.statement_id AND statements.cluster_id IS DISTINCT FROM c.cluster_id")
+    finally:
+        con.unregister("_clusters")
+
+
+def add_unknown_sources(con: duckdb.DuckDBPyConnection) -> None:
+    """Give every article source missing from `sources` a row of kind 'other' (editable in sources.yaml)."""
+    con.execute(
+        "INSERT INTO sources SELECT a.source, min(a.hostname), a.source, NULL, 'other', NULL "
+        "FROM articles a WHERE a.source IS NOT NULL AND a.source NOT IN (SELECT source FROM sources) "
+        "GROUP BY a.source")
+
+
+def swap_derived(con: duckdb.DuckDBPyConnection, staged: dict[str, list[Path]], entities: pd.DataFrame,
+                 kept: list[Path] = (), unchanged: frozenset[str] = frozenset()) -> None:
+    """Replace the derived tables by staged Parquet files and the entities by `entities`, in one transaction.
+
+    `kept` are Parquet files of article ids whose stored statements (and their statement mentions)
+    carry over unchanged next to the staged ones; tables named in `unchanged` stay as they are."""
+    keep = [p.as_posix() for p in kept]
+    replaced = [t for t in DERIVED if t not in unchanged]
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for table in replaced:
+            cols = ", ".join(COLUMNS[table])
+            con.execute(f"CREATE TABLE {table}__new AS SELECT {cols} FROM {table} LIMIT 0")
+            files = [p.as_posix() for p in staged.get(table, [])]
+            if files:
+                con.execute(f"INSERT INTO {table}__new SELECT {cols} FROM read_parquet(?, union_by_name = true)",
+                            [files])
+        if keep and "statements" in replaced:
+            con.execute("CREATE TEMP TABLE kept_articles AS SELECT DISTINCT article_id FROM read_parquet(?)", [keep])
+            con.execute(f"INSERT INTO statements__new SELECT {', '.join(COLUMNS['statements'])} FROM statements "
+                        "WHERE article_id IN (SELECT article_id FROM kept_articles)")
+            con.execute(f"INSERT INTO statement_mentions__new SELECT {', '.join(COLUMNS['statement_mentions'])} "
+                        "FROM statement_mentions WHERE statement_id IN (SELECT statement_id FROM statements "
+                        "WHERE article_id IN (SELECT article_id FROM kept_articles))")
+            con.execute("DROP TABLE kept_articles")
+        for table in replaced:
+            con.execute(f"DROP TABLE {table}")
+            con.execute(f"ALTER TABLE {table}__new RENAME TO {table}")
+        con.execute("DELETE FROM entities")
+        insert_frame(con, "entities", entities)
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise

@@ -1,0 +1,1 @@
+"""The deterministic synthetic corpus generator: `data/sample/` and the benchmarks' corpora."""

@@ -1,0 +1,4 @@
+"""`python -m tools.sample` entry point."""
+from .generator import main
+
+raise SystemExit(main())
