@@ -6,9 +6,9 @@ entities, sources, speakers and words take most of the weight, as in real covera
 function runs with a fresh read-only connection per repeat (no application cache) for fixed filter
 sets, and the medians/p95s are checked against the targets (median < 250 ms, p95 < 1 s).
 
-    /work/venv/bin/python benchmarks/queries.py                 # build if needed, then time
-    /work/venv/bin/python benchmarks/queries.py --rebuild       # regenerate the database first
-    /work/venv/bin/python benchmarks/queries.py --articles 100000 --mentions 1000000 --statements 100000
+    python benchmarks/queries.py                 # build if needed, then time
+    python benchmarks/queries.py --rebuild       # regenerate the database first
+    python benchmarks/queries.py --articles 100000 --mentions 1000000 --statements 100000
 """
 from __future__ import annotations
 
