@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import html
 import re
+import string
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +15,7 @@ import pytest
 import trafilatura
 import yaml
 
+from tools.sample import generator
 from tools.sample.generator import generate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -101,6 +103,54 @@ def test_committed_sample_matches_the_generator(corpus):
     assert sorted(committed) == sorted(generated), "data/sample/ has other files than the generator writes"
     changed = [name for name in generated if committed[name] != generated[name]]
     assert not changed, f"data/sample/ differs from `python -m tools.sample` output: {changed[:5]}"
+
+
+def _fields(text: str) -> set[str]:
+    """The {placeholders} of a text."""
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+
+
+def test_text_banks_outlets_and_templates_fit_together():
+    """An edit to tools/sample/data/ that the generator would trip over only on some seed fails here at once."""
+    types = {"appeal", "concern", "condemn", "welcome", "commit", "reject", "threat", "statement"}
+    speaker_sides = set(generator.SPEAKER_SIDES)
+    outlet_sides = {o.side for o in generator.OUTLETS}
+    for lang, pack in generator.PACKS.items():
+        vocabs = [pack.side_vocab(side) for side in outlet_sides | speaker_sides]
+        defined = set.intersection(*(set(v) for v in vocabs)) | {"when"}
+        assert all(set(v) >= set(variant) for v in vocabs for variant in pack.vocab_variants.values()), lang
+        texts = [i for table in (pack.leads, pack.context, pack.titles) for items in table.values() for i in items]
+        texts += pack.background + pack.closings
+        for item in texts:
+            assert _fields(item.text) <= defined, (lang, item.text)
+            assert item.side == "any" or item.side in outlet_sides, (lang, item)
+        assert set(pack.messages) <= set(pack.leads) and set(pack.titles) == set(pack.leads), lang
+        for msgs in pack.messages.values():
+            for m in msgs:
+                assert m.type in types and (m.sides == ("any",) or set(m.sides) <= speaker_sides), (lang, m)
+                indirect = {"S"} if lang in ("az", "hy") else defined
+                assert _fields(m.indirect) <= indirect and bool(m.cue) == (lang in ("az", "hy")), (lang, m)
+                assert all(_fields(d) <= (defined if lang in ("en", "ru") else set()) for d in m.direct), (lang, m)
+        for statement_type, patterns in pack.reported.items():
+            assert statement_type in types, (lang, statement_type)
+            for pattern in patterns:
+                text = pattern[0] if isinstance(pattern, tuple) else pattern
+                assert _fields(text) <= {"S", "I", "P", "WAS", "WHEN", "V"} and "{S}" in text, (lang, text)
+        assert len(pack.on_weekday) == 7 and len(pack.latest_headlines) >= 8 and pack.comments, lang
+    keys = [s.key for s in generator.SPEAKERS]
+    assert len(keys) == len(set(keys))
+    for sp in generator.SPEAKERS:
+        assert sp.side in speaker_sides and sp.kind in ("person", "anonymous", "institution"), sp.key
+        assert (sp.en.name is None) == (sp.kind != "person") and set(sp.outlets) <= set(generator.OUTLET), sp.key
+    assert set(generator._VALMERIA["speakers"]) <= set(keys)
+    assert set(generator._VALMERIA["topics"]) >= {theme for _, theme in generator.PERIODS} | {"energy"}
+    for outlet in generator.OUTLETS:
+        assert (generator.TEMPLATES / f"{outlet.source}.html").is_file(), outlet.source
+        assert {lang for lang, _ in outlet.langs} <= set(generator.PACKS), outlet.source
+        assert {style for style, _ in outlet.date_styles} <= set(generator.DATE_SOURCE), outlet.source
+        assert "default" in outlet.urls and outlet.side in generator.SIDE_WEIGHTS, outlet.source
+        for lang, republishers in outlet.syndicated_by.items():
+            assert all(lang in dict(generator.OUTLET[r].langs) for r in republishers), (outlet.source, lang)
 
 
 def test_counts(corpus, manifest, articles):
