@@ -110,6 +110,16 @@ def _fields(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
 
 
+FORM_FIELDS = {  # the placeholders each language's statement forms (and follow-ups) may use
+    "en": ({"o", "c", "quote", "first", "rest", "Subject", "after", "who", "verb", "sep", "clause"},
+           {"o", "c", "quote", "after"}),
+    "ru": ({"o", "c", "quote", "first", "rest", "subject", "Subject", "verb", "genitive", "clause"},
+           {"o", "c", "quote", "tail"}),
+    "az": ({"o", "c", "quote", "first", "rest", "subject", "Subject", "verb"}, set()),
+}
+FORM_FIELDS["hy"] = FORM_FIELDS["az"]
+
+
 def test_text_banks_outlets_and_templates_fit_together():
     """An edit to tools/sample/data/ that the generator would trip over only on some seed fails here at once."""
     types = {"appeal", "concern", "condemn", "welcome", "commit", "reject", "threat", "statement"}
@@ -137,10 +147,18 @@ def test_text_banks_outlets_and_templates_fit_together():
                 text = pattern[0] if isinstance(pattern, tuple) else pattern
                 assert _fields(text) <= {"S", "I", "P", "WAS", "WHEN", "V"} and "{S}" in text, (lang, text)
         assert len(pack.on_weekday) == 7 and len(pack.latest_headlines) >= 8 and pack.comments, lang
+        assert "reported" in pack.forms and (pack.follow_up is not None) == (lang in ("en", "ru")), lang
+        forms = {**pack.forms, **({"follow_up": pack.follow_up} if pack.follow_up else {})}
+        for name, form in forms.items():
+            assert set(form.needs) <= set(generator.NEEDS) and (name == "reported") != bool(form.text), (lang, name)
+            assert all(_fields(t) <= FORM_FIELDS[lang][name == "follow_up"] for t in form.text), (lang, name)
+            assert form.uses("verb") or form.cue or form.tails or name == "reported", (lang, name)
     keys = [s.key for s in generator.SPEAKERS]
     assert len(keys) == len(set(keys))
+    tails = generator.PACKS["ru"].follow_up.tails
     for sp in generator.SPEAKERS:
         assert sp.side in speaker_sides and sp.kind in ("person", "anonymous", "institution"), sp.key
+        assert sp.ru is None or sp.kind in tails or sp.gender in tails, sp.key
         assert (sp.en.name is None) == (sp.kind != "person") and set(sp.outlets) <= set(generator.OUTLET), sp.key
     assert set(generator._VALMERIA["speakers"]) <= set(keys)
     assert set(generator._VALMERIA["topics"]) >= {theme for _, theme in generator.PERIODS} | {"energy"}

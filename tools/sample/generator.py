@@ -206,6 +206,31 @@ def _speaker(entry: dict) -> Speaker:
 SPEAKERS: tuple[Speaker, ...] = tuple(_speaker(e) for e in _load("speakers")["speakers"])
 
 
+class Form(NamedTuple):
+    """One way of writing a statement (the `forms` of data/<lang>.yaml)."""
+
+    share: float
+    text: tuple[str, ...] = ()      # paragraphs with {placeholders}; none for `reported` (see Pack.reported)
+    cue: str = ""                   # the cue recorded when the text has no {verb}
+    needs: tuple[str, ...] = ()     # conditions on the speaker and message (NEEDS)
+    sep: tuple[str, ...] = ()       # separators drawn for {sep}
+    verbs: tuple[str, ...] = ()     # this form's own verbs, drawn after the language's
+    tails: dict[str, str] | None = None   # ru follow-up: "добавил он" … by speaker kind, else gender
+
+    def uses(self, name: str) -> bool:
+        return any("{" + name + "}" in t for t in self.text)
+
+    def write(self, **fields: str) -> list[str]:
+        return [t.format(**fields) for t in self.text]
+
+
+def _form(entry: dict) -> Form:
+    text = entry.get("text", ())
+    return Form(entry.get("share", 0), (text,) if isinstance(text, str) else tuple(text), entry.get("cue", ""),
+                tuple(entry.get("needs", ())), tuple(entry.get("sep", ())), tuple(entry.get("verbs", ())),
+                entry.get("tails"))
+
+
 @dataclass(frozen=True)
 class Pack:
     """One language's text bank (data/<lang>.yaml)."""
@@ -219,6 +244,11 @@ class Pack:
     quote_style: str | None                     # None: the outlet's
     quoted_sides: tuple[str, ...]               # whom its pages quote
     first_person: re.Pattern[str]               # what an analyst cannot say
+    full_stop: str
+    forms: dict[str, Form]                      # how a statement is written, in draw order
+    follow_up: Form | None                      # a further quote by the same speaker (en, ru)
+    verbs: dict[str, Any]                       # reporting verbs of direct quotes
+    pronouns: dict[str, tuple[str | None, str]]  # en: (pronoun, was/were) per gender
     reported: dict[str, tuple]                  # reported-speech patterns per statement type
     tags: dict[str, Any]
     leads: dict[str, list[Item]]
@@ -245,7 +275,10 @@ def _pack(lang: str) -> Pack:
                 for t, patterns in d.get("reported", {}).items()}
     return Pack(lang, d.get("vocab", {}), d.get("vocab_variants", {}), tuple(d["on_weekday"]),
                 tuple(d.get("months", ())), tuple(d.get("weekday_names", ())), d.get("quote_style"),
-                tuple(d.get("quoted_sides", SPEAKER_SIDES)), re.compile(d["first_person"]), reported,
+                tuple(d.get("quoted_sides", SPEAKER_SIDES)), re.compile(d["first_person"]), d.get("full_stop", "."),
+                {name: _form(f) for name, f in d["forms"].items()},
+                _form(d["follow_up"]) if "follow_up" in d else None, d["verbs"],
+                {g: tuple(p) for g, p in d.get("pronouns", {}).items()}, reported,
                 d.get("tags", {}), _themed(d["leads"], _item), _themed(d["context"], _item),
                 [_item(e) for e in d["background"]], [_item(e) for e in d["closings"]], _themed(d["titles"], _item),
                 _themed(d["messages"], _msg), tuple(d["latest_headlines"]), tuple(d["comments"]))
@@ -355,6 +388,27 @@ class Ctx:
     said: list[Said] = field(default_factory=list)
 
 
+NEEDS = {  # conditions a statement form may have (`needs` in data/<lang>.yaml)
+    "two sentences": lambda sp, msg: len(msg.direct) > 1,
+    "clause": lambda sp, msg: msg.type in CLAUSE_TYPES,
+    "not a person": lambda sp, msg: sp.kind != "person",
+    "an institution": lambda sp, msg: sp.kind == "institution",
+}
+
+
+def _draw_form(ctx: Ctx, sp: Speaker, msg: Msg) -> tuple[str, Form]:
+    """A statement form of the page's language that fits the speaker and message, drawn by share."""
+    forms = PACKS[ctx.lang].forms
+    name = _pick(ctx.rng, [(name, f.share) for name, f in forms.items()
+                           if all(NEEDS[need](sp, msg) for need in f.needs)])
+    return name, forms[name]
+
+
+def _record(ctx: Ctx, sp: Speaker, label: str, name: str, form: Form, msg: Msg, verb: str, quote: str) -> None:
+    kind = "indirect" if name == "reported" or form.uses("clause") else "direct"
+    ctx.said.append(Said(sp.key, label, sp.kind, sp.side, f"{kind}:{name}", msg.type, verb, quote, ctx.event))
+
+
 def _en_forms(sp: Speaker) -> tuple[str, str]:
     """(subject form, sentence-final form) of the first mention."""
     name, title, before, _, _ = sp.en
@@ -365,189 +419,126 @@ def _en_forms(sp: Speaker) -> tuple[str, str]:
     return f"{name}, {title},", f"{name}, {title}"
 
 
-def _en_pronoun(sp: Speaker) -> tuple[str | None, str]:
-    return {"m": ("he", "was"), "f": ("she", "was"), "n": ("it", "was"), "pl": ("they", "were")}.get(
-        sp.gender, (None, "was"))
-
-
 def _en_ref(ctx: Ctx, sp: Speaker, allow_pronoun: bool = True) -> str:
     """A later mention: surname, role noun ('the spokeswoman') or pronoun."""
     options = [sp.en.role]
     if sp.en.short:
         options += [sp.en.short, sp.en.short]
-    pron = _en_pronoun(sp)[0]
+    pron = PACKS["en"].pronouns[sp.gender][0]
     if allow_pronoun and pron:
         options.append(pron)
     return ctx.rng.choice(options)
 
 
+def _en_verb(ctx: Ctx, sp: Speaker, msg: Msg) -> str:
+    """The reporting verb of a direct quote: a common one, the speaker kind's or the statement type's."""
+    verbs = PACKS["en"].verbs
+    by_kind, by_type = verbs["by_kind"], verbs["by_type"]
+    return ctx.rng.choice((*verbs["all"], by_kind.get(sp.kind, by_kind["other"]).format(outlet=ctx.outlet.name),
+                           by_type.get(msg.type, by_type["other"])))
+
+
 def _en_statement(ctx: Ctx, sp: Speaker, msg: Msg) -> list[str]:
     """English paragraph(s) reporting `msg` by `sp` in one of the direct or indirect forms."""
-    rng, (o, c) = ctx.rng, ctx.marks
+    pack, rng, (o, c) = PACKS["en"], ctx.rng, ctx.marks
     first = sp.key not in ctx.mentioned
     ctx.mentioned.add(sp.key)
     subj_first, final_first = _en_forms(sp)
     subj = subj_first if first else _en_ref(ctx, sp)
     after = subj_first if first else _en_ref(ctx, sp)
-    label = final_first
-    qvocab = PACKS["en"].side_vocab(sp.side)
-    sents = [_fill(s, qvocab) for s in msg.direct]
-    forms = [("quote_first", 22), ("quote_first_inverted", 8), ("speaker_first", 15), ("reported", 25)]
-    if len(sents) > 1:
-        forms += [("split", 15), ("next_paragraph", 7)]
-    if msg.type in CLAUSE_TYPES:
-        forms.append(("according_to", 10))
-    form = _pick(rng, forms)
-    verb = "said"
-    if form in ("quote_first", "speaker_first", "split"):
-        verb = rng.choice(("said", "said", "said", "told reporters",
-                           "said in a statement" if sp.kind == "institution" else f"told {ctx.outlet.name}",
-                           {"threat": "warned", "appeal": "said", "statement": "stressed"}.get(msg.type, "said")))
-    quote = ". ".join(sents)
-    paras: list[str]
-    if form == "quote_first":
-        paras = [f"{o}{quote},{c} {after} {verb}."]
-    elif form == "quote_first_inverted":
-        who = final_first if first else _en_ref(ctx, sp, allow_pronoun=False)
-        paras = [f"{o}{quote},{c} said {who}."]
-    elif form == "speaker_first":
-        sep = rng.choice((":", ","))
-        paras = [f"{_cap(subj)} {verb}{sep} {o}{quote}.{c}"]
-    elif form == "split":
-        paras = [f"{o}{sents[0]},{c} {after} {verb}. {o}{'. '.join(sents[1:])}.{c}"]
-    elif form == "next_paragraph":
-        paras = [f"{_cap(subj)} {verb}: {o}{sents[0]}.", f"{o}{'. '.join(sents[1:])}.{c}"]
+    sents = [_fill(s, pack.side_vocab(sp.side)) for s in msg.direct]
+    name, form = _draw_form(ctx, sp, msg)
+    clause = _fill(msg.indirect, ctx.vocab)
+    if name == "reported":
+        pron, was = pack.pronouns[sp.gender]
+        pool = pack.reported[msg.type]
+        if pron is None:
+            pool = tuple(p for p in pool if "{P}" not in p[0])
+        tpl, verb = rng.choice(pool)
+        paras = [tpl.format(S=_cap(subj), I=clause, P=pron, WAS=was, WHEN=ctx.when)]
     else:
-        clause = _fill(msg.indirect, ctx.vocab)
-        pron, was = _en_pronoun(sp)
-        if form == "according_to":
-            who = final_first if first else _en_ref(ctx, sp, allow_pronoun=False)
-            paras = [f"According to {who}, {clause}."]
-            verb, quote = "according to", clause
-        else:
-            pool = PACKS["en"].reported[msg.type]
-            if pron is None:
-                pool = tuple(p for p in pool if "{P}" not in p[0])
-            tpl, verb = rng.choice(pool)
-            paras = [tpl.format(S=_cap(subj), I=clause, P=pron, WAS=was, WHEN=ctx.when)]
-            quote = clause
-    kind = "indirect" if form in ("reported", "according_to") else "direct"
-    ctx.said.append(Said(sp.key, label, sp.kind, sp.side, f"{kind}:{form}", msg.type, verb, quote, ctx.event))
+        verb = _en_verb(ctx, sp, msg) if form.uses("verb") else form.cue
+        who = (final_first if first else _en_ref(ctx, sp, allow_pronoun=False)) if form.uses("who") else ""
+        sep = rng.choice(form.sep) if form.sep else ""
+        paras = form.write(o=o, c=c, quote=". ".join(sents), first=sents[0], rest=". ".join(sents[1:]),
+                           Subject=_cap(subj), after=after, who=who, verb=verb, sep=sep, clause=clause)
+    quote = clause if name == "reported" or form.uses("clause") else ". ".join(sents)
+    _record(ctx, sp, final_first, name, form, msg, verb, quote)
     return paras
 
 
 def _en_followup(ctx: Ctx, sp: Speaker, msg: Msg) -> str:
     """A further quote by the same speaker, referred to by pronoun, surname or role noun."""
-    o, c = ctx.marks
+    form, (o, c) = PACKS["en"].follow_up, ctx.marks
     quote = ". ".join(_fill(s, PACKS["en"].side_vocab(sp.side)) for s in msg.direct)
-    who = _en_ref(ctx, sp)
-    ctx.said.append(Said(sp.key, _en_forms(sp)[1], sp.kind, sp.side, "direct:follow_up", msg.type, "added", quote,
-                         ctx.event))
-    return f"{o}{quote},{c} {who} added."
+    paragraph = form.write(o=o, c=c, quote=quote, after=_en_ref(ctx, sp))[0]
+    _record(ctx, sp, _en_forms(sp)[1], "follow_up", form, msg, form.cue, quote)
+    return paragraph
+
+
+def _ru_agree(text: str, gender: str) -> tuple[str, str]:
+    """`text` with each {V:stem} in the past tense agreed with `gender`, and the first such verb."""
+    verbs = [_ru_past(stem, gender) for stem in re.findall(r"\{V:(\w+)\}", text)]
+    return re.sub(r"\{V:(\w+)\}", lambda m: _ru_past(m[1], gender), text), (verbs[0] if verbs else "")
 
 
 def _ru_statement(ctx: Ctx, sp: Speaker, msg: Msg) -> list[str]:
     """Russian paragraph(s) reporting `msg`: «…», — заявил X; X заявил: «…»; reported speech; по словам X."""
-    rng, (o, c) = ctx.rng, ctx.marks
+    pack, rng, (o, c) = PACKS["ru"], ctx.rng, ctx.marks
     intro, g_intro, short, g_short, gen = sp.ru
     first = sp.key not in ctx.mentioned
     ctx.mentioned.add(sp.key)
     subj, g = (intro, g_intro) if first else (short, g_short)
     sents = [_fill(s, ctx.vocab) for s in msg.direct]
-    quote = ". ".join(sents)
-    forms = [("quote_first", 30), ("speaker_first", 20), ("reported", 30)]
-    if len(sents) > 1:
-        forms += [("split", 15), ("next_paragraph", 5)]
-    if msg.type in CLAUSE_TYPES and sp.kind != "person":
-        forms.append(("according_to", 10))
-    if sp.kind == "institution":
-        forms.append(("statement_text", 10))
-    form = _pick(rng, forms)
-    stem = rng.choice(("заявил", "заявил", "сказал", "подчеркнул", "отметил"))
-    if msg.type == "threat":
-        stem = "предупредил"
-    verb = _ru_past(stem, g)
-    if form == "quote_first":
-        paras = [f"{o}{quote}{c}, — {verb} {subj}."]
-    elif form == "statement_text":
-        paras = [f"{o}{quote}{c}, — говорится в заявлении {gen}."]
-        verb = "говорится в заявлении"
-    elif form == "speaker_first":
-        paras = [f"{_cap(subj)} {verb}: {o}{quote}{c}."]
-    elif form == "split":
-        paras = [f"{o}{sents[0]}, — {verb} {subj}. — {'. '.join(sents[1:])}{c}."]
-    elif form == "next_paragraph":
-        paras = [f"{_cap(subj)} {verb}: {o}{sents[0]}.", f"{o}{'. '.join(sents[1:])}{c}."]
+    name, form = _draw_form(ctx, sp, msg)
+    stem = rng.choice(pack.verbs["all"])
+    verb = _ru_past(pack.verbs.get("instead", {}).get(msg.type, stem), g)
+    clause = _fill(msg.indirect, ctx.vocab)
+    if name == "reported":
+        text, verb = _ru_agree(rng.choice(pack.reported[msg.type]), g)
+        paras = [_cap(text.format(S=subj, I=clause))]
     else:
-        clause = _fill(msg.indirect, ctx.vocab)
-        quote = clause
-        if form == "according_to":
-            paras = [f"По словам {gen}, {clause}."]
-            verb = "по словам"
-        else:
-            tpl = rng.choice(PACKS["ru"].reported[msg.type])
-            stem = re.search(r"\{V:(\w+)\}", tpl).group(1)
-            verb = _ru_past(stem, g)
-            paras = [_cap(tpl.replace("{V:" + stem + "}", verb).format(S=subj, I=clause))]
-    kind = "indirect" if form in ("reported", "according_to") else "direct"
-    ctx.said.append(Said(sp.key, intro, sp.kind, sp.side, f"{kind}:{form}", msg.type, verb, quote, ctx.event))
+        verb = verb if form.uses("verb") else form.cue
+        paras = form.write(o=o, c=c, quote=". ".join(sents), first=sents[0], rest=". ".join(sents[1:]),
+                           subject=subj, Subject=_cap(subj), verb=verb, genitive=gen, clause=clause)
+    quote = clause if name == "reported" or form.uses("clause") else ". ".join(sents)
+    _record(ctx, sp, intro, name, form, msg, verb, quote)
     return paras
 
 
 def _ru_followup(ctx: Ctx, sp: Speaker, msg: Msg) -> str:
     """A further Russian quote by the same speaker («…», — добавил он)."""
-    o, c = ctx.marks
+    form, (o, c) = PACKS["ru"].follow_up, ctx.marks
     quote = ". ".join(_fill(s, ctx.vocab) for s in msg.direct)
-    if sp.kind == "institution":
-        tail = "добавили в ведомстве"
-    elif sp.kind == "anonymous":
-        tail = "добавил собеседник"
-    else:
-        tail = f"{_ru_past('добавил', sp.gender)} {'он' if sp.gender == 'm' else 'она'}"
-    ctx.said.append(Said(sp.key, sp.ru.intro, sp.kind, sp.side, "direct:follow_up", msg.type, tail.split()[0],
-                         quote, ctx.event))
-    return f"{o}{quote}{c}, — {tail}."
+    tail, _ = _ru_agree(form.tails.get(sp.kind) or form.tails[sp.gender], sp.gender)
+    _record(ctx, sp, sp.ru.intro, "follow_up", form, msg, tail.split()[0], quote)
+    return form.write(o=o, c=c, quote=quote, tail=tail)[0]
 
 
 def _azhy_statement(ctx: Ctx, sp: Speaker, msg: Msg) -> list[str]:
     """Azerbaijani or Armenian paragraph reporting `msg` (quote first, speaker first, split, reported)."""
-    rng, (o, c), lang = ctx.rng, ctx.marks, ctx.lang
+    lang, rng, (o, c) = ctx.lang, ctx.rng, ctx.marks
+    pack = PACKS[lang]
     intro, short = getattr(sp, lang)
     first = sp.key not in ctx.mentioned
     ctx.mentioned.add(sp.key)
     subj = intro if first else short
-    stop = "։" if lang == "hy" else "."
-    join = "։ " if lang == "hy" else ". "
+    join = pack.full_stop + " "
     sents = list(msg.direct)
     quote = join.join(sents)
-    forms = [("quote_first", 30), ("speaker_first", 25), ("reported", 30)]
-    if len(sents) > 1:
-        forms.append(("split", 15))
-    form = _pick(rng, forms)
-    if lang == "az":
-        verb = rng.choice(("bildirib", "vurğulayıb", "qeyd edib"))
-        if form == "quote_first":
-            paras = [f"{o}{quote}{c}, – deyə {subj} {verb}."]
-        elif form == "speaker_first":
-            verb = rng.choice(("bildirib", "deyib"))
-            paras = [f"{_cap(subj, lang)} {verb}: {o}{quote}{c}."]
-        elif form == "split":
-            paras = [f"{o}{sents[0]}{c}, – deyə {subj} {verb} və əlavə edib: {o}{join.join(sents[1:])}{c}."]
-    else:
-        verb = rng.choice(("ասել է", "հայտարարել է", "նշել է"))
-        if form == "quote_first":
-            paras = [f"{o}{quote}{c}, – {verb} {subj}։"]
-        elif form == "speaker_first":
-            paras = [f"{_cap(subj, lang)} {verb}. {o}{quote}{c}։"]
-        elif form == "split":
-            paras = [f"{o}{sents[0]}{c}, – {verb} {subj}՝ հավելելով. {o}{join.join(sents[1:])}{c}։"]
-    if form == "reported":
+    name, form = _draw_form(ctx, sp, msg)
+    verb = rng.choice(pack.verbs["all"])
+    if form.verbs:
+        verb = rng.choice(form.verbs)
+    if name == "reported":
         sentence = _cap(msg.indirect.format(S=subj), lang)
         paras = [sentence]
         verb = msg.cue
-        quote = sentence.rstrip(stop)
-    kind = "indirect" if form == "reported" else "direct"
-    ctx.said.append(Said(sp.key, intro, sp.kind, sp.side, f"{kind}:{form}", msg.type, verb, quote, ctx.event))
+        quote = sentence.rstrip(pack.full_stop)
+    else:
+        paras = form.write(o=o, c=c, quote=quote, first=sents[0], rest=join.join(sents[1:]), subject=subj,
+                           Subject=_cap(subj, lang), verb=verb)
+    _record(ctx, sp, intro, name, form, msg, verb, quote)
     return paras
 
 
