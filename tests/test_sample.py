@@ -160,8 +160,9 @@ def test_text_banks_outlets_and_templates_fit_together():
         assert sp.side in speaker_sides and sp.kind in ("person", "anonymous", "institution"), sp.key
         assert sp.ru is None or sp.kind in tails or sp.gender in tails, sp.key
         assert (sp.en.name is None) == (sp.kind != "person") and set(sp.outlets) <= set(generator.OUTLET), sp.key
-    assert set(generator._VALMERIA["speakers"]) <= set(keys)
-    assert set(generator._VALMERIA["topics"]) >= {theme for _, theme in generator.PERIODS} | {"energy"}
+    assert set(generator.VALMERIA["speakers"]) <= set(keys)
+    themes = {theme for _, theme in generator.CALENDAR.periods} | {generator.CALENDAR.side_theme["theme"]}
+    assert set(generator.VALMERIA["topics"]) >= themes and set(generator.PACKS["en"].leads) >= themes
     for outlet in generator.OUTLETS:
         assert (generator.TEMPLATES / f"{outlet.source}.html").is_file(), outlet.source
         assert {lang for lang, _ in outlet.langs} <= set(generator.PACKS), outlet.source
@@ -169,6 +170,16 @@ def test_text_banks_outlets_and_templates_fit_together():
         assert "default" in outlet.urls and outlet.side in generator.SIDE_WEIGHTS, outlet.source
         for lang, republishers in outlet.syndicated_by.items():
             assert all(lang in dict(generator.OUTLET[r].langs) for r in republishers), (outlet.source, lang)
+
+
+def test_a_malformed_data_file_fails_with_one_line_naming_it(tmp_path, monkeypatch):
+    monkeypatch.setattr(generator, "DATA", tmp_path)
+    (tmp_path / "speakers.yaml").write_text("speakers:\n  - key: someone\n    side: arm\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"speakers\.yaml: missing or malformed field \(KeyError: 'kind'\)$"):
+        generator._read("speakers", lambda d: [generator._speaker(e) for e in d["speakers"]])
+    (tmp_path / "speakers.yaml").write_text("speakers: [\n", encoding="utf-8")
+    with pytest.raises(yaml.YAMLError, match=r"speakers\.yaml\", line 2"):
+        generator._read("speakers", lambda d: d)
 
 
 def test_counts(corpus, manifest, articles):

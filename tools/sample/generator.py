@@ -22,12 +22,12 @@ import json
 import random
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import partial
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 import jinja2
 import yaml
@@ -43,12 +43,19 @@ MIN_WORDS, MAX_WORDS = 160, 600    # article body length (at least 150 words, as
 LANGS = ("en", "ru", "az", "hy")
 SPEAKER_SIDES = ("arm", "aze", "rus", "west")
 CLAUSE_TYPES = ("statement", "concern", "threat")  # whose `indirect` is a clause ("according to X, ...")
+T = TypeVar("T")
 
 
-def _load(name: str) -> Any:
-    """One YAML file of data/ (dates become `date` objects)."""
-    with open(DATA / f"{name}.yaml", encoding="utf-8") as f:
-        return yaml.load(f, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+def _read(name: str, convert: Callable[[Any], T]) -> T:
+    """data/<name>.yaml (dates become `date` objects) converted by `convert`; a YAML error names the file and
+    line, a missing or malformed field the file."""
+    path = DATA / f"{name}.yaml"
+    with open(path, encoding="utf-8") as f:
+        data = yaml.load(f, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    try:
+        return convert(data)
+    except (KeyError, IndexError, TypeError, ValueError, AttributeError) as e:
+        raise ValueError(f"{path}: missing or malformed field ({type(e).__name__}: {e})") from None
 
 
 def _pairs(mapping: Mapping[str, float]) -> tuple[tuple[str, float], ...]:
@@ -94,24 +101,36 @@ def _outlet(entry: dict) -> Outlet:
                   entry.get("related", False), entry.get("comments", False), entry.get("press_office", False))
 
 
-_OUTLETS = _load("outlets")
-OUTLETS: tuple[Outlet, ...] = tuple(_outlet(e) for e in _OUTLETS["outlets"])
+OUTLETS: tuple[Outlet, ...] = _read("outlets", lambda d: tuple(_outlet(e) for e in d["outlets"]))
 OUTLET = {o.source: o for o in OUTLETS}
-SIDE_WEIGHTS = {side: _pairs(shares) for side, shares in _OUTLETS["quoted_sides"].items()}  # whom an outlet quotes
-QUOTE_MARKS = {name: tuple(marks) for name, marks in _OUTLETS["quote_styles"].items()}
+SIDE_WEIGHTS = _read("outlets", lambda d: {side: _pairs(shares) for side, shares in d["quoted_sides"].items()})
+QUOTE_MARKS = _read("outlets", lambda d: {name: tuple(marks) for name, marks in d["quote_styles"].items()})
 
 # ---------------------------------------------------------------------------------------------------
 # Attention over time (data/calendar.yaml)
 # ---------------------------------------------------------------------------------------------------
 
-_CALENDAR = _load("calendar")
-MONTH_WEIGHTS: dict[tuple[int, int], float] = {
-    (year, month): weight for year, months in _CALENDAR["month_weights"].items() for month, weight in months.items()}
-FOCUS = {tuple(int(x) for x in ym.split("-")): tuple(days) for ym, days in _CALENDAR["focus"].items()}
-FOCUS_SHARE: float = _CALENDAR["focus_share"]
-PERIODS = tuple((p["from"], p["theme"]) for p in _CALENDAR["periods"])
-FALLBACK: dict[str, str] = _CALENDAR["fallback"]
-SIDE_THEME: dict = _CALENDAR["side_theme"]
+@dataclass(frozen=True)
+class Calendar:
+    """How attention is spread over time."""
+
+    month_weights: dict[tuple[int, int], float]     # relative number of articles per (year, month)
+    focus: dict[tuple[int, int], tuple[int, int]]   # (year, month) -> first and last day of its event
+    focus_share: float                              # share of a focus month's articles on its event's days
+    periods: tuple[tuple[date, str], ...]           # (first day, theme)
+    fallback: dict[str, str]                        # theme -> theme to use where a language has none
+    side_theme: dict[str, Any]                      # theme, share, from, during: the energy articles
+
+
+def _calendar(d: dict) -> Calendar:
+    return Calendar({(year, month): weight for year, months in d["month_weights"].items()
+                     for month, weight in months.items()},
+                    {tuple(int(x) for x in ym.split("-")): tuple(days) for ym, days in d["focus"].items()},
+                    d["focus_share"], tuple((p["from"], p["theme"]) for p in d["periods"]), d["fallback"],
+                    d["side_theme"])
+
+
+CALENDAR = _read("calendar", _calendar)
 
 # ---------------------------------------------------------------------------------------------------
 # Content items and speakers (data/<lang>.yaml, data/speakers.yaml)
@@ -203,7 +222,7 @@ def _speaker(entry: dict) -> Speaker:
                    tuple(entry.get("outlets", ())), entry.get("analyst", False))
 
 
-SPEAKERS: tuple[Speaker, ...] = tuple(_speaker(e) for e in _load("speakers")["speakers"])
+SPEAKERS: tuple[Speaker, ...] = _read("speakers", lambda d: tuple(_speaker(e) for e in d["speakers"]))
 
 
 class Form(NamedTuple):
@@ -269,8 +288,7 @@ def _themed(table: dict, make) -> dict:
     return {theme: [make(entry) for entry in entries] for theme, entries in table.items()}
 
 
-def _pack(lang: str) -> Pack:
-    d = _load(lang)
+def _pack(lang: str, d: dict) -> Pack:
     reported = {t: tuple(tuple(p.values()) if isinstance(p, dict) else p for p in patterns)
                 for t, patterns in d.get("reported", {}).items()}
     return Pack(lang, d.get("vocab", {}), d.get("vocab_variants", {}), tuple(d["on_weekday"]),
@@ -284,10 +302,10 @@ def _pack(lang: str) -> Pack:
                 _themed(d["messages"], _msg), tuple(d["latest_headlines"]), tuple(d["comments"]))
 
 
-PACKS: dict[str, Pack] = {lang: _pack(lang) for lang in LANGS}
-_VALMERIA = _load("valmeria")
-_PAGES = _load("pages")
-COMMENTERS: tuple[str, ...] = tuple(_PAGES["commenters"])
+PACKS: dict[str, Pack] = {lang: _read(lang, partial(_pack, lang)) for lang in LANGS}
+VALMERIA: dict[str, Any] = _read("valmeria", dict)      # press releases: speakers, cities, leads, topics, titles
+PAGES: tuple[dict, ...] = _read("pages", lambda d: tuple(d["pages"]))   # the non-article pages
+COMMENTERS: tuple[str, ...] = _read("pages", lambda d: tuple(d["commenters"]))
 
 # ---------------------------------------------------------------------------------------------------
 # Small helpers
@@ -316,7 +334,7 @@ def _usable(items: list[Item], side: str, day: date) -> list[Item]:
 
 def _pool(table: dict[str, list], theme: str) -> list:
     """A theme's entries, or those of its fallback theme when the language has none."""
-    return table.get(theme) or table.get(FALLBACK.get(theme, ""), [])
+    return table.get(theme) or table.get(CALENDAR.fallback.get(theme, ""), [])
 
 
 def _cap(text: str, lang: str = "en") -> str:
@@ -648,11 +666,12 @@ class _Text:
 def _theme_for(day: date, rng: random.Random) -> str:
     """The theme of the period `day` falls in, or sometimes the side theme (energy) in quieter periods."""
     theme = "war"
-    for start, name in PERIODS:
+    for start, name in CALENDAR.periods:
         if day >= start:
             theme = name
-    if theme in SIDE_THEME["during"] and day >= SIDE_THEME["from"] and rng.random() < SIDE_THEME["share"]:
-        return SIDE_THEME["theme"]
+    side = CALENDAR.side_theme
+    if theme in side["during"] and day >= side["from"] and rng.random() < side["share"]:
+        return side["theme"]
     return theme
 
 
@@ -685,10 +704,10 @@ def _build_body(outlet: Outlet, lang: str, published: date, rng: random.Random) 
     ctx.vocab["when"] = ctx.when
     side = outlet.side
     if outlet.press_office:
-        city = rng.choice(_VALMERIA["cities"])
-        topic = _fill(_VALMERIA["topics"][theme], ctx.vocab)
-        lead = rng.choice(_VALMERIA["leads"]).format(topic=topic, city=city, when=ctx.when)
-        title = rng.choice(_VALMERIA["titles"]).format(topic=topic, city=city)
+        city = rng.choice(VALMERIA["cities"])
+        topic = _fill(VALMERIA["topics"][theme], ctx.vocab)
+        lead = rng.choice(VALMERIA["leads"]).format(topic=topic, city=city, when=ctx.when)
+        title = rng.choice(VALMERIA["titles"]).format(topic=topic, city=city)
     else:
         lead = _fill(rng.choice(_usable(_pool(pack.leads, theme), side, published)).text, ctx.vocab)
         title = _fill(rng.choice(_usable(_pool(pack.titles, theme), side, published)).text, ctx.vocab)
@@ -703,7 +722,7 @@ def _build_body(outlet: Outlet, lang: str, published: date, rng: random.Random) 
     used_speakers: set[str] = set()
     forced = None
     if outlet.press_office:
-        key = rng.choice(_VALMERIA["speakers"])
+        key = rng.choice(VALMERIA["speakers"])
         forced = next(s for s in SPEAKERS if s.key == key)
     text = _Text([lead])
     text.add(_statement_block(ctx, sides, forced, used_msgs, used_speakers))
@@ -742,15 +761,15 @@ def _build_body(outlet: Outlet, lang: str, published: date, rng: random.Random) 
 # ---------------------------------------------------------------------------------------------------
 
 def _sample_dates(n: int, rng: random.Random) -> list[date]:
-    months = sorted(MONTH_WEIGHTS)
-    weights = [(m, MONTH_WEIGHTS[m]) for m in months]
+    months = sorted(CALENDAR.month_weights)
+    weights = [(m, CALENDAR.month_weights[m]) for m in months]
     out = []
     for _ in range(n):
         year, month = _pick(rng, weights)
         lo = max(date(year, month, 1), FIRST_DAY)
         hi = min((date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)), LAST_DAY)
-        if (year, month) in FOCUS and rng.random() < FOCUS_SHARE:
-            first, last = FOCUS[(year, month)]
+        if (year, month) in CALENDAR.focus and rng.random() < CALENDAR.focus_share:
+            first, last = CALENDAR.focus[(year, month)]
             lo, hi = date(year, month, first), date(year, month, last)
         out.append(lo + timedelta(days=rng.randrange((hi - lo).days + 1)))
     return sorted(out)
@@ -890,7 +909,7 @@ def _view(outlet: Outlet, lang: str, url: str, body: Body, published: date, styl
 def _non_articles(rng: random.Random, titles: list[tuple[str, date]]) -> list[Page]:
     """The pages of data/pages.yaml (about, contact, tag index, search, newsletter): no article body."""
     out = []
-    for entry in _PAGES["pages"]:
+    for entry in PAGES:
         lang = entry["lang"]
         latest = list(zip(rng.sample(PACKS[lang].latest_headlines, 6), _latest_dates(rng, 6, TODAY)))
         paragraphs = list(entry.get("paragraphs", ()))
