@@ -175,7 +175,7 @@ def test_text_banks_outlets_and_templates_fit_together():
 def test_a_malformed_data_file_fails_with_one_line_naming_it(tmp_path, monkeypatch):
     monkeypatch.setattr(generator, "DATA", tmp_path)
     (tmp_path / "speakers.yaml").write_text("speakers:\n  - key: someone\n    side: arm\n", encoding="utf-8")
-    with pytest.raises(ValueError, match=r"speakers\.yaml: missing or malformed field \(KeyError: 'kind'\)$"):
+    with pytest.raises(ValueError, match=r"speakers\.yaml: missing or malformed field \(KeyError: 'en'\)$"):
         generator._read("speakers", lambda d: [generator._speaker(e) for e in d["speakers"]])
     (tmp_path / "speakers.yaml").write_text("speakers: [\n", encoding="utf-8")
     with pytest.raises(yaml.YAMLError, match=r"speakers\.yaml\", line 2"):
