@@ -101,10 +101,15 @@ def _outlet(entry: dict) -> Outlet:
                   entry.get("related", False), entry.get("comments", False), entry.get("press_office", False))
 
 
-OUTLETS: tuple[Outlet, ...] = _read("outlets", lambda d: tuple(_outlet(e) for e in d["outlets"]))
+def _outlets(d: dict) -> tuple[tuple[Outlet, ...], dict[str, tuple[tuple[str, float], ...]], dict[str, tuple]]:
+    """The outlets, whom an outlet of each side quotes (speaker sides with shares), and the quotation marks."""
+    return (tuple(_outlet(e) for e in d["outlets"]),
+            {side: _pairs(shares) for side, shares in d["quoted_sides"].items()},
+            {name: tuple(marks) for name, marks in d["quote_styles"].items()})
+
+
+OUTLETS, SIDE_WEIGHTS, QUOTE_MARKS = _read("outlets", _outlets)
 OUTLET = {o.source: o for o in OUTLETS}
-SIDE_WEIGHTS = _read("outlets", lambda d: {side: _pairs(shares) for side, shares in d["quoted_sides"].items()})
-QUOTE_MARKS = _read("outlets", lambda d: {name: tuple(marks) for name, marks in d["quote_styles"].items()})
 
 # ---------------------------------------------------------------------------------------------------
 # Attention over time (data/calendar.yaml)
@@ -304,8 +309,7 @@ def _pack(lang: str, d: dict) -> Pack:
 
 PACKS: dict[str, Pack] = {lang: _read(lang, partial(_pack, lang)) for lang in LANGS}
 VALMERIA: dict[str, Any] = _read("valmeria", dict)      # press releases: speakers, cities, leads, topics, titles
-PAGES: tuple[dict, ...] = _read("pages", lambda d: tuple(d["pages"]))   # the non-article pages
-COMMENTERS: tuple[str, ...] = _read("pages", lambda d: tuple(d["commenters"]))
+PAGES, COMMENTERS = _read("pages", lambda d: (tuple(d["pages"]), tuple(d["commenters"])))  # non-article pages, readers
 
 # ---------------------------------------------------------------------------------------------------
 # Small helpers
