@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import html
 import re
+import string
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +15,7 @@ import pytest
 import trafilatura
 import yaml
 
+from tools.sample import generator
 from tools.sample.generator import generate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -101,6 +103,83 @@ def test_committed_sample_matches_the_generator(corpus):
     assert sorted(committed) == sorted(generated), "data/sample/ has other files than the generator writes"
     changed = [name for name in generated if committed[name] != generated[name]]
     assert not changed, f"data/sample/ differs from `python -m tools.sample` output: {changed[:5]}"
+
+
+def _fields(text: str) -> set[str]:
+    """The {placeholders} of a text."""
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+
+
+FORM_FIELDS = {  # the placeholders each language's statement forms (and follow-ups) may use
+    "en": ({"o", "c", "quote", "first", "rest", "Subject", "after", "who", "verb", "sep", "clause"},
+           {"o", "c", "quote", "after"}),
+    "ru": ({"o", "c", "quote", "first", "rest", "subject", "Subject", "verb", "genitive", "clause"},
+           {"o", "c", "quote", "tail"}),
+    "az": ({"o", "c", "quote", "first", "rest", "subject", "Subject", "verb"}, set()),
+}
+FORM_FIELDS["hy"] = FORM_FIELDS["az"]
+
+
+def test_text_banks_outlets_and_templates_fit_together():
+    """An edit to tools/sample/data/ that the generator would trip over only on some seed fails here at once."""
+    types = {"appeal", "concern", "condemn", "welcome", "commit", "reject", "threat", "statement"}
+    speaker_sides = set(generator.SPEAKER_SIDES)
+    outlet_sides = {o.side for o in generator.OUTLETS}
+    for lang, pack in generator.PACKS.items():
+        vocabs = [pack.side_vocab(side) for side in outlet_sides | speaker_sides]
+        defined = set.intersection(*(set(v) for v in vocabs)) | {"when"}
+        assert all(set(v) >= set(variant) for v in vocabs for variant in pack.vocab_variants.values()), lang
+        texts = [i for table in (pack.leads, pack.context, pack.titles) for items in table.values() for i in items]
+        texts += pack.background + pack.closings
+        for item in texts:
+            assert _fields(item.text) <= defined, (lang, item.text)
+            assert item.side == "any" or item.side in outlet_sides, (lang, item)
+        assert set(pack.messages) <= set(pack.leads) and set(pack.titles) == set(pack.leads), lang
+        for msgs in pack.messages.values():
+            for m in msgs:
+                assert m.type in types and (m.sides == ("any",) or set(m.sides) <= speaker_sides), (lang, m)
+                indirect = {"S"} if lang in ("az", "hy") else defined
+                assert _fields(m.indirect) <= indirect and bool(m.cue) == (lang in ("az", "hy")), (lang, m)
+                assert all(_fields(d) <= (defined if lang in ("en", "ru") else set()) for d in m.direct), (lang, m)
+        for statement_type, patterns in pack.reported.items():
+            assert statement_type in types, (lang, statement_type)
+            for pattern in patterns:
+                text = pattern[0] if isinstance(pattern, tuple) else pattern
+                assert _fields(text) <= {"S", "I", "P", "WAS", "WHEN", "V"} and "{S}" in text, (lang, text)
+        assert len(pack.on_weekday) == 7 and len(pack.latest_headlines) >= 8 and pack.comments, lang
+        assert "reported" in pack.forms and (pack.follow_up is not None) == (lang in ("en", "ru")), lang
+        forms = {**pack.forms, **({"follow_up": pack.follow_up} if pack.follow_up else {})}
+        for name, form in forms.items():
+            assert set(form.needs) <= set(generator.NEEDS) and (name == "reported") != bool(form.text), (lang, name)
+            assert all(_fields(t) <= FORM_FIELDS[lang][name == "follow_up"] for t in form.text), (lang, name)
+            assert form.uses("verb") or form.cue or form.tails or name == "reported", (lang, name)
+    keys = [s.key for s in generator.SPEAKERS]
+    assert len(keys) == len(set(keys))
+    tails = generator.PACKS["ru"].follow_up.tails
+    for sp in generator.SPEAKERS:
+        assert sp.side in speaker_sides and sp.kind in ("person", "anonymous", "institution"), sp.key
+        assert sp.ru is None or sp.kind in tails or sp.gender in tails, sp.key
+        assert (sp.en.name is None) == (sp.kind != "person") and set(sp.outlets) <= set(generator.OUTLET), sp.key
+    assert set(generator.VALMERIA["speakers"]) <= set(keys)
+    themes = {theme for _, theme in generator.CALENDAR.periods} | {generator.CALENDAR.side_theme["theme"]}
+    assert set(generator.VALMERIA["topics"]) >= themes and set(generator.PACKS["en"].leads) >= themes
+    for outlet in generator.OUTLETS:
+        assert (generator.TEMPLATES / f"{outlet.source}.html").is_file(), outlet.source
+        assert {lang for lang, _ in outlet.langs} <= set(generator.PACKS), outlet.source
+        assert {style for style, _ in outlet.date_styles} <= set(generator.DATE_SOURCE), outlet.source
+        assert "default" in outlet.urls and outlet.side in generator.SIDE_WEIGHTS, outlet.source
+        for lang, republishers in outlet.syndicated_by.items():
+            assert all(lang in dict(generator.OUTLET[r].langs) for r in republishers), (outlet.source, lang)
+
+
+def test_a_malformed_data_file_fails_with_one_line_naming_it(tmp_path, monkeypatch):
+    monkeypatch.setattr(generator, "DATA", tmp_path)
+    (tmp_path / "speakers.yaml").write_text("speakers:\n  - key: someone\n    side: arm\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"speakers\.yaml: missing or malformed field \(KeyError: 'en'\)$"):
+        generator._read("speakers", lambda d: [generator._speaker(e) for e in d["speakers"]])
+    (tmp_path / "speakers.yaml").write_text("speakers: [\n", encoding="utf-8")
+    with pytest.raises(yaml.YAMLError, match=r"speakers\.yaml\", line 2"):
+        generator._read("speakers", lambda d: d)
 
 
 def test_counts(corpus, manifest, articles):
