@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 import ahocorasick
 
@@ -57,7 +58,7 @@ class _Pattern:
     """A compiled alias variant behind one or more automaton keys."""
 
     entity_id: str | None     # None: an ignore-list phrase or an outlet's name
-    tail: re.Pattern | None   # what follows the key in the view (further words, stem endings)
+    tail: str | None          # regex of what follows the key in the view (further words, stem endings)
     exact: re.Pattern | None  # exact-case check over the text
     multiword: bool
     surname: bool
@@ -122,9 +123,16 @@ def _remap(text: str) -> tuple[str, list[int]]:
     return "".join(chars), positions
 
 
+# The view's character mapping for folded alias words: ASCII punctuation and the marks of `_MARKS` to
+# spaces (folded words need no case folding).
+_WORD_VIEW = {c: " " for c in range(128) if not chr(c).isalnum()}
+_WORD_VIEW.update({c: " " for c in [*range(0x80, 0x3100), *range(0xfe00, 0x10000)]
+                   if not 0xd800 <= c < 0xe000 and _MARKS.fullmatch(chr(c).encode("utf-8"))})
+
+
 def _word_view(word: str) -> str:
     """A folded alias word as it appears in the view (punctuation as spaces), without a stem's '*'."""
-    return _view(word.rstrip("*"))[0][1:-1]
+    return word.rstrip("*").translate(_WORD_VIEW)
 
 
 def _alternatives(forms: tuple[str, ...]) -> str:
@@ -162,7 +170,8 @@ def _variants(alias: Alias) -> list[tuple[str, tuple[tuple[str, ...], ...]]]:
 
 
 def _compile(entity_id: str | None, alias: Alias, rank: int) -> list[tuple[str, bool, _Pattern]]:
-    """Automaton keys (key, open?, pattern) for one alias."""
+    """Automaton keys (key, open?, pattern) for one alias: one key per form of its first word that has
+    several forms (or is a stem), after the words that have one; the rest is the pattern's tail."""
     out = []
     not_before = re.compile(" +" + _context(alias.not_before) + r"(?!\w)") if alias.not_before else None
     not_after = re.compile(r"(?<!\w)" + _context(alias.not_after) + r" +\Z") if alias.not_after else None
@@ -171,24 +180,26 @@ def _compile(entity_id: str | None, alias: Alias, rank: int) -> list[tuple[str, 
         # needed: the key ends at the last letter ("U.S" matches too).
         dot = text.endswith(".")
         exact = re.compile(_regex(text[:-1] if dot else text, _EXACT_CLASSES)) if alias.case_sensitive else None
+
+        def pattern(tail: str | None) -> _Pattern:
+            return _Pattern(entity_id, tail, exact, len(words) > 1,
+                            alias.surname, alias.yields_to, rank, alias.proper, not_before, not_after, dot)
+
         varying = next((i for i, forms in enumerate(words) if len(forms) > 1 or forms[0].endswith("*")), len(words))
         prefix = " " + " ".join(_word_view(forms[0]) for forms in words[:varying])
         if varying == len(words):
-            key, opened, tails = prefix.rstrip() + " ", False, [None]
-            keys = [(key, opened, None)]
-        else:
-            rest = "".join(" +" + _alternatives(forms) for forms in words[varying + 1:])
-            lead = prefix + " " if varying else prefix
-            keys = []
-            for form in words[varying]:
-                if form.endswith("*"):
-                    keys.append((lead + _word_view(form).rstrip(), True, re.compile(_STEM + rest)))
-                else:
-                    keys.append((lead + _word_view(form).rstrip() + " ", False, re.compile(rest) if rest else None))
-        for key, opened, tail in keys:
-            pattern = _Pattern(entity_id, tail, exact, " " in fold(text).strip(), alias.surname, alias.yields_to,
-                               rank, alias.proper, not_before, not_after, dot)
-            out.append((key, opened, pattern))
+            out.append((prefix.rstrip() + " ", False, pattern(None)))
+            continue
+        rest = "".join(" +" + _alternatives(forms) for forms in words[varying + 1:])
+        lead = prefix + " " if varying else prefix
+        closed = stem = None
+        for form in words[varying]:
+            if form.endswith("*"):
+                stem = stem or pattern(_STEM + rest)
+                out.append((lead + _word_view(form).rstrip(), True, stem))
+            else:
+                closed = closed or pattern(rest or None)
+                out.append((lead + _word_view(form).rstrip() + " ", False, closed))
     return out
 
 
@@ -206,9 +217,7 @@ class Tagger:
         sources += [(None, a) for a in taxonomy.outlets]
         for rank, (entity_id, alias) in enumerate(sources):
             for key, opened, pattern in _compile(entity_id, alias, rank):
-                group = groups.setdefault((key, opened), [])
-                if pattern not in group:
-                    group.append(pattern)
+                groups.setdefault((key, opened), []).append(pattern)
         self._automaton = ahocorasick.Automaton()
         for (key, opened), patterns in groups.items():
             # A key with one plain alias (no tail, exact case, capital, context, surname or yields_to)
@@ -267,7 +276,7 @@ class Tagger:
             for p in patterns:
                 vend = stop
                 if p.tail is not None:
-                    m = p.tail.match(view, stop)
+                    m = _compiled(p.tail).match(view, stop)
                     if m is None or view[m.end()].isalnum():
                         continue
                     vend = m.end()
@@ -289,6 +298,13 @@ class Tagger:
                     end += 1
                 out.append((start, end, p.rank, p.entity_id, p.surname, p.yields_to))
         return out
+
+
+@lru_cache(maxsize=None)
+def _compiled(tail: str) -> re.Pattern:
+    """A tail's regex, compiled the first time a key needs it (most keys of a large taxonomy never fire
+    in a given process, and compiling all of them would triple the matcher's set-up time)."""
+    return re.compile(tail)
 
 
 def _offsets(text: str, positions: list[int], first: int, vend: int) -> tuple[int, int]:
