@@ -12,6 +12,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -142,8 +143,10 @@ def fold_case(text: str) -> str:
     return low
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
-    """How aliases are compared: `normalize_marks`, `fold_case`, then `fold_separators`."""
+    """How aliases are compared: `normalize_marks`, `fold_case`, then `fold_separators` (cached: the
+    parser and the word forms fold every alias more than once)."""
     return fold_separators(fold_case(normalize_marks(text)))
 
 
