@@ -5,6 +5,10 @@ text with the shipped taxonomy and with a generated 5,000-entity taxonomy (loadi
 taxonomies is timed apart). Target: tagging < 5 % of extraction, judged on CPU time (process_time) so
 that other processes on a shared machine do not skew it; wall-clock figures are reported too.
 
+It also prices the ways of matching word forms on the same pages: the tracker expands every alias into
+its forms once, when the taxonomy loads (timed cold, pymorphy3 included), against analysing every word
+of every page at run time with pymorphy3 or a Snowball stemmer (snowballstemmer, a dev requirement).
+
     python benchmarks/tagging.py                      # 200 pages from tools.sample.generator.generate
     python benchmarks/tagging.py -n 500 --seed 3
     python benchmarks/tagging.py --pages DIR          # .html/.htm files under DIR
@@ -114,6 +118,51 @@ def load_pages(args: argparse.Namespace, tmp: Path) -> list[tuple[str, bytes]]:
     return [(None, p.read_bytes()) for p in files if p.suffix in (".html", ".htm")]
 
 
+def word_form_costs(texts: list[str], extract_cpu: float) -> dict:
+    """CPU time of the word-form choices: expanding the shipped taxonomy's aliases once (cold, no cache)
+    versus lemmatising or stemming every word of every page; printed per page and against extraction."""
+    import re
+
+    from pipeline.mentions.forms import WordForms
+    from pipeline.mentions.taxonomy import load_taxonomy, normalize_marks
+
+    words = [w for text in texts for w in re.findall(r"[^\W\d_]+", text)]
+    out: dict = {"pages": len(texts), "words_per_page": round(len(words) / max(1, len(texts)))}
+    aliases = [a for e in load_taxonomy(ROOT / "data" / "taxonomy.yaml").entities.values() for a in e.aliases]
+    c0 = time.process_time()
+    forms = WordForms(cache=None)
+    for a in aliases:
+        if a.inflect and not a.case_sensitive and not a.surname:
+            forms.phrase(a.lang, " ".join(normalize_marks(a.text).split()).split(" "))
+    out["expand_once_cold_s"] = round(time.process_time() - c0, 3)
+    out["word_forms_in_automaton"] = sum(len(f) for a in aliases for f in a.words)
+    runtime = {}
+    import pymorphy3
+    morph = pymorphy3.MorphAnalyzer(lang="ru")
+    c0 = time.process_time()
+    for w in words:
+        morph.parse(w.lower())[0].normal_form
+    runtime["pymorphy3 lemma per word (ru)"] = time.process_time() - c0
+    try:
+        import snowballstemmer
+        for lang in ("russian", "armenian", "turkish", "english"):
+            stemmer = snowballstemmer.stemmer(lang)
+            c0 = time.process_time()
+            stemmer.stemWords([w.lower() for w in words])
+            runtime[f"snowball {lang} per word"] = time.process_time() - c0
+    except ImportError:
+        print("snowballstemmer not installed: its figures are left out (pip install -r requirements-dev.txt)")
+    print(f"word forms: expanding the shipped taxonomy once (cold, pymorphy3 loaded) takes {out['expand_once_cold_s']:.2f} s"
+          " of CPU at load and nothing per page; the run-time alternatives, per page "
+          f"({out['words_per_page']} words):")
+    out["runtime_per_page_ms"] = {}
+    for name, seconds in runtime.items():
+        per_page = 1000 * seconds / max(1, len(texts))
+        out["runtime_per_page_ms"][name] = round(per_page, 3)
+        print(f"  {name:32} {per_page:8.3f} ms per page = {100 * seconds / extract_cpu:6.2f} % of extraction CPU time")
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("-n", type=int, default=200, help="number of pages (default 200)")
@@ -150,6 +199,7 @@ def main(argv: list[str] | None = None) -> int:
         tag_cpu = {name: [] for name in taggers}
         mentions = {name: 0 for name in taggers}
         chars = failed = 0
+        texts: list[str] = []
         order = list(taggers)
         for url, html in pages:
             w0, c0 = time.perf_counter(), time.process_time()
@@ -162,6 +212,7 @@ def main(argv: list[str] | None = None) -> int:
             extract_cpu.append(time.process_time() - c0)
             text = article.text
             chars += len(text)
+            texts.append(text)
             order.reverse()
             for name in order:
                 w0, c0 = time.perf_counter(), time.process_time()
@@ -199,6 +250,7 @@ def main(argv: list[str] | None = None) -> int:
               f"median {entry['tag_ms_median']:.3f} ms per page, {mentions[name]} mentions")
         print(f"          = {entry['tag_to_extract_cpu_pct']:.2f} % of extraction CPU time "
               f"({entry['tag_to_extract_wall_pct']:.2f} % wall-clock); target < 5 %")
+    report["word_forms"] = word_form_costs(texts, sum(extract_cpu))
     report["target_met"] = ok
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")

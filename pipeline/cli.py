@@ -1,4 +1,4 @@
-"""Command line: `python -m pipeline {ingest,retag,sample,stats,export}` — a thin layer over the library.
+"""Command line: `python -m pipeline {ingest,retag,sample,stats,export,taxonomy-check}` — a thin layer over the library.
 
 Exit codes (Contract): 0 the run completed (failed inputs are recorded, not fatal); 2 usage or
 configuration error; 3 the database is held by another writer and did not free within the wait.
@@ -14,7 +14,9 @@ from pathlib import Path
 from . import config, export, store
 from .collect.sources import SourcesError
 from .config import SAMPLE_DIR
-from .mentions.taxonomy import TaxonomyError
+from .mentions.check import CheckError, evaluate, format_report, read_samples
+from .mentions.matcher import Tagger
+from .mentions.taxonomy import TaxonomyError, load_taxonomy
 from .run.ingest import Options, ingest
 from .run.retag import retag
 
@@ -78,7 +80,20 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("export", help="CSV with the same rows as the dashboard")
     common(p)
     export.add_arguments(p)
+
+    p = sub.add_parser("taxonomy-check", help="recall and precision of the taxonomy on sentences with expected ids")
+    p.add_argument("folder", type=Path, help="folder of .tsv files with the columns lang, expected, text")
+    p.add_argument("--taxonomy", type=Path, default=None, help="taxonomy file (default: $TRACKER_TAXONOMY)")
+    p.add_argument("--errors", type=int, default=20, help="misses and false hits to list (default 20)")
     return parser
+
+
+def _taxonomy_check(args: argparse.Namespace) -> int:
+    """Tag the folder's sentences and print recall and precision per language and entity."""
+    taxonomy = load_taxonomy(args.taxonomy or config.taxonomy_override())
+    report = evaluate(read_samples(args.folder, taxonomy), Tagger(taxonomy))
+    print(format_report(report, max(0, args.errors)))
+    return EXIT_OK
 
 
 def _ingest(args: argparse.Namespace, db: Path, inputs: list[str]) -> int:
@@ -155,8 +170,10 @@ def format_stats(stats: dict) -> str:
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the process exit code."""
     args = build_parser().parse_args(argv)
-    db = args.db or config.db_path()
+    db = getattr(args, "db", None) or config.db_path()
     try:
+        if args.command == "taxonomy-check":
+            return _taxonomy_check(args)
         if args.command == "ingest":
             return _ingest(args, db, args.inputs)
         if args.command in ("retag", "export") and not db.exists():
@@ -172,7 +189,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "stats":
             return _stats(args, db)
         return export.run(args, db)
-    except (TaxonomyError, SourcesError, store.StoreError) as exc:
+    except (TaxonomyError, SourcesError, CheckError, store.StoreError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except store.StoreBusy as exc:

@@ -352,3 +352,137 @@ def test_mentions_land_in_the_right_sentence(tagger):
     assert [(m.surface, m.sentence_no) for m in tagger.tag(text, sentences)] == [
         ("Armenia", 0), ("Azerbaijan", 1), ("Baku", 2), ("Baku", 3)]
     assert all(re.fullmatch(r"\S(.*\S)?", text[s:e], re.S) for s, e in sentences)
+
+
+# ---------------------------------------------------------------- spelling, word forms and negative context
+
+def test_stress_marks_and_combining_accents_do_not_hide_a_name(tmp_path):
+    t = small_tagger(tmp_path, "places:\n  - id: lachin_corridor\n    name: Lachin corridor\n    lat: 39.6\n"
+                               "    lon: 46.5\n    aliases:\n      ru: [Лачинский коридор]\n      az: [Türkiyə]\n")
+    text = "Лачи\u0301нский корридор? Нет: Лачи\u0301нского коридо\u0301ра. Tu\u0308rkiyə."
+    mentions = t.tag(text)
+    assert [m.surface for m in mentions] == ["Лачи\u0301нского коридо\u0301ра", "Tu\u0308rkiyə"]
+    assert all(text[m.char_start:m.char_end] == m.surface for m in mentions)
+
+
+def test_armenian_ligature_in_every_spelling(tmp_path):
+    t = small_tagger(tmp_path, "places:\n  - id: yerevan\n    name: Yerevan\n    lat: 40.2\n    lon: 44.5\n"
+                               "    aliases:\n      hy: [Երևան]\n")
+    text = "ԵՐԵՎԱՆԻ և Երեւանում, Երևանից։"
+    mentions = t.tag(text)
+    assert [m.surface for m in mentions] == ["ԵՐԵՎԱՆԻ", "Երեւանում", "Երևանից"]
+    assert all(text[m.char_start:m.char_end] == m.surface for m in mentions)
+
+
+def test_dotted_and_undotted_abbreviations_are_one_alias(tmp_path):
+    t = small_tagger(tmp_path, "actors:\n  - id: united_states\n    name: US\n    type: state\n"
+                               "    aliases: [{text: US, case: sensitive}]\n  - id: russia\n    name: Russia\n"
+                               "    type: state\n    aliases: [{text: РФ, case: sensitive}]\n")
+    text = "The U.S said so; U.S. officials and the US agreed with us and U S. Власти Р.Ф. и РФ."
+    assert found(t, text) == [("united_states", "U.S"), ("united_states", "U.S."), ("united_states", "US"),
+                              ("russia", "Р.Ф."), ("russia", "РФ")]
+
+
+def test_russian_aliases_take_their_word_forms_without_stems(tmp_path):
+    t = small_tagger(tmp_path, "actors:\n  - id: russia\n    name: Russia\n    type: state\n"
+                               "    aliases:\n      ru: [Россия, российский]\n  - id: germany\n    name: Germany\n"
+                               "    type: state\n    aliases:\n      ru: [Германия]\n  - id: united_states\n"
+                               "    name: US\n    type: state\n    aliases:\n      ru: [американский, Соединённые Штаты]\n")
+    text = ("В России и Германии американские власти и Соединенных Штатов; российского МИД. "
+            "Валентино Росси и германий — нет.")
+    assert naive(text, "росси") == 3 and naive(text, "германи") == 2
+    assert found(t, text) == [("russia", "России"), ("germany", "Германии"), ("united_states", "американские"),
+                              ("united_states", "Соединенных Штатов"), ("russia", "российского")]
+
+
+def test_azerbaijani_endings_follow_vowel_harmony(tmp_path):
+    t = small_tagger(tmp_path, "places:\n  - id: tehran\n    name: Tehran\n    lat: 35.7\n    lon: 51.4\n"
+                               "    aliases:\n      az: [Tehran, Tbilisi, Bakı]\n  - id: shusha\n    name: Shusha\n"
+                               "    lat: 39.8\n    lon: 46.7\n    aliases:\n      az: [Şuşa, Laçın dəhlizi]\n")
+    text = "Tehranda, Tehranın, Tbilisidə, Bakıdakı; Laçın dəhlizində Şuşaya. Şuşan gəldi, Tehranə yox."
+    assert found(t, text) == [("tehran", "Tehranda"), ("tehran", "Tehranın"), ("tehran", "Tbilisidə"),
+                              ("tehran", "Bakıdakı"), ("shusha", "Laçın dəhlizində"), ("shusha", "Şuşaya")]
+
+
+def test_armenian_endings_and_stem_changes(tmp_path):
+    t = small_tagger(tmp_path, "places:\n  - id: baku\n    name: Baku\n    lat: 40.4\n    lon: 49.9\n"
+                               "    aliases:\n      hy: [Բաքու, Թուրքիա, Հայաստանի Հանրապետություն]\n")
+    text = "Բաքվում, Բաքվի, Բաքուն, Թուրքիայի, Թուրքիոյ, Հայաստանի Հանրապետության։ Բաքվալ՝ ոչ։"
+    assert [m.surface for m in t.tag(text)] == ["Բաքվում", "Բաքվի", "Բաքուն", "Թուրքիայի", "Թուրքիոյ",
+                                                 "Հայաստանի Հանրապետության"]
+
+
+def test_a_capitalised_alias_needs_a_capital(tmp_path):
+    t = small_tagger(tmp_path, "places:\n  - id: yerevan\n    name: Yerevan\n    lat: 40.2\n    lon: 44.5\n"
+                               "    aliases:\n      hy: [Երևան]\n      en: [China]\n")
+    text = "Նոր փաստեր երևան եկան։ Երևան եկավ։ Fine china from CHINA and China."
+    assert found(t, text) == [("yerevan", "Երևան"), ("yerevan", "CHINA"), ("yerevan", "China")]
+
+
+def test_not_before_and_not_after_words(tmp_path):
+    t = small_tagger(tmp_path, """
+places:
+  - id: nagorno_karabakh
+    name: Nagorno-Karabakh
+    lat: 39.8
+    lon: 46.8
+    aliases:
+      az: [{text: Qarabağ, not_before: [FK, futbol*]}]
+  - id: south_caucasus
+    name: South Caucasus
+    lat: 41.5
+    lon: 45.0
+    aliases:
+      en: [{text: Caucasus, not_after: [North, Northern]}]
+      ru: [{text: Кавказ, not_after: [Северн*]}]
+""")
+    text = ("Qarabağ FK uduzdu, Qarabağ futbolçuları da. Qarabağda sülh. The North Caucasus, the Caucasus. "
+            "На Северном Кавказе и на Кавказе.")
+    assert found(t, text) == [("nagorno_karabakh", "Qarabağda"), ("south_caucasus", "Caucasus"),
+                              ("south_caucasus", "Кавказе")]
+
+
+def test_outlet_names_never_count(tmp_path):
+    (tmp_path / "sources.yaml").write_text(
+        "sources:\n  - {source: cw, hostname: cw.example, name: Caucasus Wire}\n"
+        "  - {source: kv, hostname: kv.example, name: Кавказский вестник}\n"
+        "  - {source: ap, hostname: ap.example, name: Armenpress}\n", encoding="utf-8")
+    (tmp_path / "taxonomy.yaml").write_text("""
+actors:
+  - id: armenpress
+    name: Armenpress
+    type: media
+    aliases: [Armenpress]
+places:
+  - id: south_caucasus
+    name: South Caucasus
+    lat: 41.5
+    lon: 45.0
+    aliases:
+      en: [Caucasus]
+      ru: [Кавказ, кавказский]
+""", encoding="utf-8")
+    t = Tagger(load_taxonomy(tmp_path / "taxonomy.yaml", sources=tmp_path / "sources.yaml"))
+    text = "She told Caucasus Wire about the Caucasus. «Кавказскому вестнику» о Кавказе. Armenpress said."
+    assert found(t, text) == [("south_caucasus", "Caucasus"), ("south_caucasus", "Кавказе"),
+                              ("armenpress", "Armenpress")]
+
+
+def test_offsets_stay_exact_after_an_expanded_ligature(tmp_path):
+    t = small_tagger(tmp_path, "places:\n  - id: baku\n    name: Baku\n    lat: 40.4\n    lon: 49.9\n"
+                               "    aliases:\n      hy: [Բաքու, Երևան]\n")
+    text = "և և Երևանում և Բաքվում՝ 😀 Բաքու"
+    mentions = t.tag(text)
+    assert [(m.surface, text[m.char_start:m.char_end]) for m in mentions] == [
+        ("Երևանում", "Երևանում"), ("Բաքվում", "Բաքվում"), ("Բաքու", "Բաքու")]
+
+
+def test_demonyms_and_false_friends_of_the_issue_on_the_shipped_taxonomy(tagger):
+    text = ("American diplomats and the U.S envoy met; американский президент и американские власти; "
+            "ամերիկյան պատվիրակությունը; amerikalı diplomat. Georgia O'Keeffe painted; the Turkey Point plant. "
+            "Qarabağ FK won. The North Caucasus. Latin American voters. Валентино Росси и германий.")
+    assert found(tagger, text) == [
+        ("united_states", "American"), ("united_states", "U.S"), ("united_states", "американский"),
+        ("united_states", "американские"), ("united_states", "ամերիկյան"), ("united_states", "amerikalı"),
+        ("north_caucasus", "North Caucasus"),
+    ]

@@ -186,6 +186,19 @@ BROKEN = {
                          6, "a", "only officials have roles"),
     "bad_id": ("actors:\n  - id: Ned Price\n    name: Ned\n    type: official\n", 2, "Ned Price",
                "id must be lower-case letters, digits and _, starting with a letter"),
+    "not_before_mapping": (GOOD_HEAD + "    aliases: [{text: State, not_before: {a: b}}]\n", 5, "us_state_department",
+                           "'not_before' must be a list of words"),
+    "not_after_empty_word": (GOOD_HEAD + "    aliases: [{text: State, not_after: [North, '']}]\n", 5,
+                             "us_state_department", "empty word in 'not_after'"),
+    "not_after_empty_list": (GOOD_HEAD + "    aliases: [{text: State, not_after: []}]\n", 5,
+                             "us_state_department", "'not_after' is empty (leave it out instead)"),
+    "not_before_misplaced_star": (GOOD_HEAD + "    aliases: [{text: State, not_before: ['*FK']}]\n", 5,
+                                  "us_state_department", "'not_before' word '*FK': '*' may only end a word, once"),
+    "bad_forms": (GOOD_HEAD + "    aliases: [{text: State, forms: stemmed}]\n", 5, "us_state_department",
+                  "'forms' must be inflect or exact, not 'stemmed'"),
+    "ligature_spellings_twice": ("places:\n  - id: yerevan\n    name: Yerevan\n    lat: 40.2\n    lon: 44.5\n"
+                                 "    aliases:\n      hy: [Երևան, Երեւան]\n", 7, "yerevan",
+                                 "alias 'Երեւան' is listed twice (also on line 7)"),
 }
 
 
@@ -228,3 +241,51 @@ def test_surnames_may_be_shared_but_plain_aliases_may_not(tmp_path):
     path.write_text(path.read_text().replace("{text: Grigoryan, surname: true}]\n  - id: b", "Grigoryan]\n  - id: b"))
     with pytest.raises(TaxonomyError, match=r"t\.yaml:9: entry 'b_grigoryan': alias 'Grigoryan' is already used"):
         load_taxonomy(path)
+
+
+def test_aliases_that_never_meet_may_share_a_spelling(tmp_path):
+    """'qazax' (the Kazakh people, lower case only) and 'Qazax' (the town, capitalised) never match the
+    same text; the same name under two languages takes both languages' forms."""
+    path = tmp_path / "taxonomy.yaml"
+    path.write_text("""
+actors:
+  - id: kazakhstan
+    name: Kazakhstan
+    type: state
+    aliases:
+      az: [{text: qazax, case: sensitive}]
+  - id: iran
+    name: Iran
+    type: state
+    aliases:
+      en: [Iran]
+      az: [İran]
+places:
+  - id: gazakh
+    name: Gazakh
+    lat: 41.1
+    lon: 45.4
+    aliases:
+      az: [Qazax]
+""", encoding="utf-8")
+    taxonomy = load_taxonomy(path)
+    qazax = taxonomy.entities["gazakh"].aliases[0]
+    assert qazax.proper and "qazaxda" in qazax.words[0]
+    assert "iranin" in {f for a in taxonomy.entities["iran"].aliases for f in a.words[0]}
+
+
+def test_context_words_and_forms_option_are_read(tmp_path):
+    path = tmp_path / "taxonomy.yaml"
+    path.write_text("""
+places:
+  - id: nagorno_karabakh
+    name: Nagorno-Karabakh
+    lat: 39.8
+    lon: 46.8
+    aliases:
+      az: [{text: Qarabağ, not_before: [FK, futbol*], not_after: Şimali, forms: exact}]
+""", encoding="utf-8")
+    alias = load_taxonomy(path).entities["nagorno_karabakh"].aliases[0]
+    assert (alias.not_before, alias.not_after, alias.inflect, alias.words) == (("FK", "futbol*"), ("Şimali",), False,
+                                                                               (("qarabağ",),))
+

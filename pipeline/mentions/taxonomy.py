@@ -1,7 +1,8 @@
 """Load and validate the analysts' taxonomy (data/taxonomy.yaml): actors, places, themes and their aliases.
 
 A broken file fails early with one line naming the file, the line and the entry, so an analyst can fix
-it without reading a traceback; the matcher in `tag.py` is compiled from the validated `Taxonomy`.
+it without reading a traceback; the matcher in `matcher.py` is compiled from the validated `Taxonomy`, whose
+aliases carry their word forms (`forms.py`) and whose ignore list includes the outlets' own names.
 """
 from __future__ import annotations
 
@@ -9,13 +10,17 @@ import datetime as dt
 import gc
 import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
 
-from ..config import taxonomy_path
+from ..collect.sources import load_sources
+from ..config import DEFAULT_SOURCES, taxonomy_path
 from ..vocab import TAXONOMY_SECTIONS
+from .forms import WordForms
 
 ACTOR_TYPES = ("state", "government body", "official", "organisation", "armed force", "media")
 PLACE_TYPES = ("settlement", "region", "route", "crossing")
@@ -24,7 +29,7 @@ ALLOWED_KEYS = {
     "place": {"id", "name", "type", "parent", "lat", "lon", "aliases", "note"},
     "theme": {"id", "name", "parent", "aliases", "note"},
 }
-ALIAS_KEYS = {"text", "case", "surname", "yields_to", "lang"}
+ALIAS_KEYS = {"text", "case", "surname", "yields_to", "lang", "forms", "not_before", "not_after"}
 ROLE_KEYS = {"title", "of", "from", "to", "note"}
 
 _ID = re.compile(r"[a-z][a-z0-9_]*\Z")
@@ -58,6 +63,12 @@ class Alias:
     yields_to: str | None = None    # in an article that names this other entity, the alias means it
     lang: str | None = None
     line: int = 0
+    proper: bool = False            # written with a capital (default case): matches capitalised words only
+    inflect: bool = True            # take the word forms of its language (`forms: exact` turns it off)
+    not_before: tuple[str, ...] = ()  # does not count right before one of these words ("Qarabağ FK")
+    not_after: tuple[str, ...] = ()   # does not count right after one of these words ("North Caucasus")
+    words: tuple[tuple[str, ...], ...] = ()  # the forms of each word, filled in when the taxonomy loads
+    outlet: bool = False            # an outlet's name from the sources file (ignored; loses ties)
 
 
 @dataclass(frozen=True)
@@ -84,6 +95,25 @@ class Entity:
     aliases: list[Alias] = field(default_factory=list)
     roles: list[Role] = field(default_factory=list)
     line: int = 0
+
+
+# Marks that change nothing a reader sees as a different word: combining accents and stress marks
+# (Лачи́нский), and Armenian emphasis, exclamation and question marks written over a vowel (Ի՞նչ).
+DROPPED_MARKS = re.compile("[\u0300-\u036f\u0483-\u0489\u055b\u055c\u055e\u1ab0-\u1aff\u1dc0-\u1dff"
+                           "\u20d0-\u20ff\ufe20-\ufe2f]")
+_LIGATURE = re.compile("\u0587|\u0565\u0582|\u0535\u0552|\u0535\u0582")
+
+
+def normalize_marks(text: str) -> str:
+    """Composed letters (NFC), combining accents, stress marks and Armenian in-word marks dropped, and
+    the Armenian ligature և (and its spellings եւ, ԵՒ) written as եվ. May change the length: used on
+    aliases; the matcher maps text offsets itself."""
+    if text.isascii():
+        return text
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    text = DROPPED_MARKS.sub("", text)
+    return _LIGATURE.sub(lambda m: "\u0535\u054e" if m.group()[0] == "\u0535" else "\u0565\u057e", text)
 
 
 _SEPARATORS = (("-", " "), ("\u2010", " "), ("\u2011", " "), ("\u2013", " "), ("\u2014", " "), ("\xa0", " "),
@@ -113,9 +143,11 @@ def fold_case(text: str) -> str:
     return low
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
-    """How aliases are compared: `fold_case` then `fold_separators`; the length never changes."""
-    return fold_separators(fold_case(text))
+    """How aliases are compared: `normalize_marks`, `fold_case`, then `fold_separators` (cached: the
+    parser and the word forms fold every alias more than once)."""
+    return fold_separators(fold_case(normalize_marks(text)))
 
 
 def normalize_title(title: str) -> str:
@@ -130,11 +162,13 @@ class Taxonomy:
     """The validated taxonomy (read-only once loaded): entities by id, phrases to ignore, and the
     file's sha256."""
 
-    def __init__(self, path: Path, sha256: str, entities: dict[str, Entity], ignore: list[Alias]) -> None:
+    def __init__(self, path: Path, sha256: str, entities: dict[str, Entity], ignore: list[Alias],
+                 outlets: list[Alias] | None = None) -> None:
         self.path = path
         self.sha256 = sha256
         self.entities = entities
         self.ignore = ignore
+        self.outlets = outlets or []  # outlet names from the sources file: never a mention of anything
         self._ancestors: dict[str, tuple[str, ...]] = {}
         # (normalised title, official id, role) for `holders`, which statements call per speaker.
         self._roles = [(normalize_title(r.title), e.id, r) for e in entities.values() for r in e.roles]
@@ -183,9 +217,11 @@ class Taxonomy:
         ]
 
 
-def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
-    """Read and validate a taxonomy file (default: $TRACKER_TAXONOMY, else data/taxonomy.yaml)."""
+def load_taxonomy(path: str | Path | None = None, sources: str | Path | None = DEFAULT_SOURCES) -> Taxonomy:
+    """Read and validate a taxonomy file (default: $TRACKER_TAXONOMY, else data/taxonomy.yaml); the
+    outlet names of the `sources` file (data/sources.yaml; None: none) join the ignore list."""
     path = Path(path) if path is not None else taxonomy_path()
+    outlets = [s.name for s in load_sources(sources)] if sources is not None else []
     try:
         data = path.read_bytes()
     except OSError as e:
@@ -194,11 +230,13 @@ def load_taxonomy(path: str | Path | None = None) -> Taxonomy:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
         raise TaxonomyError(f"{path}:0: not UTF-8 text: {e.reason} at byte {e.start}") from None
-    return parse_taxonomy(text, path, hashlib.sha256(data).hexdigest())
+    return parse_taxonomy(text, path, hashlib.sha256(data).hexdigest(), outlets)
 
 
-def parse_taxonomy(text: str, path: str | Path = "<taxonomy>", sha256: str | None = None) -> Taxonomy:
-    """Validate taxonomy YAML text; `path` is only used in error messages and `Taxonomy.path`."""
+def parse_taxonomy(text: str, path: str | Path = "<taxonomy>", sha256: str | None = None,
+                   outlets: list[str] | tuple[str, ...] = ()) -> Taxonomy:
+    """Validate taxonomy YAML text; `path` is only used in error messages and `Taxonomy.path`;
+    `outlets` are names that must never count as a mention (an outlet's own name)."""
     path = Path(path)
     if sha256 is None:
         sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -207,10 +245,47 @@ def parse_taxonomy(text: str, path: str | Path = "<taxonomy>", sha256: str | Non
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _Parser(path).parse(text, sha256)
+        taxonomy = _Parser(path).parse(text, sha256)
+        taxonomy.outlets = [Alias(name, lang=script_language(name), outlet=True) for name in outlets if name.strip()]
+        _add_word_forms(taxonomy)
+        return taxonomy
     finally:
         if enabled:
             gc.enable()
+
+
+def script_language(text: str) -> str:
+    """A language for a name without one (an outlet's): by its script, and Azerbaijani letters."""
+    if any("\u0531" <= c <= "\u0587" for c in text):
+        return "hy"
+    if any("\u0400" <= c <= "\u04ff" for c in text):
+        return "ru"
+    return "az" if any(c in "əğışçöüƏĞİŞÇÖÜ" for c in text) else "en"
+
+
+def _add_word_forms(taxonomy: Taxonomy) -> None:
+    """Fill in every alias's word forms (folded): by its language unless case-sensitive, a surname or
+    `forms: exact`; otherwise the words as written."""
+    forms = WordForms()
+    inflecting = forms.languages()
+
+    def expand(alias: Alias) -> Alias:
+        words = fold(alias.text).split()
+        if alias.inflect and not alias.case_sensitive and not alias.surname and alias.lang in inflecting:
+            raw = " ".join(fold_separators(normalize_marks(alias.text)).split()).split(" ")
+            per_word = forms.phrase(alias.lang, raw)
+            words_forms = tuple(tuple(sorted({fold(f) for f in fs})) for fs in per_word)
+        else:
+            words_forms = tuple((w,) for w in words)
+        # Filled in once, before the taxonomy is handed out (dataclasses.replace would copy 2,000 aliases).
+        object.__setattr__(alias, "words", words_forms)
+        return alias
+
+    for entity in taxonomy.entities.values():
+        entity.aliases = [expand(a) for a in entity.aliases]
+    taxonomy.ignore = [expand(a) for a in taxonomy.ignore]
+    taxonomy.outlets = [expand(a) for a in taxonomy.outlets]
+    forms.save()
 
 
 class _Parser:
@@ -353,8 +428,10 @@ class _Parser:
         return [self.alias(item, entry, lang) for item in node.value]
 
     def alias(self, node: yaml.Node, entry: str | None, lang: str | None) -> Alias:
-        case_sensitive = surname = False
+        case_sensitive = surname = insensitive = False
+        inflect = True
         yields_to = None
+        context: dict[str, tuple[str, ...]] = {}
         if isinstance(node, yaml.MappingNode):
             fields = self.mapping(node, entry, "an alias")
             unknown = sorted(set(fields) - ALIAS_KEYS)
@@ -371,6 +448,15 @@ class _Parser:
                 if case not in ("sensitive", "insensitive"):
                     raise self.fail(fields["case"], f"'case' must be sensitive or insensitive, not '{case}'", entry)
                 case_sensitive = case == "sensitive"
+                insensitive = case == "insensitive"
+            if "forms" in fields:
+                value = self.scalar(fields["forms"], entry, "forms")
+                if value not in ("inflect", "exact"):
+                    raise self.fail(fields["forms"], f"'forms' must be inflect or exact, not '{value}'", entry)
+                inflect = value == "inflect"
+            for key in ("not_before", "not_after"):
+                if key in fields:
+                    context[key] = self.context_words(fields[key], entry, key)
             if "yields_to" in fields:
                 yields_to = self.scalar(fields["yields_to"], entry, "yields_to")
             if "lang" in fields:
@@ -386,7 +472,29 @@ class _Parser:
                                 entry)
         if surname and " " in text:
             raise self.fail(node, f"surname alias '{text}' must be a single word", entry)
-        return Alias(text, case_sensitive, surname, yields_to, lang, node.start_mark.line + 1)
+        proper = not case_sensitive and not insensitive and text[:1].isupper()
+        return Alias(text, case_sensitive, surname, yields_to, lang, node.start_mark.line + 1, proper=proper,
+                     inflect=inflect, not_before=context.get("not_before", ()), not_after=context.get("not_after", ()))
+
+    def context_words(self, node: yaml.Node, entry: str | None, key: str) -> tuple[str, ...]:
+        """The words of `not_before` / `not_after`: a list of words or short phrases, '*' ending a stem."""
+        if isinstance(node, yaml.ScalarNode):
+            items = [node]
+        elif isinstance(node, yaml.SequenceNode):
+            items = node.value
+        else:
+            raise self.fail(node, f"'{key}' must be a list of words", entry)
+        out = []
+        for item in items:
+            word = " ".join(self.scalar(item, entry, f"a word of '{key}'").split())
+            if not word.replace("*", "").strip():
+                raise self.fail(item, f"empty word in '{key}'", entry)
+            if any("*" in w.rstrip("*") or w.count("*") > 1 for w in word.split(" ")):
+                raise self.fail(item, f"'{key}' word '{word}': '*' may only end a word, once", entry)
+            out.append(word)
+        if not out:
+            raise self.fail(node, f"'{key}' is empty (leave it out instead)", entry)
+        return tuple(out)
 
     def roles(self, node: yaml.Node, entry: str) -> list[Role]:
         if not isinstance(node, yaml.SequenceNode):
@@ -468,11 +576,29 @@ class _Parser:
             key = fold(alias.text)
             for other_id, other in seen.get(key, []):
                 if other_id == eid:
+                    # The same name under two languages takes the word forms of both ("Iran", "İran").
+                    if alias.lang != other.lang and alias.inflect and other.inflect:
+                        continue
                     if alias.text == other.text or not (alias.case_sensitive or other.case_sensitive):
                         raise self.fail(alias.line, f"alias '{alias.text}' is listed twice "
                                                     f"(also on line {other.line})", eid)
-                elif not (alias.surname and other.surname):
+                elif not (alias.surname and other.surname) and not _disjoint(alias, other):
                     owner = f"entry '{other_id}'" if other_id else "the ignore list"
                     raise self.fail(alias.line, f"alias '{alias.text}' is already used by {owner} "
                                                 f"(line {other.line})", eid)
             seen.setdefault(key, []).append((eid, alias))
+
+
+def _disjoint(a: Alias, b: Alias) -> bool:
+    """True when two aliases that fold alike can never match the same text: a case-sensitive alias
+    written in lower case against one that needs a capital ("qazax" the people, "Qazax" the town), or
+    two case-sensitive aliases spelled differently."""
+    def lower_exact(x: Alias) -> bool:
+        return x.case_sensitive and x.text[:1].islower()
+
+    def capital(x: Alias) -> bool:
+        return x.proper or (x.case_sensitive and x.text[:1].isupper())
+
+    if a.case_sensitive and b.case_sensitive:
+        return a.text != b.text
+    return (lower_exact(a) and capital(b)) or (lower_exact(b) and capital(a))
