@@ -84,11 +84,11 @@ def test_trends_share_and_month_granularity(db):
 def test_sidebar_filter_changes_chart_and_url(db):
     at = app(actor="armenia", gran="month")
     assert set(traces(at)) == {"Armenia"}
-    at.multiselect(key="f_actor").set_value(["armenia", "azerbaijan"]).run()
+    at.multiselect(key="actor").set_value(["armenia", "azerbaijan"]).run()
     no_exception(at)
     assert traces(at)["Azerbaijan"][1] == [3, 0]
     assert url(at)["actor"] == ["armenia", "azerbaijan"]
-    at.multiselect(key="f_source").set_value(["indy"]).run()
+    at.multiselect(key="source").set_value(["indy"]).run()
     assert traces(at)["Armenia"][1] == [1]      # a5; indy has no February article
     assert traces(at)["Azerbaijan"][1] == [1]   # a3
     assert url(at)["source"] == ["indy"]
@@ -100,10 +100,10 @@ def test_url_query_params_round_trip(db):
               "gran": "month", "measure": "mentions"}
     at = app(**params)
     no_exception(at)
-    assert at.multiselect(key="f_actor").value == ["armenia", "azerbaijan"]
-    assert at.multiselect(key="f_theme").value == ["theme_blockade"]
-    assert at.date_input(key="f_from").value == dt.date(2024, 1, 1)
-    assert at.text_input(key="f_q").value == "talks"
+    assert at.multiselect(key="actor").value == ["armenia", "azerbaijan"]
+    assert at.multiselect(key="theme").value == ["theme_blockade"]
+    assert at.date_input(key="from").value == dt.date(2024, 1, 1)
+    assert at.text_input(key="q").value == "talks"
     assert url(at) == {k: (v if isinstance(v, list) else [v]) for k, v in params.items()}
     again = app(**url(at))
     assert url(again) == url(at)
@@ -134,7 +134,7 @@ def test_actors_page_top_lists_heatmap_map_wording(db):
     assert (ROOT / "static" / "topojson" / "world_50m.json").is_file()
     wording = next(s for s in specs if any(t.get("name") == "Ханкенди" for t in s["data"]))
     assert {t["name"] for t in wording["data"]} == {"Stepanakert", "Ханкенди"}
-    assert at.selectbox(key="v_entity").value == "stepanakert"
+    assert at.selectbox(key="entity").value == "stepanakert"
 
 
 def test_statements_page_clusters(db):
