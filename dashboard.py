@@ -20,19 +20,20 @@ from pipeline.query.filters import Filters
 from views import articles, common, data, entities, setup, snapshot, sources, statements, trends, url
 from views.common import Context
 
-# URL key -> (title, icon, module with render(ctx) and URL_KEYS); the first page is served at /.
-PAGES: dict[str, tuple[str, str, ModuleType]] = {
-    "trends": ("Trends", ":material/show_chart:", trends),
-    "actors": ("Actors & themes", ":material/hub:", entities),
-    "statements": ("Statements", ":material/record_voice_over:", statements),
-    "articles": ("Articles", ":material/article:", articles),
-    "sources": ("Sources & runs", ":material/dns:", sources),
+# URL key -> (title, module with render(ctx) and URL_KEYS); the first page is served at /. No page
+# icons: a page's icon becomes the tab's favicon, which the browser would fetch from the internet.
+PAGES: dict[str, tuple[str, ModuleType]] = {
+    "trends": ("Trends", trends),
+    "actors": ("Actors & themes", entities),
+    "statements": ("Statements", statements),
+    "articles": ("Articles", articles),
+    "sources": ("Sources & runs", sources),
 }
 DATE_RANGE = (dt.date(1900, 1, 1), dt.date(2100, 12, 31))  # what the date filters accept
 
 
 def _show(key: str, ctx: Context) -> None:
-    title, _, view = PAGES[key]
+    title, view = PAGES[key]
     st.title(title)
     view.render(ctx)
 
@@ -51,7 +52,7 @@ def follow_page_key(pages: dict[str, st.Page], current: st.Page) -> str:
     st.session_state["_page"] = key
     if wanted != key:
         st.query_params["page"] = key
-    for other, (_, _, view) in PAGES.items():
+    for other, (_, view) in PAGES.items():
         for name in view.URL_KEYS if other != key else ():
             st.query_params.pop(name, None)
     return key
@@ -113,9 +114,9 @@ def main() -> None:
     banner = st.empty()
     state = data.database_state()
     ctx = Context()
-    pages = {key: st.Page(functools.partial(_show, key, ctx), title=title, icon=icon, url_path=key,
+    pages = {key: st.Page(functools.partial(_show, key, ctx), title=title, url_path=key,
                           default=key == next(iter(PAGES)))
-             for key, (title, icon, _) in PAGES.items()}
+             for key, (title, _) in PAGES.items()}
     current = st.navigation(list(pages.values()), position="sidebar" if state == "ready" else "hidden")
     if state != "ready":
         setup.render(state)

@@ -10,11 +10,13 @@ import sys
 import time
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.test_queries import build_small_db
+from views import data
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "dashboard.py")
@@ -122,6 +124,59 @@ def test_drill_down_lists_sentences_with_escaped_highlight(db):
     assert 'href="https://indy.example/a5"' in body
 
 
+def title(at: AppTest) -> str:
+    return at.title[0].value
+
+
+def test_page_link_opens_its_page_with_its_filters(db):
+    at = app(page="statements", actor="armenia")
+    no_exception(at)
+    assert title(at) == "Statements"
+    assert at.multiselect(key="actor").value == ["armenia"]
+    assert url(at) == {"page": ["statements"], "actor": ["armenia"]}
+    again = app(**url(at))
+    assert title(again) == "Statements" and url(again) == url(at)
+
+
+def test_page_key_is_kept_valid(db):
+    at = app(actor="armenia")
+    assert title(at) == "Trends"
+    assert url(at) == {"actor": ["armenia"], "page": ["trends"]}  # the page shown is always named
+    at = app(page="nonexistent", actor="armenia")
+    no_exception(at)
+    assert title(at) == "Trends" and url(at)["page"] == ["trends"]
+
+
+def test_keys_of_other_pages_leave_the_url(db):
+    at = app(page="actors", gran="month", measure="share", article="a5")
+    no_exception(at)
+    assert url(at) == {"page": ["actors"], "entity": ["stepanakert"]}
+    at = app(page="articles", article="a5", entity="armenia", gran="month")
+    assert url(at) == {"page": ["articles"], "article": ["a5"]}
+
+
+def test_unknown_link_values_are_dropped_and_the_rest_kept(db):
+    at = app(page="trends", actor=["armenia", "nonexistent"], source="nowhere", gran="year", measure="share",
+             **{"from": "2024-13-45", "to": "2024-01-31"})
+    no_exception(at)
+    assert at.multiselect(key="actor").value == ["armenia"]
+    assert at.date_input(key="from").value is None
+    assert at.date_input(key="to").value == dt.date(2024, 1, 31)
+    assert url(at) == {"page": ["trends"], "actor": ["armenia"], "measure": ["share"], "to": ["2024-01-31"]}
+    x, _ = traces(at)["Armenia"]
+    assert x[0] == "2024-01-01" and len(x) == 5  # weeks, as gran=year is not a granularity
+
+
+def test_clear_filters_empties_bound_and_unbound_keys(db):
+    at = app(page="trends", actor="armenia", lang="en", q="talks", gran="month",
+             **{"from": "2024-01-01", "to": "2024-01-31"})
+    assert url(at)["q"] == ["talks"] and url(at)["from"] == ["2024-01-01"]
+    next(b for b in at.button if b.label == "Clear filters").click().run()
+    no_exception(at)
+    assert at.text_input(key="q").value == "" and at.date_input(key="from").value is None
+    assert url(at) == {"page": ["trends"], "gran": ["month"]}
+
+
 def test_actors_page_top_lists_heatmap_map_wording(db):
     at = app(page="actors")
     no_exception(at)
@@ -218,6 +273,48 @@ def test_store_busy_serves_last_results(db):
         writer.wait()
     at.run()
     assert not any(BUSY in w.value for w in at.warning)
+
+
+def test_store_busy_fallback_is_kept_per_browser_session(db):
+    first = app(actor="armenia")
+    before = traces(first)
+    writer = _hold_lock(db, 20)
+    try:
+        other = app(actor="armenia")  # another browser session, opened while a writer holds the store
+        no_exception(other)
+        assert any(BUSY in w.value for w in other.warning)
+        assert charts(other) == []  # nothing it read itself, and never the first session's results
+        first.run()
+        assert any(BUSY in w.value for w in first.warning)
+        assert traces(first) == before
+    finally:
+        writer.kill()
+        writer.wait()
+
+
+def test_store_busy_fallback_is_bounded(db, monkeypatch):
+    monkeypatch.setattr(data, "LAST_MAX", 6)
+    at = app(actor="armenia")
+    assert len(at.session_state["_last_results"]) == 6
+    for word in ("talks", "blockade", "corridor"):
+        at.text_input(key="q").set_value(word).run()
+        kept = at.session_state["_last_results"]
+        assert len(kept) == 6
+        assert any(f"q='{word}'" in args for _, args, _ in kept)  # the newest results stay
+
+
+def test_no_connection_outlives_a_run(db):
+    app(page="articles", article="a5")
+    duckdb.connect(str(db)).close()  # a read-write open in this process fails while a read-only one is open
+
+
+def test_unreadable_database_is_said(tmp_path, monkeypatch):
+    path = tmp_path / "notes.duckdb"
+    path.write_text("not a database\n" * 100)
+    monkeypatch.setenv("TRACKER_DB", str(path))
+    at = app(page="statements")
+    no_exception(at)
+    assert any(str(path) in e.value and "cannot open the database" in e.value for e in at.error)
 
 
 def test_store_busy_before_anything_is_cached(tmp_path, monkeypatch):
