@@ -18,7 +18,7 @@ import hashlib
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Concatenate, ParamSpec, TypeVar
+from typing import Concatenate, ParamSpec, TypeVar, cast
 
 import duckdb
 import pandas as pd
@@ -49,7 +49,7 @@ def db_path() -> Path:
 
 def db_stat(path: Path) -> tuple:
     """(size, mtime_ns) of the database and its WAL; changes whenever a writer commits."""
-    out = []
+    out: list[tuple[int, int] | None] = []
     for p in (path, path.with_name(path.name + ".wal")):
         try:
             st_ = p.stat()
@@ -136,7 +136,7 @@ class Store:
 
 def _cache(fn: Callable[P, R]) -> Callable[P, R]:
     """`st.cache_data` for a read: keyed on its arguments and the Store's path and stat."""
-    return st.cache_data(fn, show_spinner=False, max_entries=CACHE_ENTRIES, hash_funcs={Store: Store.key})
+    return st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES, hash_funcs={Store: Store.key})(fn)
 
 
 def _last_results() -> OrderedDict[tuple, object]:
@@ -144,35 +144,38 @@ def _last_results() -> OrderedDict[tuple, object]:
     return st.session_state.setdefault(_LAST_KEY, OrderedDict())
 
 
-def _reader(missing: Callable[[], R]) -> Callable[[Callable[Concatenate[Store, P], R]], Callable[P, R]]:
-    """Turn a cached read taking the Store first into a read without it that never raises: a locked
-    store or a database error yields this session's last result of the same call, else `missing()`."""
-    def wrap(cached: Callable[Concatenate[Store, P], R]) -> Callable[P, R]:
-        @functools.wraps(cached)
-        def read(*args: P.args, **kwargs: P.kwargs) -> R:
-            path = db_path()
-            key = (cached.__name__, repr(args), repr(sorted(kwargs.items())))
-            last = _last_results()
-            try:
-                result = cached(Store(str(path), db_stat(path), 0.0 if is_busy() else BUSY_WAIT), *args, **kwargs)
-            except store.StoreBusy:
-                st.session_state["_busy"] = True
-                return last.get(key, missing())  # type: ignore[return-value]
-            except (duckdb.Error, store.StoreError) as exc:
-                st.session_state.setdefault("_errors", []).append(
-                    f"{cached.__name__}: {str(exc).splitlines()[0][:300]}")
-                return last.get(key, missing())  # type: ignore[return-value]
-            last[key] = result
-            last.move_to_end(key)
-            while len(last) > LAST_MAX:
-                last.popitem(last=False)
-            return result
-        return read
-    return wrap
+def _reader(cached: Callable[Concatenate[Store, P], R], missing: Callable[[], R]) -> Callable[P, R]:
+    """A read without the Store argument that never raises: a locked store or a database error
+    yields this session's last result of the same call, else `missing()`."""
+    @functools.wraps(cached)
+    def read(*args: P.args, **kwargs: P.kwargs) -> R:
+        path = db_path()
+        key = (cached.__name__, repr(args), repr(sorted(kwargs.items())))
+        last = _last_results()
+        try:
+            result = cached(Store(str(path), db_stat(path), 0.0 if is_busy() else BUSY_WAIT), *args, **kwargs)
+        except store.StoreBusy:
+            st.session_state["_busy"] = True
+            return cast(R, last.get(key, missing()))
+        except (duckdb.Error, store.StoreError) as exc:
+            st.session_state.setdefault("_errors", []).append(f"{cached.__name__}: {str(exc).splitlines()[0][:300]}")
+            return cast(R, last.get(key, missing()))
+        last[key] = result
+        last.move_to_end(key)
+        while len(last) > LAST_MAX:
+            last.popitem(last=False)
+        return result
+    return read
 
 
-frame = _reader(pd.DataFrame)
-scalar = _reader(lambda: None)
+def frame(cached: Callable[Concatenate[Store, P], pd.DataFrame]) -> Callable[P, pd.DataFrame]:
+    """A read returning a DataFrame (an empty one when nothing can be read)."""
+    return _reader(cached, pd.DataFrame)
+
+
+def scalar(cached: Callable[Concatenate[Store, P], R | None]) -> Callable[P, R | None]:
+    """A read returning one value (None when nothing can be read)."""
+    return _reader(cached, lambda: None)
 
 
 # ---------------------------------------------------------------------------------------------

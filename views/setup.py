@@ -20,7 +20,8 @@ def render(state: str) -> None:
     st.title("Diplomatic Statement Tracker")
     if state == "busy":
         st.warning(f"{data.BUSY_MESSAGE} — nothing has been loaded yet, so there is nothing to show. "
-                   "A pipeline run is writing; this page will work again when it commits.", icon=":material/hourglass_top:")
+                   "A pipeline run is writing; this page will work again when it commits.",
+                   icon=":material/hourglass_top:")
         st.button("Try again")
         return
     if state == "unreadable":

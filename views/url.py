@@ -71,6 +71,6 @@ def choice(label: str, key: str, options: Mapping[str, str], default: str) -> st
     if st.session_state[key] not in options:
         st.session_state[key] = default
     chosen = st.segmented_control(label, list(options), key=key, format_func=options.__getitem__, required=True,
-                                  persist_state="session")
+                                  persist_state="session") or default
     publish(key, chosen, default)
     return chosen
