@@ -14,6 +14,7 @@ import datetime as dt
 import functools
 from types import ModuleType
 
+import pandas as pd
 import streamlit as st
 
 from pipeline.query.filters import Filters
@@ -38,12 +39,13 @@ def _show(key: str, ctx: Context) -> None:
     view.render(ctx)
 
 
-def follow_page_key(pages: dict[str, st.Page], current: st.Page) -> str:
-    """Keep the URL's `page` key and the page shown in step, and return the page's key.
+def follow_page_key(pages: dict[str, st.Page], current: st.Page) -> None:
+    """Keep the URL's `page` key and the page shown in step.
 
     On a session's first run a link's `page=` opens its page (with every other key of the link);
-    afterwards the navigation menu decides and the key follows it. Keys of other pages' widgets
-    (e.g. `gran` away from Trends) leave the URL: they do not apply to this page.
+    afterwards the navigation menu decides and the key follows it. The keys other pages write
+    through views/url.py (their URL_KEYS, e.g. `gran` away from Trends) leave the URL: they do not
+    apply to this page.
     """
     key = next(k for k, page in pages.items() if page is current)
     wanted = st.query_params.get("page")
@@ -55,7 +57,6 @@ def follow_page_key(pages: dict[str, st.Page], current: st.Page) -> str:
     for other, (_, view) in PAGES.items():
         for name in view.URL_KEYS if other != key else ():
             st.query_params.pop(name, None)
-    return key
 
 
 def _clear_filters() -> None:
@@ -65,13 +66,13 @@ def _clear_filters() -> None:
     st.session_state["q"] = ""
 
 
-def _counted(frame, key: str, count: str) -> dict[str, str]:
+def _counted(frame: pd.DataFrame, key: str, count: str) -> dict[str, str]:
     """id -> 'id (N)' labels from an options frame."""
     return {getattr(r, key): f"{getattr(r, key)} ({getattr(r, count):,})" for r in frame.itertuples()}
 
 
-def sidebar() -> Filters:
-    """Render the filters and return them."""
+def sidebar(entities: pd.DataFrame) -> Filters:
+    """Render the filters (entity choices from `entities`, the entity options) and return them."""
     with st.sidebar:
         st.markdown("**Filters**")
         c1, c2 = st.columns(2)
@@ -82,10 +83,9 @@ def sidebar() -> Filters:
         if start and end and start > end:
             st.warning("“From” is after “To”: no dated article can match.")
         f = Filters(start=start, end=end)
-        opts = data.entity_options(Filters())
         help_ = "Articles mentioning any chosen entity; one trend line each."
         for kind, label in (("actor", "Actors"), ("place", "Places"), ("theme", "Themes")):
-            part = opts[opts["kind"] == kind] if not opts.empty else opts
+            part = entities[entities["kind"] == kind] if not entities.empty else entities
             chosen = url.multiselect(label, kind, common.entity_label(part), help=help_)
             setattr(f, f"{kind}s", chosen)
         src = data.source_options()
@@ -122,8 +122,9 @@ def main() -> None:
         setup.render(state)
     else:
         follow_page_key(pages, current)
-        ctx.filters = sidebar()
-        ctx.names = common.names(data.entity_options(Filters()))
+        options = data.entity_options(Filters())
+        ctx.filters = sidebar(options)
+        ctx.names = common.names(options)
         current.run()
         snapshot.sidebar_button(ctx, st.session_state.get("gran") or "week")
         st.sidebar.caption(f"Database: {data.db_path()} · updated "

@@ -8,7 +8,7 @@ import streamlit as st
 from views import common, data, url
 from views.common import Context
 
-URL_KEYS = ("article",)  # this page's own key in the URL: the article open in the reader
+URL_KEYS = ("article",)  # this page's own key in the URL (views/url.py): the article open in the reader
 PAGE_SIZE = 50
 
 

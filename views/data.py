@@ -30,7 +30,7 @@ from pipeline.query.filters import Filters
 
 BUSY_WAIT = 1.5  # seconds one read retries a locked store before falling back to the last results
 BUSY_MESSAGE = "store busy — showing last results"
-CACHE_ENTRIES = 256  # cached results per query, shared by all sessions (keyed on the database stat)
+CACHE_ENTRIES = 64  # cached results per read, shared by all sessions (~1,600 over the 25 reads)
 LAST_MAX = 64  # fallback results kept per browser session
 _LAST_KEY = "_last_results"
 

@@ -9,7 +9,7 @@ import streamlit as st
 from views import common, data, geo, url
 from views.common import Context
 
-URL_KEYS = ("entity",)  # this page's own key in the URL: the wording chart's entity
+URL_KEYS = ("entity",)  # this page's own key in the URL (views/url.py): the wording chart's entity
 KINDS = (("actor", "Actors"), ("place", "Places"), ("theme", "Themes"))
 MONTH_BAR_MS = 25 * 24 * 3600 * 1000  # bar width on a monthly date axis (plotly guesses badly with few bars)
 

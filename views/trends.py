@@ -12,7 +12,7 @@ from pipeline.query import queries
 from views import common, data, url
 from views.common import Context
 
-URL_KEYS = ("gran", "measure", "chart")  # this page's own keys in the URL
+URL_KEYS = ("gran", "measure", "chart")  # this page's own keys in the URL (written through views/url.py)
 MEASURES = {"articles": "Articles", "share": "Share", "mentions": "Mentions"}
 Y_TITLES = {"articles": "Articles mentioning (distinct)", "share": "Share of all dated articles",
             "mentions": "Mentions (raw count)"}
