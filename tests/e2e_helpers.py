@@ -76,10 +76,10 @@ class StreamlitApp:
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise AssertionError(f"streamlit exited {self.proc.returncode}:\n{self.log.read_text()[-3000:]}")
-            with contextlib.suppress(OSError):
-                with urllib.request.urlopen(f"{self.url}_stcore/health", timeout=2) as resp:
-                    if resp.status == 200:
-                        return self
+            with contextlib.suppress(OSError), urllib.request.urlopen(f"{self.url}_stcore/health",
+                                                                      timeout=2) as resp:
+                if resp.status == 200:
+                    return self
             time.sleep(0.2)
         self.stop()
         raise AssertionError(f"streamlit not ready in {timeout} s:\n{self.log.read_text()[-3000:]}")

@@ -10,11 +10,13 @@ import sys
 import time
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.test_queries import build_small_db
+from views import data
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "dashboard.py")
@@ -84,11 +86,11 @@ def test_trends_share_and_month_granularity(db):
 def test_sidebar_filter_changes_chart_and_url(db):
     at = app(actor="armenia", gran="month")
     assert set(traces(at)) == {"Armenia"}
-    at.multiselect(key="f_actor").set_value(["armenia", "azerbaijan"]).run()
+    at.multiselect(key="actor").set_value(["armenia", "azerbaijan"]).run()
     no_exception(at)
     assert traces(at)["Azerbaijan"][1] == [3, 0]
     assert url(at)["actor"] == ["armenia", "azerbaijan"]
-    at.multiselect(key="f_source").set_value(["indy"]).run()
+    at.multiselect(key="source").set_value(["indy"]).run()
     assert traces(at)["Armenia"][1] == [1]      # a5; indy has no February article
     assert traces(at)["Azerbaijan"][1] == [1]   # a3
     assert url(at)["source"] == ["indy"]
@@ -100,10 +102,10 @@ def test_url_query_params_round_trip(db):
               "gran": "month", "measure": "mentions"}
     at = app(**params)
     no_exception(at)
-    assert at.multiselect(key="f_actor").value == ["armenia", "azerbaijan"]
-    assert at.multiselect(key="f_theme").value == ["theme_blockade"]
-    assert at.date_input(key="f_from").value == dt.date(2024, 1, 1)
-    assert at.text_input(key="f_q").value == "talks"
+    assert at.multiselect(key="actor").value == ["armenia", "azerbaijan"]
+    assert at.multiselect(key="theme").value == ["theme_blockade"]
+    assert at.date_input(key="from").value == dt.date(2024, 1, 1)
+    assert at.text_input(key="q").value == "talks"
     assert url(at) == {k: (v if isinstance(v, list) else [v]) for k, v in params.items()}
     again = app(**url(at))
     assert url(again) == url(at)
@@ -122,6 +124,59 @@ def test_drill_down_lists_sentences_with_escaped_highlight(db):
     assert 'href="https://indy.example/a5"' in body
 
 
+def title(at: AppTest) -> str:
+    return at.title[0].value
+
+
+def test_page_link_opens_its_page_with_its_filters(db):
+    at = app(page="statements", actor="armenia")
+    no_exception(at)
+    assert title(at) == "Statements"
+    assert at.multiselect(key="actor").value == ["armenia"]
+    assert url(at) == {"page": ["statements"], "actor": ["armenia"]}
+    again = app(**url(at))
+    assert title(again) == "Statements" and url(again) == url(at)
+
+
+def test_page_key_is_kept_valid(db):
+    at = app(actor="armenia")
+    assert title(at) == "Trends"
+    assert url(at) == {"actor": ["armenia"], "page": ["trends"]}  # the page shown is always named
+    at = app(page="nonexistent", actor="armenia")
+    no_exception(at)
+    assert title(at) == "Trends" and url(at)["page"] == ["trends"]
+
+
+def test_keys_of_other_pages_leave_the_url(db):
+    at = app(page="actors", gran="month", measure="share", article="a5")
+    no_exception(at)
+    assert url(at) == {"page": ["actors"], "entity": ["stepanakert"]}
+    at = app(page="articles", article="a5", entity="armenia", gran="month")
+    assert url(at) == {"page": ["articles"], "article": ["a5"]}
+
+
+def test_unknown_link_values_are_dropped_and_the_rest_kept(db):
+    at = app(page="trends", actor=["armenia", "nonexistent"], source="nowhere", gran="year", measure="share",
+             **{"from": "2024-13-45", "to": "2024-01-31"})
+    no_exception(at)
+    assert at.multiselect(key="actor").value == ["armenia"]
+    assert at.date_input(key="from").value is None
+    assert at.date_input(key="to").value == dt.date(2024, 1, 31)
+    assert url(at) == {"page": ["trends"], "actor": ["armenia"], "measure": ["share"], "to": ["2024-01-31"]}
+    x, _ = traces(at)["Armenia"]
+    assert x[0] == "2024-01-01" and len(x) == 5  # weeks, as gran=year is not a granularity
+
+
+def test_clear_filters_empties_bound_and_unbound_keys(db):
+    at = app(page="trends", actor="armenia", lang="en", q="talks", gran="month",
+             **{"from": "2024-01-01", "to": "2024-01-31"})
+    assert url(at)["q"] == ["talks"] and url(at)["from"] == ["2024-01-01"]
+    next(b for b in at.button if b.label == "Clear filters").click().run()
+    no_exception(at)
+    assert at.text_input(key="q").value == "" and at.date_input(key="from").value is None
+    assert url(at) == {"page": ["trends"], "gran": ["month"]}
+
+
 def test_actors_page_top_lists_heatmap_map_wording(db):
     at = app(page="actors")
     no_exception(at)
@@ -134,7 +189,7 @@ def test_actors_page_top_lists_heatmap_map_wording(db):
     assert (ROOT / "static" / "topojson" / "world_50m.json").is_file()
     wording = next(s for s in specs if any(t.get("name") == "Ханкенди" for t in s["data"]))
     assert {t["name"] for t in wording["data"]} == {"Stepanakert", "Ханкенди"}
-    assert at.selectbox(key="v_entity").value == "stepanakert"
+    assert at.selectbox(key="entity").value == "stepanakert"
 
 
 def test_statements_page_clusters(db):
@@ -218,6 +273,48 @@ def test_store_busy_serves_last_results(db):
         writer.wait()
     at.run()
     assert not any(BUSY in w.value for w in at.warning)
+
+
+def test_store_busy_fallback_is_kept_per_browser_session(db):
+    first = app(actor="armenia")
+    before = traces(first)
+    writer = _hold_lock(db, 20)
+    try:
+        other = app(actor="armenia")  # another browser session, opened while a writer holds the store
+        no_exception(other)
+        assert any(BUSY in w.value for w in other.warning)
+        assert charts(other) == []  # nothing it read itself, and never the first session's results
+        first.run()
+        assert any(BUSY in w.value for w in first.warning)
+        assert traces(first) == before
+    finally:
+        writer.kill()
+        writer.wait()
+
+
+def test_store_busy_fallback_is_bounded(db, monkeypatch):
+    monkeypatch.setattr(data, "LAST_MAX", 6)
+    at = app(actor="armenia")
+    assert len(at.session_state["_last_results"]) == 6
+    for word in ("talks", "blockade", "corridor"):
+        at.text_input(key="q").set_value(word).run()
+        kept = at.session_state["_last_results"]
+        assert len(kept) == 6
+        assert any(f"q='{word}'" in args for _, args, _ in kept)  # the newest results stay
+
+
+def test_no_connection_outlives_a_run(db):
+    app(page="articles", article="a5")
+    duckdb.connect(str(db)).close()  # a read-write open in this process fails while a read-only one is open
+
+
+def test_unreadable_database_is_said(tmp_path, monkeypatch):
+    path = tmp_path / "notes.duckdb"
+    path.write_text("not a database\n" * 100)
+    monkeypatch.setenv("TRACKER_DB", str(path))
+    at = app(page="statements")
+    no_exception(at)
+    assert any(str(path) in e.value and "cannot open the database" in e.value for e in at.error)
 
 
 def test_store_busy_before_anything_is_cached(tmp_path, monkeypatch):

@@ -27,6 +27,7 @@ import time
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import duckdb
 import pytest
@@ -162,9 +163,26 @@ def chosen(page, label: str) -> list[str]:
 
 
 def go_to(page, label: str) -> None:
-    page.get_by_test_id("stSidebar").get_by_test_id("stRadio").get_by_text(label, exact=True).click()
+    """Open a page through the sidebar's navigation menu."""
+    page.get_by_test_id("stSidebarNav").get_by_text(label, exact=True).click()
     expect(page.get_by_test_id("stHeading").filter(has_text=label).first).to_be_visible()
     settle(page)
+
+
+def address(page) -> str:
+    """The address bar (`page.url` can miss a history.pushState that changes the path)."""
+    return page.evaluate("location.href")
+
+
+def query(page) -> dict[str, list[str]]:
+    """The address bar's query string, every key with all its values."""
+    return parse_qs(urlsplit(address(page)).query)
+
+
+def date_field(page, label: str):
+    """A sidebar date input's field (its year, month and day are separate spinbuttons)."""
+    return page.get_by_test_id("stSidebar").get_by_test_id("stDateInput").filter(
+        has=page.get_by_text(label, exact=True)).get_by_test_id("stDateInputField")
 
 
 def traces(page, chart: int = 0) -> list[dict]:
@@ -227,7 +245,7 @@ def test_choose_actor_changes_table_and_chart(app: StreamlitApp, page) -> None:
     wait_for(lambda: any(t["name"] == "European Union" for t in traces(page)), what="the entity's trend line")
     (line,) = traces(page)
     assert line["x"] == WEEKS and line["y"] == [0, 0, 0, 0, 0, 0, 1]
-    assert "actor=european_union" in page.url and "page=trends" in page.url
+    assert "actor=european_union" in address(page) and "page=trends" in address(page)
     shot(page, "02-trends-european-union")
 
 
@@ -245,22 +263,84 @@ def test_reopened_url_restores_the_same_filters(app: StreamlitApp, context, page
     search.fill("checkpoint")
     search.press("Enter")
     settle(page)
-    wait_for(lambda: "q=checkpoint" in page.url, what="the search in the URL")
+    wait_for(lambda: "q=checkpoint" in address(page), what="the search in the URL")
     before = {t["name"]: t["y"] for t in traces(page)}
-    url = page.url
+    url = address(page)
     assert "actor=azerbaijan" in url and "place=lachin_corridor" in url
 
     again = context.new_page()
     open_app(again, app, "?" + url.split("?", 1)[1])
     assert chosen(again, "Actors") == ["Azerbaijan (5)"]
     assert chosen(again, "Places") == ["Lachin corridor (4)"]
-    assert again.get_by_test_id("stSidebar").get_by_test_id("stTextInput").locator("input").input_value() == "checkpoint"
+    search_box = again.get_by_test_id("stSidebar").get_by_test_id("stTextInput").locator("input")
+    assert search_box.input_value() == "checkpoint"
     after = {t["name"]: t["y"] for t in traces(again)}
     assert after == before and set(after) == {"Azerbaijan", "Lachin corridor"}
     # "checkpoint" is only in the 2024-05-02 and 2024-05-03 pages (both in the first week).
     assert after["Azerbaijan"] == after["Lachin corridor"] == [2, 0, 0, 0, 0, 0, 0]
-    assert again.url == url
+    assert address(again) == url
     shot(again, "03-reopened-url")
+
+
+def test_page_link_opens_its_page_and_the_menu_keeps_the_key(app: StreamlitApp, context, page) -> None:
+    open_app(page, app, "?page=statements&actor=armenia")
+    expect(page.get_by_test_id("stHeading").filter(has_text="Statements").first).to_be_visible()
+    assert chosen(page, "Actors") == ["Armenia (5)"]
+    wait_for(lambda: urlsplit(address(page)).path == "/statements", what="the page's own path")
+    assert query(page) == {"page": ["statements"], "actor": ["armenia"]}
+
+    go_to(page, "Articles")
+    wait_for(lambda: query(page).get("page") == ["articles"], what="the page key to follow the menu")
+    assert query(page)["actor"] == ["armenia"] and urlsplit(address(page)).path == "/articles"
+    expect(page.get_by_text("5 matching articles")).to_be_visible()
+
+    again = context.new_page()
+    open_app(again, app, "?" + address(page).split("?", 1)[1])
+    expect(again.get_by_test_id("stHeading").filter(has_text="Articles").first).to_be_visible()
+    assert chosen(again, "Actors") == ["Armenia (5)"]
+    wait_for(lambda: address(again) == address(page), what="the reopened link to settle on the same address")
+
+
+def test_page_keys_follow_their_page(app: StreamlitApp, page) -> None:
+    open_app(page, app, "?page=trends&actor=armenia&gran=month")
+    wait_for(lambda: [t["x"] for t in traces(page)] == [["2024-05-01", "2024-06-01"]], what="the monthly line")
+    go_to(page, "Actors & themes")
+    wait_for(lambda: "entity" in query(page), what="the wording entity in the URL")
+    assert query(page) == {"page": ["actors"], "actor": ["armenia"], "entity": ["stepanakert"]}
+    go_to(page, "Trends")
+    wait_for(lambda: query(page).get("gran") == ["month"], what="the granularity back in the URL")
+    assert "entity" not in query(page)
+    wait_for(lambda: [t["x"] for t in traces(page)] == [["2024-05-01", "2024-06-01"]], what="the monthly line")
+
+
+def test_link_with_unknown_values_keeps_the_valid_ones(app: StreamlitApp, page) -> None:
+    open_app(page, app, "?page=trends&actor=armenia&actor=nonexistent&from=2024-13-45&gran=year&to=2024-05-31")
+    wait_for(lambda: query(page) == {"page": ["trends"], "actor": ["armenia"], "to": ["2024-05-31"]},
+             what="the unknown values to leave the URL")
+    assert chosen(page, "Actors") == ["Armenia (5)"]
+    (line,) = traces(page)
+    assert line["x"][0] == WEEKS[0] and line["y"][:4] == [2, 0, 0, 1] and sum(line["y"]) == 3
+
+
+def test_dates_are_bound_to_the_url(app: StreamlitApp, context, page) -> None:
+    open_app(page, app, "?page=trends&from=2024-05-01&to=2024-06-16")
+    assert traces(page)[0]["y"] == [2, 0, 0, 1, 0, 0, 2]
+    date_field(page, "To").click(position={"x": 5, "y": 5})
+    page.get_by_role("button", name="Wednesday, June 5, 2024").click()
+    wait_for(lambda: query(page).get("to") == ["2024-06-05"], what="the picked date in the URL")
+    settle(page)
+    wait_for(lambda: traces(page)[0]["y"] == [2, 0, 0, 1, 0, 0], what="the chart to end on 5 June")
+
+    again = context.new_page()
+    open_app(again, app, "?" + address(page).split("?", 1)[1])
+    assert date_field(again, "To").get_by_role("spinbutton").all_inner_texts() == ["2024", "06", "05"]
+    assert date_field(again, "From").get_by_role("spinbutton").all_inner_texts() == ["2024", "05", "01"]
+    assert traces(again)[0]["y"] == [2, 0, 0, 1, 0, 0]
+    assert address(again) == address(page)
+
+    page.get_by_test_id("stSidebar").get_by_role("button", name="Clear filters").click()
+    wait_for(lambda: query(page) == {"page": ["trends"]}, what="cleared dates to leave the URL")
+    shot(page, "03b-dates-cleared")
 
 
 def test_click_chart_point_lists_its_sentences(app: StreamlitApp, page) -> None:

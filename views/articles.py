@@ -5,15 +5,16 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from views import common
+from views import common, data, url
 from views.common import Context
 
+URL_KEYS = ("article",)  # this page's own key in the URL (views/url.py): the article open in the reader
 PAGE_SIZE = 50
 
 
 def _results(ctx: Context) -> pd.DataFrame:
     page = st.columns([1, 4])[0].number_input("Results page", min_value=1, value=1, step=1, key="articles_page")
-    found = common.query("search_articles", ctx.filters, PAGE_SIZE, (int(page) - 1) * PAGE_SIZE)
+    found = data.search_articles(ctx.filters, PAGE_SIZE, (int(page) - 1) * PAGE_SIZE)
     if found.empty:
         st.info("No articles match these filters.")
         return found
@@ -34,19 +35,21 @@ def _reader(found: pd.DataFrame) -> None:
         return
     ids = list(found["article_id"])
     labels = dict(zip(found["article_id"], found["title"].fillna(found["article_id"])))
-    current = st.session_state.get("v_article")
+    url.seed("article", url.first("article"))
+    current = st.session_state["article"]
     options = ids if current in ids or not current else [current, *ids]
     if current not in options:
-        st.session_state["v_article"] = ids[0]
-    article_id = st.selectbox("Read article", options, key="v_article",
-                              format_func=lambda a: labels.get(a, a))
-    art = common.query("article", None, article_id)
+        st.session_state["article"] = ids[0]
+    article_id = st.selectbox("Read article", options, key="article", format_func=lambda a: labels.get(a, a),
+                              persist_state="session")
+    url.publish("article", article_id)
+    art = data.article(article_id)
     if art.empty:
         st.info("This article is not in the database any more.")
         return
     a = art.iloc[0]
-    mentions = common.query("article_mentions", None, article_id)
-    said = common.query("article_statements", None, article_id)
+    mentions = data.article_mentions(article_id)
+    said = data.article_statements(article_id)
     date = pd.Timestamp(a["published"]).date().isoformat() if pd.notna(a["published"]) else "undated"
     meta = (f'<div class="dst-meta">{date} (date from {common.esc(a["date_source"])}) · '
             f'{common.esc(a["source_name"] or a["source"])} · {common.esc(a["language"])} · '

@@ -1,135 +1,15 @@
-"""Dashboard plumbing shared by every page: cached read-only queries, the busy state, CSV
-downloads, and escaped highlighting of article text.
-
-Queries go through `query()`: results are cached with `st.cache_data`, keyed on the database
-file's stat (size and mtime of the .duckdb and .wal files), so a finished ingest run invalidates
-the cache without a connection. Each cache miss opens a short-lived read-only connection. While a
-writer holds DuckDB's lock the page serves the last results it had and says so.
-"""
+"""Display helpers shared by every page: what a page gets (Context), CSV downloads, escaped
+highlighting of article text, links and labels. Reads of the store are in views/data.py."""
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import html
-import json
-from collections import OrderedDict
 from collections.abc import Sequence
-from pathlib import Path
 
-import duckdb
 import pandas as pd
 import streamlit as st
 
-from pipeline import config, store
-from pipeline.query import queries
 from pipeline.query.filters import Filters
-
-ROOT = config.ROOT
-BUSY_WAIT = 1.5  # seconds one query retries a locked store before falling back to the last results
-BUSY_MESSAGE = "store busy — showing last results"
-_LAST: OrderedDict[tuple, pd.DataFrame | str] = OrderedDict()
-_LAST_MAX = 512
-
-
-def db_path() -> Path:
-    """The database file (absolute): $TRACKER_DB, else data/tracker.duckdb in the project."""
-    return config.db_path().expanduser().absolute()
-
-
-def taxonomy_sha256() -> str | None:
-    """sha256 of the taxonomy file's bytes (for snapshot manifests); None when it is missing."""
-    try:
-        return hashlib.sha256(config.taxonomy_path().read_bytes()).hexdigest()
-    except OSError:
-        return None
-
-
-def db_stat(path: Path) -> tuple:
-    """(size, mtime_ns) of the database and its WAL; changes whenever a writer commits."""
-    out = []
-    for p in (path, path.with_name(path.name + ".wal")):
-        try:
-            st_ = p.stat()
-            out.append((st_.st_size, st_.st_mtime_ns))
-        except OSError:
-            out.append(None)
-    return tuple(out)
-
-
-def begin_run() -> None:
-    """Reset the per-run busy/error flags (call once at the top of each script run)."""
-    st.session_state["_busy"] = False
-    st.session_state["_errors"] = []
-
-
-def is_busy() -> bool:
-    """True when a query of this run found the store locked."""
-    return bool(st.session_state.get("_busy"))
-
-
-def errors() -> list[str]:
-    """One-line database errors met during this run."""
-    return list(st.session_state.get("_errors", []))
-
-
-@st.cache_data(show_spinner=False, max_entries=1024)
-def _cached(name: str, db: str, stat: tuple, filters_json: str | None, args: tuple, wait: float):
-    con = queries.connect_readonly(db, wait=wait)
-    try:
-        fn = getattr(queries, name)
-        if filters_json is None:
-            return fn(con, *args)
-        return fn(con, Filters.from_query_params(json.loads(filters_json)), *args)
-    finally:
-        con.close()
-
-
-def query(name: str, f: Filters | None, *args) -> pd.DataFrame:
-    """Run `queries.<name>(con, f, *args)` (or `(con, *args)` when f is None) through the cache.
-
-    A locked store yields the last result of the same call (empty when there is none) and flags
-    the run as busy; later queries of a busy run do not wait again.
-    """
-    path = db_path()
-    fjson = None if f is None else json.dumps(f.to_query_params(), sort_keys=True)
-    key = (str(path), name, fjson, args)
-    wait = 0.0 if is_busy() else BUSY_WAIT
-    try:
-        result = _cached(name, str(path), db_stat(path), fjson, args, wait)
-    except store.StoreBusy:
-        st.session_state["_busy"] = True
-        return _LAST.get(key, pd.DataFrame())
-    except duckdb.Error as exc:
-        message = str(exc).splitlines()[0][:300]
-        st.session_state.setdefault("_errors", []).append(f"{name}: {message}")
-        return _LAST.get(key, pd.DataFrame())
-    _LAST[key] = result
-    _LAST.move_to_end(key)
-    while len(_LAST) > _LAST_MAX:
-        _LAST.popitem(last=False)
-    return result
-
-
-@st.fragment(run_every=2.0)
-def rerun_when_free() -> None:
-    """While the store is busy, poll the lock every 2 s and rerun the page once it is free."""
-    try:
-        store.connect(db_path(), read_only=True, wait=0).close()
-    except (store.StoreBusy, duckdb.Error):
-        return
-    st.rerun(scope="app")
-
-
-def database_state() -> str:
-    """'missing' (no file), 'empty' (no articles), 'ready', or 'busy' (locked, nothing cached)."""
-    path = db_path()
-    if not path.exists():
-        return "missing"
-    ov = query("overview", None)
-    if ov.empty:
-        return "busy" if is_busy() else "missing"
-    return "ready" if int(ov["articles"].iloc[0]) > 0 else "empty"
-
 
 # ---------------------------------------------------------------------------------------------
 # CSV downloads
@@ -232,19 +112,12 @@ def names(options: pd.DataFrame) -> dict[str, str]:
     return dict(zip(options["entity_id"], options["name"])) if not options.empty else {}
 
 
-def db_mtime() -> float:
-    """Latest modification time of the database or its WAL (0 when missing)."""
-    path = db_path()
-    times = [p.stat().st_mtime for p in (path, path.with_name(path.name + ".wal")) if p.exists()]
-    return max(times, default=0.0)
-
-
 @dataclasses.dataclass
 class Context:
     """What every page gets: the sidebar filters and entity display names."""
 
-    filters: Filters
-    names: dict[str, str]
+    filters: Filters = dataclasses.field(default_factory=Filters)
+    names: dict[str, str] = dataclasses.field(default_factory=dict)
 
     def name(self, entity_id: str) -> str:
         """Display name of an entity id (the id itself when unknown)."""
@@ -252,11 +125,11 @@ class Context:
 
 
 def add_filter(kind: str, entity_id: str) -> None:
-    """Add an entity to the sidebar filter of its kind (a widget callback: runs before the rerun)."""
-    key = f"f_{kind}"
-    current = list(st.session_state.get(key, []))
+    """Add an entity to the sidebar filter of its kind (`actor`, `place`, `theme`: the filter's URL key;
+    a widget callback, so it runs before the rerun)."""
+    current = list(st.session_state.get(kind, []))
     if entity_id not in current:
-        st.session_state[key] = current + [entity_id]
+        st.session_state[kind] = current + [entity_id]
 
 
 SENTENCE_CSS = """<style>

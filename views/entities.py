@@ -6,9 +6,10 @@ import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
-from views import common, geo
+from views import common, data, geo, url
 from views.common import Context
 
+URL_KEYS = ("entity",)  # this page's own key in the URL (views/url.py): the wording chart's entity
 KINDS = (("actor", "Actors"), ("place", "Places"), ("theme", "Themes"))
 MONTH_BAR_MS = 25 * 24 * 3600 * 1000  # bar width on a monthly date axis (plotly guesses badly with few bars)
 
@@ -28,7 +29,7 @@ def _top_lists(ctx: Context) -> None:
     for (kind, label), col in zip(KINDS, cols):
         with col:
             st.markdown(f"**{label}**")
-            top = common.query("top_entities", ctx.filters, kind, 15)
+            top = data.top_entities(ctx.filters, kind, 15)
             if top.empty:
                 st.info(f"No {label.lower()} for these filters.")
                 continue
@@ -48,7 +49,7 @@ def _short(name: str, width: int = 32) -> str:
 
 def _heatmap(ctx: Context) -> None:
     st.subheader("Actors × themes")
-    cells = common.query("actor_theme_heatmap", ctx.filters, 15, 12)
+    cells = data.actor_theme_heatmap(ctx.filters, 15, 12)
     if cells.empty:
         st.info("No article mentions both an actor and a theme under these filters.")
         return
@@ -70,7 +71,7 @@ def _heatmap(ctx: Context) -> None:
 
 def _co_mentions(ctx: Context) -> None:
     st.subheader("Mentioned together")
-    pairs = common.query("co_mentions", ctx.filters, 20, 25)
+    pairs = data.co_mentions(ctx.filters, 20, 25)
     if pairs.empty:
         st.info("No co-mentions for these filters.")
         return
@@ -84,7 +85,7 @@ def _co_mentions(ctx: Context) -> None:
 
 def _map(ctx: Context) -> None:
     st.subheader("Places")
-    places = common.query("places_map", ctx.filters)
+    places = data.places_map(ctx.filters)
     if places.empty:
         st.info("No mentioned place has coordinates under these filters.")
         return
@@ -107,19 +108,20 @@ def _map(ctx: Context) -> None:
 
 def _wording(ctx: Context) -> None:
     st.subheader("Wording by source")
-    opts = common.query("entity_options", ctx.filters)
+    opts = data.entity_options(ctx.filters)
     if opts.empty:
         return
     choices = list(opts.loc[opts["articles"] > 0, "entity_id"])
     if not choices:
         st.info("No entity is mentioned under these filters.")
         return
-    current = st.session_state.get("v_entity")
-    if current not in choices:
-        st.session_state["v_entity"] = "stepanakert" if "stepanakert" in choices else choices[0]
-    entity = st.selectbox("Entity", choices, key="v_entity", format_func=ctx.name,
+    url.seed("entity", url.first("entity"))
+    if st.session_state["entity"] not in choices:
+        st.session_state["entity"] = "stepanakert" if "stepanakert" in choices else choices[0]
+    entity = st.selectbox("Entity", choices, key="entity", format_func=ctx.name, persist_state="session",
                           help="Which name each source uses for it, per month (e.g. Stepanakert / Khankendi).")
-    words = common.query("wording", ctx.filters, entity, "month")
+    url.publish("entity", entity)
+    words = data.wording(ctx.filters, entity, "month")
     if words.empty:
         st.info("No dated mentions of this entity under these filters.")
         return

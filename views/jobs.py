@@ -11,7 +11,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from views import common
+from pipeline import config
+from views import data
 
 LOG_TAIL = 12
 
@@ -20,8 +21,8 @@ def start(args: list[str], label: str) -> None:
     """Start `python -m pipeline <args>` with the dashboard's database; one job per session."""
     log = Path(tempfile.mkstemp(prefix="tracker-job-", suffix=".log")[1])
     with log.open("wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "pipeline", *args, "--db", str(common.db_path())],
-                                cwd=common.ROOT, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        proc = subprocess.Popen([sys.executable, "-m", "pipeline", *args, "--db", str(data.db_path())],
+                                cwd=config.ROOT, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     st.session_state["job"] = {"proc": proc, "log": str(log), "label": label, "started": time.time()}
 
 

@@ -7,27 +7,27 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from views import common
+from views import data
 from views.common import Context
 
 
 def frames(ctx: Context, gran: str) -> dict[str, pd.DataFrame]:
     """The frames of every page under the filters (the same calls the pages make)."""
     f = ctx.filters
-    ids = tuple(f.entity_ids())
-    out = {"trends_daily": common.query("combined_daily", f, ids)}
+    ids = f.entity_ids()
+    out = {"trends_daily": data.combined_daily(f, ids)}
     if ids:
-        out["trend"] = common.query("trend", f, ids, gran)
-    out["undated"] = common.query("undated_counts", f, ids)
+        out["trend"] = data.trend(f, ids, gran)
+    out["undated"] = data.undated_counts(f, ids)
     for kind in ("actor", "place", "theme"):
-        out[f"top_{kind}s"] = common.query("top_entities", f, kind, 15)
-    out["actor_theme_heatmap"] = common.query("actor_theme_heatmap", f, 15, 12)
-    out["co_mentions"] = common.query("co_mentions", f, 20, 25)
-    out["places"] = common.query("places_map", f)
-    out["statements"] = common.query("statements", f, 500)
-    out["statements_by_state_type"] = common.query("statements_by_state_type", f, "month")
-    out["articles"] = common.query("search_articles", f, 50, 0).drop(columns=["total"], errors="ignore")
-    out["source_coverage"] = common.query("source_coverage", f)
+        out[f"top_{kind}s"] = data.top_entities(f, kind, 15)
+    out["actor_theme_heatmap"] = data.actor_theme_heatmap(f, 15, 12)
+    out["co_mentions"] = data.co_mentions(f, 20, 25)
+    out["places"] = data.places_map(f)
+    out["statements"] = data.statements(f, 500)
+    out["statements_by_state_type"] = data.statements_by_state_type(f, "month")
+    out["articles"] = data.search_articles(f, 50, 0).drop(columns=["total"], errors="ignore")
+    out["source_coverage"] = data.source_coverage(f)
     return out
 
 
@@ -39,12 +39,10 @@ def sidebar_button(ctx: Context, gran: str) -> None:
         return
     if st.sidebar.button("Prepare snapshot (zip)", width="stretch",
                          help="All views' CSVs under the current filters, with a manifest."):
-        version = common.query("data_version", None)
-        taxonomy = common.query("meta_value", None, "taxonomy_sha256")
-        data = snapshot_zip(frames(ctx, gran), ctx.filters.to_query_params(),
-                            taxonomy if isinstance(taxonomy, str) else common.taxonomy_sha256(),
-                            version if isinstance(version, str) else "unknown")
-        st.session_state["_snapshot"] = (ctx.filters.to_query_params(), data)
+        zipped = snapshot_zip(frames(ctx, gran), ctx.filters.to_query_params(),
+                              data.meta_value("taxonomy_sha256") or data.taxonomy_sha256(),
+                              data.data_version() or "unknown")
+        st.session_state["_snapshot"] = (ctx.filters.to_query_params(), zipped)
     ready = st.session_state.get("_snapshot")
     if ready and ready[0] == ctx.filters.to_query_params():
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M")

@@ -7,15 +7,16 @@ from pathlib import Path
 
 import streamlit as st
 
-from views import common, jobs
+from views import common, data, jobs
 from views.common import Context
 
+URL_KEYS: tuple[str, ...] = ()  # no keys of its own beyond the sidebar's filters
 UPLOAD_TYPES = ["html", "htm", "gz", "txt", "xml", "rss", "atom", "jsonl"]
 
 
 def _coverage(ctx: Context) -> None:
     st.subheader("Coverage by source")
-    cov = common.query("source_coverage", ctx.filters)
+    cov = data.source_coverage(ctx.filters)
     common.show_table(cov, "source_coverage", column_config={
         "source": "Source", "name": "Name", "kind": "Kind", "country": "Country",
         "articles": st.column_config.NumberColumn("Articles", format="%d"),
@@ -28,13 +29,13 @@ def _coverage(ctx: Context) -> None:
 
 def _runs() -> None:
     st.subheader("Runs")
-    common.show_table(common.query("runs", None, 50), "runs", "No runs recorded yet.", column_config={
+    common.show_table(data.runs(50), "runs", "No runs recorded yet.", column_config={
         "run_id": "Run", "started": st.column_config.DatetimeColumn("Started", format="YYYY-MM-DD HH:mm:ss"),
         "finished": st.column_config.DatetimeColumn("Finished", format="YYYY-MM-DD HH:mm:ss"),
         "inputs": st.column_config.TextColumn("Inputs", width="large"), "ok": "OK", "failed": "Failed",
         "skipped": "Skipped"})
     st.subheader("Failures")
-    common.show_table(common.query("failures", None, None, 500), "failures", "No failed inputs.",
+    common.show_table(data.failures(None, 500), "failures", "No failed inputs.",
                       column_config={"run_id": "Run", "started": None,
                                      "input": st.column_config.TextColumn("Input", width="large"),
                                      "stage": "Stage", "error": st.column_config.TextColumn("Error", width="large")})

@@ -5,15 +5,16 @@ from __future__ import annotations
 import plotly.express as px
 import streamlit as st
 
-from views import common
+from views import common, data
 from views.common import Context
 
+URL_KEYS: tuple[str, ...] = ()  # no keys of its own beyond the sidebar's filters
 MAX_STATES = 6
 MONTH_BAR_MS = 25 * 24 * 3600 * 1000  # bar width on a monthly date axis
 
 
 def _table(ctx: Context) -> None:
-    rows = common.query("statements", ctx.filters, 500)
+    rows = data.statements(ctx.filters, 500)
     if rows.empty:
         st.info("No statements for these filters.")
         return
@@ -38,7 +39,7 @@ def _table(ctx: Context) -> None:
 
 def _grid(ctx: Context) -> None:
     st.subheader("Statements per speaker state and type")
-    grid = common.query("statements_by_state_type", ctx.filters, "month")
+    grid = data.statements_by_state_type(ctx.filters, "month")
     if grid.empty:
         st.info("No dated statements for these filters.")
         return

@@ -9,25 +9,27 @@ import plotly.express as px
 import streamlit as st
 
 from pipeline.query import queries
-from views import common
+from views import common, data, url
 from views.common import Context
 
+URL_KEYS = ("gran", "measure", "chart")  # this page's own keys in the URL (written through views/url.py)
 MEASURES = {"articles": "Articles", "share": "Share", "mentions": "Mentions"}
 Y_TITLES = {"articles": "Articles mentioning (distinct)", "share": "Share of all dated articles",
             "mentions": "Mentions (raw count)"}
 PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2",
            "#7f7f7f", "#bcbd22"]
 GRAN_LABELS = {"day": "Day", "week": "Week (Mon)", "month": "Month"}
+CHARTS = {"line": "Line", "bar": "Bar"}
 
 
 def _controls() -> tuple[str, str, str]:
     c1, c2, c3 = st.columns([2, 3, 2])
-    gran = c1.segmented_control("Granularity", list(GRAN_LABELS), key="v_gran",
-                                format_func=GRAN_LABELS.get) or "week"
-    measure = c2.segmented_control("Measure", list(MEASURES), key="v_measure",
-                                   format_func=MEASURES.get) or "articles"
-    chart = c3.segmented_control("Chart", ["line", "bar"], key="v_chart",
-                                 format_func=str.capitalize) or "line"
+    with c1:
+        gran = url.choice("Granularity", "gran", GRAN_LABELS, "week")
+    with c2:
+        measure = url.choice("Measure", "measure", MEASURES, "articles")
+    with c3:
+        chart = url.choice("Chart", "chart", CHARTS, "line")
     return gran, measure, chart
 
 
@@ -80,7 +82,7 @@ def _pick_period(df: pd.DataFrame, gran: str) -> tuple[dt.date, dt.date] | None:
 
 
 def _sentences(ctx: Context, start: dt.date, end: dt.date, ids: list[str]) -> None:
-    rows = common.query("sentences_behind", ctx.filters, tuple(ids), start, end, 200)
+    rows = data.sentences_behind(ctx.filters, ids, start, end, 200)
     last = end - dt.timedelta(days=1)
     who = ", ".join(ctx.name(i) for i in ids) or "any entity"
     st.subheader(f"Sentences behind {start.isoformat()} – {last.isoformat()} · {who}")
@@ -107,7 +109,7 @@ def render(ctx: Context) -> None:
     if not ids:
         st.info("Choose actors, places or themes in the sidebar to draw one line per entity. "
                 "Below: all dated articles under the current filters.")
-        totals = common.query("period_totals", f, gran)
+        totals = data.period_totals(f, gran)
         if totals.empty or totals["total_articles"].sum() == 0:
             st.info("No dated articles for these filters.")
         else:
@@ -118,7 +120,7 @@ def render(ctx: Context) -> None:
             common.download(totals, "article_totals")
         _undated(ctx, ids)
         return
-    df = common.query("trend", f, tuple(ids), gran)
+    df = data.trend(f, ids, gran)
     if df.empty or df["articles"].sum() == 0:
         st.info("No dated articles mention the chosen entities under these filters.")
         _undated(ctx, ids)
@@ -133,7 +135,7 @@ def render(ctx: Context) -> None:
     with c1:
         common.download(df, "trend", "Download chart data (CSV)")
     with c2:
-        daily = common.query("combined_daily", f, tuple(ids))
+        daily = data.combined_daily(f, ids)
         common.download(daily, "trends_daily", "Download combined per-day CSV")
     _undated(ctx, ids)
     picked = _selected_range(event, gran)
@@ -146,7 +148,7 @@ def render(ctx: Context) -> None:
 
 
 def _undated(ctx: Context, ids: list[str]) -> None:
-    und = common.query("undated_counts", ctx.filters, tuple(ids))
+    und = data.undated_counts(ctx.filters, ids)
     if und.empty:
         return
     total = int(und["articles"].iloc[0])
