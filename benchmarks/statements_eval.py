@@ -366,18 +366,20 @@ def ingest_into(db: Path, inputs: list[str], sources: Path | None = None, taxono
                            progress=False))
 
 
-def stored_docs(db: Path) -> dict[str, tuple[dict, list[dict]]]:
-    """url -> (article row, its statements) of a store."""
+def stored_docs(db: Path, key: str = "url") -> dict[str, tuple[dict, list[dict]]]:
+    """url (or another article column) -> (article row, its statements) of a store."""
     with duckdb.connect(str(db), read_only=True) as con:
         cols = {r[0] for r in con.execute("SELECT column_name FROM duckdb_columns() WHERE table_name = 'articles'")
                 .fetchall()}
         genre = "genre" if "genre" in cols else "NULL AS genre"      # stores older than the genre column
-        arts = con.execute(f"SELECT article_id, url, {genre}, text FROM articles").df().to_dict("records")
-        sts = con.execute("SELECT * FROM statements ORDER BY article_id, char_start").df().to_dict("records")
+        arts = con.execute(f"SELECT article_id, url, raw_sha256, {genre}, text FROM articles").df().to_dict("records")
+        cur = con.execute("SELECT * FROM statements ORDER BY article_id, char_start")
+        names = [c[0] for c in cur.description]
+        sts = [dict(zip(names, row, strict=True)) for row in cur.fetchall()]      # NULL stays None
     by_article = defaultdict(list)
     for st in sts:
         by_article[st["article_id"]].append(st)
-    return {a["url"]: (a, by_article[a["article_id"]]) for a in arts}
+    return {a[key]: (a, by_article[a["article_id"]]) for a in arts}
 
 
 def _find(text: str, anchor: str) -> tuple[int, int] | None:
@@ -488,13 +490,11 @@ def fixture_docs(folder: Path, db: Path) -> list[Doc]:
     gold = yaml.safe_load((folder / "gold.yaml").read_text(encoding="utf-8"))["pages"]
     pages = [folder / g["page"] for g in gold]
     ingest_into(db, [str(p) for p in pages], sources=folder / "sources.yaml")
-    with duckdb.connect(str(db), read_only=True) as con:
-        by_hash = dict(con.execute("SELECT raw_sha256, url FROM articles").fetchall())
-    stored = stored_docs(db)
+    stored = stored_docs(db, key="raw_sha256")
     docs = []
     for g, page in zip(gold, pages, strict=True):
         raw = page.read_bytes()
-        art, sts = stored[by_hash[hashlib.sha256(raw).hexdigest()]]
+        art, sts = stored[hashlib.sha256(raw).hexdigest()]
         doc = Doc(g["page"], g["genre"], art["text"], g["statements"], sts, stored_genre=art["genre"])
         doc.questions = _line_spans(art["text"], question_paragraphs(raw.decode("utf-8")))
         docs.append(doc)

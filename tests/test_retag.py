@@ -85,8 +85,8 @@ def test_statements_are_reextracted_only_where_they_can_change(db_path, monkeypa
     retag(db_path, workers=1, progress=False)
     full = dump(db_path, "statements")
     calls: list[str] = []
-    real = analyse.extract_statements
-    monkeypatch.setattr(analyse, "extract_statements", lambda text, *a: calls.append(text) or real(text, *a))
+    real = analyse.extract_document
+    monkeypatch.setattr(analyse, "extract_document", lambda text, *a: calls.append(text) or real(text, *a))
     retag(db_path, workers=1, progress=False)  # same taxonomy, same code: every article keeps its statements
     assert calls == []
     assert dump(db_path, "statements") == full
@@ -108,8 +108,8 @@ def test_a_new_theme_re_extracts_only_the_articles_mentioning_it(db_path, tmp_pa
     edited = tmp_path / "taxonomy.yaml"
     edited.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     calls: list[str] = []
-    real = analyse.extract_statements
-    monkeypatch.setattr(analyse, "extract_statements", lambda text, *a: calls.append(text) or real(text, *a))
+    real = analyse.extract_document
+    monkeypatch.setattr(analyse, "extract_document", lambda text, *a: calls.append(text) or real(text, *a))
     retag(db_path, taxonomy_path=edited, workers=1, progress=False)
     assert len(calls) == 2 and all("bread" in text for text in calls)  # the third article keeps its statements
     assert dump(db_path, "statements") == full

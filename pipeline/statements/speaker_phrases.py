@@ -24,6 +24,7 @@ class NP:
     plural: bool = False
     gender: str | None = None
     possessor: NP | None = None
+    affil: tuple[int, int] | None = None   # an appositive describing the speaker ("…, a spokeswoman for X,")
 
     @property
     def start(self) -> int:
@@ -46,7 +47,7 @@ class Grammar:
     def __init__(self, lex: Lexicon, place_ends: frozenset[int] = frozenset()) -> None:
         self.lex = lex
         self.place_ends = place_ends       # end offsets of place and state mentions in the article
-        self._classes: dict[str, str] = {}
+        self._classes: dict[str, str] = lex.word_classes     # depends on the word alone: shared per lexicon
 
     def word_class(self, tok: Tok) -> str:
         """role | reporter | org | doc | mod | det | pron | name | stop | other (memoised per word)."""
@@ -245,6 +246,7 @@ class Grammar:
             if descriptive:
                 if pre.kind == "name" and mid_np is not None and mid_np.kind == "role" and not pre.title:
                     pre.role, pre.title = mid_np.role, mid_np.title
+                pre.affil = (mid[0].start, mid[-1].end)
                 return pre
         return self._subject_apposition(toks, k, lo)
 
@@ -359,7 +361,7 @@ class Grammar:
         end = k
         if k < hi and toks[k].text == ",":
             m = k + 1
-            while m < hi and toks[m].text not in (",", ".", ";") and toks[m].kind != "q" and m - k < 12:
+            while m < hi and toks[m].text not in (",", ".", ";") and toks[m].kind != "q" and m - k < 16:
                 m += 1
             app = toks[k + 1:m]
             if app and app[0].low not in ("who", "which", "а", "который", "которая") and self._np_ok(app):
@@ -368,4 +370,7 @@ class Grammar:
                     if not np.title:
                         np.role, np.title = app_np.role, app_np.title
                     end = m + 1 if m < hi and toks[m].text == "," else m
+            if app and np.kind == "name" and app[0].low in ("a", "an", "the") \
+                    and self.lex.role_in([base(t) for t in app]) is not None:
+                np.affil = (app[0].start, app[-1].end)   # "…, said X, a regional spokeswoman for the Red Cross"
         return np, end

@@ -1,4 +1,10 @@
-"""The store's schema (`schema.sql`, the Contract's tables and columns) and migrations of older databases."""
+"""The store's schema (`schema.sql`, the Contract's tables and columns) and migrations of older databases.
+
+Version 2 added `articles.genre` and `statements.speaker_key`. A version-1 store gets the columns on
+open; its articles get the genre their source's kind implies (`release` for government and
+international sources, else `news`) until the next `retag`, which reads every article again (the
+statements fingerprint changed with the extractor), finds transcripts and fills the speaker keys.
+"""
 from __future__ import annotations
 
 import functools
@@ -8,7 +14,7 @@ import duckdb
 
 SCHEMA = (Path(__file__).parent / "schema.sql").read_text(encoding="utf-8")
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 # Tables rebuilt from stored text by retag (swapped in as one transaction, with the entities).
@@ -26,6 +32,11 @@ def migrate(con: duckdb.DuckDBPyConnection) -> None:
     if row is None or row[0] is None:
         con.execute("INSERT INTO schema_version VALUES (?)", [SCHEMA_VERSION])
     elif row[0] < SCHEMA_VERSION:
+        if row[0] < 2:
+            con.execute(
+                "UPDATE articles SET genre = CASE WHEN s.kind IN ('government', 'international') THEN 'release' "
+                "ELSE 'news' END FROM articles a LEFT JOIN sources s USING (source) "
+                "WHERE articles.article_id = a.article_id AND articles.genre IS NULL")
         con.execute("UPDATE schema_version SET version = ?", [SCHEMA_VERSION])
 
 

@@ -16,7 +16,8 @@ CREATE TABLE IF NOT EXISTS articles (
     duplicate_of VARCHAR,
     fetched_at TIMESTAMP,
     run_id VARCHAR,
-    raw_sha256 VARCHAR
+    raw_sha256 VARCHAR,
+    genre VARCHAR               -- news | transcript | release (version 2)
 );
 CREATE TABLE IF NOT EXISTS raw_pages (
     raw_sha256 VARCHAR PRIMARY KEY,
@@ -67,7 +68,8 @@ CREATE TABLE IF NOT EXISTS statements (
     char_start INTEGER,
     char_end INTEGER,
     said_on DATE,
-    cluster_id VARCHAR
+    cluster_id VARCHAR,
+    speaker_key VARCHAR         -- one key per speaker across scripts: e:<entity>, p:<name skeleton>, s:<phrase> (version 2)
 );
 CREATE TABLE IF NOT EXISTS statement_mentions (
     statement_id VARCHAR,
