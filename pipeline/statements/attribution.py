@@ -100,6 +100,8 @@ class FrameFinder:
         j = lo
         while j < hi and (toks[j].kind == "p" or toks[j].low in self.lex.stop_caps) and toks[j].kind != "q" \
                 and toks[j].low not in self.lex.pronouns and toks[j].low not in ("the", "a", "an"):
+            if toks[j].low in self.lex.first_person:
+                return None     # "We commend Armenia … and encourage …": the speaker is "we", not Armenia
             j += 1
         got = self.g.forward(toks, j, hi) if j < hi else None
         if got is None or got[0].kind not in ("name", "pronoun", "role", "org") or got[1] >= hi:

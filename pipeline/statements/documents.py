@@ -234,6 +234,13 @@ class Context:
             m = _BY_PHRASE.search(self.text[title[0]:title[1]])
             if m and title_genre(self.info.title) == "release":
                 who = m.group("who").strip()
+                head = stem(who.split()[-1]) if who.split() else ""
+                for a, b in self.lines[1:3]:      # "Statement by the Ministry …" / "The Ministry … of Valmeria"
+                    for men in self._in(a, b):
+                        ent = self.tax.entities.get(men.entity_id)
+                        if ent is not None and ent.kind == "actor" and ent.type in ("government body", "organisation") \
+                                and head in {stem(w) for w in ent.name.split()}:
+                            return self._speaker_of(ent.id)
                 return Speaker(who, None, None, None, "org")
         return None
 
@@ -314,6 +321,13 @@ class Context:
                 state = self._state_in(a, a + m.start()) or self._state_in(a, b)
                 return Speaker(" ".join(name_words) or _title_case(" ".join(rest)), shown_role,
                                role[2] if role else None, None, "person", state=state or self.host_state)
+        # introduced anywhere in the text: "… to have in the briefing room Dr. Kari Johnstone"
+        m = re.search(r"(?<![\w.])([A-Z][\w’'-]+(?:\s+[A-Z]\.)?)\s+" + re.escape(rest[-1].title()) + r"(?![\w])",
+                      self.text)
+        if m and m.group(1).lower().rstrip(".") not in self.labels.honorifics and \
+                self.lex.role_in([stem(m.group(1).lower())]) is None and m.group(1).lower() not in self.lex.stop_caps:
+            return Speaker(f"{m.group(1)} {rest[-1].title()}", shown_role, role[2] if role else None, None, "person",
+                           state=self.host_state)
         name = _title_case(" ".join(words if role else rest))
         if surname and not role:
             name = _title_case(" ".join(rest))
@@ -399,27 +413,47 @@ def _paragraphs(text: str, a: int, b: int) -> list[tuple[int, int]]:
     return out
 
 
-def _non_statement(sentence: str, labels: Labels, typed: bool) -> bool:
-    """A greeting, thanks, moderation, non-answer or stage direction (short, no type cue) — or too
-    short to say anything."""
+def _non_statement(sentence: str, labels: Labels, cue_at: int | None) -> bool:
+    """A greeting, thanks, moderation, non-answer, schedule or contact line, stage direction or cut-off
+    fragment (short, and no type cue of its own) — or too short to say anything. `cue_at`: where the
+    sentence's first type cue starts (a cue inside the opening formula, as in "Thank you for that
+    question", does not make it a statement)."""
     words = sentence.split()
     if _DIRECTION.match(sentence) or sum(any(c.isalpha() for c in w) for w in words) < 3:
         return True
-    if typed or len(words) > labels.short_words:
+    if len(words) > labels.short_words:
         return False
-    low = " ".join(sentence.lower().replace("’", "'").split()).lstrip("(\"'“«—– ")
-    low = re.sub(r"^(?:well|so|and|but|again|look|now),?\s+", "", low)
-    return any(low.startswith(p) and (len(low) == len(p) or not low[len(p)].isalnum())
-               for p in labels.non_statements)
+    if any(p.search(sentence) for p in labels.patterns):
+        return True
+    plain = [w.strip(",.;:!?—–-()\"'“”") for w in words]
+    if all(w[:1].isupper() or w.lower() in labels.moderation_words for w in plain if w) and len(words) <= 5 \
+            and cue_at is None:
+        return True         # "Humeyra, and then Alex."
+    low = " ".join(sentence.lower().replace("’", "'").split())
+    lead = len(low) - len(low.lstrip("(\"'“«—– "))
+    low = low[lead:]
+    m = re.match(r"(?:well|so|and|but|again|look|now|great|okay|ok),?\s+", low)
+    skip = lead + (m.end() if m else 0)
+    low = low[m.end():] if m else low
+    for p in labels.non_statements:
+        if low.startswith(p) and (len(low) == len(p) or not low[len(p)].isalnum()):
+            return cue_at is None or cue_at < skip + len(p) + 12
+    return False
 
 
 def acts(text: str, spans: list[tuple[int, int]], sentences: list[tuple[int, int]], lex: Lexicon,
-         labels: Labels) -> list[tuple[int, int, str, str | None]]:
+         labels: Labels, taken: list[tuple[int, int]] = ()) -> list[tuple[int, int, str, str | None]]:
     """Speech acts (start, end, type, cue) in paragraphs [a, b): the sentences of one paragraph that carry
     one intent. A new act starts at a sentence whose type cue differs from the act's (or at the first
-    typed sentence after untyped ones); an untyped sentence elaborates the act before it."""
+    typed sentence after untyped ones); an untyped sentence elaborates the act before it. Sentences
+    holding a `taken` span (someone else's reported words) and non-statements end an act."""
     out: list[tuple[int, int, str, str | None]] = []
     ends = [e for _, e in sentences]
+
+    def flush(cur: list | None) -> None:
+        if cur is not None:
+            out.append((cur[0], cur[1], cur[2] or "statement", cur[3]))
+
     for a, b in spans:
         cur: list | None = None
         for s, e in sentences[bisect.bisect_right(ends, a):bisect.bisect_left(ends, b) + 1]:
@@ -430,16 +464,17 @@ def acts(text: str, spans: list[tuple[int, int]], sentences: list[tuple[int, int
                 e -= 1
             sentence = text[s:e]
             cue = lex.first_cue(sentence)
-            if _non_statement(sentence, labels, cue is not None):
+            cue_at = sentence.lower().find(cue[1].lower()) if cue else None
+            if any(s <= x and y <= e for x, y in taken) or _non_statement(sentence, labels, cue_at):
+                flush(cur)
+                cur = None
                 continue
             if cur is None or (cue is not None and (cur[2] is None or cue[0] != cur[2])):
-                if cur is not None:
-                    out.append((cur[0], cur[1], cur[2] or "statement", cur[3]))
+                flush(cur)
                 cur = [s, e, cue[0] if cue else None, cue[1] if cue else None]
             else:
                 cur[1] = e
-        if cur is not None:
-            out.append((cur[0], cur[1], cur[2] or "statement", cur[3]))
+        flush(cur)
     return out
 
 
@@ -455,11 +490,16 @@ def _act_statement(text: str, span: tuple[int, int, str, str | None], speaker: S
 
 
 def _same_speaker(st: Statement, speakers: list[Speaker]) -> bool:
-    """Whether a statement's speaker is one of these (same entity, or same speaker key)."""
+    """Whether a statement's speaker is one of these (same entity, same speaker key, or a one-word name
+    that is one of their names: "as Ned said" in a transcript where Ned Price answers)."""
+    words = (st.speaker or "").split()
     for sp in speakers:
         if sp.entity_id and st.speaker_entity_id == sp.entity_id:
             return True
         if st.speaker_key and st.speaker_key == speaker_key(sp.entity_id, sp.name, sp.kind):
+            return True
+        if len(words) == 1 and not st.speaker_entity_id and sp.name and \
+                stem(words[0]) in {stem(w) for w in sp.name.split()}:
             return True
     return False
 
@@ -497,7 +537,7 @@ def _transcript(text: str, published: dt.date | None, taxonomy: Taxonomy | None,
                    for act in acts(text, body, sentences, lex, labels))
         for st in news_statements(text, published, taxonomy, sentences, mentions, region=(turn.start, turn.end),
                                   genre="transcript", scope=ctx.scope, capitals=capitals):
-            if st.phrase in ("name", "role", "org") and not _same_speaker(st, [speaker]) \
+            if st.phrase in ("name", "role", "org") and not _same_speaker(st, answering) \
                     and st.speaker_entity_id not in chain:
                 out.append(st)
     for turn in questions:
@@ -529,12 +569,11 @@ def _release(text: str, published: dt.date | None, taxonomy: Taxonomy | None, se
     paragraphs = [(a, b) for i, (a, b) in enumerate(layout.paragraphs)
                   if i not in layout.skipped and (a, b) not in header]
     taken = [(st.char_start, st.char_end) for st in reported]
-    free = [(s, e) for s, e in sentences if not any(s <= a and b <= e for a, b in taken)]
     out = list(reported)
     if issuer is None:
         return out + own
     out.extend(_act_statement(text, act, issuer, "release", published, taxonomy)
-               for act in acts(text, paragraphs, free, lex, labels))
+               for act in acts(text, paragraphs, sentences, lex, labels, taken))
     return out
 
 

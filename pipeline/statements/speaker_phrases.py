@@ -120,7 +120,10 @@ class Grammar:
         if run:
             before = run[0] - 1
             single_after_org = len(run) == 1 and before >= 0 and classes[before] == "org"
-            after_connector = before >= 0 and toks[before].low in ("in", "at", "to", "of", "for", "from", "в", "при")
+            connectors = ("in", "at", "to", "of", "for", "from", "в", "при")
+            after_connector = before >= 0 and (toks[before].low in connectors or (   # "… envoy for the South Caucasus"
+                classes[before] == "det" and before >= 1 and toks[before - 1].low in connectors
+                and "role" in classes[:before - 1]))
             if not single_after_org and not after_connector:
                 name_toks = [toks[k] for k in run]
                 if len(name_toks) > 2 and not any(len(t.text) <= 2 or t.text.endswith(".") for t in name_toks):
@@ -306,7 +309,7 @@ class Grammar:
                 break
             if c in ("name", "role", "org", "det", "mod", "reporter") or is_possessive(t) \
                     or (t.kind == "p" and t.text in "-." and k > j):
-                if c == "det" and k > j:
+                if c == "det" and k > j and toks[k - 1].low not in ("in", "at", "of", "for", "from", "в", "при"):
                     break
                 k += 1
                 continue
@@ -370,7 +373,7 @@ class Grammar:
                     if not np.title:
                         np.role, np.title = app_np.role, app_np.title
                     end = m + 1 if m < hi and toks[m].text == "," else m
-            if app and np.kind == "name" and app[0].low in ("a", "an", "the") \
+            if app and np.kind == "name" and app[0].kind == "w" and app[0].low not in self.lex.boundaries \
                     and self.lex.role_in([base(t) for t in app]) is not None:
                 np.affil = (app[0].start, app[-1].end)   # "…, said X, a regional spokeswoman for the Red Cross"
         return np, end

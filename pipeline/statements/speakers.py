@@ -75,6 +75,26 @@ def polity(taxonomy: Taxonomy | None, entity_id: str | None) -> str | None:
     return top if ent.kind == "actor" and ent.type in _POLITY_TYPES else None
 
 
+def title_polity(taxonomy: Taxonomy | None, title: str | None) -> str | None:
+    """The state a title belongs to when every office of that title in the taxonomy is of one state
+    ("secretary of state" → the United States; "foreign minister" → None): a speaker outside the
+    taxonomy introduced with such a title ("a deputy assistant secretary of state") is of that state."""
+    if taxonomy is None or not title:
+        return None
+    index = _TITLE_POLITIES.get(id(taxonomy))
+    if index is None or index[0] is not taxonomy:
+        found: dict[str, set[str]] = defaultdict(set)
+        for ent in taxonomy.entities.values():
+            for role in ent.roles:
+                found[normalize_title(role.title)].add(polity(taxonomy, role.of or ent.id) or "")
+        index = _TITLE_POLITIES[id(taxonomy)] = (taxonomy, {t: next(iter(p)) for t, p in found.items()
+                                                            if len(p) == 1 and "" not in p})
+    return index[1].get(normalize_title(title))
+
+
+_TITLE_POLITIES: dict[int, tuple[Taxonomy, dict[str, str]]] = {}
+
+
 def fitting_holders(taxonomy: Taxonomy, title: str, on: dt.date | None, scope: list[str]) -> list[str]:
     """Officials whose role on that date fits a title ("secretary" → the secretary of state), of a body in
     `scope` or under it (the document's issuer and host state): one when the title is unambiguous there."""
@@ -217,7 +237,7 @@ class Resolver:
                     and self.tax is not None and self.tax.entities[e].type == "official"), None)
         name = self.tax.entities[eid].name if eid else named.name
         return Speaker(name, named.role, named.title, eid, "person", named.gender, named=named,
-                       state=None if eid else self._state_of_spans(named.affil))
+                       state=None if eid else (self._state_of_spans(named.affil) or title_polity(self.tax, named.title)))
 
     def _salient(self, unit: Unit, gender: str | None) -> Speaker | None:
         """The person the last few units are about: in each unit back, its first person speaker, else the
@@ -363,7 +383,7 @@ class Resolver:
             cut = max((k + 1 for k, t in enumerate(lead) if t.text == "," or t.low in self.lex.boundaries), default=0)
             spans = [(lead[cut].start, start)] if cut < len(lead) else []     # "… and Korean leader X": after "and"
             spans += [*([np.affil] if np.affil else []), *(named.affil if named else [])]
-            state = self._state_of_spans(spans)
+            state = self._state_of_spans(spans) or title_polity(self.tax, np.title or (named.title if named else None))
         return Speaker(name, np.role or (named.role if named else None), np.title or (named.title if named else None),
                        eid, kind, np.gender or (named.gender if named else None), named=named, state=state)
 
@@ -461,7 +481,8 @@ class Resolver:
                     return Speaker(later.name, np.role, np.title, later.entity_id, "person")
         kind = "group" if np.plural else ("anon" if not np.definite else "person")
         eid = affil[0] if affil else None
-        return Speaker(self._text(np), np.role, np.title, eid, kind, np.gender)
+        return Speaker(self._text(np), np.role, np.title, eid, kind, np.gender,
+                       state=None if eid else title_polity(self.tax, np.title))
 
     @staticmethod
     def _copy_role(sp: Speaker, np: NP) -> Speaker:

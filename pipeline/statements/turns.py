@@ -39,7 +39,8 @@ class Labels:
     short_words: int
     attributable: tuple[str, ...]
     nominative_endings: tuple[tuple[str, str], ...]
-    role_words: frozenset[str] = field(default_factory=frozenset)
+    patterns: tuple[re.Pattern, ...] = ()
+    moderation_words: frozenset[str] = field(default_factory=frozenset)
 
     def role(self, words: str) -> str | None:
         """question | answer | moderator for a role label's words, else None."""
@@ -56,10 +57,11 @@ def load_labels(path: str | Path | None = None) -> Labels:
     with open(path or LABELS_PATH, encoding="utf-8") as fh:
         data = yaml.safe_load(fh)
     sets: dict[str, set[str]] = {k: set() for k in ("question", "answer", "moderator", "not_speakers", "honorifics")}
-    non, attributable, endings = [], [], []
+    non, attributable, endings, moderation = [], [], [], set()
     for block in data.values():
         if not isinstance(block, dict):
             continue
+        moderation.update(str(w).lower() for w in block.get("moderation_words") or [])
         for name, words in sets.items():
             words.update(" ".join(str(w).lower().split()) for w in block.get(name) or [])
         non.extend(str(w).lower() for w in block.get("non_statements") or [])
@@ -67,7 +69,8 @@ def load_labels(path: str | Path | None = None) -> Labels:
         endings.extend((block.get("nominative_endings") or {}).items())
     return Labels(*(frozenset(sets[k]) for k in ("question", "answer", "moderator", "not_speakers", "honorifics")),
                   tuple(sorted(non, key=len, reverse=True)), int(data.get("short_words", 14)),
-                  tuple(attributable), tuple(endings))
+                  tuple(attributable), tuple(endings),
+                  tuple(re.compile(p, re.I) for p in data.get("non_statement_patterns") or []), frozenset(moderation))
 
 
 @dataclass
