@@ -65,7 +65,8 @@ class Analyser:
         return self.resolver.resolve(hostname, sitename)
 
     def analyse(self, article_id: str, text: str, published: dt.date | None, previous: str | None = None, *,
-                title: str | None = None, author: str | None = None, source: str | None = None) -> Derived:
+                title: str | None = None, author: str | None = None, source: str | None = None,
+                hostname: str | None = None) -> Derived:
         """The genre and the rows for the sentences, mentions, statements and statement_mentions tables.
 
         `previous` (retag under an unchanged statements fingerprint) is the `mentions_digest` of the
@@ -73,7 +74,8 @@ class Analyser:
         still stand, so none are extracted and the statement tables come back as None (the caller
         keeps the stored rows).
         """
-        info = DocInfo(title, author, self.resolver.source(source))
+        listed = self.resolver.source(source) or self.resolver.source(self.resolver.resolve(hostname))
+        info = DocInfo(title, author, listed)   # a site listed since the article was stored counts too
         sentences = split_sentences(text)
         mentions = self.tagger.tag(text, sentences)
         kinds = self.taxonomy.entities
@@ -145,17 +147,17 @@ def worker() -> Analyser:
 
 def analyse_chunk(articles: list[tuple], previous: dict[str, str] | None = None
                   ) -> tuple[dict[str, list[dict]], list[str]]:
-    """Derived rows for a chunk of stored articles (article_id, text, published, title, author, source),
+    """Derived rows for a chunk of stored articles (article_id, text, published, title, author, source, hostname),
     used by retag, with their genres under "genres", and the ids of the articles whose stored
     statements still stand (see `Analyser.analyse`)."""
     out: dict[str, list[dict]] = {t: [] for t in ("sentences", "mentions", "statements", "statement_mentions",
                                                   "genres")}
     kept: list[str] = []
     analyser = worker()
-    for article_id, text, published, title, author, source in articles:
+    for article_id, text, published, title, author, source, hostname in articles:
         prior = previous.get(article_id, EMPTY_DIGEST) if previous is not None else None
         derived = analyser.analyse(article_id, text or "", published, prior, title=title, author=author,
-                                   source=source)
+                                   source=source, hostname=hostname)
         if derived.tables["statements"] is None:
             kept.append(article_id)
         for table, rows in derived.tables.items():

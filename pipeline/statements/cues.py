@@ -19,7 +19,7 @@ from .tokens import Tok, is_cyr, stem
 
 CUES_PATH = Path(__file__).with_name("speech_cues.yaml")
 _WORD_SETS = ("generic_roles", "org_nouns", "doc_nouns", "modifiers", "reporters", "boundaries", "stop_caps",
-              "clause_starters", "prepositions", "verbish", "first_person")
+              "clause_starters", "prepositions", "verbish", "first_person", "local_markers")
 _STEMMED_SETS = ("org_nouns", "doc_nouns", "reporters")
 
 
@@ -135,6 +135,7 @@ class Lexicon:
         self.clause_starters = sets["clause_starters"]
         self.verbish = sets["verbish"]
         self.first_person = sets["first_person"]
+        self.local_markers = sets["local_markers"]
         self.prepositions = sets["prepositions"]
         self.type_cues = [(t, re.compile(_cue_regex(cues[t]), re.I)) for t in CUE_TYPES if cues.get(t)]
         self.not_cues = re.compile(_cue_regex(not_cues), re.I) if not_cues else None

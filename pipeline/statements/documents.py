@@ -542,7 +542,7 @@ def _transcript(text: str, published: dt.date | None, taxonomy: Taxonomy | None,
                 out.append(st)
     for turn in questions:
         for st in news_statements(text, published, taxonomy, sentences, mentions, region=(turn.start, turn.end),
-                                  genre=None, scope=(), capitals=capitals):
+                                  genre=None, scope=ctx.scope, capitals=capitals):
             if st.phrase != "pronoun" and not _same_speaker(st, answering):
                 out.append(st)
     if turns.preamble_end > 0:

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 
 from ..mentions.matcher import Mention
-from ..mentions.taxonomy import Taxonomy, normalize_title
+from ..mentions.taxonomy import Taxonomy, fold, normalize_title
 from .attribution import Frame
 from .names import Named, NameIndex, NameMention
 from .quotes import Layout, Unit
@@ -93,14 +94,42 @@ def title_polity(taxonomy: Taxonomy | None, title: str | None) -> str | None:
 
 
 _TITLE_POLITIES: dict[int, tuple[Taxonomy, dict[str, str]]] = {}
+_BODIES_BY_PLACE: dict[int, tuple[Taxonomy, dict[str, list[str]]]] = {}
+
+
+def _bodies_named_after(taxonomy: Taxonomy) -> dict[str, list[str]]:
+    """Place id -> government bodies with an alias made of one of the place's aliases and an
+    authorities word ("Karabakh authorities", "власти Нагорного Карабаха")."""
+    got = _BODIES_BY_PLACE.get(id(taxonomy))
+    if got is not None and got[0] is taxonomy:
+        return got[1]
+    words = {"authorities", "authority", "government", "administration", "власт", "власти", "правительств"}
+    places = {e.id: {fold(a.text.rstrip("*")) for a in e.aliases} | {fold(e.name)}
+              for e in taxonomy.entities.values() if e.kind == "place"}
+    out: dict[str, list[str]] = defaultdict(list)
+    for body in taxonomy.entities.values():
+        if body.kind != "actor" or body.type != "government body":
+            continue
+        for alias in body.aliases:
+            text = fold(alias.text.replace("*", ""))
+            tokens = set(text.split())
+            if not tokens & words and not any(t.startswith(("власт", "правительств")) for t in tokens):
+                continue
+            for place, names in places.items():
+                if any(re.search(rf"(?<!\w){re.escape(n)}(?!\w)", text) for n in names if len(n) >= 4) \
+                        and body.id not in out[place]:
+                    out[place].append(body.id)
+    _BODIES_BY_PLACE[id(taxonomy)] = (taxonomy, dict(out))
+    return dict(out)
 
 
 def fitting_holders(taxonomy: Taxonomy, title: str, on: dt.date | None, scope: list[str]) -> list[str]:
     """Officials whose role on that date fits a title ("secretary" → the secretary of state), of a body in
     `scope` or under it (the document's issuer and host state): one when the title is unambiguous there."""
     want = normalize_title(title)
-    out: list[str] = []
     for of in scope:
+        exact: list[str] = []
+        fits: list[str] = []
         for ent in taxonomy.entities.values():
             for role in ent.roles:
                 have = normalize_title(role.title)
@@ -110,11 +139,12 @@ def fitting_holders(taxonomy: Taxonomy, title: str, on: dt.date | None, scope: l
                     continue
                 if role.of is None or (role.of != of and of not in taxonomy.ancestors(role.of)):
                     continue
-                if ent.id not in out:
-                    out.append(ent.id)
-        if out:
-            return out
-    return out
+                group = exact if want == have else fits
+                if ent.id not in group:
+                    group.append(ent.id)
+        if exact or fits:
+            return exact or fits        # "spokesperson": the spokesperson, not the principal deputy spokesperson
+    return []
 
 
 class Resolver:
@@ -431,6 +461,22 @@ class Resolver:
         out.sort(key=lambda e: self.tax.entities[e].type == "state")
         return out
 
+    def _local_body(self, unit: Unit) -> list[str]:
+        """The body that governs the place a unit is about, for "local authorities": a government body the
+        taxonomy names after that place ("Karabakh authorities" for "… lived in Karabakh, according to
+        local authorities"); none when the place has no such body or more than one."""
+        if self.tax is None:
+            return []
+        found: list[str] = []
+        for m in self._overlapping(unit.start, unit.end):
+            ent = self.tax.entities.get(m.entity_id)
+            if ent is None or ent.kind != "place":
+                continue
+            for body in _bodies_named_after(self.tax).get(m.entity_id, ()):
+                if body not in found:
+                    found.append(body)
+        return found if len(found) == 1 else []
+
     def _title_fits(self, want: str, have: str | None) -> bool:
         """Whether a role noun can refer to someone with this title ("the secretary" → secretary of state)."""
         if have is None:
@@ -455,6 +501,8 @@ class Resolver:
         """A role noun: the last speaker with that title (of the same state), the taxonomy holder on the
         article's date, the person introduced with it, or one named with it later; else the phrase."""
         affil = self._affiliation(np)
+        if not affil and any(t.low in self.lex.local_markers for t in np.toks):
+            affil = self._local_body(unit)
         state = self.tax.state_of(affil[0]) if affil and self.tax else None
         if np.definite:
             exact = [s for s in self.speakers if s.title == np.title]

@@ -33,10 +33,10 @@ def article_ids(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 def article_texts(con: duckdb.DuckDBPyConnection, ids: list[str]) -> list[tuple]:
-    """(article_id, text, published, title, author, source) for the given ids."""
+    """(article_id, text, published, title, author, source, hostname) for the given ids."""
     return con.execute(
-        "SELECT article_id, text, published, title, author, source FROM articles WHERE article_id = ANY(?) "
-        "ORDER BY article_id", [ids]
+        "SELECT article_id, text, published, title, author, source, hostname FROM articles "
+        "WHERE article_id = ANY(?) ORDER BY article_id", [ids]
     ).fetchall()
 
 
