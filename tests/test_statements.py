@@ -522,7 +522,7 @@ def test_a_primary_statement_leads_the_cluster_of_its_news_reports(db_path) -> N
     ingest_pages(db_path, STATEMENT_PAGES / "news_report_a.html", STATEMENT_PAGES / "en_briefing.html",
                  STATEMENT_PAGES / "news_report_b.html")
     (primary, url), = rows(db_path, "SELECT s.statement_id, a.canonical_url FROM statements s JOIN articles a "
-                                    "USING (article_id) WHERE s.quote = 'We urge both sides to keep the dialogue going.'")
+                                    "USING (article_id) WHERE s.quote = ?", ["We urge both sides to keep the dialogue going."])
     reports = rows(db_path, "SELECT a.source FROM statements s JOIN articles a USING (article_id) "
                             "WHERE s.cluster_id = ? AND a.genre = 'news' ORDER BY 1", [primary])
     assert reports == [("caspian-daily.example",), ("regional_news",)]

@@ -316,8 +316,10 @@ class Context:
             line = self.text[a:b]
             m = re.search(r"((?:[^\W\d_][\w.'’-]*\s+){0,3})" + re.escape(rest[-1]) + r"(?![\w])", line, re.I)
             if m and len(line.split()) <= BYLINE_WORDS * 2:
-                name = self.text[a + m.start():a + m.end()].strip()
-                name_words = [w for w in name.split() if w[:1].isupper()]
+                name_words = self.text[a + m.start():a + m.end()].split()
+                while len(name_words) > 1 and (not name_words[0][:1].isupper()
+                                               or stem(name_words[0].lower()) in self.lex.role_words):
+                    name_words = name_words[1:]     # "… Foreign Minister Jean-Yves Le Drian" → the name
                 state = self._state_in(a, a + m.start()) or self._state_in(a, b)
                 return Speaker(" ".join(name_words) or _title_case(" ".join(rest)), shown_role,
                                role[2] if role else None, None, "person", state=state or self.host_state)
