@@ -18,9 +18,10 @@ punctuation and a leading "that"/"что" ignored). Speaker accuracy is on match
 taxonomy entity, or the same name after normalising (case, punctuation, articles, honorifics, Russian
 case endings) where one side's surname (last word) appears among the other's words.
 
-Transcripts and releases, per genre: answer recall (gold statements whose anchor lies inside a stored
-statement; the shortest such statement is the match), speaker, type and state accuracy on the matched
-ones, state coverage (stored statements of that genre with a speaker state) and question leaks (stored
+Transcripts and releases, per genre: answer recall (gold statements whose anchor a stored statement
+covers — at least 0.3 of its words, as for news quotes, since reported speech keeps only the reported
+clause; the statement covering most of it, then the shortest, is the match), speaker, type and state
+accuracy on the matched ones, state coverage (stored statements of that genre with a speaker state) and question leaks (stored
 statements that overlap a journalist's question and are an official's turn or position, or are given
 to an official who answers in that transcript). Questions are found from the page's own bold labels
 (QUESTION, Q, Вопрос, Sual, Հարց), independently of the pipeline.
@@ -390,15 +391,15 @@ def _find(text: str, anchor: str) -> tuple[int, int] | None:
     return (m.start(), m.end()) if m else None
 
 
-def _best_cover(text: str, span: tuple[int, int], stored: list[dict]) -> dict | None:
-    """The stored statement covering most of the anchor's words (at least half; the shortest on a tie):
-    reported speech keeps only the reported clause, so "He urged continued reforms" is matched by
-    "continued reforms"."""
+def _best_cover(text: str, span: tuple[int, int], stored: list[dict], overlap: float = 0.3) -> dict | None:
+    """The stored statement covering most of the anchor's words (at least `overlap` of them, as the news
+    matching asks of a gold quote; the shortest on a tie): reported speech keeps only the reported
+    clause, so "He urged continued reforms" is matched by "continued reforms"."""
     words = [(m.start(), m.end()) for m in _WORD.finditer(text, *span)]
     best, best_key = None, None
     for st in stored:
         covered = sum(st["char_start"] <= a and b <= st["char_end"] for a, b in words)
-        if covered * 2 < len(words):
+        if not covered or covered < overlap * len(words):
             continue
         key = (-covered, st["char_end"] - st["char_start"])
         if best_key is None or key < best_key:
