@@ -2,7 +2,7 @@
 (near-identical quote words, said within a few weeks) share one cluster id. A statement in a
 transcript or release and the news reports of it fall into one cluster, whose id is then the primary
 statement's own id: where it was first said (its article's URL) and how many outlets reported it are
-one join away (README, "Statements: primary sources and reports")."""
+one join away (the `statement_clusters` view; README, "Statements")."""
 from __future__ import annotations
 
 import re
