@@ -80,7 +80,9 @@ def build_db(path: Path) -> Path:
             no = next(i for i, s in enumerate(sents) if text.index(s) <= pos < text.index(s) + len(s))
             con.execute("INSERT INTO mentions VALUES (?, ?, ?, ?, ?, ?)", [aid, eid, no, pos, pos + len(surface), surface])
         con.executemany(
-            "INSERT INTO statements VALUES (?, ?, ?, ?, NULL, ?, ?, ?, ?, NULL, ?, ?, ?, ?)",
+            "INSERT INTO statements (statement_id, article_id, speaker, speaker_role, speaker_entity_id, "
+            "speaker_state_id, quote, kind, statement_type, cue, char_start, char_end, said_on, cluster_id) "
+            "VALUES (?, ?, ?, ?, NULL, ?, ?, ?, ?, NULL, ?, ?, ?, ?)",
             [("s1", "a2", "-Anonymous official", "spokesperson", "azerbaijan", "rejected the claim", "indirect",
               "reject", 0, 29, D(2024, 3, 4), "c1"),
              ("s2", "a3", "-Anonymous official", "spokesperson", "azerbaijan", "rejected the claim", "indirect",

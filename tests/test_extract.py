@@ -10,6 +10,7 @@ import pytest
 import trafilatura
 
 from pipeline.extract import Article, ExtractionError, extract_article
+from pipeline.extract.genre import title_genre
 
 PAGES = Path(__file__).parent / "fixtures" / "extract"
 BRIEFING_URL = "https://caspian-wire.example/en/news/5090"
@@ -194,3 +195,23 @@ def test_declared_non_article_pages_without_date_or_article_element_are_refused(
     assert extract_article(dated).published == dt.date(2024, 3, 1)  # some sites mark articles "website"
     wrapped = ABOUT_PAGE.replace("<main>", "<main><article>").replace("</main>", "</article></main>")
     assert extract_article(wrapped).published is None
+
+
+@pytest.mark.parametrize("title, text, genre", [
+    ("Statement by the Ministry of Foreign Affairs on the border incident", "", "release"),
+    ("Readout of the Foreign Minister's call with his Armenian counterpart", "", "release"),
+    ("Заявление МИД России в связи с обострением обстановки", "", "release"),
+    ("Azərbaycan Respublikası Xarici İşlər Nazirliyinin bəyanatı", "", "release"),
+    ("ՀՀ ԱԳՆ հայտարարությունը", "", "release"),
+    ("Escalation along the border", "Escalation along the border\nPress Statement\nNed Price, Spokesperson\nThe "
+     "United States condemns the shelling.", "release"),
+    ("Department Press Briefing – July 18, 2022", "", "transcript"),
+    ("Брифинг официального представителя МИД России", "", "transcript"),
+    ("XİN sözçüsünün brifinqi", "", "transcript"),
+    ("ԱԳՆ խոսնակի ճեպազրույցը", "", "transcript"),
+    ("Заявление Захаровой вызвало споры в Баку", "", None),      # a news headline about a statement
+    ("Russia's statement angers Baku", "", None),
+    ("Armenia weighs energy diversification", "Armenia weighs energy diversification\nBy Anna Petrosyan", None),
+])
+def test_title_and_header_lines_name_the_page_genre(title, text, genre):
+    assert title_genre(title, text) == genre

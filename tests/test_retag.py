@@ -85,8 +85,8 @@ def test_statements_are_reextracted_only_where_they_can_change(db_path, monkeypa
     retag(db_path, workers=1, progress=False)
     full = dump(db_path, "statements")
     calls: list[str] = []
-    real = analyse.extract_statements
-    monkeypatch.setattr(analyse, "extract_statements", lambda text, *a: calls.append(text) or real(text, *a))
+    real = analyse.extract_document
+    monkeypatch.setattr(analyse, "extract_document", lambda text, *a: calls.append(text) or real(text, *a))
     retag(db_path, workers=1, progress=False)  # same taxonomy, same code: every article keeps its statements
     assert calls == []
     assert dump(db_path, "statements") == full
@@ -108,8 +108,31 @@ def test_a_new_theme_re_extracts_only_the_articles_mentioning_it(db_path, tmp_pa
     edited = tmp_path / "taxonomy.yaml"
     edited.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     calls: list[str] = []
-    real = analyse.extract_statements
-    monkeypatch.setattr(analyse, "extract_statements", lambda text, *a: calls.append(text) or real(text, *a))
+    real = analyse.extract_document
+    monkeypatch.setattr(analyse, "extract_document", lambda text, *a: calls.append(text) or real(text, *a))
     retag(db_path, taxonomy_path=edited, workers=1, progress=False)
     assert len(calls) == 2 and all("bread" in text for text in calls)  # the third article keeps its statements
     assert dump(db_path, "statements") == full
+
+
+def test_retag_decides_every_genre_again_with_the_sources_file(db_path, tmp_path):
+    from pipeline.run.ingest import Options, ingest
+
+    page = ROOT / "tests" / "fixtures" / "statements" / "en_readout.html"
+    unlisted = tmp_path / "none.yaml"
+    unlisted.write_text("sources: []\n", encoding="utf-8")
+    ingest([str(page)], Options(db=db_path, sources=unlisted, workers=1, progress=False))
+    query = "SELECT a.genre, s.kind, s.speaker_entity_id FROM articles a JOIN statements s USING (article_id) ORDER BY ALL"
+    assert {r[0] for r in dump_query(db_path, query)} == {"news"}     # an unknown site: the readout reads as news
+    official = tmp_path / "official.yaml"
+    official.write_text("sources:\n  - {source: state, hostname: state-dept.example, kind: government, "
+                        "issuer: us_state_department}\n", encoding="utf-8")
+    retag(db_path, workers=1, progress=False, sources=official)
+    assert dump_query(db_path, query) == [("release", "indirect", "antony_blinken"),
+                                          ("release", "indirect", "antony_blinken"),
+                                          ("release", "release", "ned_price")]
+
+
+def dump_query(db_path: Path, sql: str) -> list[tuple]:
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        return con.execute(sql).fetchall()

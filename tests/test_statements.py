@@ -1,22 +1,31 @@
 """Statements: quote styles, reported speech, speakers, types, dates and clusters, on short own-words
-texts, plus the gold-set evaluation that must stay above 0.90 quote F1 and speaker accuracy."""
+texts; genres, transcripts, releases, speakers' states and keys through real ingest runs on fixture
+pages; and the gold-set evaluations, held above the floors of tests/eval_baseline.json."""
 from __future__ import annotations
 
 import datetime as dt
+import json
+import tempfile
 import time
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import pytest
 
 from benchmarks.statements_eval import GOLD_DIR, load_gold, run
+from pipeline.collect.sources import SourcesError
 from pipeline.mentions.matcher import Tagger
 from pipeline.mentions.sentences import split_sentences
 from pipeline.mentions.taxonomy import load_taxonomy
+from pipeline.run.ingest import Options, ingest
 from pipeline.statements import assign_clusters, extract_statements
 from pipeline.statements.quotes import find_quotes
+from pipeline.statements.speaker_keys import speaker_key
+from tests.conftest import FIXTURES
 
 PUB = dt.date(2023, 3, 9)   # a Thursday
+BASELINE = json.loads((Path(__file__).parent / "eval_baseline.json").read_text(encoding="utf-8"))
 
 TAXONOMY = """
 actors:
@@ -361,13 +370,13 @@ def test_headlines_scare_quotes_and_negated_verbs_are_not_statements() -> None:
 
 # --- evaluation gate -----------------------------------------------------------------------------
 
-def test_gold_set_quote_f1_and_speaker_accuracy_at_least_090() -> None:
+def test_gold_set_quote_f1_and_speaker_accuracy_above_the_floors() -> None:
     articles = load_gold(GOLD_DIR)
     assert len(articles) >= 15 and sum(len(a.gold) for a in articles) >= 80
     assert {a.text.count("«") > 0 for a in articles} == {True, False}   # Russian and English
     res = run(articles, GOLD_DIR / "taxonomy.yaml", 0.3)
-    assert res["f1"] >= 0.90, res
-    assert res["speaker_accuracy"] >= 0.90, res
+    assert res["f1"] >= BASELINE["news_gold"]["f1"], res
+    assert res["speaker_accuracy"] >= BASELINE["news_gold"]["speaker_accuracy"], res
 
 
 # --- clusters ------------------------------------------------------------------------------------
@@ -408,3 +417,137 @@ def test_type_cue_inside_a_quote_with_a_neutral_verb() -> None:
     text = "“We call on both governments to reopen the border crossing,” envoy Ilse Brandvold said on Monday."
     [st] = extract_statements(text, None, None, split_sentences(text), [])
     assert (st.statement_type, st.cue, st.speaker) == ("appeal", "call on", "Ilse Brandvold")
+
+
+# --- documents: genres, transcripts, releases, speakers' states and keys (real ingest of fixture pages) ---------
+
+STATEMENT_PAGES = FIXTURES / "statements"
+
+
+def ingest_pages(db: Path, *pages: Path | str, sources: Path = STATEMENT_PAGES / "sources.yaml") -> None:
+    summary = ingest([str(p) for p in pages], Options(db=db, sources=sources, workers=1, progress=False))
+    assert summary.failed == 0, summary.failures
+
+
+def rows(db: Path, sql: str, params: list | None = None) -> list[tuple]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute(sql, params or []).fetchall()
+
+
+def test_transcript_turns_give_the_officials_acts_and_a_question_never_leaks(db_path) -> None:
+    ingest_pages(db_path, STATEMENT_PAGES / "en_briefing.html")
+    assert rows(db_path, "SELECT genre FROM articles") == [("transcript",)]
+    got = rows(db_path, "SELECT kind, statement_type, speaker_entity_id, speaker_state_id, quote FROM statements "
+                        "ORDER BY char_start")
+    assert [(k, t, e, s) for k, t, e, s, _ in got] == [
+        ("transcript", "welcome", "ned_price", "united_states"),
+        ("transcript", "appeal", "ned_price", "united_states"),
+        ("direct", "statement", "antony_blinken", "united_states"),     # the quote inside the question
+        ("transcript", "statement", "ned_price", "united_states"),
+        ("transcript", "concern", "ned_price", "united_states"),
+        ("transcript", "commit", "ned_price", "united_states"),
+    ]
+    assert got[2][4] == "“the road must reopen without delay.”"
+    # nothing a journalist said is stored as the spokesperson's: not the question, not "you said …"
+    text = rows(db_path, "SELECT text FROM articles")[0][0]
+    question = text.index("Ned, the Secretary said"), text.index("Is that still your view?") + 24
+    assert rows(db_path, "SELECT count(*) FROM statements WHERE speaker_entity_id = 'ned_price' "
+                         "AND char_start < ? AND char_end > ?", [question[1], question[0]]) == [(0,)]
+    # greetings, "A few things at the top.", calling on a reporter and thanks are no statements
+    assert not [q for *_, q in got if q.startswith(("Good afternoon", "A few things", "Alex", "Thank you"))]
+
+
+@pytest.mark.parametrize("day, spokesperson", [("2022-07-18", "ned_price"), ("2024-03-05", "matthew_miller")])
+def test_a_role_label_resolves_to_whoever_held_the_role_that_day(db_path, tmp_path, day, spokesperson) -> None:
+    page = tmp_path / f"briefing-{day}.html"
+    page.write_text((STATEMENT_PAGES / "en_role_briefing.html").read_text(encoding="utf-8").replace("{DATE}", day),
+                    encoding="utf-8")
+    ingest_pages(db_path, page)
+    got = rows(db_path, "SELECT DISTINCT speaker_entity_id, speaker_role, kind FROM statements")
+    assert got == [(spokesperson, "Spokesperson", "transcript")]
+
+
+def test_release_with_a_byline_is_spoken_by_its_issuer(db_path) -> None:
+    ingest_pages(db_path, STATEMENT_PAGES / "en_press_statement.html")
+    assert rows(db_path, "SELECT genre FROM articles") == [("release",)]
+    got = rows(db_path, "SELECT kind, statement_type, speaker, speaker_entity_id, speaker_state_id, quote "
+                        "FROM statements ORDER BY char_start")
+    assert [g[:5] for g in got] == [("release", t, "Ned Price", "ned_price", "united_states")
+                                    for t in ("condemn", "appeal", "concern", "reject", "commit")]
+    assert got[0][5].startswith("The United States condemns the shelling")
+    assert not [g for g in got if "Department Spokesperson" in g[5] or g[5] == "Press Statement"]
+
+
+def test_readout_reports_the_secretary_and_narrates_in_the_spokespersons_voice(db_path) -> None:
+    ingest_pages(db_path, STATEMENT_PAGES / "en_readout.html")
+    got = rows(db_path, "SELECT kind, statement_type, speaker_entity_id, quote FROM statements ORDER BY char_start")
+    assert got == [
+        ("release", "statement", "ned_price",
+         "Secretary of State Antony J. Blinken spoke today with Azerbaijani President Ilham Aliyev."),
+        ("indirect", "appeal", "antony_blinken", "President Aliyev to reopen the Lachin corridor to commercial and "
+                                                 "private traffic"),
+        ("indirect", "welcome", "antony_blinken", "the release of detainees earlier this week"),
+    ]
+
+
+def test_speakers_are_tied_to_a_state_by_affiliation_capital_and_title(db_path) -> None:
+    ingest_pages(db_path, STATEMENT_PAGES / "news_speakers.html", STATEMENT_PAGES / "ru_news_speakers.html")
+    got = dict(rows(db_path, "SELECT speaker, speaker_state_id FROM statements"))
+    assert got == {
+        "Leyla Rustamova": "azerbaijan",                       # "a spokeswoman for Azerbaijan's foreign ministry"
+        "Azerbaijan": "azerbaijan",                            # "Baku says …"
+        "Officials in Yerevan": "armenia",
+        "an official at Armenia’s foreign ministry": "armenia",
+        "Tural Gasimzade": "azerbaijan",                       # learnt from the Russian article (same speaker key)
+        "Karen Whitmore": "united_states",                     # "a deputy assistant secretary of state"
+        "Russia": "russia",                                    # "Москва заявила …"
+        "Турал Гасымзаде": "azerbaijan",                       # "… министра иностранных дел Азербайджана …"
+    }
+    assert rows(db_path, "SELECT DISTINCT speaker_key FROM statements WHERE speaker IN "
+                         "('Tural Gasimzade', 'Турал Гасымзаде')") == [("p:ksmzd:t",)]
+
+
+def test_speaker_keys_are_the_same_across_scripts_and_spellings() -> None:
+    for names in (("Tural Gasimzade", "Tural Qasımzadə", "Турал Гасымзаде"),
+                  ("Arman Sargsyants", "Арман Саргсянц", "Արման Սարգսյանց"),
+                  ("Leyla Rustamova", "Лейлы Рустамовой", "Leyla Rüstəmova"),
+                  ("Maria Zakharova", "М.В.Захарова", "Мария Захарова")):
+        assert len({speaker_key(None, n, "person") for n in names}) == 1, names
+    assert speaker_key(None, "Tural Gasimzade", "person") != speaker_key(None, "Leyla Rustamova", "person")
+    assert speaker_key("ned_price", "Ned Price", "person") == "e:ned_price"
+    assert speaker_key(None, "a senior EU official", "anon") == "s:senior eu official"
+
+
+def test_a_primary_statement_leads_the_cluster_of_its_news_reports(db_path) -> None:
+    ingest_pages(db_path, STATEMENT_PAGES / "news_report_a.html", STATEMENT_PAGES / "en_briefing.html",
+                 STATEMENT_PAGES / "news_report_b.html")
+    (primary, url), = rows(db_path, "SELECT s.statement_id, a.canonical_url FROM statements s JOIN articles a "
+                                    "USING (article_id) WHERE s.quote = ?", ["We urge both sides to keep the dialogue going."])
+    reports = rows(db_path, "SELECT a.source FROM statements s JOIN articles a USING (article_id) "
+                            "WHERE s.cluster_id = ? AND a.genre = 'news' ORDER BY 1", [primary])
+    assert reports == [("caspian-daily.example",), ("regional_news",)]
+    assert url == "https://state-dept.example/briefings/2022-07-18/"
+    assert rows(db_path, "SELECT primary_statement_id, primary_url, reports, outlets FROM statement_clusters "
+                         "WHERE cluster_id = ?", [primary]) == [(primary, url, 2, 2)]
+
+
+def test_ministry_transcripts_and_statements_in_three_languages_meet_the_floors() -> None:
+    from benchmarks.statements_eval import fixture_docs, score_docs
+
+    with tempfile.TemporaryDirectory() as tmp:
+        res = score_docs(fixture_docs(STATEMENT_PAGES, Path(tmp) / "eval.duckdb"), set(load_taxonomy().entities))
+    floors = BASELINE["fixtures"]
+    for genre in ("transcript", "release"):
+        got = res["genres"][genre]
+        for metric, floor in floors[genre].items():
+            assert got[metric] >= floor, (genre, metric, got, res["errors"][:5])
+        assert got["question_leaks"] == 0
+
+
+def test_an_issuer_that_is_not_in_the_taxonomy_is_one_line_error(db_path, tmp_path) -> None:
+    bad = tmp_path / "sources.yaml"
+    bad.write_text("sources:\n  - {source: x, hostname: x.example, kind: government, issuer: no_such_body}\n",
+                   encoding="utf-8")
+    with pytest.raises(SourcesError, match=r"entry 'x': issuer 'no_such_body' is not an id in the taxonomy"):
+        ingest([str(STATEMENT_PAGES / "en_readout.html")], Options(db=db_path, sources=bad, workers=1,
+                                                                   progress=False))

@@ -49,6 +49,25 @@ def test_an_older_database_is_migrated_on_open(tmp_path):
         assert con.execute("SELECT count(*) FROM meta").fetchone() == (0,)
 
 
+def test_a_version_1_store_gets_genres_speaker_keys_and_the_cluster_view(tmp_path):
+    path = tmp_path / "v1.duckdb"
+    with store.open_store(path) as con:     # build the current schema, then take it back to version 1
+        con.execute("DROP VIEW statement_clusters; ALTER TABLE articles DROP COLUMN genre; "
+                    "ALTER TABLE statements DROP COLUMN speaker_key; UPDATE schema_version SET version = 1")
+        con.execute("INSERT INTO sources VALUES ('mfa', 'mfa.example', 'MFA', NULL, 'government', NULL), "
+                    "('wire', 'wire.example', 'Wire', NULL, 'independent media', NULL)")
+        con.execute("INSERT INTO articles (article_id, source, text) VALUES ('a1', 'mfa', 'x'), ('a2', 'wire', 'y'), "
+                    "('a3', 'unlisted', 'z')")
+        con.execute("INSERT INTO statements (statement_id, article_id, quote, cluster_id) VALUES ('s1', 'a1', 'q', 's1')")
+    with store.open_store(path) as con:
+        assert con.execute("SELECT version FROM schema_version").fetchall() == [(2,)]
+        assert con.execute("SELECT article_id, genre FROM articles ORDER BY 1").fetchall() == [
+            ("a1", "release"), ("a2", "news"), ("a3", "news")]
+        assert con.execute("SELECT statement_id, speaker_key FROM statements").fetchall() == [("s1", None)]
+        assert con.execute("SELECT cluster_id, primary_statement_id, reports FROM statement_clusters").fetchall() == [
+            ("s1", "s1", 0)]
+
+
 def test_writer_waits_for_a_lock_then_gives_up(tmp_path):
     path = tmp_path / "t.duckdb"
     store.connect(path).close()

@@ -22,6 +22,7 @@ class Source:
     country: str | None
     kind: str
     owner: str | None
+    issuer: str | None = None   # taxonomy id of the body whose own pages these are (their releases' issuer)
 
 
 def load_sources(path: str | Path = DEFAULT_SOURCES) -> list[Source]:
@@ -46,10 +47,20 @@ def load_sources(path: str | Path = DEFAULT_SOURCES) -> list[Source]:
         if kind not in SOURCE_KINDS:
             raise SourcesError(f"{path}: entry '{entry['source']}': kind must be one of {', '.join(SOURCE_KINDS)}")
         host = entry.get("hostname")
+        issuer = entry.get("issuer")
+        if issuer is not None and not (isinstance(issuer, str) and issuer.strip()):
+            raise SourcesError(f"{path}: entry '{entry['source']}': issuer must be a taxonomy id")
         result.append(Source(source=str(entry["source"]), hostname=host.lower().removeprefix("www.") if host else None,
                              name=str(entry.get("name") or entry["source"]), country=entry.get("country"),
-                             kind=kind, owner=entry.get("owner")))
+                             kind=kind, owner=entry.get("owner"), issuer=issuer.strip() if issuer else None))
     return result
+
+
+def check_issuers(sources: list[Source], entity_ids: set[str] | dict, path: str | Path = DEFAULT_SOURCES) -> None:
+    """Every `issuer` names a taxonomy entry; raises SourcesError (one line naming the entry) otherwise."""
+    for src in sources:
+        if src.issuer and src.issuer not in entity_ids:
+            raise SourcesError(f"{path}: entry '{src.source}': issuer '{src.issuer}' is not an id in the taxonomy")
 
 
 class SourceResolver:
@@ -57,6 +68,11 @@ class SourceResolver:
 
     def __init__(self, sources: list[Source]) -> None:
         self.by_host = {s.hostname: s.source for s in sources if s.hostname}
+        self.by_id = {s.source: s for s in sources}
+
+    def source(self, source_id: str | None) -> Source | None:
+        """The listed source with this id (None for an unlisted outlet)."""
+        return self.by_id.get(source_id) if source_id else None
 
     def resolve(self, hostname: str | None, sitename: str | None = None) -> str:
         host = (hostname or "").lower().removeprefix("www.")

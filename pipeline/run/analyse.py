@@ -1,6 +1,8 @@
-"""Text → derived rows: sentences, mentions, statements and statement mentions for one article.
+"""Text → derived rows: the article's genre, sentences, mentions, statements and statement mentions.
 
-Shared by ingest (as pages land) and retag (from stored text), so both build identical rows.
+Shared by ingest (as pages land) and retag (from stored text), so both build identical rows. The genre
+and the statements depend on the article's title, byline and source (its kind and issuer in
+data/sources.yaml), which both pass in.
 """
 from __future__ import annotations
 
@@ -8,11 +10,15 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
 
+from ..collect.sources import Source, SourceResolver, load_sources
+from ..config import DEFAULT_SOURCES
 from ..mentions.matcher import Tagger
 from ..mentions.sentences import split_sentences
 from ..mentions.taxonomy import Taxonomy, load_taxonomy
-from ..statements import code_fingerprint, extract_statements
+from ..statements import DocInfo, code_fingerprint, document_genre, extract_document
 
 
 def statement_id(article_id: str, char_start: int, char_end: int) -> str:
@@ -20,45 +26,66 @@ def statement_id(article_id: str, char_start: int, char_end: int) -> str:
     return hashlib.sha1(f"{article_id}:{char_start}:{char_end}".encode()).hexdigest()[:16]
 
 
-def statements_fingerprint(taxonomy: Taxonomy) -> str:
+def statements_fingerprint(taxonomy: Taxonomy, sources: list[Source] | None = None) -> str:
     """What statements depend on besides text and mentions: the statements package's files (code and
-    cue data, `statements.code_fingerprint`), and the taxonomy's actors without their aliases (names,
-    types, parents, roles). Places and themes reach statements only through an article's mentions and
-    their kind, which `mentions_digest` covers, so adding a theme re-extracts only the articles that
-    mention it. Same fingerprint and same mentions mean the stored statements of an article are still
-    right, so retag can keep them."""
+    cue data, `statements.code_fingerprint`), the taxonomy's actors without their aliases (names,
+    types, parents, roles), and the sources' kinds and issuers (an official source's pages are
+    releases). Places and themes reach statements only through an article's mentions and their kind,
+    which `mentions_digest` covers, so adding a theme re-extracts only the articles that mention it.
+    Same fingerprint and same mentions mean the stored statements of an article are still right, so
+    retag can keep them."""
     digest = hashlib.sha256(code_fingerprint().encode())
     for entity in sorted((e for e in taxonomy.entities.values() if e.kind == "actor"), key=lambda e: e.id):
         roles = [(r.title, r.of, str(r.start), str(r.end)) for r in entity.roles]
         digest.update(json.dumps([entity.id, entity.kind, entity.name, entity.type, entity.parent, roles]).encode())
+    for src in sorted(sources or [], key=lambda s: s.source):
+        digest.update(json.dumps([src.source, src.hostname, src.kind, src.issuer]).encode())
     return digest.hexdigest()
 
 
-class Analyser:
-    """Holds the compiled matcher; build one per process and reuse it for every article."""
+@dataclass
+class Derived:
+    """What one article gives: its genre and the rows of the derived tables (statement tables None when
+    the stored ones still stand)."""
 
-    def __init__(self, taxonomy: Taxonomy) -> None:
+    genre: str
+    tables: dict[str, list[dict] | None] = field(default_factory=dict)
+
+
+class Analyser:
+    """Holds the compiled matcher and the sources; build one per process and reuse it for every article."""
+
+    def __init__(self, taxonomy: Taxonomy, sources: list[Source] | None = None) -> None:
         self.taxonomy = taxonomy
         self.tagger = Tagger(taxonomy)
+        self.resolver = SourceResolver(sources or [])
 
-    def rows(self, article_id: str, text: str, published: dt.date | None,
-             previous: str | None = None) -> dict[str, list[dict] | None]:
-        """Rows for the sentences, mentions, statements and statement_mentions tables.
+    def source(self, hostname: str | None, sitename: str | None = None) -> str:
+        """The source id of a page (as the ingest writer stores it)."""
+        return self.resolver.resolve(hostname, sitename)
+
+    def analyse(self, article_id: str, text: str, published: dt.date | None, previous: str | None = None, *,
+                title: str | None = None, author: str | None = None, source: str | None = None,
+                hostname: str | None = None) -> Derived:
+        """The genre and the rows for the sentences, mentions, statements and statement_mentions tables.
 
         `previous` (retag under an unchanged statements fingerprint) is the `mentions_digest` of the
         article's stored mentions: when the new mentions give the same digest, the stored statements
         still stand, so none are extracted and the statement tables come back as None (the caller
         keeps the stored rows).
         """
+        listed = self.resolver.source(source) or self.resolver.source(self.resolver.resolve(hostname))
+        info = DocInfo(title, author, listed)   # a site listed since the article was stored counts too
         sentences = split_sentences(text)
         mentions = self.tagger.tag(text, sentences)
         kinds = self.taxonomy.entities
         if previous is not None and previous == mentions_digest(
                 (m.entity_id, kinds[m.entity_id].kind if m.entity_id in kinds else "", m.char_start, m.char_end)
                 for m in mentions):
-            statements = None
+            statements, genre = None, document_genre(text, info)
         else:
-            statements = extract_statements(text, published, self.taxonomy, sentences, mentions)
+            extraction = extract_document(text, published, self.taxonomy, sentences, mentions, info)
+            statements, genre = extraction.statements, extraction.genre
         out: dict[str, list[dict] | None] = {
             "sentences": [
                 {"article_id": article_id, "sentence_no": i, "char_start": s, "char_end": e}
@@ -74,7 +101,7 @@ class Analyser:
         }
         if statements is None:
             out["statements"] = out["statement_mentions"] = None
-            return out
+            return Derived(genre, out)
         for st in statements:
             sid = statement_id(article_id, st.char_start, st.char_end)
             out["statements"].append({
@@ -82,12 +109,12 @@ class Analyser:
                 "speaker_role": st.speaker_role, "speaker_entity_id": st.speaker_entity_id,
                 "speaker_state_id": st.speaker_state_id, "quote": st.quote, "kind": st.kind,
                 "statement_type": st.statement_type, "cue": st.cue, "char_start": st.char_start,
-                "char_end": st.char_end, "said_on": st.said_on, "cluster_id": sid,
+                "char_end": st.char_end, "said_on": st.said_on, "cluster_id": sid, "speaker_key": st.speaker_key,
             })
             inside = sorted({m.entity_id for m in mentions
                              if m.char_start >= st.char_start and m.char_end <= st.char_end})
             out["statement_mentions"].extend({"statement_id": sid, "entity_id": e} for e in inside)
-        return out
+        return Derived(genre, out)
 
 
 def mentions_digest(keys: Iterable[tuple[str, str, int, int]]) -> str:
@@ -102,10 +129,13 @@ EMPTY_DIGEST = mentions_digest([])
 _WORKER: Analyser | None = None
 
 
-def init_worker(taxonomy_path: str | None, taxonomy: Taxonomy | None = None) -> None:
-    """Process-pool initializer: load the taxonomy (unless given) and compile the matcher once per process."""
+def init_worker(taxonomy_path: str | None, taxonomy: Taxonomy | None = None,
+                sources_path: str | Path | None = None) -> None:
+    """Process-pool initializer: load the taxonomy (unless given) and the sources, and compile the
+    matcher once per process."""
     global _WORKER
-    _WORKER = Analyser(taxonomy if taxonomy is not None else load_taxonomy(taxonomy_path))
+    _WORKER = Analyser(taxonomy if taxonomy is not None else load_taxonomy(taxonomy_path),
+                       load_sources(sources_path or DEFAULT_SOURCES))
 
 
 def worker() -> Analyser:
@@ -115,18 +145,22 @@ def worker() -> Analyser:
     return _WORKER
 
 
-def analyse_chunk(articles: list[tuple[str, str, dt.date | None]],
-                  previous: dict[str, str] | None = None) -> tuple[dict[str, list[dict]], list[str]]:
-    """Derived rows for a chunk of stored articles (article_id, text, published), used by retag, and
-    the ids of the articles whose stored statements still stand (see `Analyser.rows`)."""
-    out: dict[str, list[dict]] = {t: [] for t in ("sentences", "mentions", "statements", "statement_mentions")}
+def analyse_chunk(articles: list[tuple], previous: dict[str, str] | None = None
+                  ) -> tuple[dict[str, list[dict]], list[str]]:
+    """Derived rows for a chunk of stored articles (article_id, text, published, title, author, source, hostname),
+    used by retag, with their genres under "genres", and the ids of the articles whose stored
+    statements still stand (see `Analyser.analyse`)."""
+    out: dict[str, list[dict]] = {t: [] for t in ("sentences", "mentions", "statements", "statement_mentions",
+                                                  "genres")}
     kept: list[str] = []
     analyser = worker()
-    for article_id, text, published in articles:
+    for article_id, text, published, title, author, source, hostname in articles:
         prior = previous.get(article_id, EMPTY_DIGEST) if previous is not None else None
-        derived = analyser.rows(article_id, text or "", published, prior)
-        if derived["statements"] is None:
+        derived = analyser.analyse(article_id, text or "", published, prior, title=title, author=author,
+                                   source=source, hostname=hostname)
+        if derived.tables["statements"] is None:
             kept.append(article_id)
-        for table, rows in derived.items():
+        for table, rows in derived.tables.items():
             out[table].extend(rows or [])
+        out["genres"].append({"article_id": article_id, "genre": derived.genre})
     return out, kept

@@ -8,7 +8,7 @@ import duckdb
 import pandas as pd
 
 from .. import store
-from ..collect.sources import SourceResolver, load_sources
+from ..collect.sources import SourceResolver, check_issuers, load_sources
 from ..mentions.taxonomy import Taxonomy
 from ..statements import assign_clusters
 from ..store import rollups
@@ -20,8 +20,10 @@ def utcnow() -> dt.datetime:
 
 
 def prepare(con: duckdb.DuckDBPyConnection, taxonomy: Taxonomy, sources_path: Path) -> SourceResolver:
-    """Refresh the entities and sources tables from the taxonomy and sources files."""
+    """Refresh the entities and sources tables from the taxonomy and sources files (a source's `issuer`
+    must be a taxonomy id)."""
     sources = load_sources(sources_path)
+    check_issuers(sources, taxonomy.entities, sources_path)
     store.replace_table(con, "entities", store.frame("entities", taxonomy.entity_rows()))
     store.replace_table(con, "sources", store.frame("sources", [s.__dict__ for s in sources]))
     store.add_unknown_sources(con)
@@ -30,13 +32,16 @@ def prepare(con: duckdb.DuckDBPyConnection, taxonomy: Taxonomy, sources_path: Pa
 
 def finish(con: duckdb.DuckDBPyConnection, taxonomy: Taxonomy, fingerprint: str, text_changed: bool = True,
            statements_changed: bool = True) -> None:
-    """End-of-run work over the whole store: statement clusters, unknown sources, text index, rollups, data version.
+    """End-of-run work over the whole store: speakers' states across articles, statement clusters, unknown
+    sources, text index, rollups, data version.
 
     `fingerprint` is the statements fingerprint every stored statement now matches, or "mixed" when
     an ingest added articles under a different one (the next retag then re-extracts everything).
     The text index is rebuilt only when article text changed (not on retag), and clusters only when
     some statement was extracted anew (a retag that reused every statement keeps their clusters).
     """
+    if statements_changed:
+        store.fill_speaker_states(con)
     statements = store.statements_for_clustering(con) if statements_changed else None
     if statements is not None and not statements.empty:
         clusters = pd.DataFrame({"statement_id": statements["statement_id"],

@@ -23,7 +23,7 @@ from tqdm import tqdm
 from .. import store
 from ..collect.fetch import Fetcher, FetchError
 from ..collect.inputs import InputError, Item, expand, read_bytes
-from ..collect.sources import SourceResolver
+from ..collect.sources import SourceResolver, load_sources
 from ..config import DEFAULT_SOURCES
 from ..extract import Article, ExtractionError, extract_article
 from ..mentions.taxonomy import load_taxonomy
@@ -118,8 +118,10 @@ def process(item: Item, html: str | None = None, final_url: str | None = None) -
     if item.title and not article.title:
         article.title = item.title
     article_id = article_key(article.canonical_url or article.url, article.content_hash)
+    analyser = analyse.worker()
     try:
-        derived = analyse.worker().rows(article_id, article.text, article.published)
+        derived = analyser.analyse(article_id, article.text, article.published, title=article.title,
+                                   author=article.author, source=analyser.source(article.hostname, article.sitename))
     except Exception as exc:
         return Outcome(item.input, stage="analyse", error=f"{item.input}: {type(exc).__name__}: {exc}")
     raw = None
@@ -130,9 +132,9 @@ def process(item: Item, html: str | None = None, final_url: str | None = None) -
         "hostname": article.hostname, "sitename": article.sitename, "title": article.title,
         "author": article.author, "published": article.published, "date_source": article.date_source,
         "language": article.language, "text": article.text, "content_hash": article.content_hash,
-        "raw_sha256": raw[0] if raw else None,
+        "raw_sha256": raw[0] if raw else None, "genre": derived.genre,
     }
-    return Outcome(item.input, article=row, raw=raw, derived=derived)
+    return Outcome(item.input, article=row, raw=raw, derived=derived.tables)
 
 
 class _Writer:
@@ -232,9 +234,10 @@ def _outcomes(items: list[Item], opts: Options, fetcher: Fetcher) -> Iterator[Ou
     taxonomy_arg = str(opts.taxonomy) if opts.taxonomy else None
     procs: cf.Executor | None = None
     if opts.workers > 1:
-        procs = cf.ProcessPoolExecutor(max_workers=opts.workers, initializer=analyse.init_worker, initargs=(taxonomy_arg,))
+        procs = cf.ProcessPoolExecutor(max_workers=opts.workers, initializer=analyse.init_worker,
+                                       initargs=(taxonomy_arg, None, str(opts.sources)))
     else:
-        analyse.init_worker(taxonomy_arg)
+        analyse.init_worker(taxonomy_arg, None, opts.sources)
 
     def run(item: Item, html: str | None = None, final_url: str | None = None) -> cf.Future:
         if procs is not None:
@@ -286,7 +289,7 @@ def _outcomes(items: list[Item], opts: Options, fetcher: Fetcher) -> Iterator[Ou
 def ingest(inputs: list[str], opts: Options) -> Summary:
     """Run one ingest: every input becomes stored articles or `failures` rows; returns the counts."""
     taxonomy = load_taxonomy(opts.taxonomy)
-    fingerprint = analyse.statements_fingerprint(taxonomy)
+    fingerprint = analyse.statements_fingerprint(taxonomy, load_sources(opts.sources))
     started = time.monotonic()
     run_id = utcnow().strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
     summary = Summary(run_id)

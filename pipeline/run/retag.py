@@ -19,6 +19,8 @@ from pathlib import Path
 from tqdm import tqdm
 
 from .. import store
+from ..collect.sources import load_sources
+from ..config import DEFAULT_SOURCES
 from ..mentions.taxonomy import Taxonomy, load_taxonomy
 from . import analyse
 from .finish import finish
@@ -67,7 +69,7 @@ def stage_chunk(db: Path, n: int, ids: list[str], reuse: bool, folder: Path, wai
             continue  # same splitter (it is part of the statements fingerprint), same text: same sentences
         if table_rows:
             files[table] = folder / f"{table}-{n:06d}.parquet"
-            store.write_parquet(store.COLUMNS[table], table_rows, files[table])
+            store.write_parquet(store.COLUMNS.get(table, ["article_id", "genre"]), table_rows, files[table])
     if kept_ids:
         files["kept"] = folder / f"kept-{n:06d}.parquet"
         store.write_parquet(["article_id"], [{"article_id": i} for i in kept_ids], files["kept"])
@@ -75,16 +77,16 @@ def stage_chunk(db: Path, n: int, ids: list[str], reuse: bool, folder: Path, wai
 
 
 def _staged(db: Path, chunks: list[list[str]], folder: Path, taxonomy: Taxonomy, taxonomy_path: Path | None,
-            workers: int, wait: float, reuse: bool) -> Iterator[Staged]:
+            workers: int, wait: float, reuse: bool, sources: Path) -> Iterator[Staged]:
     """Every chunk analysed and staged, in order, with a few chunks in flight in a process pool."""
     taxonomy_arg = str(taxonomy_path) if taxonomy_path else None
     if workers <= 1 or len(chunks) < MIN_POOL_CHUNKS:  # a pool's start-up costs more than small corpora take
-        analyse.init_worker(taxonomy_arg, taxonomy)
+        analyse.init_worker(taxonomy_arg, taxonomy, sources)
         for n, chunk in enumerate(chunks):
             yield stage_chunk(db, n, chunk, reuse, folder, wait)
         return
     with cf.ProcessPoolExecutor(max_workers=workers, initializer=analyse.init_worker,
-                                initargs=(taxonomy_arg, taxonomy)) as pool:
+                                initargs=(taxonomy_arg, taxonomy, str(sources))) as pool:
         pending: deque[cf.Future] = deque()
         for n, chunk in enumerate(chunks):
             pending.append(pool.submit(stage_chunk, db, n, chunk, reuse, folder, wait))
@@ -95,16 +97,17 @@ def _staged(db: Path, chunks: list[list[str]], folder: Path, taxonomy: Taxonomy,
 
 
 def retag(db: Path, taxonomy_path: Path | None = None, workers: int = os.cpu_count() or 1,
-          progress: bool = True, wait: float = 30.0) -> RetagSummary:
+          progress: bool = True, wait: float = 30.0, sources: Path = DEFAULT_SOURCES) -> RetagSummary:
     """Re-tag every stored article; raises TaxonomyError before touching the store if the taxonomy is broken.
 
     Statements are extracted again only where they can have changed: for every article when the
-    statements fingerprint (extractor code, cue files, taxonomy without aliases) differs from the one
-    they were built with, else only for articles whose mentions changed.
+    statements fingerprint (extractor code, cue files, taxonomy without aliases, sources' kinds and
+    issuers) differs from the one they were built with, else only for articles whose mentions changed.
+    Every article's genre is decided again.
     """
     started = time.monotonic()
     taxonomy = load_taxonomy(taxonomy_path)
-    fingerprint = analyse.statements_fingerprint(taxonomy)
+    fingerprint = analyse.statements_fingerprint(taxonomy, load_sources(sources))
     with store.open_store(db, read_only=True, wait=wait) as con:
         ids = store.article_ids(con)
         reuse = store.get_meta(con, "statements_fingerprint") == fingerprint
@@ -114,7 +117,7 @@ def retag(db: Path, taxonomy_path: Path | None = None, workers: int = os.cpu_cou
     with tempfile.TemporaryDirectory(prefix="retag-", dir=Path(db).parent) as tmp:
         staged: dict[str, list[Path]] = {}
         try:
-            for chunk in _staged(db, chunks, Path(tmp), taxonomy, taxonomy_path, workers, wait, reuse):
+            for chunk in _staged(db, chunks, Path(tmp), taxonomy, taxonomy_path, workers, wait, reuse, sources):
                 for table, path in chunk.files.items():
                     staged.setdefault(table, []).append(path)
                 counts["mentions"] += chunk.mentions
@@ -124,11 +127,12 @@ def retag(db: Path, taxonomy_path: Path | None = None, workers: int = os.cpu_cou
             bar.close()
         entities = store.frame("entities", taxonomy.entity_rows())
         kept = staged.pop("kept", [])
+        genres = staged.pop("genres", [])
         unchanged = {"sentences"} if reuse else set()
         if reuse and counts["extracted"] == 0:
             unchanged |= {"statements", "statement_mentions"}
         with store.open_store(db, wait=wait) as con:
-            store.swap_derived(con, staged, entities, kept, frozenset(unchanged))
+            store.swap_derived(con, staged, entities, kept, frozenset(unchanged), genres)
             finish(con, taxonomy, fingerprint, text_changed=False, statements_changed=counts["extracted"] > 0)
             n_statements = con.execute("SELECT count(*) FROM statements").fetchone()[0]
     return RetagSummary(len(ids), counts["mentions"], n_statements, time.monotonic() - started)

@@ -17,6 +17,8 @@ _COLON = SpeechVerb((":",), ":", "quote", None, False, False)
 _SUBORDINATORS = {"while", "although", "though", "if", "because", "unless", "whether", "once"}
 _NOUN_MARKERS = {"the", "a", "an", "his", "her", "its", "their", "our", "my", "this", "these", "those", "every",
                  "each", "no", "any"}
+# before a verb: it has not been said yet ("Donfried will emphasize …", "plans to urge …")
+_NOT_YET = {"will", "shall"}
 
 
 @dataclass
@@ -37,8 +39,8 @@ class Frame:
 class FrameFinder:
     """Finds the attribution frames of each unit of one article."""
 
-    def __init__(self, lex: Lexicon, grammar: Grammar) -> None:
-        self.lex, self.g = lex, grammar
+    def __init__(self, lex: Lexicon, grammar: Grammar, genre: str | None = None) -> None:
+        self.lex, self.g, self.genre = lex, grammar, genre
 
     def frames(self, unit: Unit) -> list[Frame]:
         """The unit's frames in order; a frame found inside another's content cuts that content short."""
@@ -48,7 +50,7 @@ class FrameFinder:
         i = 0
         seg_start = 0
         while i < len(toks):
-            hit = lex.verb_at(toks, i)
+            hit = lex.verb_at(toks, i, self.genre)
             if hit is None:
                 i += 1
                 continue
@@ -98,6 +100,8 @@ class FrameFinder:
         j = lo
         while j < hi and (toks[j].kind == "p" or toks[j].low in self.lex.stop_caps) and toks[j].kind != "q" \
                 and toks[j].low not in self.lex.pronouns and toks[j].low not in ("the", "a", "an"):
+            if toks[j].low in self.lex.first_person:
+                return None     # "We commend Armenia … and encourage …": the speaker is "we", not Armenia
             j += 1
         got = self.g.forward(toks, j, hi) if j < hi else None
         if got is None or got[0].kind not in ("name", "pronoun", "role", "org") or got[1] >= hi:
@@ -212,6 +216,8 @@ class FrameFinder:
         if verb.frame == "source":
             return None if inside is not None else self._source_frame(unit, i, j, verb, seg_start)
         k = self._skip_back(toks, i - 1, seg_start)
+        if (k >= 0 and toks[k].low == "to") or any(t.low in _NOT_YET or t.low.endswith("'ll") for t in toks[k + 1:i]):
+            return None     # announced, not said: "will emphasize", "to urge" (but "went on to elaborate")
         prev = toks[k] if k >= 0 else None
         joined = prev is not None and (prev.low in ("and", "и", "but", "а") or
                                        (verb.participle and prev.text == ","))

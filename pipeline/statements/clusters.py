@@ -1,5 +1,8 @@
 """Statement clusters: reports of one statement by one speaker across articles, outlets and languages
-(near-identical quote words, said within a few weeks) share one cluster id."""
+(near-identical quote words, said within a few weeks) share one cluster id. A statement in a
+transcript or release and the news reports of it fall into one cluster, whose id is then the primary
+statement's own id: where it was first said (its article's URL) and how many outlets reported it are
+one join away (the `statement_clusters` view; README, "Statements")."""
 from __future__ import annotations
 
 import re
@@ -10,6 +13,7 @@ import pandas as pd
 from .tokens import stem
 
 CLUSTER_WINDOW_DAYS = 21
+PRIMARY_GENRES = ("transcript", "release")
 
 _WORD = re.compile(r"\w+", re.U)
 
@@ -19,8 +23,11 @@ def _quote_tokens(quote: str) -> frozenset[str]:
     return frozenset(w.lower().replace("ё", "е") for w in _WORD.findall(quote or ""))
 
 
-def _speaker_key(entity_id: object, speaker: object) -> str | None:
-    """Blocking key: the taxonomy entity, else the stem of the speaker's last word ("Brandt", "spokesperson")."""
+def _speaker_key(entity_id: object, speaker: object, key: object = None) -> str | None:
+    """Blocking key: the stored speaker key (the same across scripts), else the taxonomy entity, else the
+    stem of the speaker's last word ("Brandt", "spokesperson")."""
+    if isinstance(key, str) and key:
+        return key
     if isinstance(entity_id, str) and entity_id:
         return "e:" + entity_id
     if isinstance(speaker, str) and speaker.strip():
@@ -41,8 +48,10 @@ def _similar(a: frozenset[str], b: frozenset[str]) -> bool:
 
 def assign_clusters(df: pd.DataFrame) -> pd.Series:
     """Cluster id per row: reports of one statement by one speaker (near-identical quote, said within
-    CLUSTER_WINDOW_DAYS) share the smallest statement_id of their cluster. Rows are blocked by speaker
-    and compared only inside a sliding date window, through an index of shared words."""
+    CLUSTER_WINDOW_DAYS) share one id — that of the earliest member from a transcript or release when
+    the frame has a `genre` column and the cluster has one (the primary source), else the smallest
+    statement_id of the cluster. Rows are blocked by speaker (`speaker_key` when present) and compared
+    only inside a sliding date window, through an index of shared words."""
     ids = df["statement_id"].astype(str).tolist()
     parent = list(range(len(ids)))
 
@@ -53,7 +62,8 @@ def assign_clusters(df: pd.DataFrame) -> pd.Series:
             x = parent[x]
         return x
 
-    keys = [_speaker_key(e, s) for e, s in zip(df["speaker_entity_id"], df["speaker"], strict=True)]
+    stored = df["speaker_key"] if "speaker_key" in df.columns else [None] * len(df)
+    keys = [_speaker_key(e, s, k) for e, s, k in zip(df["speaker_entity_id"], df["speaker"], stored, strict=True)]
     dates = pd.to_datetime(df["said_on"], errors="coerce").tolist()
     toks = [_quote_tokens(q) for q in df["quote"]]
     blocks: dict[tuple[str, bool], list[int]] = defaultdict(list)
@@ -83,9 +93,13 @@ def assign_clusters(df: pd.DataFrame) -> pd.Series:
             active.append(r)
             for w in toks[r]:
                 postings[w].add(r)
-    smallest: dict[int, str] = {}
+    genres = df["genre"].tolist() if "genre" in df.columns else [None] * len(df)
+    lead: dict[int, tuple] = {}
     for i, sid in enumerate(ids):
         root = find(i)
-        if root not in smallest or sid < smallest[root]:
-            smallest[root] = sid
-    return pd.Series([smallest[find(i)] for i in range(len(ids))], index=df.index, name="cluster_id")
+        primary = genres[i] in PRIMARY_GENRES
+        when = dates[i] if not pd.isna(dates[i]) else pd.Timestamp.max
+        rank = (not primary, when if primary else pd.Timestamp.min, sid)
+        if root not in lead or rank < lead[root][0]:
+            lead[root] = (rank, sid)
+    return pd.Series([lead[find(i)][1] for i in range(len(ids))], index=df.index, name="cluster_id")

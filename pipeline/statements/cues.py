@@ -19,7 +19,7 @@ from .tokens import Tok, is_cyr, stem
 
 CUES_PATH = Path(__file__).with_name("speech_cues.yaml")
 _WORD_SETS = ("generic_roles", "org_nouns", "doc_nouns", "modifiers", "reporters", "boundaries", "stop_caps",
-              "clause_starters", "prepositions", "verbish")
+              "clause_starters", "prepositions", "verbish", "first_person", "local_markers")
 _STEMMED_SETS = ("org_nouns", "doc_nouns", "reporters")
 
 
@@ -67,6 +67,7 @@ class SpeechVerb:
     addressee: bool
     participle: bool           # an -ing form or a Russian gerund ("saying", "заявив")
     bare: bool = False         # its clause may start with any word, "that" left out ("said police found")
+    genres: frozenset[str] | None = None   # document genres where it reports speech (None: all)
 
 
 class Lexicon:
@@ -86,6 +87,7 @@ class Lexicon:
         self.skip: set[tuple[str, ...]] = set()
         self.negators: set[tuple[str, ...]] = set()
         cues: dict[str, list[str]] = defaultdict(list)
+        not_cues: list[str] = []
         for lang in data.values():
             for lemma, spec in (lang.get("verbs") or {}).items():
                 self._add_verb(lemma, spec or {})
@@ -94,6 +96,7 @@ class Lexicon:
                 self.verbs[self._key(words[0])].append(SpeechVerb(words, phrase, "source", None, False, False))
             for title_type, phrases in (lang.get("type_cues") or {}).items():
                 cues[title_type].extend(phrases)
+            not_cues.extend(lang.get("not_cues") or [])
             for surface, title in (lang.get("roles") or {}).items():
                 roles.append((tuple(stem(w) for w in surface.split()), title))
             for key in _WORD_SETS:
@@ -131,12 +134,23 @@ class Lexicon:
         self.stop_caps = sets["stop_caps"]
         self.clause_starters = sets["clause_starters"]
         self.verbish = sets["verbish"]
+        self.first_person = sets["first_person"]
+        self.local_markers = sets["local_markers"]
         self.prepositions = sets["prepositions"]
         self.type_cues = [(t, re.compile(_cue_regex(cues[t]), re.I)) for t in CUE_TYPES if cues.get(t)]
+        self.not_cues = re.compile(_cue_regex(not_cues), re.I) if not_cues else None
         self.max_skip = max((len(s) for s in self.skip), default=1)
         self.skip_words = {s[0] for s in self.skip if len(s) == 1}
         self.negator_lengths = sorted({len(neg) for neg in self.negators})
         self._calendar: dict[str, tuple[int | None, int | None]] = {}
+        self.word_classes: dict[str, str] = {}      # Grammar.word_class memo, shared by every article
+        heads = sorted({re.escape(v.words[0].rstrip("*")) + (r"\w*" if v.words[0].endswith("*") else "")
+                        for entries in self.verbs.values() for v in entries}, key=len, reverse=True)
+        self._speech = re.compile(r"(?<![\w])(?:" + "|".join(heads) + r")(?![\w])", re.I)
+
+    def may_report(self, text: str) -> bool:
+        """Whether a text has a quote mark or a speech-verb word at all (a cheap test before reading it)."""
+        return any(c in text for c in '"“«„‘') or self._speech.search(text) is not None
 
     @staticmethod
     def _key(word: str) -> str:
@@ -147,6 +161,7 @@ class Lexicon:
         """Index every form of a verb: listed forms, the regular English ones, or a Russian stem."""
         frame, typ, addressee = spec.get("frame", "clause"), spec.get("type"), bool(spec.get("addressee"))
         bare = bool(spec.get("bare"))
+        genres = frozenset(spec["genres"]) if spec.get("genres") else None
         words = lemma.split()
         forms = spec.get("forms")
         if forms:
@@ -158,16 +173,20 @@ class Lexicon:
         for head in heads:
             full = (head, *words[1:]) if not (forms and " " in head) else tuple(head.split())
             participle = head.endswith("ing") or (is_cyr(head) and head.endswith(("в", "вши")))
-            self.verbs[self._key(full[0])].append(SpeechVerb(full, lemma, frame, typ, addressee, participle, bare))
+            self.verbs[self._key(full[0])].append(SpeechVerb(full, lemma, frame, typ, addressee, participle, bare,
+                                                             genres))
 
-    def verb_at(self, toks: list[Tok], i: int) -> tuple[SpeechVerb, int] | None:
-        """The longest speech verb or source phrase starting at token i, and the index after it."""
+    def verb_at(self, toks: list[Tok], i: int, genre: str | None = None) -> tuple[SpeechVerb, int] | None:
+        """The longest speech verb or source phrase starting at token i, and the index after it; verbs
+        limited to some genres count only in a document of one of them."""
         tok = toks[i]
         if tok.kind != "w":
             return None
         for verb in self.verbs.get(tok.low[:3], ()):
             if verb.frame != "source" and not tok.text[:1].islower():
                 continue     # "Secretary of State Mike Pompeo": a capitalised word is no verb
+            if verb.genres is not None and genre not in verb.genres:
+                continue
             n = len(verb.words)
             if i + n > len(toks):
                 continue
@@ -176,6 +195,20 @@ class Lexicon:
                     continue
                 return verb, i + n
         return None
+
+    def first_cue(self, text: str) -> tuple[str, str] | None:
+        """(type, cue phrase) of the earliest type cue in a text (the longest one at that position), leaving
+        out phrases that only look like cues ("a pleasure to welcome the minister", `not_cues`)."""
+        blocked = [m.span() for m in self.not_cues.finditer(text)] if self.not_cues is not None else []
+        best = None
+        for typ, rx in self.type_cues:
+            for m in rx.finditer(text):
+                if any(a < m.end() and m.start() < b for a, b in blocked):
+                    continue
+                if best is None or (m.start(), -len(m.group())) < (best[0], -len(best[2])):
+                    best = (m.start(), typ, m.group())
+                break
+        return (best[1], best[2]) if best else None
 
     def starts_clause(self, tok: Tok) -> bool:
         """Whether a word opens a reported clause: a pronoun or determiner, or a contraction of one
@@ -283,4 +316,5 @@ class Lexicon:
 def load_cues(path: str | Path | None = None) -> Lexicon:
     """The lexicon from speech_cues.yaml (cached per path)."""
     with open(path or CUES_PATH, encoding="utf-8") as fh:
-        return Lexicon(yaml.safe_load(fh))
+        # the C loader when PyYAML has it: the lexicon is read once per process, ten times faster
+        return Lexicon(yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))

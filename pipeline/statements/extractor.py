@@ -1,6 +1,6 @@
-"""Text → statements: direct quotes and reported speech, each with speaker, type and date, by rules.
+"""Text → news statements: direct quotes and reported speech, each with speaker, type and date, by rules.
 
-The public entry point of statement extraction (`Statement`, `extract_statements`, `assign_clusters`).
+The reading of running text that every genre uses (documents.py adds transcripts and releases on top).
 No model: quote marks are paired per paragraph (quotes.py); attribution frames ("X said", "…, said X",
 "according to X", "X called on Y to …", "по словам X", "X заявил, что …") are found outside quotes with
 the speech verbs and cue phrases of `speech_cues.yaml` (attribution.py, cues.py); speakers are resolved
@@ -18,20 +18,24 @@ quote (a paragraph of someone's words signed by their name, no marks) is one dir
 """
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
+
+import yaml
 
 from ..mentions.matcher import Mention
 from ..mentions.taxonomy import Taxonomy
 from .attribution import Frame, FrameFinder
-from .clusters import assign_clusters
 from .cues import Lexicon, SpeechVerb, load_cues
 from .quotes import QUOTE_CHARS, Layout, Unit
+from .speaker_keys import DATA_PATH, speaker_key
 from .speaker_phrases import Grammar
-from .speakers import Resolver, Speaker
+from .speakers import Resolver, Speaker, polity
 from .tokens import Tok, is_cyr
 
-__all__ = ["Statement", "assign_clusters", "extract_statements"]
+__all__ = ["Statement", "capitals_of", "news_statements", "with_state_and_key"]
 
 
 @dataclass
@@ -43,12 +47,36 @@ class Statement:
     speaker_entity_id: str | None
     speaker_state_id: str | None
     quote: str
-    kind: str                     # 'direct' (carries quoted words) | 'indirect'
+    kind: str                     # direct (carries quoted words) | indirect | transcript | release
     statement_type: str           # appeal|concern|condemn|welcome|commit|reject|threat|statement
     cue: str | None
     char_start: int
     char_end: int
     said_on: dt.date | None
+    speaker_key: str | None = None   # the same speaker in every script and spelling (speaker_keys.py)
+    phrase: str | None = None        # what named the speaker: name|role|org|pronoun|doc|desc|label|issuer
+
+
+@lru_cache(maxsize=4)
+def _capitals() -> dict[str, str]:
+    with open(DATA_PATH, encoding="utf-8") as fh:
+        return dict(yaml.safe_load(fh).get("capitals") or {})
+
+
+def capitals_of(taxonomy: Taxonomy | None) -> dict[str, str]:
+    """Capital place id -> the actor it stands for, for the ids this taxonomy has."""
+    if taxonomy is None:
+        return {}
+    return {place: actor for place, actor in _capitals().items()
+            if place in taxonomy.entities and actor in taxonomy.entities}
+
+
+def with_state_and_key(st: Statement, speaker: Speaker, taxonomy: Taxonomy | None) -> Statement:
+    """The statement with its speaker's state (taxonomy first, then what the text tied the speaker to)
+    and speaker key."""
+    st.speaker_state_id = polity(taxonomy, st.speaker_entity_id) or speaker.state
+    st.speaker_key = speaker_key(st.speaker_entity_id, st.speaker, speaker.kind)
+    return st
 
 
 @dataclass
@@ -59,6 +87,7 @@ class _Said:
     said_on: dt.date | None
     para: int
     direct: bool
+    phrase: str | None = None
 
 
 class _Builder:
@@ -69,34 +98,32 @@ class _Builder:
         self.text, self.layout, self.lex, self.tax, self.published = text, layout, lex, taxonomy, published
 
     def classify(self, verb: SpeechVerb | None, verb_text: str, attr_text: str, content: str) -> tuple[str, str | None]:
-        """The type the verb signals, else the earliest type cue in the attribution, then in the content."""
+        """The type the verb signals, else the earliest type cue in the attribution, then in the verb and
+        its content together ("offered … assistance")."""
         if verb is not None and verb.type:
             return verb.type, verb_text
-        for text in (attr_text, content):
-            best = None
-            for typ, rx in self.lex.type_cues:
-                m = rx.search(text)
-                if m and (best is None or m.start() < best[0]):
-                    best = (m.start(), typ, m.group())
-            if best:
-                return best[1], best[2]
+        for text in (attr_text, f"{verb_text} {content}" if verb_text else content):
+            got = self.lex.first_cue(text)
+            if got:
+                return got
         return "statement", None
 
     def statement(self, a: int, b: int, speaker: Speaker, said_on: dt.date | None, verb: SpeechVerb | None = None,
-                  verb_text: str = "", attr_text: str = "", direct: bool = False) -> Statement:
+                  verb_text: str = "", attr_text: str = "", direct: bool = False,
+                  phrase: str | None = None) -> Statement:
         """The statement for text[a:b]: direct when it carries quoted words (or `direct` says it is
         someone's own words without marks); type from the verb or cues."""
         quote = self.text[a:b]
         direct = direct or quote[:1] in QUOTE_CHARS or quote[-1:] in QUOTE_CHARS or self.layout.has_quote(a, b)
         typ, cue = self.classify(verb, verb_text, attr_text, quote)
-        state = self.tax.state_of(speaker.entity_id) if self.tax is not None and speaker.entity_id else None
         role = speaker.role
         if role and not is_cyr(role):
             role = " ".join(w[:1].upper() + w[1:] for w in role.split())
         elif role:
             role = role[:1].upper() + role[1:]
-        return Statement(speaker.name, role, speaker.entity_id, state, quote, "direct" if direct else "indirect",
-                         typ, cue, a, b, said_on or self.published)
+        st = Statement(speaker.name, role, speaker.entity_id, None, quote, "direct" if direct else "indirect",
+                       typ, cue, a, b, said_on or self.published, phrase=phrase)
+        return with_state_and_key(st, speaker, self.tax)
 
 
 def _content_span(toks: list[Tok], a: int, b: int) -> tuple[int, int] | None:
@@ -174,23 +201,44 @@ def _pull_quote_statements(layout: Layout, grammar: Grammar, resolver: Resolver,
         np = grammar.build([t for t in unit.toks if ns <= t.start and t.end <= ne])
         speaker = resolver.resolve_phrase(np, ns, unit) if np is not None and np.kind == "name" else None
         if speaker is not None:
-            out.append(build.statement(qs, qe, speaker, None, direct=True))
+            out.append(build.statement(qs, qe, speaker, None, direct=True, phrase="name"))
     return out
 
 
-def extract_statements(text: str, published: dt.date | None, taxonomy: Taxonomy | None,
-                       sentences: list[tuple[int, int]], mentions: list[Mention]) -> list[Statement]:
-    """Direct quotes and reported speech in an article's text, in order of position."""
+def news_statements(text: str, published: dt.date | None, taxonomy: Taxonomy | None,
+                    sentences: list[tuple[int, int]], mentions: list[Mention], *,
+                    region: tuple[int, int] | None = None, genre: str | None = None, scope: tuple[str, ...] = (),
+                    capitals: dict[str, str] | None = None) -> list[Statement]:
+    """Direct quotes and reported speech in a text (or in its `region` [start, end), read on its own: a
+    transcript's turn), in order of position. `genre` enables the speech verbs limited to it; `scope`
+    and `capitals` go to the speaker resolver."""
+    if region is not None:
+        lo, hi = region
+        if not load_cues().may_report(text[lo:hi]):
+            return []
+        ends = [b for _, b in sentences]
+        sub_sentences = [(max(a, lo) - lo, min(b, hi) - lo) for a, b in
+                         sentences[bisect.bisect_right(ends, lo):bisect.bisect_left(ends, hi) + 1]
+                         if min(b, hi) > max(a, lo)]
+        sub_mentions = [Mention(m.entity_id, m.sentence_no, m.char_start - lo, m.char_end - lo, m.surface)
+                        for m in mentions if m.char_start >= lo and m.char_end <= hi]
+        found = news_statements(text[lo:hi], published, taxonomy, sub_sentences, sub_mentions, genre=genre,
+                                scope=scope, capitals=capitals)
+        for st in found:
+            st.char_start += lo
+            st.char_end += lo
+        return found
     if not text or not text.strip():
         return []
     lex = load_cues()
     layout = Layout(text, sentences, lex)
     place_ends = frozenset(m.char_end for m in mentions if _is_place_or_state(taxonomy, m.entity_id))
     grammar = Grammar(lex, place_ends)
-    finder = FrameFinder(lex, grammar)
+    finder = FrameFinder(lex, grammar, genre)
     frames = [(unit, [] if unit.para in layout.skipped else finder.frames(unit)) for unit in layout.units]
     claimed = _claim_trailing_attributions(frames)
-    resolver = Resolver(layout, grammar, taxonomy, mentions, published, frames)
+    resolver = Resolver(layout, grammar, taxonomy, mentions, published, frames, scope,
+                        capitals if capitals is not None else capitals_of(taxonomy))
     build = _Builder(text, layout, lex, taxonomy, published)
     out: list[Statement] = []
     resolved: dict[int, tuple[Speaker | None, dt.date | None]] = {}     # id(frame) -> speaker, said_on
@@ -211,12 +259,13 @@ def extract_statements(text: str, published: dt.date | None, taxonomy: Taxonomy 
                 continue
             attr_text = " ".join(text[toks[a].start:toks[b - 1].end] for a, b in fr.attribution if a < b <= len(toks))
             verb_text = text[toks[fr.verb_toks[0]].start:toks[fr.verb_toks[1] - 1].end]
-            out.extend(build.statement(qs, qe, speaker, said_on) for qs, qe in pending)
+            phrase = fr.np.kind if fr.np is not None else (fr.parent.np.kind if fr.parent and fr.parent.np else None)
+            out.extend(build.statement(qs, qe, speaker, said_on, phrase=phrase) for qs, qe in pending)
             pending = []
             for a, b in spans:
-                st = build.statement(a, b, speaker, said_on, fr.verb, verb_text, attr_text)
+                st = build.statement(a, b, speaker, said_on, fr.verb, verb_text, attr_text, phrase=phrase)
                 out.append(st)
-                last = _Said(speaker, said_on, unit.para, st.kind == "direct")
+                last = _Said(speaker, said_on, unit.para, st.kind == "direct", phrase)
         # quotations with no frame continue the last speaker (or wait for the one named after them)
         for t in toks:
             if t.kind != "q" or t.start in used or len(t.text.split()) < 3:
@@ -227,8 +276,8 @@ def extract_statements(text: str, published: dt.date | None, taxonomy: Taxonomy 
                 pending.append((qs, qe))
             elif last is not None and (last.para == unit.para or
                                        (opens_para and last.para >= unit.para - (2 if last.direct else 1))):
-                out.append(build.statement(qs, qe, last.speaker, last.said_on))
-                last = _Said(last.speaker, last.said_on, unit.para, True)
+                out.append(build.statement(qs, qe, last.speaker, last.said_on, phrase=last.phrase))
+                last = _Said(last.speaker, last.said_on, unit.para, True, last.phrase)
             elif pending and opens_para:
                 pending.append((qs, qe))
     out.extend(_pull_quote_statements(layout, grammar, resolver, build))

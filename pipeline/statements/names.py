@@ -40,6 +40,7 @@ class Named:
     other: int = 0                  # evidence that it is a body or a place
     votes: list[int] = field(default_factory=lambda: [0, 0])    # he / she after it as a subject
     spans: list[tuple[int, int]] = field(default_factory=list)  # where it is mentioned
+    affil: list[tuple[int, int]] = field(default_factory=list)  # descriptions of it ("X, a spokeswoman for Y")
 
     @property
     def is_person(self) -> bool:
@@ -223,6 +224,11 @@ class NameIndex:
                 role = self.lex.role_in([base(t) for t in toks[max(0, k - 4):k]])
                 if role is not None and role[1] == min(k, 4):
                     named.person += 2
+                    lead = toks[max(0, k - 6):k]
+                    cut = max((x + 1 for x, t in enumerate(lead) if t.kind != "w" or t.low in self.lex.boundaries),
+                              default=0)
+                    if cut < len(lead):      # "Armenia's Deputy Foreign Minister X", not "Putin and … leader X"
+                        named.affil.append((lead[cut].start, lead[-1].end))
                     if named.title is None:
                         named.title = role[2]
                         named.role = " ".join(t.text for t in toks[max(0, k - 4):k][role[0]:role[1]])
@@ -237,6 +243,10 @@ class NameIndex:
                 role = self.lex.role_in([base(t) for t in app])
                 if role is not None:
                     named.person += 1
+                    stop = next((x for x in range(end + 1, min(len(toks), end + 16)) if toks[x].text in ",;."
+                                 or toks[x].kind == "q"), min(len(toks), end + 16))
+                    if stop > end + 1:
+                        named.affil.append((toks[end + 1].start, toks[stop - 1].end))
                     if named.title is None:
                         named.title = role[2]
                         named.role = " ".join(t.text for t in app[role[0]:role[1]])

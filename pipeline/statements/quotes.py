@@ -19,11 +19,11 @@ _SINGLE = set("'‘")
 _CLOSE_NEXT = set(".,;:!?)]}—–-…") | QUOTE_CHARS
 _OPEN_PREV = set("([{—–-/:;") | QUOTE_CHARS
 _PARAGRAPH = re.compile(r"[^\n\r\u2028\u2029]*\S[^\n\r\u2028\u2029]*")
-_HEADLINE_END = re.compile(r"[.!?…:][\"'”’»)]*$")
+_HEADLINE_END = re.compile(r"[.!?…:։][\"'”’»)]*$")
 _SIGNED = re.compile(r"(?<=[.!?…])\s+(?P<name>[A-Z][\w'’-]+(?:\s+(?:[A-Z][\w'’-]+|al|de|van|von|bin))"
                      r"{1,3})(?:,\s[^.!?\"“”\n]{1,60})?\s*$")
 _LABEL = re.compile(r"[A-Z]{2,}(?:\s+[A-Z]{2,})*\s*:")
-_SENTENCE_END = re.compile(r"[.!?…:;][\"'”’»)]*\s*$")
+_SENTENCE_END = re.compile(r"[.!?…:;։][\"'”’»)]*\s*$")
 _RU_SPLIT = re.compile(r"(?<=[,.!?…])\s*[—–]\s+([^—–«»„“”\n]{3,120}?)[.,]\s*[—–]\s+")
 
 

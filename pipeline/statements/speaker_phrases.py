@@ -24,6 +24,7 @@ class NP:
     plural: bool = False
     gender: str | None = None
     possessor: NP | None = None
+    affil: tuple[int, int] | None = None   # an appositive describing the speaker ("…, a spokeswoman for X,")
 
     @property
     def start(self) -> int:
@@ -46,7 +47,7 @@ class Grammar:
     def __init__(self, lex: Lexicon, place_ends: frozenset[int] = frozenset()) -> None:
         self.lex = lex
         self.place_ends = place_ends       # end offsets of place and state mentions in the article
-        self._classes: dict[str, str] = {}
+        self._classes: dict[str, str] = lex.word_classes     # depends on the word alone: shared per lexicon
 
     def word_class(self, tok: Tok) -> str:
         """role | reporter | org | doc | mod | det | pron | name | stop | other (memoised per word)."""
@@ -119,7 +120,10 @@ class Grammar:
         if run:
             before = run[0] - 1
             single_after_org = len(run) == 1 and before >= 0 and classes[before] == "org"
-            after_connector = before >= 0 and toks[before].low in ("in", "at", "to", "of", "for", "from", "в", "при")
+            connectors = ("in", "at", "to", "of", "for", "from", "в", "при")
+            after_connector = before >= 0 and (toks[before].low in connectors or (   # "… envoy for the South Caucasus"
+                classes[before] == "det" and before >= 1 and toks[before - 1].low in connectors
+                and "role" in classes[:before - 1]))
             if not single_after_org and not after_connector:
                 name_toks = [toks[k] for k in run]
                 if len(name_toks) > 2 and not any(len(t.text) <= 2 or t.text.endswith(".") for t in name_toks):
@@ -245,6 +249,7 @@ class Grammar:
             if descriptive:
                 if pre.kind == "name" and mid_np is not None and mid_np.kind == "role" and not pre.title:
                     pre.role, pre.title = mid_np.role, mid_np.title
+                pre.affil = (mid[0].start, mid[-1].end)
                 return pre
         return self._subject_apposition(toks, k, lo)
 
@@ -304,7 +309,7 @@ class Grammar:
                 break
             if c in ("name", "role", "org", "det", "mod", "reporter") or is_possessive(t) \
                     or (t.kind == "p" and t.text in "-." and k > j):
-                if c == "det" and k > j:
+                if c == "det" and k > j and toks[k - 1].low not in ("in", "at", "of", "for", "from", "в", "при"):
                     break
                 k += 1
                 continue
@@ -359,7 +364,7 @@ class Grammar:
         end = k
         if k < hi and toks[k].text == ",":
             m = k + 1
-            while m < hi and toks[m].text not in (",", ".", ";") and toks[m].kind != "q" and m - k < 12:
+            while m < hi and toks[m].text not in (",", ".", ";") and toks[m].kind != "q" and m - k < 16:
                 m += 1
             app = toks[k + 1:m]
             if app and app[0].low not in ("who", "which", "а", "который", "которая") and self._np_ok(app):
@@ -368,4 +373,7 @@ class Grammar:
                     if not np.title:
                         np.role, np.title = app_np.role, app_np.title
                     end = m + 1 if m < hi and toks[m].text == "," else m
+            if app and np.kind == "name" and app[0].kind == "w" and app[0].low not in self.lex.boundaries \
+                    and self.lex.role_in([base(t) for t in app]) is not None:
+                np.affil = (app[0].start, app[-1].end)   # "…, said X, a regional spokeswoman for the Red Cross"
         return np, end

@@ -4,16 +4,20 @@ about (their speaker, a role subject such as "The Secretary …", else the first
 a role noun to the last speaker with that role, the taxonomy official holding it on the article's
 date, or the person introduced with that title ("Mayor …"); "the company", "it" or "the statement"
 to the body that spoke last; a bare description ("the rookie defenceman") to the person in focus.
+A speaker's state comes from the taxonomy (person → body → state) or, for anyone else, from the
+affiliation the text gives ("Leyla Rustamova, a spokeswoman for Azerbaijan's foreign ministry",
+"a diplomatic source in Moscow"); a capital that speaks stands for its state ("Baku says").
 """
 from __future__ import annotations
 
 import bisect
 import datetime as dt
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 
 from ..mentions.matcher import Mention
-from ..mentions.taxonomy import Taxonomy
+from ..mentions.taxonomy import Taxonomy, fold, normalize_title
 from .attribution import Frame
 from .names import Named, NameIndex, NameMention
 from .quotes import Layout, Unit
@@ -33,6 +37,7 @@ class Speaker:
     gender: str | None = None
     unit: int = -1               # the unit where it last spoke
     named: Named | None = None   # what the article's names say about it
+    state: str | None = None     # the state (or stateless body) the text ties it to, when not in the taxonomy
 
     def key(self) -> str:
         """Identity for learning a gender: the entity id, else the name."""
@@ -55,14 +60,104 @@ class Speaker:
 
 
 SALIENCE_UNITS = 4      # how many units back a pronoun or description looks for the person it means
+_POLITY_TYPES = ("organisation", "government body")
+
+
+def polity(taxonomy: Taxonomy | None, entity_id: str | None) -> str | None:
+    """The state an actor belongs to; for an actor with no state above it (the EU, the OSCE, a de facto
+    authority), the top of its parent chain when that is an organisation or a government body."""
+    if taxonomy is None or not entity_id or entity_id not in taxonomy.entities:
+        return None
+    state = taxonomy.state_of(entity_id)
+    if state is not None:
+        return state
+    top = ([entity_id, *taxonomy.ancestors(entity_id)])[-1]
+    ent = taxonomy.entities[top]
+    return top if ent.kind == "actor" and ent.type in _POLITY_TYPES else None
+
+
+def title_polity(taxonomy: Taxonomy | None, title: str | None) -> str | None:
+    """The state a title belongs to when every office of that title in the taxonomy is of one state
+    ("secretary of state" → the United States; "foreign minister" → None): a speaker outside the
+    taxonomy introduced with such a title ("a deputy assistant secretary of state") is of that state."""
+    if taxonomy is None or not title:
+        return None
+    index = _TITLE_POLITIES.get(id(taxonomy))
+    if index is None or index[0] is not taxonomy:
+        found: dict[str, set[str]] = defaultdict(set)
+        for ent in taxonomy.entities.values():
+            for role in ent.roles:
+                found[normalize_title(role.title)].add(polity(taxonomy, role.of or ent.id) or "")
+        index = _TITLE_POLITIES[id(taxonomy)] = (taxonomy, {t: next(iter(p)) for t, p in found.items()
+                                                            if len(p) == 1 and "" not in p})
+    return index[1].get(normalize_title(title))
+
+
+_TITLE_POLITIES: dict[int, tuple[Taxonomy, dict[str, str]]] = {}
+_BODIES_BY_PLACE: dict[int, tuple[Taxonomy, dict[str, list[str]]]] = {}
+
+
+def _bodies_named_after(taxonomy: Taxonomy) -> dict[str, list[str]]:
+    """Place id -> government bodies with an alias made of one of the place's aliases and an
+    authorities word ("Karabakh authorities", "власти Нагорного Карабаха")."""
+    got = _BODIES_BY_PLACE.get(id(taxonomy))
+    if got is not None and got[0] is taxonomy:
+        return got[1]
+    words = {"authorities", "authority", "government", "administration", "власт", "власти", "правительств"}
+    places = {e.id: {fold(a.text.rstrip("*")) for a in e.aliases} | {fold(e.name)}
+              for e in taxonomy.entities.values() if e.kind == "place"}
+    out: dict[str, list[str]] = defaultdict(list)
+    for body in taxonomy.entities.values():
+        if body.kind != "actor" or body.type != "government body":
+            continue
+        for alias in body.aliases:
+            text = fold(alias.text.replace("*", ""))
+            tokens = set(text.split())
+            if not tokens & words and not any(t.startswith(("власт", "правительств")) for t in tokens):
+                continue
+            for place, names in places.items():
+                if any(re.search(rf"(?<!\w){re.escape(n)}(?!\w)", text) for n in names if len(n) >= 4) \
+                        and body.id not in out[place]:
+                    out[place].append(body.id)
+    _BODIES_BY_PLACE[id(taxonomy)] = (taxonomy, dict(out))
+    return dict(out)
+
+
+def fitting_holders(taxonomy: Taxonomy, title: str, on: dt.date | None, scope: list[str]) -> list[str]:
+    """Officials whose role on that date fits a title ("secretary" → the secretary of state), of a body in
+    `scope` or under it (the document's issuer and host state): one when the title is unambiguous there."""
+    want = normalize_title(title)
+    for of in scope:
+        exact: list[str] = []
+        fits: list[str] = []
+        for ent in taxonomy.entities.values():
+            for role in ent.roles:
+                have = normalize_title(role.title)
+                if want != have and want not in have.split():
+                    continue
+                if on is not None and ((role.start and on < role.start) or (role.end and on > role.end)):
+                    continue
+                if role.of is None or (role.of != of and of not in taxonomy.ancestors(role.of)):
+                    continue
+                group = exact if want == have else fits
+                if ent.id not in group:
+                    group.append(ent.id)
+        if exact or fits:
+            return exact or fits        # "spokesperson": the spokesperson, not the principal deputy spokesperson
+    return []
 
 
 class Resolver:
     """Resolves speaker phrases to canonical speakers in article order."""
 
     def __init__(self, layout: Layout, grammar: Grammar, taxonomy: Taxonomy | None, mentions: list[Mention],
-                 published: dt.date | None, frames: list[tuple[Unit, list[Frame]]]) -> None:
+                 published: dt.date | None, frames: list[tuple[Unit, list[Frame]]], scope: tuple[str, ...] = (),
+                 capitals: dict[str, str] | None = None) -> None:
+        """`scope`: the bodies and state a document speaks for (its issuer, its host), nearest first: role
+        nouns and generic body nouns ("the Secretary", "the Department") resolve within them first.
+        `capitals`: place id -> the actor a capital stands for when it speaks."""
         self.layout, self.g, self.lex, self.tax = layout, grammar, grammar.lex, taxonomy
+        self.scope, self.capitals = scope, capitals or {}
         self.mentions = sorted(mentions, key=lambda m: m.char_start)
         self._mention_starts = [m.char_start for m in self.mentions]
         self._longest = max((m.char_end - m.char_start for m in self.mentions), default=0)
@@ -164,14 +259,15 @@ class Resolver:
     @staticmethod
     def _copy(sp: Speaker) -> Speaker:
         """A new speaker record for the same person (each statement keeps its own)."""
-        return Speaker(sp.name, sp.role, sp.title, sp.entity_id, sp.kind, sp.gender, sp.unit, sp.named)
+        return Speaker(sp.name, sp.role, sp.title, sp.entity_id, sp.kind, sp.gender, sp.unit, sp.named, sp.state)
 
     def _of_named(self, named: Named) -> Speaker:
         """A speaker for someone the article names, linked to the taxonomy official one of its mentions is."""
         eid = next((e for e in (self._mention(a, b, True) for a, b in named.spans) if e is not None
                     and self.tax is not None and self.tax.entities[e].type == "official"), None)
         name = self.tax.entities[eid].name if eid else named.name
-        return Speaker(name, named.role, named.title, eid, "person", named.gender, named=named)
+        return Speaker(name, named.role, named.title, eid, "person", named.gender, named=named,
+                       state=None if eid else (self._state_of_spans(named.affil) or title_polity(self.tax, named.title)))
 
     def _salient(self, unit: Unit, gender: str | None) -> Speaker | None:
         """The person the last few units are about: in each unit back, its first person speaker, else the
@@ -274,6 +370,9 @@ class Resolver:
         or an acronym expanded), a body when the text says so."""
         name_toks = np.name_toks
         start, end = name_toks[0].start, name_toks[-1].end
+        capital = self._capital(start, end)
+        if capital is not None:
+            return Speaker(self._entity_name(capital), None, None, capital, "org")
         eid = self._mention(start, end, True)
         ent = self.tax.entities.get(eid) if eid and self.tax else None
         surface = " ".join(t.text for t in name_toks)
@@ -281,9 +380,11 @@ class Resolver:
         named = self.names.named_at(start, end)
         if ent is not None and ent.type != "official":
             # a state or organisation named by itself ("Kestria denied ...")
-            covered = any(m.char_start <= start and m.char_end >= end for m in self.mentions
-                          if m.entity_id == eid)
-            if covered:
+            actors = [(m.char_start, m.char_end) for m in self._overlapping(start, end)
+                      if m.entity_id in self.tax.entities and self.tax.entities[m.entity_id].kind == "actor"
+                      and self.tax.entities[m.entity_id].type != "official"]
+            covered = all(any(a <= t.start and t.end <= b for a, b in actors) for t in name_toks)
+            if covered:     # also "Госдепартамент США": the body and its state, each a mention
                 return Speaker(ent.name, None, None, eid, "org", named=named)
             eid, ent = None, None
         if len(stems) == 1:
@@ -306,21 +407,75 @@ class Resolver:
         name = ent.name if ent is not None else surface
         kind = "org" if self.g.word_class(name_toks[-1]) == "org" or (named is not None and named.is_body) \
             else "person"
+        state = None
+        if ent is None:
+            lead = [t for t in np.toks if t.end <= start]
+            cut = max((k + 1 for k, t in enumerate(lead) if t.text == "," or t.low in self.lex.boundaries), default=0)
+            spans = [(lead[cut].start, start)] if cut < len(lead) else []     # "… and Korean leader X": after "and"
+            spans += [*([np.affil] if np.affil else []), *(named.affil if named else [])]
+            state = self._state_of_spans(spans) or title_polity(self.tax, np.title or (named.title if named else None))
         return Speaker(name, np.role or (named.role if named else None), np.title or (named.title if named else None),
-                       eid, kind, np.gender or (named.gender if named else None), named=named)
+                       eid, kind, np.gender or (named.gender if named else None), named=named, state=state)
+
+    def _capital(self, start: int, end: int) -> str | None:
+        """The actor a capital stands for when a phrase is just that capital's name ("Baku", "Москва")."""
+        for m in self._overlapping(start, end):
+            if m.char_start <= start and m.char_end >= end and m.entity_id in self.capitals:
+                return self.capitals[m.entity_id]
+        return None
+
+    def _state_of_spans(self, spans: list[tuple[int, int]]) -> str | None:
+        """The state (or stateless body) of the first actor named in these spans, bodies before states;
+        a capital counts for the state it stands for ("a diplomatic source in Moscow")."""
+        found: list[str] = []
+        for a, b in spans:
+            if b <= a or self.tax is None:
+                continue
+            for m in self._overlapping(a, b):
+                if m.char_start < a or m.char_end > b:
+                    continue
+                ent = self.tax.entities.get(m.entity_id)
+                eid = self.capitals.get(m.entity_id) if ent is not None and ent.kind == "place" else m.entity_id
+                if eid and eid in self.tax.entities and self.tax.entities[eid].kind == "actor":
+                    found.append(eid)
+        found.sort(key=lambda e: self.tax.entities[e].type == "state")
+        for eid in found:
+            state = polity(self.tax, eid)
+            if state is not None:
+                return state
+        return None
 
     def _affiliation(self, np: NP) -> list[str]:
         """Entities mentioned inside the phrase: the body first, then its state."""
         if self.tax is None:
             return []
         out = []
+        spans = [(np.start, np.end), *([np.affil] if np.affil else [])]
         for m in self.mentions:
-            if m.char_start >= np.start and m.char_end <= np.end:
+            if any(m.char_start >= a and m.char_end <= b for a, b in spans):
                 ent = self.tax.entities.get(m.entity_id)
-                if ent is not None and ent.kind == "actor" and ent.type != "official":
-                    out.append(m.entity_id)
+                eid = self.capitals.get(m.entity_id) if ent is not None and ent.kind == "place" else m.entity_id
+                ent = self.tax.entities.get(eid) if eid else None
+                if ent is not None and ent.kind == "actor" and ent.type != "official" and eid not in out:
+                    out.append(eid)
         out.sort(key=lambda e: self.tax.entities[e].type == "state")
         return out
+
+    def _local_body(self, unit: Unit) -> list[str]:
+        """The body that governs the place a unit is about, for "local authorities": a government body the
+        taxonomy names after that place ("Karabakh authorities" for "… lived in Karabakh, according to
+        local authorities"); none when the place has no such body or more than one."""
+        if self.tax is None:
+            return []
+        found: list[str] = []
+        for m in self._overlapping(unit.start, unit.end):
+            ent = self.tax.entities.get(m.entity_id)
+            if ent is None or ent.kind != "place":
+                continue
+            for body in _bodies_named_after(self.tax).get(m.entity_id, ()):
+                if body not in found:
+                    found.append(body)
+        return found if len(found) == 1 else []
 
     def _title_fits(self, want: str, have: str | None) -> bool:
         """Whether a role noun can refer to someone with this title ("the secretary" → secretary of state)."""
@@ -346,6 +501,8 @@ class Resolver:
         """A role noun: the last speaker with that title (of the same state), the taxonomy holder on the
         article's date, the person introduced with it, or one named with it later; else the phrase."""
         affil = self._affiliation(np)
+        if not affil and any(t.low in self.lex.local_markers for t in np.toks):
+            affil = self._local_body(unit)
         state = self.tax.state_of(affil[0]) if affil and self.tax else None
         if np.definite:
             exact = [s for s in self.speakers if s.title == np.title]
@@ -357,6 +514,8 @@ class Resolver:
             if self.tax is not None and np.title not in self.lex.generic_roles:
                 for of in [*affil, None]:
                     got = self.tax.holders(np.title, self.published, of)
+                    if of is None and len(got) != 1 and self.scope:
+                        got = fitting_holders(self.tax, np.title, self.published, list(self.scope))
                     if len(got) == 1:
                         ent = self.tax.entities[got[0]]
                         return Speaker(ent.name, np.role, np.title, ent.id, "person")
@@ -370,7 +529,8 @@ class Resolver:
                     return Speaker(later.name, np.role, np.title, later.entity_id, "person")
         kind = "group" if np.plural else ("anon" if not np.definite else "person")
         eid = affil[0] if affil else None
-        return Speaker(self._text(np), np.role, np.title, eid, kind, np.gender)
+        return Speaker(self._text(np), np.role, np.title, eid, kind, np.gender,
+                       state=None if eid else title_polity(self.tax, np.title))
 
     @staticmethod
     def _copy_role(sp: Speaker, np: NP) -> Speaker:
@@ -400,6 +560,10 @@ class Resolver:
                     if ent is not None and ent.type in ("government body", "organisation") \
                             and any(stem(w) == head for w in ent.name.split()):
                         return Speaker(ent.name, None, None, ent.id, "org")
+            for eid in self.scope if np.definite and self.tax is not None else ():
+                ent = self.tax.entities.get(eid)
+                if ent is not None and ent.type != "state" and any(stem(w) == head for w in ent.name.split()):
+                    return Speaker(ent.name, None, None, ent.id, "org")     # "the Department" in its own release
             found = self._org_in_text(head, np.start)
             if found:
                 return Speaker(found, None, None, None, "org")

@@ -20,6 +20,12 @@ _TOKEN = re.compile(
     r"|[^\w\s]")
 _INVISIBLE = set("\u200b\u200c\u200d\u2060\ufeff\u00ad")
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
+_ARMENIAN = re.compile("[\u0530-\u058f]")
+_AZERBAIJANI = re.compile("[əƏıİşŞçÇğĞöÖüÜ]")
+# Armenian: the definite article (-ը) and the case endings a name takes in running text and titles
+_HY_ENDINGS = ("ից", "ով", "ում", "ին", "ի")
+# Azerbaijani: the genitive a name takes before a noun ("Məmmədlinin brifinqi")
+_AZ_GENITIVE = ("nın", "nin", "nun", "nün")
 
 
 def is_cyr(word: str) -> bool:
@@ -30,10 +36,21 @@ def is_cyr(word: str) -> bool:
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """Lower-case word with a Russian case ending stripped (English words only lower-cased), so that
-    inflected forms of a name or role noun compare equal: Белова/Беловой → белов, министра → министр."""
+    inflected forms of a name or role noun compare equal: Белова/Беловой → белов, министра → министр;
+    also the Armenian article and case endings (Հովսեփյանի → հովսեփյան) and the Azerbaijani genitive
+    (Məmmədlinin → məmmədli)."""
     low = word.lower().replace("ё", "е").replace("’", "'")
     if is_cyr(low):
         for end in _RU_ENDINGS:
+            if low.endswith(end) and len(low) - len(end) >= 3:
+                return low[: -len(end)]
+    elif _ARMENIAN.search(low):
+        low = low.removesuffix("ը")
+        for end in _HY_ENDINGS:
+            if low.endswith(end) and len(low) - len(end) >= 3:
+                return low[: -len(end)]
+    elif _AZERBAIJANI.search(low):
+        for end in _AZ_GENITIVE:
             if low.endswith(end) and len(low) - len(end) >= 3:
                 return low[: -len(end)]
     return low

@@ -10,6 +10,7 @@ from .schema import COLUMNS, DERIVED, SCHEMA, SCHEMA_VERSION, migrate
 from .text_index import TEXT_INDEX_SQL, load_fts, rebuild_text_index
 from .writes import (
                     add_unknown_sources,
+                    fill_speaker_states,
                     finish_run,
                     frame,
                     insert_frame,
@@ -23,7 +24,8 @@ from .writes import (
 
 __all__ = [
     "COLUMNS", "DERIVED", "SCHEMA", "SCHEMA_VERSION", "TEXT_INDEX_SQL", "StoreBusy", "StoreError",
-    "add_unknown_sources", "article_ids", "article_texts", "connect", "finish_run", "frame", "get_meta",
+    "add_unknown_sources", "article_ids", "article_texts", "connect", "fill_speaker_states", "finish_run", "frame",
+    "get_meta",
     "insert_frame", "known_articles", "load_fts", "migrate", "open_store", "rebuild_text_index", "replace_table",
     "set_meta", "start_run", "stats", "statements_for_clustering", "stored_mention_digests", "swap_derived",
     "update_clusters", "write_batch", "write_parquet",

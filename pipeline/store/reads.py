@@ -19,10 +19,11 @@ def known_articles(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, str], dict
 
 
 def statements_for_clustering(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Every statement with what clustering needs: speaker, quote, date and the article's language."""
+    """Every statement with what clustering needs: speaker (and key), quote, date, and the article's
+    language and genre (a transcript's or release's statement leads its cluster)."""
     return con.execute(
-        "SELECT s.statement_id, s.speaker, s.speaker_entity_id, s.quote, s.said_on, a.language "
-        "FROM statements s JOIN articles a USING (article_id)"
+        "SELECT s.statement_id, s.speaker, s.speaker_entity_id, s.speaker_key, s.quote, s.said_on, a.language, "
+        "a.genre FROM statements s JOIN articles a USING (article_id)"
     ).df()
 
 
@@ -32,9 +33,10 @@ def article_ids(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 def article_texts(con: duckdb.DuckDBPyConnection, ids: list[str]) -> list[tuple]:
-    """(article_id, text, published) for the given ids."""
+    """(article_id, text, published, title, author, source, hostname) for the given ids."""
     return con.execute(
-        "SELECT article_id, text, published FROM articles WHERE article_id = ANY(?) ORDER BY article_id", [ids]
+        "SELECT article_id, text, published, title, author, source, hostname FROM articles "
+        "WHERE article_id = ANY(?) ORDER BY article_id", [ids]
     ).fetchall()
 
 

@@ -1,4 +1,10 @@
-"""The store's schema (`schema.sql`, the Contract's tables and columns) and migrations of older databases."""
+"""The store's schema (`schema.sql`, the Contract's tables and columns) and migrations of older databases.
+
+Version 2 added `articles.genre`, `statements.speaker_key` and the `statement_clusters` view. A version-1 store gets the columns on
+open; its articles get the genre their source's kind implies (`release` for government and
+international sources, else `news`) until the next `retag`, which reads every article again (the
+statements fingerprint changed with the extractor), finds transcripts and fills the speaker keys.
+"""
 from __future__ import annotations
 
 import functools
@@ -7,8 +13,9 @@ from pathlib import Path
 import duckdb
 
 SCHEMA = (Path(__file__).parent / "schema.sql").read_text(encoding="utf-8")
+_TABLES, _, _VIEWS = SCHEMA.partition("-- views")
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 # Tables rebuilt from stored text by retag (swapped in as one transaction, with the entities).
@@ -16,16 +23,23 @@ DERIVED = ("sentences", "mentions", "statements", "statement_mentions")
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> None:
-    """Create missing tables, add columns missing from older databases, record SCHEMA_VERSION."""
-    con.execute(SCHEMA)
+    """Create missing tables, add columns missing from older databases, (re)create the views, record
+    SCHEMA_VERSION."""
+    con.execute(_TABLES)
     have = set(con.execute("SELECT table_name, column_name FROM duckdb_columns() WHERE schema_name = 'main'").fetchall())
     for table, column, data_type in _expected_columns():
         if (table, column) not in have:
             con.execute(f'ALTER TABLE {table} ADD COLUMN "{column}" {data_type}')
+    con.execute("-- views" + _VIEWS)
     row = con.execute("SELECT max(version) FROM schema_version").fetchone()
     if row is None or row[0] is None:
         con.execute("INSERT INTO schema_version VALUES (?)", [SCHEMA_VERSION])
     elif row[0] < SCHEMA_VERSION:
+        if row[0] < 2:
+            con.execute(
+                "UPDATE articles SET genre = CASE WHEN s.kind IN ('government', 'international') THEN 'release' "
+                "ELSE 'news' END FROM articles a LEFT JOIN sources s USING (source) "
+                "WHERE articles.article_id = a.article_id AND articles.genre IS NULL")
         con.execute("UPDATE schema_version SET version = ?", [SCHEMA_VERSION])
 
 
@@ -33,8 +47,9 @@ def migrate(con: duckdb.DuckDBPyConnection) -> None:
 def _expected_columns() -> list[tuple[str, str, str]]:
     with duckdb.connect() as mem:
         mem.execute(SCHEMA)
-        return mem.execute("SELECT table_name, column_name, data_type FROM information_schema.columns "
-                           "ORDER BY table_name, ordinal_position").fetchall()
+        return mem.execute("SELECT c.table_name, c.column_name, c.data_type FROM information_schema.columns c "
+                           "JOIN information_schema.tables t USING (table_schema, table_name) "
+                           "WHERE t.table_type = 'BASE TABLE' ORDER BY c.table_name, c.ordinal_position").fetchall()
 
 
 def _columns() -> dict[str, list[str]]:

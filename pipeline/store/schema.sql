@@ -16,7 +16,8 @@ CREATE TABLE IF NOT EXISTS articles (
     duplicate_of VARCHAR,
     fetched_at TIMESTAMP,
     run_id VARCHAR,
-    raw_sha256 VARCHAR
+    raw_sha256 VARCHAR,
+    genre VARCHAR               -- news | transcript | release (version 2)
 );
 CREATE TABLE IF NOT EXISTS raw_pages (
     raw_sha256 VARCHAR PRIMARY KEY,
@@ -67,7 +68,8 @@ CREATE TABLE IF NOT EXISTS statements (
     char_start INTEGER,
     char_end INTEGER,
     said_on DATE,
-    cluster_id VARCHAR
+    cluster_id VARCHAR,
+    speaker_key VARCHAR         -- one key per speaker across scripts: e:<entity>, p:<name skeleton>, s:<phrase> (version 2)
 );
 CREATE TABLE IF NOT EXISTS statement_mentions (
     statement_id VARCHAR,
@@ -92,3 +94,24 @@ CREATE TABLE IF NOT EXISTS meta (
     key VARCHAR PRIMARY KEY,
     value VARCHAR
 );
+-- views (created after the tables have all their columns)
+-- One row per statement cluster (version 2): where it was first said and how many outlets reported it.
+-- A cluster led by a statement from a transcript or release (cluster_id = that statement's id) has a
+-- primary source; reports and outlets count the cluster's statements in news articles.
+CREATE OR REPLACE VIEW statement_clusters AS
+WITH members AS (
+    SELECT s.cluster_id, s.statement_id, s.said_on, a.article_id, a.genre, a.source,
+           coalesce(a.canonical_url, a.url) AS url
+    FROM statements s JOIN articles a USING (article_id)
+)
+SELECT m.cluster_id,
+       any_value(p.statement_id) AS primary_statement_id,
+       any_value(p.article_id) AS primary_article_id,
+       any_value(p.url) AS primary_url,
+       any_value(p.source) AS primary_source,
+       coalesce(any_value(p.said_on), min(m.said_on)) AS first_said,
+       count(*) FILTER (WHERE coalesce(m.genre, 'news') = 'news') AS reports,
+       count(DISTINCT m.source) FILTER (WHERE coalesce(m.genre, 'news') = 'news') AS outlets
+FROM members m
+LEFT JOIN members p ON p.statement_id = m.cluster_id AND p.genre IN ('transcript', 'release')
+GROUP BY m.cluster_id;

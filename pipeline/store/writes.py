@@ -95,6 +95,21 @@ def update_clusters(con: duckdb.DuckDBPyConnection, clusters: pd.DataFrame) -> N
         con.unregister("_clusters")
 
 
+def fill_speaker_states(con: duckdb.DuckDBPyConnection) -> None:
+    """A person outside the taxonomy keeps one state across the corpus: statements whose speaker key
+    (`p:` keys, persons) has no state take the state that at least two thirds of the same speaker's
+    statements with a state have (an article naming "Deputy Foreign Minister X" alone learns X's state
+    from the articles that say which ministry X speaks for)."""
+    con.execute(
+        "WITH known AS (SELECT speaker_key, speaker_state_id, count(*) AS n FROM statements "
+        "  WHERE speaker_key LIKE 'p:%' AND speaker_state_id IS NOT NULL GROUP BY ALL), "
+        "best AS (SELECT speaker_key, arg_max(speaker_state_id, n) AS state, max(n) AS top, sum(n) AS total "
+        "  FROM known GROUP BY speaker_key) "
+        "UPDATE statements SET speaker_state_id = best.state FROM best "
+        "WHERE statements.speaker_key = best.speaker_key AND statements.speaker_state_id IS NULL "
+        "AND best.top * 3 >= best.total * 2")
+
+
 def add_unknown_sources(con: duckdb.DuckDBPyConnection) -> None:
     """Give every article source missing from `sources` a row of kind 'other' (editable in sources.yaml)."""
     con.execute(
@@ -104,11 +119,12 @@ def add_unknown_sources(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def swap_derived(con: duckdb.DuckDBPyConnection, staged: dict[str, list[Path]], entities: pd.DataFrame,
-                 kept: list[Path] = (), unchanged: frozenset[str] = frozenset()) -> None:
+                 kept: list[Path] = (), unchanged: frozenset[str] = frozenset(), genres: list[Path] = ()) -> None:
     """Replace the derived tables by staged Parquet files and the entities by `entities`, in one transaction.
 
     `kept` are Parquet files of article ids whose stored statements (and their statement mentions)
-    carry over unchanged next to the staged ones; tables named in `unchanged` stay as they are."""
+    carry over unchanged next to the staged ones; tables named in `unchanged` stay as they are;
+    `genres` are Parquet files of (article_id, genre) written into `articles.genre`."""
     keep = [p.as_posix() for p in kept]
     replaced = [t for t in DERIVED if t not in unchanged]
     con.execute("BEGIN TRANSACTION")
@@ -131,6 +147,10 @@ def swap_derived(con: duckdb.DuckDBPyConnection, staged: dict[str, list[Path]], 
         for table in replaced:
             con.execute(f"DROP TABLE {table}")
             con.execute(f"ALTER TABLE {table}__new RENAME TO {table}")
+        if genres:
+            con.execute("UPDATE articles SET genre = g.genre FROM read_parquet(?) g "
+                        "WHERE articles.article_id = g.article_id AND articles.genre IS DISTINCT FROM g.genre",
+                        [[p.as_posix() for p in genres]])
         con.execute("DELETE FROM entities")
         insert_frame(con, "entities", entities)
         con.execute("COMMIT")
