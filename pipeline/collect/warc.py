@@ -61,7 +61,7 @@ def _uri(record: WarcRecord) -> str:
 def _classify(record: WarcRecord, max_bytes: int, where: str) -> Capture | Skip | WarcError:
     offset = record.stream_pos
     if record.record_type != WarcRecordType.response:
-        return Skip(offset, f"{record.record_type.name} record")
+        return Skip(offset, f"{record.record_type} record")
     if not record.is_http:
         return Skip(offset, "response without HTTP headers")
     status = record.http_headers.status_code

@@ -167,11 +167,17 @@ def dask(items: Iterable[Item], task: Task, taxonomy: Taxonomy, scheduler: str |
         raise EngineError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from exc
     io_pool = cf.ThreadPoolExecutor(max_workers=FETCH_THREADS)
     try:
-        client.wait_for_workers(1, timeout=connect_timeout)
-        responses = client.register_plugin(_analyser_plugin(taxonomy, code_version()))
-        for address, response in (responses or {}).items():
-            if isinstance(response, dict) and response.get("status") == "error":
-                raise EngineError(str(response.get("exception") or f"worker {address} failed to set up"))
+        try:
+            client.wait_for_workers(1, timeout=connect_timeout)
+        except TimeoutError as exc:
+            raise EngineError(f"no Dask worker joined the scheduler at {client.scheduler.address} within "
+                              f"{connect_timeout:g} s (start one with `dask worker ADDRESS`)") from exc
+        try:
+            client.register_plugin(_analyser_plugin(taxonomy, code_version()))
+        except EngineError:
+            raise
+        except Exception as exc:  # the worker's own exception, re-raised here
+            raise EngineError(f"a Dask worker failed to set up: {type(exc).__name__}: {exc}") from exc
         threads = Threads(client)
 
         def submit(item: Item, page: Page, final_url: str | None) -> cf.Future:

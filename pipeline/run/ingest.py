@@ -96,7 +96,7 @@ class Summary:
         left_out = sum(sum(c.values()) for c in self.left_out.values())
         return (f"run {self.run_id}: {self.ok} stored ({self.duplicates} duplicates), {self.skipped} unchanged, "
                 f"{self.failed} failed in {self.seconds:.1f} s ({rate:.1f} pages/s)"
-                + (f"; {left_out} archive records left out as not HTML pages" if left_out else ""))
+                + (f"; {left_out} archive records left out (not HTML 200 responses)" if left_out else ""))
 
 
 def _from_text(item: Item) -> Article:
