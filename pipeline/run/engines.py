@@ -39,7 +39,8 @@ class Task:
 
     `prepare(item)` does the item's I/O in this process and returns `(page, final_url)` for `work`,
     or the item's result when that I/O failed; `work(item, page, final_url)` is the pure part, run
-    where the engine puts it; `lost(item, reason)` is the result of an item whose worker was lost.
+    where the engine puts it; `lost(item, reason)` is the result of an item whose task failed on the
+    cluster (its worker died, or the task could not be run).
     """
 
     prepare: Callable[[Item], tuple[Page, str | None] | Any]

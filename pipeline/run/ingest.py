@@ -179,7 +179,7 @@ def _prepare(fetcher: Fetcher, item: Item) -> tuple[str | bytes | None, str | No
 
 
 def _lost(item: Item, reason: str) -> Outcome:
-    return Outcome(item.input, stage="process", error=f"{item.input}: worker lost ({reason})")
+    return Outcome(item.input, stage="process", error=f"{item.input}: failed on a Dask worker ({reason})")
 
 
 class _Writer:
