@@ -66,7 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="Dask scheduler, e.g. tcp://10.0.0.5:8786 (with --engine dask; default: a local cluster "
                         "of --workers processes)")
     p.add_argument("inputs", nargs="+", metavar="INPUT",
-                   help="URL, folder, .html page, .txt list, .xml/.rss/.atom feed, .jsonl items, .warc/.warc.gz archive")
+                   help="URL, folder, .html page, .txt list, .xml/.rss/.atom feed, .jsonl items, "
+                        ".warc/.warc.gz web archive")
 
     p = sub.add_parser("retag", help="re-tag and rebuild statements from stored text; no fetching")
     common(p)

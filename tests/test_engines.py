@@ -107,7 +107,8 @@ def test_dask_engine_keeps_order_and_bounds_items_in_flight(threads_cluster, mon
     task = engines.Task(prepare=lambda item: (item.input.encode(), None), work=_echo,
                         lost=lambda item, reason: (item.input, reason, None))
     results, ahead = [], 0
-    for result in engines.dask(items(), task, load_taxonomy(None), threads_cluster.scheduler_address, workers=1):
+    engine = engines.Dask(load_taxonomy(None), threads_cluster.scheduler_address, workers=1)
+    for result in engine.results(items(), task):
         ahead = max(ahead, pulled - len(results))
         results.append(result)
 
@@ -128,7 +129,7 @@ def test_local_engine_bounds_items_in_flight_too():
 
     task = engines.Task(prepare=lambda item: (None, None), work=_echo, lost=lambda item, reason: None)
     results, ahead = [], 0
-    for result in engines.local(items(), task, workers=1, taxonomy_path=None):
+    for result in engines.Local(workers=1, taxonomy_path=None).results(items(), task):
         ahead = max(ahead, pulled - len(results))
         results.append(result)
     assert [r[0] for r in results] == [f"item-{n}" for n in range(200)]
@@ -138,19 +139,16 @@ def test_local_engine_bounds_items_in_flight_too():
 def test_worker_running_other_code_is_refused(threads_cluster, monkeypatch):
     versions = iter(["client-version", "worker-version", "worker-version"])
     monkeypatch.setattr(engines, "code_version", lambda: next(versions))
-    task = engines.Task(prepare=lambda item: (None, None), work=_echo, lost=lambda item, reason: None)
     with pytest.raises(engines.EngineError, match="runs other pipeline code or libraries .* install the same project"):
-        list(engines.dask([Item(input="a")], task, load_taxonomy(None), threads_cluster.scheduler_address, workers=1))
+        engines.Dask(load_taxonomy(None), threads_cluster.scheduler_address, workers=1)
 
 
 def test_unreachable_scheduler_is_one_clear_error():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    task = engines.Task(prepare=lambda item: (None, None), work=_echo, lost=lambda item, reason: None)
     with pytest.raises(engines.EngineError, match=f"cannot reach the Dask scheduler at tcp://127.0.0.1:{port}"):
-        list(engines.dask([Item(input="a")], task, load_taxonomy(None), f"tcp://127.0.0.1:{port}", workers=1,
-                          connect_timeout=2))
+        engines.Dask(load_taxonomy(None), f"tcp://127.0.0.1:{port}", workers=1, connect_timeout=2)
 
 
 def test_scheduler_needs_the_dask_engine(db_path, capsys):

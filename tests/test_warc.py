@@ -26,6 +26,12 @@ def _chunked(body: bytes, size: int = 1000) -> bytes:
     return b"".join(parts) + b"0\r\n\r\n"
 
 
+def _copies(path: Path, n: int = 3, compress: bool = True) -> Path:
+    """An archive of `n` captures of one page, at /0, /1, …"""
+    body = (PAGES / "border_talks.html").read_bytes()
+    return write_warc(path, [WarcRecord(f"{BASE}/{i}", body) for i in range(n)], compress)
+
+
 def _crawl() -> list[WarcRecord]:
     """A small crawl as crawlers write it: a warcinfo, request/response pairs, and records that are not pages."""
     russian = (FIXTURES / "extract" / "russian.html").read_text(encoding="utf-8").replace('<meta charset="utf-8">', "")
@@ -35,7 +41,8 @@ def _crawl() -> list[WarcRecord]:
         WarcRecord(f"{BASE}/border", (PAGES / "border_talks.html").read_bytes(), date="2024-05-02T08:30:00Z"),
         WarcRecord(f"{BASE}/convoy", kind="request"),
         WarcRecord(f"{BASE}/convoy", _chunked(gzip.compress((PAGES / "corridor_report.html").read_bytes(), mtime=0)),
-                   date="2023-03-01T10:00:00Z", headers=(("Content-Encoding", "gzip"), ("Transfer-Encoding", "chunked"))),
+                   date="2023-03-01T10:00:00Z",
+                   headers=(("Content-Encoding", "gzip"), ("Transfer-Encoding", "chunked"))),
         WarcRecord(f"{BASE}/briefing", (PAGES / "briefing_sidelist.html").read_bytes(), date="2023-01-20T12:00:00Z"),
         WarcRecord(f"{BASE}/ru", russian.encode("cp1251"), content_type="text/html; charset=windows-1251",
                    date="2023-03-13T06:00:00Z"),
@@ -103,8 +110,7 @@ def test_truncated_gzip_member_is_one_failure_and_the_rest_lands(db_path, tmp_pa
 
 
 def test_archive_cut_inside_a_records_headers_is_reported(tmp_path):
-    archive = write_warc(tmp_path / "cut.warc.gz", [WarcRecord(f"{BASE}/{i}", (PAGES / "border_talks.html").read_bytes())
-                                                    for i in range(3)])
+    archive = _copies(tmp_path / "cut.warc.gz")
     offsets = [c.offset for c in scan(archive)]
     archive.write_bytes(archive.read_bytes()[:offsets[2] + 40])  # only the start of the third member's headers
     found = list(scan(archive))
@@ -113,16 +119,14 @@ def test_archive_cut_inside_a_records_headers_is_reported(tmp_path):
 
 
 def test_whole_file_gzip_and_corrupt_members_are_refused_in_one_line(tmp_path):
-    plain = write_warc(tmp_path / "plain.warc", [WarcRecord(f"{BASE}/{i}", (PAGES / "border_talks.html").read_bytes())
-                                                 for i in range(3)], compress=False)
+    plain = _copies(tmp_path / "plain.warc", compress=False)
     one_stream = tmp_path / "one.warc.gz"
     one_stream.write_bytes(gzip.compress(plain.read_bytes()))
     *_, last = scan(one_stream)
     assert isinstance(last, WarcError) and "one gzip stream, not one gzip member per record" in str(last)
     assert "warcio recompress" in str(last)
 
-    members = write_warc(tmp_path / "bad.warc.gz", [WarcRecord(f"{BASE}/{i}", (PAGES / "border_talks.html").read_bytes())
-                                                    for i in range(3)])
+    members = _copies(tmp_path / "bad.warc.gz")
     offsets = [c.offset for c in scan(members)]
     data = bytearray(members.read_bytes())
     for i in range(offsets[1] + 200, offsets[1] + 300):

@@ -14,6 +14,7 @@ import concurrent.futures as cf
 import hashlib
 import importlib.metadata
 import time
+import weakref
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -91,34 +92,44 @@ def _chain(prepared: tuple[Page, str | None] | Any, item: Item, submit: Callable
     return prepared
 
 
-def local(items: Iterable[Item], task: Task, workers: int, taxonomy_path: str | None) -> Iterator[Any]:
+class Local:
     """The process pool of this machine (or this process when `workers` is 1); workers read local files
     themselves, downloads are done first by a thread pool of this process."""
-    fetch_pool = cf.ThreadPoolExecutor(max_workers=FETCH_THREADS)
-    procs: cf.Executor | None = None
-    if workers > 1:
-        procs = cf.ProcessPoolExecutor(max_workers=workers, initializer=analyse.init_worker, initargs=(taxonomy_path,))
-    else:
-        analyse.init_worker(taxonomy_path)
 
-    def run(item: Item, page: Page = None, final_url: str | None = None) -> cf.Future:
-        if procs is not None:
-            return procs.submit(task.work, item, page, final_url)
-        future: cf.Future = cf.Future()
-        future.set_result(task.work(item, page, final_url))
-        return future
+    def __init__(self, workers: int, taxonomy_path: str | None) -> None:
+        self.workers, self.taxonomy_path = workers, taxonomy_path
 
-    def start(item: Item) -> cf.Future:
-        if item.needs_fetch:
-            return fetch_pool.submit(lambda: _chain(task.prepare(item), item, run))
-        return run(item)
+    def results(self, items: Iterable[Item], task: Task) -> Iterator[Any]:
+        """`task` for every item, results in input order."""
+        fetch_pool = cf.ThreadPoolExecutor(max_workers=FETCH_THREADS)
+        procs: cf.Executor | None = None
+        if self.workers > 1:
+            procs = cf.ProcessPoolExecutor(max_workers=self.workers, initializer=analyse.init_worker,
+                                           initargs=(self.taxonomy_path,))
+        else:
+            analyse.init_worker(self.taxonomy_path)
 
-    try:
-        yield from in_order(items, start, lambda: max(8, workers * PER_WORKER))
-    finally:
-        fetch_pool.shutdown(cancel_futures=True)
-        if procs is not None:
-            procs.shutdown(cancel_futures=True)
+        def run(item: Item, page: Page = None, final_url: str | None = None) -> cf.Future:
+            if procs is not None:
+                return procs.submit(task.work, item, page, final_url)
+            future: cf.Future = cf.Future()
+            future.set_result(task.work(item, page, final_url))
+            return future
+
+        def start(item: Item) -> cf.Future:
+            if item.needs_fetch:
+                return fetch_pool.submit(lambda: _chain(task.prepare(item), item, run))
+            return run(item)
+
+        try:
+            yield from in_order(items, start, lambda: max(8, self.workers * PER_WORKER))
+        finally:
+            fetch_pool.shutdown(cancel_futures=True)
+            if procs is not None:
+                procs.shutdown(cancel_futures=True)
+
+    def close(self) -> None:
+        """Nothing to release: the pools live only while `results` runs."""
 
 
 def code_version() -> str:
@@ -150,35 +161,56 @@ def _analyser_plugin(taxonomy: Taxonomy, code: str) -> Any:
     return AnalyserSetup()
 
 
-def dask(items: Iterable[Item], task: Task, taxonomy: Taxonomy, scheduler: str | None, workers: int,
-         connect_timeout: float = 30.0) -> Iterator[Any]:
+class Dask:
     """A Dask cluster: the scheduler at `scheduler`, or a LocalCluster of `workers` single-threaded
-    processes. Every item is prepared here (downloaded, or read from disk) and its page shipped with
-    the task, so workers need the project and its libraries but no access to the inputs."""
-    from distributed import Client, LocalCluster
+    processes. Connecting checks the cluster before any store is touched: a scheduler that answers, a
+    worker, the taxonomy set up on every worker (a plugin, once per worker), and a first task run, which
+    the scheduler can only unpickle with the project importable. Every item is prepared here
+    (downloaded, or read from disk) and its page shipped with its task, so workers need the project
+    and its libraries but no access to the inputs; raises EngineError with one line."""
 
-    cluster = None
-    if scheduler is None:
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
-    try:
-        client = Client(cluster if cluster is not None else scheduler, timeout=connect_timeout)
-    except (OSError, TimeoutError) as exc:
-        if cluster is not None:
-            cluster.close()
-        raise EngineError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from exc
-    io_pool = cf.ThreadPoolExecutor(max_workers=FETCH_THREADS)
-    try:
+    def __init__(self, taxonomy: Taxonomy, scheduler: str | None, workers: int, connect_timeout: float = 30.0) -> None:
+        from distributed import Client, LocalCluster
+
+        self.cluster = None
+        if scheduler is None:
+            self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
         try:
-            client.wait_for_workers(1, timeout=connect_timeout)
+            self.client = Client(self.cluster if self.cluster is not None else scheduler, timeout=connect_timeout)
+        except (OSError, TimeoutError) as exc:
+            if self.cluster is not None:
+                self.cluster.close()
+            raise EngineError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from exc
+        # closed when `results` ends, or when the engine is dropped unused (the run failed before it)
+        self._close = weakref.finalize(self, _shut_down, self.client, self.cluster)
+        try:
+            self._check(taxonomy, connect_timeout)
+        except BaseException:
+            self.close()
+            raise
+
+    def _check(self, taxonomy: Taxonomy, timeout: float) -> None:
+        try:
+            self.client.wait_for_workers(1, timeout=timeout)
         except TimeoutError as exc:
-            raise EngineError(f"no Dask worker joined the scheduler at {client.scheduler.address} within "
-                              f"{connect_timeout:g} s (start one with `dask worker ADDRESS`)") from exc
+            raise EngineError(f"no Dask worker joined the scheduler at {self.client.scheduler.address} within "
+                              f"{timeout:g} s (start one with `dask worker ADDRESS`)") from exc
         try:
-            client.register_plugin(_analyser_plugin(taxonomy, code_version()))
+            self.client.register_plugin(_analyser_plugin(taxonomy, code_version()))
         except EngineError:
             raise
         except Exception as exc:  # the worker's own exception, re-raised here
-            raise EngineError(f"a Dask worker failed to set up: {type(exc).__name__}: {exc}") from exc
+            raise EngineError(f"a Dask worker failed to set up: {_one_line(exc)}") from exc
+        try:
+            self.client.submit(code_version, pure=False).result(timeout=4 * timeout)
+        except Exception as exc:
+            raise EngineError("the Dask cluster cannot run the project's code: start `dask scheduler` and "
+                              "`dask worker` where the project is importable (PYTHONPATH=<project folder>) "
+                              f"({_one_line(exc)})") from exc
+
+    def results(self, items: Iterable[Item], task: Task) -> Iterator[Any]:
+        """`task` for every item, results in input order; closes the engine when done."""
+        client, io_pool = self.client, cf.ThreadPoolExecutor(max_workers=FETCH_THREADS)
         threads = Threads(client)
 
         def submit(item: Item, page: Page, final_url: str | None) -> cf.Future:
@@ -189,7 +221,7 @@ def dask(items: Iterable[Item], task: Task, taxonomy: Taxonomy, scheduler: str |
                 try:
                     local_future.set_result(finished.result())
                 except Exception as exc:  # a worker lost while running it (KilledWorker), a cancelled task…
-                    local_future.set_result(task.lost(item, f"{type(exc).__name__}: {exc}"))
+                    local_future.set_result(task.lost(item, _one_line(exc)))
 
             remote.add_done_callback(done)
             return local_future
@@ -197,12 +229,33 @@ def dask(items: Iterable[Item], task: Task, taxonomy: Taxonomy, scheduler: str |
         def start(item: Item) -> cf.Future:
             return io_pool.submit(lambda: _chain(task.prepare(item), item, submit))
 
-        yield from in_order(items, start, lambda: max(8, threads.count() * PER_WORKER))
-    finally:
-        io_pool.shutdown(cancel_futures=True)
-        client.close()  # releases the tasks still queued or running
-        if cluster is not None:
-            cluster.close()
+        try:
+            yield from in_order(items, start, lambda: max(8, threads.count() * PER_WORKER))
+        finally:
+            io_pool.shutdown(cancel_futures=True)
+            self.close()
+
+    def close(self) -> None:
+        """Disconnect (the tasks still queued or running are released) and stop a LocalCluster we started."""
+        self._close()
+
+
+def _shut_down(client: Any, cluster: Any) -> None:
+    client.close()
+    if cluster is not None:
+        cluster.close()
+
+
+def start(engine: str, taxonomy: Taxonomy, taxonomy_path: Path | None, scheduler: str | None,
+          workers: int) -> Local | Dask:
+    """The engine named `engine` ("local" or "dask"), connected and checked."""
+    if engine == "dask":
+        return Dask(taxonomy, scheduler, workers)
+    return Local(workers, str(taxonomy_path) if taxonomy_path else None)
+
+
+def _one_line(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {' '.join(str(exc).split())}"[:300]
 
 
 class Threads:

@@ -158,7 +158,8 @@ def read_item(item: Item) -> bytes | None:
 
 def _read_failure(item: Item, exc: Exception) -> Outcome:
     reason = exc.strerror if isinstance(exc, OSError) else None
-    return Outcome(item.input, stage="read", error=f"{item.input}: " + (f"cannot read ({reason})" if reason else str(exc)))
+    return Outcome(item.input, stage="read",
+                   error=f"{item.input}: " + (f"cannot read ({reason})" if reason else str(exc)))
 
 
 def _prepare(fetcher: Fetcher, item: Item) -> tuple[str | bytes | None, str | None] | Outcome:
@@ -279,6 +280,7 @@ def ingest(inputs: list[str], opts: Options) -> Summary:
     """Run one ingest: every input becomes stored articles or `failures` rows; returns the counts."""
     taxonomy = load_taxonomy(opts.taxonomy)
     fingerprint = analyse.statements_fingerprint(taxonomy)
+    engine = engines.start(opts.engine, taxonomy, opts.taxonomy, opts.scheduler, opts.workers)  # before the store
     started = time.monotonic()
     run_id = utcnow().strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
     summary = Summary(run_id)
@@ -291,12 +293,8 @@ def ingest(inputs: list[str], opts: Options) -> Summary:
     items = _expand_all(inputs, opts, fetcher, writer.fail, summary.leave_out)
     bar = tqdm(total=len(items), unit="page", disable=not opts.progress, file=sys.stderr, dynamic_ncols=True)
     task = engines.Task(prepare=functools.partial(_prepare, fetcher), work=process, lost=_lost)
-    if opts.engine == "dask":
-        outcomes = engines.dask(items, task, taxonomy, opts.scheduler, opts.workers)
-    else:
-        outcomes = engines.local(items, task, opts.workers, str(opts.taxonomy) if opts.taxonomy else None)
     try:
-        for outcome in outcomes:
+        for outcome in engine.results(items, task):
             writer.add(outcome)
             bar.update(1)
             bar.set_postfix(ok=summary.ok, failed=summary.failed, skipped=summary.skipped, refresh=False)
