@@ -178,10 +178,11 @@ def main() -> None:
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="warc-bench-"))
     pages = _pages(args.pages, work)
+    source = f"{args.pages.parent.name}/{args.pages.name}" if args.pages.is_dir() else "the sample generator"
     lines = [f"# WARC readers: warcio {importlib.metadata.version('warcio')} against fastwarc "
              f"{importlib.metadata.version('fastwarc')}", "",
              f"Machine: {platform.machine()}, {platform.python_implementation()} {platform.python_version()}; "
-             f"{len(pages)} pages from {args.pages if args.pages.is_dir() else 'the sample generator'} "
+             f"{len(pages)} pages from {source} "
              f"× {args.copies}.", ""]
     for suffix in (".warc.gz", ".warc"):
         archive = work / f"bench{suffix}"
