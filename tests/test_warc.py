@@ -141,6 +141,23 @@ def test_whole_file_gzip_and_corrupt_members_are_refused_in_one_line(tmp_path):
     assert [type(f) for f in scan(not_warc)] == [WarcError]
 
 
+def test_a_record_without_a_readable_date_is_stored_with_the_run_time(db_path, tmp_path):
+    body = (PAGES / "border_talks.html").read_bytes()
+    block = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n" + body
+    archive = tmp_path / "hand.warc"
+    with archive.open("wb") as handle:
+        for n, date in enumerate((b"", b"WARC-Date: not a date\r\n")):
+            handle.write(b"WARC/1.0\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:uuid:%d>\r\n" % n + date
+                         + b"WARC-Target-URI: %s/%d\r\nContent-Type: application/http; msgtype=response\r\n"
+                         % (BASE.encode(), n) + b"Content-Length: %d\r\n\r\n" % len(block) + block + b"\r\n\r\n")
+    before = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    summary = ingest([str(archive)], options(db_path, tmp_path))
+    after = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    assert (summary.ok + summary.skipped, summary.failed) == (2, 0)
+    (fetched,), = rows(db_path, "SELECT fetched_at FROM articles")
+    assert before <= fetched <= after
+
+
 def test_records_over_the_page_limit_are_refused(db_path, tmp_path):
     big = b"<html><body><p>" + b"x" * 10_100_000 + b"</p></body></html>"
     bomb = gzip.compress(b"<html><body>" + b" " * 30_000_000 + b"</body></html>")

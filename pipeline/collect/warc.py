@@ -30,11 +30,12 @@ class WarcError(ValueError):
 
 @dataclass(frozen=True)
 class Capture:
-    """An HTML page captured with HTTP 200: where its record starts, its URI and when it was captured."""
+    """An HTML page captured with HTTP 200: where its record starts, its URI and when it was captured (None
+    when the record's WARC-Date is missing or unreadable)."""
 
     offset: int
     uri: str
-    captured: dt.datetime
+    captured: dt.datetime | None
 
 
 @dataclass(frozen=True)
@@ -49,9 +50,11 @@ def _megabytes(n: int) -> str:
     return f"{n / 1_000_000:.3g} MB"
 
 
-def _utc(when: dt.datetime) -> dt.datetime:
+def _utc(when: dt.datetime | None) -> dt.datetime | None:
     """A capture time as naive UTC, as DuckDB TIMESTAMP columns store it."""
-    return when.astimezone(dt.timezone.utc).replace(tzinfo=None) if when.tzinfo else when
+    if when is None or when.tzinfo is None:
+        return when
+    return when.astimezone(dt.timezone.utc).replace(tzinfo=None)
 
 
 def _uri(record: WarcRecord) -> str:
