@@ -141,21 +141,40 @@ def test_whole_file_gzip_and_corrupt_members_are_refused_in_one_line(tmp_path):
     assert [type(f) for f in scan(not_warc)] == [WarcError]
 
 
-def test_a_record_without_a_readable_date_is_stored_with_the_run_time(db_path, tmp_path):
-    body = (PAGES / "border_talks.html").read_bytes()
-    block = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n" + body
-    archive = tmp_path / "hand.warc"
-    with archive.open("wb") as handle:
-        for n, date in enumerate((b"", b"WARC-Date: not a date\r\n")):
-            handle.write(b"WARC/1.0\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:uuid:%d>\r\n" % n + date
+def _raw_warc(path: Path, records: list[tuple[bytes, bytes]]) -> Path:
+    """An uncompressed archive written byte by byte, for records no library would write: (extra WARC
+    header lines, HTTP block) per response record, at {BASE}/0, /1, …"""
+    with path.open("wb") as handle:
+        for n, (extra, block) in enumerate(records):
+            handle.write(b"WARC/1.0\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:uuid:%d>\r\n" % n + extra
                          + b"WARC-Target-URI: %s/%d\r\nContent-Type: application/http; msgtype=response\r\n"
                          % (BASE.encode(), n) + b"Content-Length: %d\r\n\r\n" % len(block) + block + b"\r\n\r\n")
+    return path
+
+
+def test_a_record_without_a_readable_date_is_stored_with_the_run_time(db_path, tmp_path):
+    block = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n" + (PAGES / "border_talks.html").read_bytes()
+    archive = _raw_warc(tmp_path / "hand.warc", [(b"", block), (b"WARC-Date: not a date\r\n", block)])
     before = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
     summary = ingest([str(archive)], options(db_path, tmp_path))
     after = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
     assert (summary.ok + summary.skipped, summary.failed) == (2, 0)
     (fetched,), = rows(db_path, "SELECT fetched_at FROM articles")
     assert before <= fetched <= after
+
+
+def test_odd_http_headers_cost_one_record_at_most(tmp_path):
+    page = b"Content-Type: text/html\r\n\r\n" + (PAGES / "border_talks.html").read_bytes()
+    date = b"WARC-Date: 2023-01-01T00:00:00Z\r\n"
+    archive = _raw_warc(tmp_path / "odd.warc", [
+        (date, b"HTTP/1.1 200 OK\r\nSet-Cookie: " + b"c" * 100_000 + b"\r\n" + page),  # headers past 32 KB
+        (date, b"this is no HTTP response\r\n\r\n<html></html>"),
+        (date, b"HTTP/1.1 200 OK\r\n" + page),
+    ])
+    found = list(scan(archive))
+    assert [type(f) for f in found] == [Capture, Skip, Capture]
+    assert found[1].reason == "unreadable HTTP status line"
+    assert all(read_page(archive, f.offset).startswith(b"<!DOCTYPE html>") for f in (found[0], found[2]))
 
 
 def test_records_over_the_page_limit_are_refused(db_path, tmp_path):

@@ -22,6 +22,7 @@ WARC_SUFFIXES = (".warc", ".warc.gz")
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 PAGE_BYTES = 10_000_000  # the page size limit of fetching, applied to each record's payload
 GZIP_MAGIC = b"\x1f\x8b"
+HEADER_BYTES = 1 << 20  # WARC or HTTP headers of one record (fastwarc's default, 32 KB, trips on big cookies)
 
 
 class WarcError(ValueError):
@@ -69,7 +70,7 @@ def _classify(record: WarcRecord, max_bytes: int, where: str) -> Capture | Skip 
         return Skip(offset, "response without HTTP headers")
     status = record.http_headers.status_code
     if status != 200:
-        return Skip(offset, f"HTTP {status}")
+        return Skip(offset, f"HTTP {status}" if status is not None else "unreadable HTTP status line")
     content_type = (record.http_content_type or "").lower()
     if content_type and content_type not in HTML_TYPES:
         return Skip(offset, f"not HTML ({content_type})")
@@ -106,7 +107,7 @@ def scan(path: Path, max_bytes: int = PAGE_BYTES) -> Iterator[Capture | Skip | W
     gzipped, read, last = False, 0, None
     with path.open("rb") as handle, path.open("rb") as probe:
         gzipped = probe.read(2) == GZIP_MAGIC
-        records = ArchiveIterator(handle, parse_http=True, auto_decode="none")
+        records = ArchiveIterator(handle, parse_http=True, auto_decode="none", max_header_len=HEADER_BYTES)
         try:
             for record in records:
                 offset = record.stream_pos
@@ -155,7 +156,8 @@ def _decoded(payload: bytes, charset: str | None) -> bytes:
 def _payload(path: Path, offset: int, decode: str, max_bytes: int) -> tuple[WarcRecord, bytes]:
     with path.open("rb") as handle:
         handle.seek(offset)
-        record = next(iter(ArchiveIterator(handle, parse_http=True, auto_decode=decode)), None)
+        record = next(iter(ArchiveIterator(handle, parse_http=True, auto_decode=decode,
+                                           max_header_len=HEADER_BYTES)), None)
         if record is None or record.record_type != WarcRecordType.response:
             raise WarcError(f"{path}: record at byte {offset:,}: no response record there")
         return record, record.reader.read(max_bytes + 1)
