@@ -13,6 +13,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 import hashlib
 import importlib.metadata
+import logging
 import time
 import weakref
 from collections.abc import Callable, Iterable, Iterator
@@ -174,7 +175,8 @@ class Dask:
 
         self.cluster = None
         if scheduler is None:
-            self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+            self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+                                        silence_logs=logging.ERROR)
         try:
             self.client = Client(self.cluster if self.cluster is not None else scheduler, timeout=connect_timeout)
         except (OSError, TimeoutError) as exc:
