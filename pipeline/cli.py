@@ -17,6 +17,7 @@ from .config import SAMPLE_DIR
 from .mentions.check import CheckError, evaluate, format_report, read_samples
 from .mentions.matcher import Tagger
 from .mentions.taxonomy import TaxonomyError, load_taxonomy
+from .run.engines import ENGINES, EngineError
 from .run.ingest import Options, ingest
 from .run.retag import retag
 
@@ -61,8 +62,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=float, default=10.0, help="download timeout in seconds (default 10)")
     p.add_argument("--delay", type=float, default=1.0, help="seconds between requests to one host (default 1)")
     p.add_argument("--taxonomy", type=Path, default=None, help="taxonomy file (default: $TRACKER_TAXONOMY)")
+    p.add_argument("--engine", choices=ENGINES, default="local",
+                   help="where pages are processed: a local process pool (default) or a Dask cluster")
+    p.add_argument("--scheduler", metavar="ADDRESS", default=None,
+                   help="Dask scheduler, e.g. tcp://10.0.0.5:8786 (with --engine dask; default: a local cluster "
+                        "of --workers processes)")
     p.add_argument("inputs", nargs="+", metavar="INPUT",
-                   help="URL, folder, .html page, .txt list, .xml/.rss/.atom feed, .jsonl items")
+                   help="URL, folder, .html page, .txt list, .xml/.rss/.atom feed, .jsonl items, "
+                        ".warc/.warc.gz web archive")
 
     p = sub.add_parser("retag", help="re-tag and rebuild statements from stored text; no fetching")
     common(p)
@@ -100,12 +107,19 @@ def _ingest(args: argparse.Namespace, db: Path, inputs: list[str]) -> int:
     opts = Options(db=db, taxonomy=getattr(args, "taxonomy", None) or config.taxonomy_override(), workers=args.workers,
                    feed=getattr(args, "feed", False), sitemap=getattr(args, "sitemap", False),
                    allow_private=getattr(args, "allow_private", False), timeout=getattr(args, "timeout", 10.0),
-                   delay=getattr(args, "delay", 1.0), wait=args.wait, progress=not args.quiet)
+                   delay=getattr(args, "delay", 1.0), wait=args.wait, progress=not args.quiet,
+                   engine=getattr(args, "engine", "local"), scheduler=getattr(args, "scheduler", None))
+    if opts.scheduler and opts.engine != "dask":
+        print("error: --scheduler needs --engine dask", file=sys.stderr)
+        return EXIT_USAGE
     summary = ingest(inputs, opts)
     for input_, stage, error in summary.failures[:20]:
         print(f"failed [{stage}] {error}", file=sys.stderr)
     if len(summary.failures) > 20:
         print(f"… and {len(summary.failures) - 20} more failures (see the failures table)", file=sys.stderr)
+    for input_, reasons in summary.left_out.items():
+        print(f"left out {input_}: {sum(reasons.values())} records that are not HTML 200 responses ("
+              + ", ".join(f"{reason} {n}" for reason, n in reasons.most_common()) + ")", file=sys.stderr)
     print(summary.line())
     return EXIT_OK
 
@@ -189,7 +203,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "stats":
             return _stats(args, db)
         return export.run(args, db)
-    except (TaxonomyError, SourcesError, CheckError, store.StoreError) as exc:
+    except (TaxonomyError, SourcesError, CheckError, store.StoreError, EngineError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except store.StoreBusy as exc:

@@ -87,3 +87,51 @@ def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "tracker.duckdb"
     monkeypatch.setenv("TRACKER_DB", str(path))
     return path
+
+
+@dataclass
+class WarcRecord:
+    """One record for `write_warc`: an HTTP response unless `kind` says otherwise."""
+
+    uri: str
+    body: bytes = b""
+    status: str = "200 OK"
+    content_type: str | None = "text/html; charset=utf-8"
+    kind: str = "response"  # response, request, revisit, warcinfo, metadata, resource
+    date: str | None = None  # WARC-Date, e.g. "2023-02-01T10:00:00Z"
+    headers: tuple[tuple[str, str], ...] = ()  # further HTTP headers
+
+
+def write_warc(path: Path, records: list[WarcRecord], compress: bool = True) -> Path:
+    """A WARC file written by warcio (an independent writer: the pipeline reads with fastwarc), one gzip
+    member per record when `compress`."""
+    import io
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    with path.open("wb") as handle:
+        writer = WARCWriter(handle, gzip=compress)
+        for rec in records:
+            warc_headers = {"WARC-Date": rec.date} if rec.date else None
+            if rec.kind == "warcinfo":
+                record = writer.create_warcinfo_record(path.name, {"software": "tests"})
+            elif rec.kind == "request":
+                http = StatusAndHeaders(f"GET {rec.uri} HTTP/1.1", [("Host", "archive.example")], is_http_request=True)
+                record = writer.create_warc_record(rec.uri, "request", payload=io.BytesIO(b""), http_headers=http,
+                                                   warc_headers_dict=warc_headers)
+            elif rec.kind == "revisit":
+                http = StatusAndHeaders(rec.status, [("Content-Type", rec.content_type or "")], protocol="HTTP/1.1")
+                record = writer.create_revisit_record(rec.uri, "sha1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", rec.uri,
+                                                      "2023-01-01T00:00:00Z", http_headers=http)
+            elif rec.kind in ("metadata", "resource"):
+                record = writer.create_warc_record(rec.uri, rec.kind, payload=io.BytesIO(rec.body),
+                                                   warc_content_type=rec.content_type or "text/plain",
+                                                   warc_headers_dict=warc_headers)
+            else:
+                fields = ([("Content-Type", rec.content_type)] if rec.content_type else []) + list(rec.headers)
+                http = StatusAndHeaders(rec.status, fields, protocol="HTTP/1.1")
+                record = writer.create_warc_record(rec.uri, "response", payload=io.BytesIO(rec.body),
+                                                   http_headers=http, warc_headers_dict=warc_headers)
+            writer.write_record(record)
+    return path

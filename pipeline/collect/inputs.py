@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 
 import feedparser
 
+from .warc import WARC_SUFFIXES, Capture, WarcError, scan
+
 PAGE_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz")
 FEED_SUFFIXES = (".xml", ".rss", ".atom")
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz")
@@ -44,10 +46,20 @@ class Item:
     title: str | None = None
     published: dt.date | None = None
     date_source: str | None = None
+    record: int | None = None  # byte offset of the page's record in `path`, a WARC archive
+    fetched_at: dt.datetime | None = None  # capture time (WARC-Date); None: the time it is stored
 
     @property
     def needs_fetch(self) -> bool:
         return self.path is None and self.html is None and self.text is None and self.url is not None
+
+
+@dataclass
+class Skipped:
+    """Part of an input left out on purpose, not a failure (a WARC record that is no HTML page); counted."""
+
+    input: str
+    reason: str
 
 
 def is_url(value: str) -> bool:
@@ -61,7 +73,7 @@ def _has_suffix(path: Path, suffixes: tuple[str, ...]) -> bool:
 
 
 def classify(value: str) -> str:
-    """The kind of one input: 'url', 'dir', 'page', 'list', 'feed', 'jsonl'; raises InputError otherwise."""
+    """The kind of one input: 'url', 'dir', 'page', 'list', 'feed', 'jsonl', 'warc'; raises InputError otherwise."""
     scheme = urlsplit(value).scheme.lower()
     if is_url(value):
         return "url"
@@ -73,10 +85,11 @@ def classify(value: str) -> str:
     if path.is_dir():
         return "dir"
     for kind, suffixes in (("page", PAGE_SUFFIXES), ("list", LIST_SUFFIXES), ("feed", FEED_SUFFIXES),
-                           ("jsonl", JSONL_SUFFIXES)):
+                           ("jsonl", JSONL_SUFFIXES), ("warc", WARC_SUFFIXES)):
         if _has_suffix(path, suffixes):
             return kind
-    raise InputError(value, "unsupported input type (expected a URL, folder, .html, .txt, .xml/.rss/.atom or .jsonl)")
+    raise InputError(value, "unsupported input type (expected a URL, folder, .html, .txt, .xml/.rss/.atom, .jsonl "
+                            "or .warc/.warc.gz)")
 
 
 def read_bytes(path: Path) -> bytes:
@@ -151,7 +164,18 @@ def _jsonl_items(path: Path) -> Iterator[Item | InputError]:
                    date_source="feed" if published else None)
 
 
-def expand(value: str) -> Iterator[Item | InputError]:
+def _warc_items(path: Path) -> Iterator[Item | InputError | Skipped]:
+    """One item per HTML page of an archive (read later, by offset); other records counted as Skipped."""
+    for found in scan(path):
+        if isinstance(found, Capture):
+            yield Item(input=found.uri, url=found.uri, path=path, record=found.offset, fetched_at=found.captured)
+        elif isinstance(found, WarcError):
+            yield InputError(str(path), str(found).removeprefix(f"{path}: "))
+        else:
+            yield Skipped(str(path), found.reason)
+
+
+def expand(value: str) -> Iterator[Item | InputError | Skipped]:
     """Work items for one command-line input; problems are yielded as InputError, never raised."""
     try:
         kind = classify(value)
@@ -165,7 +189,7 @@ def expand(value: str) -> Iterator[Item | InputError]:
         yield Item(input=value, path=path)
     elif kind == "dir":
         for child in sorted(p for p in path.rglob("*") if p.is_file()):
-            if _has_suffix(child, PAGE_SUFFIXES + FEED_SUFFIXES + JSONL_SUFFIXES):
+            if _has_suffix(child, PAGE_SUFFIXES + FEED_SUFFIXES + JSONL_SUFFIXES + WARC_SUFFIXES):
                 yield from expand(str(child))
     elif kind == "list":
         for line in path.read_text(encoding="utf-8").splitlines():
@@ -179,4 +203,6 @@ def expand(value: str) -> Iterator[Item | InputError]:
             yield exc
     elif kind == "jsonl":
         yield from _jsonl_items(path)
+    elif kind == "warc":
+        yield from _warc_items(path)
 

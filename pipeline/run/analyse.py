@@ -130,12 +130,12 @@ _WORKER: Analyser | None = None
 
 
 def init_worker(taxonomy_path: str | None, taxonomy: Taxonomy | None = None,
-                sources_path: str | Path | None = None) -> None:
-    """Process-pool initializer: load the taxonomy (unless given) and the sources, and compile the
-    matcher once per process."""
+                sources: str | Path | list[Source] | None = None) -> None:
+    """Process-pool initializer: load the taxonomy (unless given) and the sources (a file, or the
+    outlets themselves), and compile the matcher once per process."""
     global _WORKER
-    _WORKER = Analyser(taxonomy if taxonomy is not None else load_taxonomy(taxonomy_path),
-                       load_sources(sources_path or DEFAULT_SOURCES))
+    outlets = sources if isinstance(sources, list) else load_sources(sources or DEFAULT_SOURCES)
+    _WORKER = Analyser(taxonomy if taxonomy is not None else load_taxonomy(taxonomy_path), outlets)
 
 
 def worker() -> Analyser:

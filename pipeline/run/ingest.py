@@ -1,19 +1,21 @@
 """Ingest orchestrator: inputs → fetch → extract → tag → statements → store, in parallel, in batches.
 
 Fetching runs in a thread pool of the main process (so the per-host delay holds across all
-downloads); extraction and analysis run in a process pool; the main process writes results in
-short bulk transactions and records every broken input as a `failures` row.
+downloads); extraction and analysis run on an engine (`engines.py`: a process pool, or a Dask
+cluster); the main process writes results in short bulk transactions and records every broken
+input as a `failures` row.
 """
 from __future__ import annotations
 
-import concurrent.futures as cf
+import functools
 import gzip
 import hashlib
 import os
 import sys
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -22,12 +24,13 @@ from tqdm import tqdm
 
 from .. import store
 from ..collect.fetch import Fetcher, FetchError
-from ..collect.inputs import InputError, Item, expand, read_bytes
+from ..collect.inputs import InputError, Item, Skipped, expand, read_bytes
 from ..collect.sources import SourceResolver, load_sources
+from ..collect.warc import WarcError, read_page
 from ..config import DEFAULT_SOURCES
 from ..extract import Article, ExtractionError, extract_article
 from ..mentions.taxonomy import load_taxonomy
-from . import analyse
+from . import analyse, engines
 from .finish import finish, prepare, utcnow
 
 BATCH_ARTICLES = 200
@@ -56,6 +59,8 @@ class Options:
     max_bytes: int = 10_000_000
     wait: float = 30.0
     progress: bool = True
+    engine: str = "local"  # "local": a process pool; "dask": a Dask cluster (run/engines.py)
+    scheduler: str | None = None  # Dask scheduler address; None starts a LocalCluster of `workers`
 
 
 @dataclass
@@ -81,11 +86,17 @@ class Summary:
     duplicates: int = 0
     seconds: float = 0.0
     failures: list[tuple[str, str, str]] = field(default_factory=list)
+    left_out: dict[str, Counter] = field(default_factory=dict)  # input → reason → records (WARC non-pages)
+
+    def leave_out(self, skipped: Skipped) -> None:
+        self.left_out.setdefault(skipped.input, Counter())[skipped.reason] += 1
 
     def line(self) -> str:
         rate = (self.ok + self.skipped) / self.seconds if self.seconds else 0.0
+        left_out = sum(sum(c.values()) for c in self.left_out.values())
         return (f"run {self.run_id}: {self.ok} stored ({self.duplicates} duplicates), {self.skipped} unchanged, "
-                f"{self.failed} failed in {self.seconds:.1f} s ({rate:.1f} pages/s)")
+                f"{self.failed} failed in {self.seconds:.1f} s ({rate:.1f} pages/s)"
+                + (f"; {left_out} archive records left out (not HTML 200 responses)" if left_out else ""))
 
 
 def _from_text(item: Item) -> Article:
@@ -97,16 +108,17 @@ def _from_text(item: Item) -> Article:
                    content_hash=content_hash)
 
 
-def process(item: Item, html: str | None = None, final_url: str | None = None) -> Outcome:
-    """Extract and analyse one item (runs in a worker process); never raises."""
+def process(item: Item, html: str | bytes | None = None, final_url: str | None = None) -> Outcome:
+    """Extract and analyse one item (runs in a worker process); never raises. `html` is the page when
+    the caller has it already (downloaded, or read by the main process for a remote worker)."""
     raw_bytes: bytes | None = None
     try:
-        if item.path is not None:
-            raw_bytes = read_bytes(item.path)
-        elif html is not None or item.html is not None:
-            raw_bytes = (html if html is not None else item.html).encode("utf-8")
-    except OSError as exc:
-        return Outcome(item.input, stage="read", error=f"{item.input}: cannot read ({exc.strerror})")
+        if html is not None:
+            raw_bytes = html if isinstance(html, bytes) else html.encode("utf-8")
+        else:
+            raw_bytes = read_item(item)
+    except (WarcError, OSError) as exc:
+        return _read_failure(item, exc)
     try:
         article = extract_article(raw_bytes, url=final_url or item.url) if raw_bytes is not None else _from_text(item)
     except ExtractionError as exc:
@@ -132,9 +144,45 @@ def process(item: Item, html: str | None = None, final_url: str | None = None) -
         "hostname": article.hostname, "sitename": article.sitename, "title": article.title,
         "author": article.author, "published": article.published, "date_source": article.date_source,
         "language": article.language, "text": article.text, "content_hash": article.content_hash,
-        "raw_sha256": raw[0] if raw else None, "genre": derived.genre,
+        "raw_sha256": raw[0] if raw else None, "genre": derived.genre, "fetched_at": item.fetched_at,
     }
     return Outcome(item.input, article=row, raw=raw, derived=derived.tables)
+
+
+def read_item(item: Item) -> bytes | None:
+    """The page bytes of a local item (a file, a WARC record, inline HTML); None for text-only items."""
+    if item.record is not None:
+        return read_page(item.path, item.record)
+    if item.path is not None:
+        return read_bytes(item.path)
+    return item.html.encode("utf-8") if item.html is not None else None
+
+
+def _read_failure(item: Item, exc: Exception) -> Outcome:
+    reason = exc.strerror if isinstance(exc, OSError) else None
+    return Outcome(item.input, stage="read",
+                   error=f"{item.input}: " + (f"cannot read ({reason})" if reason else str(exc)))
+
+
+def _prepare(fetcher: Fetcher, item: Item) -> tuple[str | bytes | None, str | None] | Outcome:
+    """The main process's part of an item: download it (one Fetcher keeps the per-host delay and the
+    SSRF guard across all workers), or read its file for a worker that may not see this disk."""
+    if item.needs_fetch:
+        try:
+            fetched = fetcher.page(item.url)
+        except FetchError as exc:
+            return Outcome(item.input, stage="fetch", error=str(exc))
+        return fetched.text, fetched.final_url
+    if item.path is None:
+        return None, None  # inline HTML or text travels with the item
+    try:
+        return read_item(item), None
+    except (WarcError, OSError) as exc:
+        return _read_failure(item, exc)
+
+
+def _lost(item: Item, reason: str) -> Outcome:
+    return Outcome(item.input, stage="process", error=f"{item.input}: failed on a Dask worker ({reason})")
 
 
 class _Writer:
@@ -181,7 +229,7 @@ class _Writer:
             self.by_hash[content_hash] = article_id
         self.by_id[article_id] = content_hash
         art["source"] = self.resolver.resolve(art["hostname"], art.pop("sitename"))
-        art["fetched_at"] = utcnow()
+        art["fetched_at"] = art.get("fetched_at") or utcnow()
         art["run_id"] = self.run_id
         self.rows["articles"].append(art)
         if outcome.raw:
@@ -210,7 +258,7 @@ class _Writer:
 
 
 def _expand_all(inputs: list[str], opts: Options, fetcher: Fetcher,
-                fail: Callable[[str, str, str], None]) -> list[Item]:
+                fail: Callable[[str, str, str], None], leave_out: Callable[[Skipped], None]) -> list[Item]:
     items: list[Item] = []
     for value in inputs:
         if opts.feed or opts.sitemap:
@@ -223,73 +271,19 @@ def _expand_all(inputs: list[str], opts: Options, fetcher: Fetcher,
         for found in expand(value):
             if isinstance(found, InputError):
                 fail(found.input, "input", str(found))
+            elif isinstance(found, Skipped):
+                leave_out(found)
             else:
                 items.append(found)
     return items
-
-
-def _outcomes(items: list[Item], opts: Options, fetcher: Fetcher) -> Iterator[Outcome]:
-    """Outcomes in input order, from a fetch thread pool and an extraction process pool, bounded in flight."""
-    fetch_pool = cf.ThreadPoolExecutor(max_workers=8)
-    taxonomy_arg = str(opts.taxonomy) if opts.taxonomy else None
-    procs: cf.Executor | None = None
-    if opts.workers > 1:
-        procs = cf.ProcessPoolExecutor(max_workers=opts.workers, initializer=analyse.init_worker,
-                                       initargs=(taxonomy_arg, None, str(opts.sources)))
-    else:
-        analyse.init_worker(taxonomy_arg, None, opts.sources)
-
-    def run(item: Item, html: str | None = None, final_url: str | None = None) -> cf.Future:
-        if procs is not None:
-            return procs.submit(process, item, html, final_url)
-        future: cf.Future = cf.Future()
-        future.set_result(process(item, html, final_url))
-        return future
-
-    def fetch_then_process(item: Item) -> cf.Future | Outcome:
-        try:
-            fetched = fetcher.page(item.url)
-        except FetchError as exc:
-            return Outcome(item.input, stage="fetch", error=str(exc))
-        return run(item, fetched.text, fetched.final_url)
-
-    limit = max(8, opts.workers * 8)
-    seq_of: dict[cf.Future, int] = {}
-    finished: dict[int, Outcome] = {}
-    submitted = emitted = 0
-    queue = iter(items)
-    try:
-        while True:
-            while submitted - emitted < limit:
-                item = next(queue, None)
-                if item is None:
-                    break
-                future = fetch_pool.submit(fetch_then_process, item) if item.needs_fetch else run(item)
-                seq_of[future] = submitted
-                submitted += 1
-            if not seq_of:
-                return
-            done, _ = cf.wait(list(seq_of), return_when=cf.FIRST_COMPLETED)
-            for future in done:
-                seq = seq_of.pop(future)
-                result = future.result()
-                if isinstance(result, cf.Future):
-                    seq_of[result] = seq
-                else:
-                    finished[seq] = result
-            while emitted in finished:  # input order, so "first seen" (duplicate_of) is deterministic
-                yield finished.pop(emitted)
-                emitted += 1
-    finally:
-        fetch_pool.shutdown(cancel_futures=True)
-        if procs is not None:
-            procs.shutdown(cancel_futures=True)
 
 
 def ingest(inputs: list[str], opts: Options) -> Summary:
     """Run one ingest: every input becomes stored articles or `failures` rows; returns the counts."""
     taxonomy = load_taxonomy(opts.taxonomy)
     fingerprint = analyse.statements_fingerprint(taxonomy, load_sources(opts.sources))
+    engine = engines.start(opts.engine, taxonomy, opts.taxonomy, opts.scheduler, opts.workers,
+                           opts.sources)  # before the store
     started = time.monotonic()
     run_id = utcnow().strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
     summary = Summary(run_id)
@@ -299,10 +293,11 @@ def ingest(inputs: list[str], opts: Options) -> Summary:
     fetcher = Fetcher(allow_private=opts.allow_private, timeout=opts.timeout, delay=opts.delay,
                       max_bytes=opts.max_bytes)
     writer = _Writer(opts, run_id, resolver, summary)
-    items = _expand_all(inputs, opts, fetcher, writer.fail)
+    items = _expand_all(inputs, opts, fetcher, writer.fail, summary.leave_out)
     bar = tqdm(total=len(items), unit="page", disable=not opts.progress, file=sys.stderr, dynamic_ncols=True)
+    task = engines.Task(prepare=functools.partial(_prepare, fetcher), work=process, lost=_lost)
     try:
-        for outcome in _outcomes(items, opts, fetcher):
+        for outcome in engine.results(items, task):
             writer.add(outcome)
             bar.update(1)
             bar.set_postfix(ok=summary.ok, failed=summary.failed, skipped=summary.skipped, refresh=False)
