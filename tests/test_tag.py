@@ -486,3 +486,11 @@ def test_demonyms_and_false_friends_of_the_issue_on_the_shipped_taxonomy(tagger)
         ("united_states", "американские"), ("united_states", "ամերիկյան"), ("united_states", "amerikalı"),
         ("north_caucasus", "North Caucasus"),
     ]
+
+
+def test_an_official_outlet_named_after_its_issuer_still_counts_as_that_body() -> None:
+    """The sources file lists whitehouse.gov as "The White House" with issuer white_house: its name is the
+    body itself, so "…told the White House" is a mention of white_house, not an ignored outlet name."""
+    tagger = Tagger(load_taxonomy(ROOT / "data" / "taxonomy.yaml"))
+    found = {m.entity_id for m in tagger.tag("NASA and the Pentagon have told the White House.")}
+    assert "white_house" in found

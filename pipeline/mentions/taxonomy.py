@@ -219,9 +219,10 @@ class Taxonomy:
 
 def load_taxonomy(path: str | Path | None = None, sources: str | Path | None = DEFAULT_SOURCES) -> Taxonomy:
     """Read and validate a taxonomy file (default: $TRACKER_TAXONOMY, else data/taxonomy.yaml); the
-    outlet names of the `sources` file (data/sources.yaml; None: none) join the ignore list."""
+    outlet names of the `sources` file (data/sources.yaml; None: none) join the ignore list, except those
+    of official outlets with an `issuer`: their name is the issuing body's own ("The White House")."""
     path = Path(path) if path is not None else taxonomy_path()
-    outlets = [s.name for s in load_sources(sources)] if sources is not None else []
+    outlets = [s.name for s in load_sources(sources) if not s.issuer] if sources is not None else []
     try:
         data = path.read_bytes()
     except OSError as e:
