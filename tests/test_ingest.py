@@ -110,20 +110,28 @@ def test_broken_inputs_become_failures_and_the_rest_lands(server, db_path, tmp_p
     server.add_page("/border", PAGES / "border_talks.html")
     server.routes["/slow"] = Route(b"<html><body>late</body></html>", delay=3)
     server.routes["/report.pdf"] = Route(b"%PDF-1.4", content_type="application/pdf")
+    server.routes["/limited"] = Route(b"slow down", status=429)
+    server.routes["/broken"] = Route(b"oops", status=500, headers={"Retry-After": "1"})
     inputs = [server.url("/missing"), server.url("/slow"), server.url("/report.pdf"), "file:///etc/passwd",
-              str(PAGES / "not_an_article.html"), server.url("/border"), str(PAGES / "corridor_report.html")]
+              str(PAGES / "not_an_article.html"), server.url("/border"), str(PAGES / "corridor_report.html"),
+              server.url("/limited"), server.url("/broken")]
     summary = ingest(inputs, options(db_path, tmp_path, workers=2))
-    assert (summary.ok, summary.failed) == (2, 5)
+    assert (summary.ok, summary.failed) == (2, 7)
     failures = dict((i, (s, e)) for i, s, e in rows(db_path, "SELECT input, stage, error FROM failures"))
-    assert failures[server.url("/missing")] == ("fetch", f"{server.url('/missing')}: HTTP 404")
-    assert failures[server.url("/slow")] == ("fetch", f"{server.url('/slow')}: timed out after 1 s")
+    assert failures[server.url("/missing")] == ("fetch", f"{server.url('/missing')}: HTTP 404 Not Found")
+    assert failures[server.url("/slow")] == ("fetch", f"{server.url('/slow')}: no response: no data for 1 s "
+                                                      "(read timeout)")
     assert failures[server.url("/report.pdf")] == (
-        "fetch", f"{server.url('/report.pdf')}: not HTML (content-type application/pdf)")
+        "fetch", f"{server.url('/report.pdf')}: HTTP 200, not HTML (content-type application/pdf)")
+    assert failures[server.url("/limited")] == (
+        "fetch", f"{server.url('/limited')}: HTTP 429 Too Many Requests (no Retry-After; not retried)")
+    assert failures[server.url("/broken")] == ("fetch", f"{server.url('/broken')}: HTTP 500 Internal Server Error")
+    assert server.requests.count("/limited") == server.requests.count("/broken") == 1  # no hidden retries
     assert failures["file:///etc/passwd"][0] == "input"
     assert "refused" in failures["file:///etc/passwd"][1]
     assert failures[str(PAGES / "not_an_article.html")][0] == "extract"
     assert all("\n" not in error for _, error in failures.values())
-    assert rows(db_path, "SELECT ok, failed FROM runs") == [(2, 5)]
+    assert rows(db_path, "SELECT ok, failed FROM runs") == [(2, 7)]
     assert rows(db_path, "SELECT count(*) FROM articles") == [(2,)]
 
 

@@ -91,5 +91,5 @@ def test_jsonl_items_and_bad_lines(tmp_path):
     first, bad_json, empty, rss_style = items(str(path))
     assert (first.text, first.published, first.date_source) == ("Plain text body.", dt.date(2022, 12, 14), "feed")
     assert str(bad_json).startswith(f"{path}:2: invalid JSON")
-    assert str(empty) == f"{path}:3: JSONL item needs 'url', 'html' or 'text'"
+    assert str(empty).startswith(f"{path}:3: JSONL item needs 'url', 'html' or 'text'")
     assert (rss_style.url, rss_style.html, rss_style.published) == ("https://b.example/2", "<p>x</p>", dt.date(2022, 12, 14))

@@ -2,7 +2,9 @@
 
 Fetching runs in a thread pool of the main process (so the per-host delay holds across all
 downloads); extraction and analysis run in a process pool; the main process writes results in
-short bulk transactions and records every broken input as a `failures` row.
+short bulk transactions and records every broken input as a `failures` row. The whole run holds
+the store's run lock, and the configuration (taxonomy, sources) is checked before anything is
+created; the first batch that changes articles also commits the pending-upkeep marker.
 """
 from __future__ import annotations
 
@@ -23,8 +25,8 @@ from tqdm import tqdm
 from .. import store
 from ..collect.fetch import Fetcher, FetchError
 from ..collect.inputs import InputError, Item, expand, read_bytes
-from ..collect.sources import SourceResolver
-from ..config import DEFAULT_SOURCES
+from ..collect.sources import SourceResolver, load_sources
+from ..config import DEFAULT_SOURCES, FetchPolicy, Limits
 from ..extract import Article, ExtractionError, extract_article
 from ..mentions.taxonomy import load_taxonomy
 from . import analyse
@@ -51,11 +53,12 @@ class Options:
     feed: bool = False
     sitemap: bool = False
     allow_private: bool = False
-    timeout: float = 10.0
+    timeout: float = FetchPolicy.timeout
     delay: float = 1.0
-    max_bytes: int = 10_000_000
+    deadline: float = FetchPolicy.deadline
     wait: float = 30.0
     progress: bool = True
+    limits: Limits = field(default_factory=Limits)
 
 
 @dataclass
@@ -68,6 +71,7 @@ class Outcome:
     derived: dict[str, list[dict]] | None = None
     stage: str | None = None
     error: str | None = None
+    warning: str | None = None
 
 
 @dataclass
@@ -81,6 +85,7 @@ class Summary:
     duplicates: int = 0
     seconds: float = 0.0
     failures: list[tuple[str, str, str]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     def line(self) -> str:
         rate = (self.ok + self.skipped) / self.seconds if self.seconds else 0.0
@@ -97,14 +102,17 @@ def _from_text(item: Item) -> Article:
                    content_hash=content_hash)
 
 
-def process(item: Item, html: str | None = None, final_url: str | None = None) -> Outcome:
+def process(item: Item, html: str | None = None, final_url: str | None = None,
+            limits: Limits = Limits()) -> Outcome:
     """Extract and analyse one item (runs in a worker process); never raises."""
     raw_bytes: bytes | None = None
     try:
         if item.path is not None:
-            raw_bytes = read_bytes(item.path)
+            raw_bytes = read_bytes(item.path, limits)
         elif html is not None or item.html is not None:
             raw_bytes = (html if html is not None else item.html).encode("utf-8")
+    except InputError as exc:
+        return Outcome(item.input, stage="read", error=str(exc))
     except OSError as exc:
         return Outcome(item.input, stage="read", error=f"{item.input}: cannot read ({exc.strerror})")
     try:
@@ -150,6 +158,7 @@ class _Writer:
         self.pending = 0
         self.last_flush = time.monotonic()
         self.new_articles = 0
+        self.marked = False
 
     def fail(self, input_: str, stage: str, error: str) -> None:
         self.summary.failed += 1
@@ -158,6 +167,8 @@ class _Writer:
         self._maybe_flush()
 
     def add(self, outcome: Outcome) -> None:
+        if outcome.warning:
+            self.summary.warnings.append(outcome.warning)
         if outcome.article is None:
             self.fail(outcome.input, outcome.stage or "process", outcome.error or "failed")
             return
@@ -199,8 +210,12 @@ class _Writer:
         if not any(self.rows.values()):
             return
         frames = {t: store.frame(t, rows) for t, rows in self.rows.items() if rows}
+        meta = None
+        if not self.marked and (self.rows["articles"] or self.replace):
+            meta = {store.UPKEEP_PENDING: self.run_id}  # committed with the first change, cleared by upkeep
         with store.open_store(self.opts.db, wait=self.opts.wait) as con:
-            store.write_batch(con, frames, self.replace)
+            store.write_batch(con, frames, self.replace, meta)
+        self.marked = self.marked or meta is not None
         self.rows = {t: [] for t in self.rows}
         self.replace = []
         self.pending = 0
@@ -213,12 +228,19 @@ def _expand_all(inputs: list[str], opts: Options, fetcher: Fetcher,
     for value in inputs:
         if opts.feed or opts.sitemap:
             if value.lower().startswith(("http://", "https://")):
+                stage = "feed" if opts.feed else "sitemap"
                 try:
-                    items.extend(fetcher.feed(value) if opts.feed else fetcher.sitemap(value))
+                    found_items = fetcher.feed(value) if opts.feed else fetcher.sitemap(value)
                 except (FetchError, InputError) as exc:
-                    fail(value, "feed" if opts.feed else "sitemap", str(exc))
+                    fail(value, stage, str(exc))
+                    continue
+                for found in found_items:
+                    if isinstance(found, InputError):
+                        fail(found.input, stage, str(found))
+                    else:
+                        items.append(found)
                 continue
-        for found in expand(value):
+        for found in expand(value, opts.limits):
             if isinstance(found, InputError):
                 fail(found.input, "input", str(found))
             else:
@@ -238,9 +260,9 @@ def _outcomes(items: list[Item], opts: Options, fetcher: Fetcher) -> Iterator[Ou
 
     def run(item: Item, html: str | None = None, final_url: str | None = None) -> cf.Future:
         if procs is not None:
-            return procs.submit(process, item, html, final_url)
+            return procs.submit(process, item, html, final_url, opts.limits)
         future: cf.Future = cf.Future()
-        future.set_result(process(item, html, final_url))
+        future.set_result(process(item, html, final_url, opts.limits))
         return future
 
     def fetch_then_process(item: Item) -> cf.Future | Outcome:
@@ -248,9 +270,12 @@ def _outcomes(items: list[Item], opts: Options, fetcher: Fetcher) -> Iterator[Ou
             fetched = fetcher.page(item.url)
         except FetchError as exc:
             return Outcome(item.input, stage="fetch", error=str(exc))
+        if fetched.warning:
+            warnings[item.input] = fetched.warning
         return run(item, fetched.text, fetched.final_url)
 
     limit = max(8, opts.workers * 8)
+    warnings: dict[str, str] = {}  # decoding warnings of fetched pages, by input, joined to their outcome
     seq_of: dict[cf.Future, int] = {}
     finished: dict[int, Outcome] = {}
     submitted = emitted = 0
@@ -275,7 +300,9 @@ def _outcomes(items: list[Item], opts: Options, fetcher: Fetcher) -> Iterator[Ou
                 else:
                     finished[seq] = result
             while emitted in finished:  # input order, so "first seen" (duplicate_of) is deterministic
-                yield finished.pop(emitted)
+                outcome = finished.pop(emitted)
+                outcome.warning = warnings.pop(outcome.input, None)
+                yield outcome
                 emitted += 1
     finally:
         fetch_pool.shutdown(cancel_futures=True)
@@ -284,17 +311,28 @@ def _outcomes(items: list[Item], opts: Options, fetcher: Fetcher) -> Iterator[Ou
 
 
 def ingest(inputs: list[str], opts: Options) -> Summary:
-    """Run one ingest: every input becomes stored articles or `failures` rows; returns the counts."""
+    """Run one ingest: every input becomes stored articles or `failures` rows; returns the counts.
+
+    The taxonomy and sources files are checked first (a broken one raises before any file is
+    created); then the run holds the store's run lock from start to finish, so a second run waits
+    (up to `opts.wait` s, then StoreBusy) instead of interleaving its batches with this one."""
     taxonomy = load_taxonomy(opts.taxonomy)
+    sources = load_sources(opts.sources)
     fingerprint = analyse.statements_fingerprint(taxonomy)
+    store.check_path(opts.db)
+    with store.run_lock(opts.db, opts.wait, "ingest"):
+        return _ingest(inputs, opts, taxonomy, sources, fingerprint)
+
+
+def _ingest(inputs: list[str], opts: Options, taxonomy, sources, fingerprint: str) -> Summary:
     started = time.monotonic()
     run_id = utcnow().strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
     summary = Summary(run_id)
     with store.open_store(opts.db, wait=opts.wait) as con:
-        resolver = prepare(con, taxonomy, opts.sources)
+        resolver = prepare(con, taxonomy, sources)
         store.start_run(con, run_id, utcnow(), list(inputs))
     fetcher = Fetcher(allow_private=opts.allow_private, timeout=opts.timeout, delay=opts.delay,
-                      max_bytes=opts.max_bytes)
+                      deadline=opts.deadline, max_bytes=opts.limits.page_bytes, limits=opts.limits)
     writer = _Writer(opts, run_id, resolver, summary)
     items = _expand_all(inputs, opts, fetcher, writer.fail)
     bar = tqdm(total=len(items), unit="page", disable=not opts.progress, file=sys.stderr, dynamic_ncols=True)
@@ -307,10 +345,13 @@ def ingest(inputs: list[str], opts: Options) -> Summary:
     finally:
         bar.close()
     with store.open_store(opts.db, wait=opts.wait) as con:
-        if writer.new_articles:
+        if store.upkeep_pending(con):  # this run's changes, or a crashed run's that were never finished
             stored = store.get_meta(con, "statements_fingerprint")
-            same = writer.started_empty or stored == fingerprint
-            finish(con, taxonomy, fingerprint if same else "mixed")
+            if writer.new_articles:
+                same = writer.started_empty or stored == fingerprint
+                finish(con, taxonomy, fingerprint if same else "mixed")
+            else:
+                finish(con, taxonomy, stored or "mixed")
         summary.seconds = time.monotonic() - started
         store.finish_run(con, run_id, utcnow(), summary.ok, summary.failed, summary.skipped)
     return summary
