@@ -1,11 +1,13 @@
-"""Shared fixtures: a real HTTP server on 127.0.0.1, the fixture pages, and isolated database paths."""
+"""Shared fixtures: a real HTTP server on 127.0.0.1 (hostile options too), the fixture pages, isolated
+database paths, and small tmpfs mounts for full-disk and read-only cases."""
 from __future__ import annotations
 
 import http
 import http.server
+import subprocess
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -108,3 +110,29 @@ def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "tracker.duckdb"
     monkeypatch.setenv("TRACKER_DB", str(path))
     return path
+
+
+@pytest.fixture
+def tmpfs(tmp_path: Path) -> Iterator[Callable[..., Path]]:
+    """Mount small tmpfs file systems (`size=`, `nr_inodes=`, read-only by `remount_ro`) for full-disk
+    and read-only-folder cases; the test is skipped, with the reason, where the machine forbids mounts."""
+    mounted: list[Path] = []
+
+    def mount(name: str = "fs", **options: object) -> Path:
+        target = tmp_path / name
+        target.mkdir()
+        opts = ",".join(f"{k}={v}" for k, v in {"mode": "0777", **options}.items())
+        done = subprocess.run(["mount", "-t", "tmpfs", "-o", opts, "tmpfs", str(target)], capture_output=True, text=True)
+        if done.returncode != 0:
+            pytest.skip(f"cannot mount a tmpfs here ({done.stderr.strip() or 'mount failed'}); needs root or CAP_SYS_ADMIN")
+        mounted.append(target)
+        return target
+
+    yield mount
+    for target in reversed(mounted):
+        subprocess.run(["umount", "-l", str(target)], capture_output=True)
+
+
+def remount_ro(target: Path) -> None:
+    """Make a tmpfs from the `tmpfs` fixture read-only."""
+    subprocess.run(["mount", "-o", "remount,ro", str(target)], check=True, capture_output=True)
