@@ -10,6 +10,8 @@ import duckdb
 import pytest
 import trafilatura
 
+from pipeline.collect.sources import SourcesError
+from pipeline.config import Limits
 from pipeline.run.ingest import Options, ingest
 from tests.conftest import PAGES, Route
 
@@ -196,3 +198,57 @@ def test_side_list_dates_never_date_the_article(db_path, tmp_path):
     assert "There is no substitute for dialogue." in text
     for side in ("Latest news", "Wheat harvest", "metro line", "Jan.2026", "15 Jan 2026", "cookies"):
         assert side not in text
+
+
+def test_oversized_and_bomb_inputs_become_one_line_failures(db_path, tmp_path):
+    bomb = tmp_path / "bomb.html.gz"
+    bomb.write_bytes(gzip.compress(b"\0" * 1_000_000) * 300)
+    big = tmp_path / "big.html"
+    big.write_bytes(b"<html><body><p>" + b"word " * 500_000 + b"</p></body></html>")
+    summary = ingest([str(bomb), str(big), str(PAGES / "border_talks.html")],
+                     options(db_path, tmp_path, limits=Limits(page_bytes=2_000_000)))
+    assert (summary.ok, summary.failed) == (1, 2)
+    assert dict(rows(db_path, "SELECT input, error FROM failures")) == {
+        str(bomb): f"{bomb}: expands more than 100× when decompressed (the limit for compressed inputs; "
+                   "a compression bomb?)",
+        str(big): f"{big}: 2.5 MB, larger than the 2 MB limit for a page"}
+
+
+def test_a_cp1251_page_under_a_utf8_header_is_stored_readable_with_a_warning(server, db_path, tmp_path):
+    text = ("Министр иностранных дел Армении заявил, что переговоры с Азербайджаном о мирном договоре "
+            "продолжатся на следующей неделе. По его словам, стороны согласовали большую часть текста, "
+            "но разногласия по вопросам делимитации границы сохраняются. Встреча прошла в Вашингтоне.")
+    html = (f"<html><head><title>Переговоры продолжатся</title><meta property='article:published_time' "
+            f"content='2024-05-02'></head><body><article><h1>Переговоры продолжатся</h1><p>{text}</p>"
+            f"<p>{text}</p></article></body></html>")
+    url = server.url("/ru")
+    server.routes["/ru"] = Route(html.encode("cp1251"), content_type="text/html; charset=utf-8")
+    summary = ingest([url], options(db_path, tmp_path))
+    assert summary.ok == 1
+    assert summary.warnings == [f"{url}: not valid utf-8 as declared; decoded as cp1251 (detected)"]
+    (stored,), = rows(db_path, "SELECT text FROM articles")
+    assert "Министр иностранных дел Армении заявил" in stored
+
+
+def test_a_broken_sources_file_creates_nothing(tmp_path):
+    db = tmp_path / "new" / "t.duckdb"
+    sources = tmp_path / "sources.yaml"
+    sources.write_text("sources:\n  - {source: gov, kind: ministry}\n")
+    with pytest.raises(SourcesError, match="kind must be one of"):
+        ingest([str(PAGES / "border_talks.html")], Options(db=db, sources=sources, workers=1, progress=False))
+    assert not (tmp_path / "new").exists()
+
+
+def test_the_upkeep_marker_goes_in_with_the_first_batch_and_out_with_upkeep(db_path, tmp_path, monkeypatch):
+    from pipeline import store
+
+    seen = []
+    write_batch = store.write_batch
+    monkeypatch.setattr(store, "write_batch", lambda con, frames, ids, meta=None: (
+        seen.append(dict(meta or {})), write_batch(con, frames, ids, meta))[1])
+    summary = ingest([str(PAGES / "border_talks.html")], options(db_path, tmp_path))
+    assert seen == [{"upkeep_pending": summary.run_id}]
+    assert rows(db_path, "SELECT count(*) FROM meta WHERE key = 'upkeep_pending'") == [(0,)]
+    seen.clear()
+    ingest([str(PAGES / "border_talks.html")], options(db_path, tmp_path))  # unchanged: no write, no marker
+    assert seen == []

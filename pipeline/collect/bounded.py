@@ -54,7 +54,6 @@ class Inflater:
     def feed(self, data: bytes) -> bytes:
         """Decompressed bytes for the next compressed chunk; raises LimitError past a limit."""
         out = bytearray()
-        self.consumed += len(data)
         while data and not self._done:
             try:
                 part = self._obj.decompress(data, CHUNK)
@@ -67,18 +66,18 @@ class Inflater:
                     break
                 raise LimitError(f"not valid {self.encoding} data ({exc})") from exc
             self._raw_fallback = False
+            rest = self._obj.unused_data if self._obj.eof else self._obj.unconsumed_tail
+            self.consumed += len(data) - len(rest)  # input actually decoded so far: the ratio's base
             out += part
             self.produced += len(part)
             self._check()
+            data = rest
             if self._obj.eof:
                 self.members += 1
-                data = self._obj.unused_data
                 if not self.gzip:
                     self._done = True
                 elif data:
                     self._new()  # another gzip member follows
-            else:
-                data = self._obj.unconsumed_tail
         return bytes(out)
 
     def finish(self) -> bytes:

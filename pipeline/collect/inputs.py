@@ -153,14 +153,15 @@ def _lines(path: Path, limits: Limits) -> Iterator[tuple[int, bytes | None]]:
         start = 0
         while (cut := buffer.find(b"\n", max(start, scanned))) >= 0:
             lineno += 1
-            yield lineno, None if skipping else bytes(buffer[start:cut])
+            too_long = skipping or cut - start > limits.jsonl_line_bytes
+            yield lineno, None if too_long else bytes(buffer[start:cut])
             start, skipping = cut + 1, False
         del buffer[:start]
         if len(buffer) > limits.jsonl_line_bytes:
             buffer.clear()
             skipping = True  # read on to the end of this line without keeping it
     if buffer or skipping:
-        yield lineno + 1, None if skipping else bytes(buffer)
+        yield lineno + 1, None if skipping or len(buffer) > limits.jsonl_line_bytes else bytes(buffer)
 
 
 def _text(value: object) -> str | None:
