@@ -218,9 +218,12 @@ def test_a_cp1251_page_under_a_utf8_header_is_stored_readable_with_a_warning(ser
     text = ("Министр иностранных дел Армении заявил, что переговоры с Азербайджаном о мирном договоре "
             "продолжатся на следующей неделе. По его словам, стороны согласовали большую часть текста, "
             "но разногласия по вопросам делимитации границы сохраняются. Встреча прошла в Вашингтоне.")
-    html = (f"<html><head><title>Переговоры продолжатся</title><meta property='article:published_time' "
-            f"content='2024-05-02'></head><body><article><h1>Переговоры продолжатся</h1><p>{text}</p>"
-            f"<p>{text}</p></article></body></html>")
+    # ASCII scripts and menus around the article: sampling the page's head and tail finds no Cyrillic
+    script = "<script>var config = {" + ",".join(f"k{i}: {i}" for i in range(900)) + "};</script>"
+    footer = "<footer>" + " ".join(f"<a href='/section/{i}'>Section {i}</a>" for i in range(200)) + "</footer>"
+    html = (f"<html><head><title>Talks</title>{script}<meta property='article:published_time' content='2024-05-02'>"
+            f"</head><body><article><h1>Переговоры продолжатся</h1><p>{text}</p><p>{text}</p></article>{footer}"
+            "</body></html>")
     url = server.url("/ru")
     server.routes["/ru"] = Route(html.encode("cp1251"), content_type="text/html; charset=utf-8")
     summary = ingest([url], options(db_path, tmp_path))

@@ -46,6 +46,7 @@ HEADERS = {"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate",
 METADATA_ADDRESSES = frozenset(ipaddress.ip_address(a) for a in ("100.100.100.200", "fd00:ec2::254"))
 _XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, recover=True, huge_tree=False)
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.I)
+_NON_ASCII_TEXT = re.compile(rb"[^<>]*[\x80-\xff][^<>]*")
 _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([\w.:-]+)""", re.I)
 
 
@@ -195,7 +196,10 @@ def decode(body: bytes, content_type: str) -> tuple[str, str | None]:
             return body.decode(name), f"not valid {first} as declared; decoded as {name}, as the page itself declares"
         except UnicodeDecodeError:
             continue
-    best = charset_normalizer.from_bytes(body[:200_000]).best()
+    # Detection reads the text between tags that holds non-ASCII bytes: on a page whose scripts and
+    # menus are ASCII, the whole body (or its head and tail, as trafilatura samples) says little.
+    sample = b" ".join(_NON_ASCII_TEXT.findall(body[:2_000_000]))[:200_000] or body[:200_000]
+    best = charset_normalizer.from_bytes(sample).best()
     if best is not None and best.encoding:
         return (body.decode(best.encoding, "replace"),
                 f"not valid {first} as declared; decoded as {_codec(best.encoding) or best.encoding} (detected)")
