@@ -10,7 +10,8 @@ link-local and metadata addresses stay refused even then).
 
 Ingest from the dashboard is off unless the dashboard runs with TRACKER_DASHBOARD_INGEST=1
 (`config.dashboard_ingest_allowed`). `cleanup_jobs` deletes the folders of jobs that ended
-(or died) more than a day ago; `start_ingest` calls it each time.
+(or died) more than a day ago, `cleanup_legacy` the logs and upload folders the former job runner
+left in the temp folder; `start_ingest` calls both each time.
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -207,6 +209,7 @@ def start_ingest(request: IngestRequest, db: str | Path, root: Path | None = Non
     root = Path(root or config.jobs_dir())
     root.mkdir(parents=True, exist_ok=True, mode=0o700)
     cleanup_jobs(root)
+    cleanup_legacy()
     job_id = dt.datetime.now().strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
     folder = root / job_id
     (folder / UPLOADS).mkdir(parents=True, mode=0o700)
@@ -270,6 +273,27 @@ def cleanup_jobs(root: Path | None = None, keep: dt.timedelta = KEEP_ENDED) -> l
         if dt.datetime.fromisoformat(ended) < cutoff:
             shutil.rmtree(folder, ignore_errors=True)
             removed.append(folder)
+    return removed
+
+
+LEGACY = ("tracker-job-*.log", "tracker-upload-*")  # what the dashboard's former job runner left in the temp folder
+
+
+def cleanup_legacy(folder: Path | None = None, keep: dt.timedelta = KEEP_ENDED) -> list[Path]:
+    """Delete job logs and upload folders of the former job runner (`tracker-job-*.log`,
+    `tracker-upload-*` in the system's temporary folder) last changed more than `keep` ago."""
+    folder = Path(folder or tempfile.gettempdir())
+    cutoff = (dt.datetime.now() - keep).timestamp()
+    removed = []
+    for pattern in LEGACY:
+        for path in folder.glob(pattern):
+            try:
+                if path.lstat().st_mtime >= cutoff or path.is_symlink():
+                    continue
+                shutil.rmtree(path) if path.is_dir() else path.unlink()
+            except OSError:
+                continue
+            removed.append(path)
     return removed
 
 

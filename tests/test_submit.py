@@ -129,3 +129,17 @@ def test_cleanup_removes_ended_and_dead_jobs_only(tmp_path):
     assert (new_done / "uploads").exists() and (running / "uploads").exists()
     assert killed_new.exists() and not (killed_new / "uploads").exists()  # a dead job's uploads go at once
     assert (tmp_path / "not-a-job").exists()
+
+
+def test_cleanup_of_the_former_runners_logs_and_uploads(tmp_path):
+    old_log, new_log = tmp_path / "tracker-job-a.log", tmp_path / "tracker-job-b.log"
+    old_uploads, other = tmp_path / "tracker-upload-x", tmp_path / "unrelated.log"
+    for path in (old_log, new_log, other):
+        path.write_text("log")
+    old_uploads.mkdir()
+    (old_uploads / "000-a.html").write_text("<html></html>")
+    stamp = (dt.datetime.now() - dt.timedelta(days=2)).timestamp()
+    for path in (old_log, old_uploads, other):
+        os.utime(path, (stamp, stamp))
+    assert sorted(p.name for p in submit.cleanup_legacy(tmp_path)) == ["tracker-job-a.log", "tracker-upload-x"]
+    assert new_log.exists() and other.exists() and not old_log.exists() and not old_uploads.exists()

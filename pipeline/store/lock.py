@@ -141,16 +141,14 @@ def holder(db_path: str | Path) -> dict | None:
     key = str(path.resolve())
     if key in _HELD:
         return _holder(_HELD[key][0])
-    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
     try:
-        info = _holder(fd)
-        probe = os.open(path, os.O_RDWR | os.O_CLOEXEC)
-        try:
-            fcntl.lockf(probe, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            return info or {"command": "a run"}
-        finally:
-            os.close(probe)
-        return None
+        fd = os.open(path, os.O_RDWR | os.O_CLOEXEC)
+    except OSError:
+        return None  # a read-only folder: no run can be writing there
+    try:
+        fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return _holder(fd) or {"command": "a run"}
     finally:
-        os.close(fd)
+        os.close(fd)  # also releases the probe's lock, if it got one
+    return None
