@@ -39,6 +39,7 @@ MAX_URL_CHARS = 2048
 BOUNDS = {"timeout": (1.0, 60.0), "delay": (0.0, 30.0)}
 REQUEST_FILE, STATUS_FILE, EXIT_FILE, LOG_FILE, UPLOADS = "request.json", "job.json", "exit.json", "job.log", "uploads"
 KEEP_ENDED = dt.timedelta(days=1)
+DEFAULT_UPLOAD_LIMITS = UploadLimits()
 
 
 class RequestError(ValueError):
@@ -149,7 +150,7 @@ def _number(name: str, value: object, low: float, high: float, integer: bool = F
 
 def build_request(urls: str | Iterable[str] = (), uploads: Iterable[Upload] = (), kind: str = "pages",
                   workers: int = 1, timeout: float = config.FetchPolicy.timeout, delay: float = 1.0,
-                  limits: UploadLimits = UploadLimits()) -> IngestRequest:
+                  limits: UploadLimits = DEFAULT_UPLOAD_LIMITS) -> IngestRequest:
     """Validate what the form gathered; raise RequestError listing every problem (one line each).
 
     `urls` is the text area (one URL per line; blank lines and `#` comments skipped) or a list."""
@@ -228,7 +229,7 @@ def start_ingest(request: IngestRequest, db: str | Path, root: Path | None = Non
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
 def _write(path: Path, data: dict) -> None:
@@ -259,7 +260,7 @@ def cleanup_jobs(root: Path | None = None, keep: dt.timedelta = KEEP_ENDED) -> l
     removed: list[Path] = []
     if not root.is_dir():
         return removed
-    cutoff = dt.datetime.now(dt.timezone.utc) - keep
+    cutoff = dt.datetime.now(dt.UTC) - keep
     for folder in sorted(p for p in root.iterdir() if p.is_dir() and (p / REQUEST_FILE).is_file()):
         ended = _read(folder / EXIT_FILE).get("ended")
         status = _read(folder / STATUS_FILE)
@@ -267,7 +268,7 @@ def cleanup_jobs(root: Path | None = None, keep: dt.timedelta = KEEP_ENDED) -> l
             if _alive(status.get("pid")):
                 continue
             # a folder without a status was left by a start that failed (or is being started right now)
-            ended = dt.datetime.fromtimestamp(folder.stat().st_mtime, dt.timezone.utc).isoformat()
+            ended = dt.datetime.fromtimestamp(folder.stat().st_mtime, dt.UTC).isoformat()
             if status:  # the process died without recording its end: its uploads will not be read
                 shutil.rmtree(folder / UPLOADS, ignore_errors=True)
         if dt.datetime.fromisoformat(ended) < cutoff:

@@ -122,9 +122,11 @@ def tmpfs(tmp_path: Path) -> Iterator[Callable[..., Path]]:
         target = tmp_path / name
         target.mkdir()
         opts = ",".join(f"{k}={v}" for k, v in {"mode": "0777", **options}.items())
-        done = subprocess.run(["mount", "-t", "tmpfs", "-o", opts, "tmpfs", str(target)], capture_output=True, text=True)
+        done = subprocess.run(["mount", "-t", "tmpfs", "-o", opts, "tmpfs", str(target)],
+                              capture_output=True, text=True)
         if done.returncode != 0:
-            pytest.skip(f"cannot mount a tmpfs here ({done.stderr.strip() or 'mount failed'}); needs root or CAP_SYS_ADMIN")
+            reason = done.stderr.strip() or "mount failed"
+            pytest.skip(f"cannot mount a tmpfs here ({reason}); needs root or CAP_SYS_ADMIN")
         mounted.append(target)
         return target
 

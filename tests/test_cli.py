@@ -142,7 +142,8 @@ def query(db: Path, sql: str) -> list[tuple]:
 
 
 def indexed(db: Path) -> int:
-    have = query(db, "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'fts_main_articles' AND table_name = 'docs'")
+    have = query(db, "SELECT count(*) FROM duckdb_tables() "
+                     "WHERE schema_name = 'fts_main_articles' AND table_name = 'docs'")
     return query(db, "SELECT count(*) FROM fts_main_articles.docs")[0][0] if have[0][0] else 0
 
 
@@ -209,7 +210,8 @@ def _together(*runs: list[str]) -> list[subprocess.CompletedProcess]:
 
 def test_two_concurrent_runs_give_the_duplicates_of_a_sequential_pair(db_path, tmp_path):
     """150 identical texts under other URLs: one run after the other gives 150 duplicates; so must two at once."""
-    first, second = _jsonl(tmp_path / "a.jsonl", "wire-a.example", 150), _jsonl(tmp_path / "b.jsonl", "wire-b.example", 150)
+    first = _jsonl(tmp_path / "a.jsonl", "wire-a.example", 150)
+    second = _jsonl(tmp_path / "b.jsonl", "wire-b.example", 150)
     runs = _together(*(["ingest", "--quiet", "--workers", "1", "--wait", "240", f] for f in (first, second)))
     assert [r.returncode for r in runs] == [0, 0], [r.stderr for r in runs]
     assert query(db_path, "SELECT count(*), count(duplicate_of) FROM articles") == [(300, 150)]
@@ -229,7 +231,8 @@ def test_the_same_folder_twice_at_once_ends_as_one_run_then_an_unchanged_one(db_
     assert [r.returncode for r in runs] == [0, 0], [r.stderr for r in runs]
     assert not any("Traceback" in r.stderr or "Duplicate key" in r.stderr for r in runs)
     summaries = sorted(r.stdout.strip().splitlines()[-1].split(": ", 1)[1].split(" in ")[0] for r in runs)
-    assert summaries == ["0 stored (0 duplicates), 204 unchanged, 1 failed", "204 stored (196 duplicates), 0 unchanged, 1 failed"]
+    assert summaries == ["0 stored (0 duplicates), 204 unchanged, 1 failed",
+                         "204 stored (196 duplicates), 0 unchanged, 1 failed"]
 
 
 def test_a_second_run_waits_then_exits_3_naming_the_holder(db_path):
@@ -307,7 +310,8 @@ def test_a_full_disk_says_so_and_loses_nothing(tmpfs, tmp_path):
     assert done.returncode == 2, done.stderr
     assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr, done.stderr
     assert done.stderr.startswith(f"error: {db}: no space left on device (")
-    assert "cannot rollback" not in done.stderr and "free some space, then run `python -m pipeline repair`" in done.stderr
+    assert "cannot rollback" not in done.stderr
+    assert "free some space, then run `python -m pipeline repair`" in done.stderr
     filler.unlink()
     assert query(db, "SELECT article_id FROM articles") == before
     again = cli("ingest", "--quiet", "--workers", "1", "--db", str(db), str(PAGES / "corridor_report.html"))
@@ -319,7 +323,8 @@ def test_a_full_disk_says_so_and_loses_nothing(tmpfs, tmp_path):
 def test_a_folder_where_no_file_can_be_created_is_one_line(tmpfs, tmp_path, lock_exists):
     """No inode left: neither the lock file nor DuckDB's write-ahead log (.wal) can be created."""
     built = tmp_path / "built.duckdb"
-    assert cli("ingest", "--quiet", "--workers", "1", "--db", str(built), str(PAGES / "border_talks.html")).returncode == 0
+    built_run = cli("ingest", "--quiet", "--workers", "1", "--db", str(built), str(PAGES / "border_talks.html"))
+    assert built_run.returncode == 0
     disk = tmpfs("disk", size="40m", nr_inodes=3 if lock_exists else 2)
     db = disk / "t.duckdb"
     shutil.copy(built, db)

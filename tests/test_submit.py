@@ -114,7 +114,7 @@ def _job(root, name, *, pid=None, ended=None, age=dt.timedelta(0)):
 
 
 def test_cleanup_removes_ended_and_dead_jobs_only(tmp_path):
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
     dead_pid = int(dead.stdout)
     old_done = _job(tmp_path, "old-done", pid=dead_pid, ended=now - dt.timedelta(days=2))

@@ -16,6 +16,7 @@ the first URL and on every redirect. TLS certificates are always verified.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import email.utils
 import ipaddress
 import re
@@ -74,7 +75,8 @@ def refusal(address: str, allow_private: bool, host: str | None = None) -> str |
     ip = getattr(ip, "ipv4_mapped", None) or ip
     name = host if host and host.strip("[]") != address else str(ip)
     if ip.is_link_local or ip in METADATA_ADDRESSES:
-        return (f"{name} is a link-local or cloud metadata address ({ip}), never fetched, "
+        resolved = f" ({ip})" if name != str(ip) else ""
+        return (f"{name} is a link-local or cloud metadata address{resolved}, never fetched, "
                 "not even with --allow-private")
     if not ip.is_global and not allow_private:
         return f"{name} is a private or loopback address (use --allow-private)"
@@ -103,10 +105,8 @@ class _Watchdog:
         with self._lock:
             self.expired = True
             for sock in self._sockets:
-                try:
+                with contextlib.suppress(OSError):
                     sock.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
 
     def cancel(self) -> None:
         self._timer.cancel()
@@ -427,7 +427,7 @@ class Fetcher:
 
 def _sitemap_links(body: bytes, url: str) -> list[tuple[str, bool]]:
     """(URL, is a nested sitemap) for each <loc> of an XML sitemap, or each URL line of a text one."""
-    if not body.lstrip()[:1] == b"<":
+    if body.lstrip()[:1] != b"<":
         text, _ = decode(body, "text/plain")
         return [(line.strip(), False) for line in text.splitlines() if is_url(line.strip())]
     try:

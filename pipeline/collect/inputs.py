@@ -82,7 +82,10 @@ def classify(value: str) -> str:
     raise InputError(value, "unsupported input type (expected a URL, folder, .html, .txt, .xml/.rss/.atom or .jsonl)")
 
 
-def read_bytes(path: Path, limits: Limits = Limits(), kind: str = "a page") -> bytes:
+DEFAULT_LIMITS = Limits()
+
+
+def read_bytes(path: Path, limits: Limits = DEFAULT_LIMITS, kind: str = "a page") -> bytes:
     """File contents, transparently gunzipped for .gz files; InputError over the page limits."""
     try:
         return read_file(path, limits.page_bytes if kind == "a page" else _byte_limit(limits, kind),
@@ -169,7 +172,7 @@ def _text(value: object) -> str | None:
     return value if isinstance(value, str) and value.strip() else None
 
 
-def _jsonl_items(path: Path, limits: Limits = Limits()) -> Iterator[Item | InputError]:
+def _jsonl_items(path: Path, limits: Limits = DEFAULT_LIMITS) -> Iterator[Item | InputError]:
     """One item per line, streamed; a bad line becomes an InputError and the rest of the file goes on."""
     try:
         for lineno, line in _lines(path, limits):
@@ -207,7 +210,7 @@ def _jsonl_item(row: dict, origin: str) -> Item | InputError:
                 published=published, date_source="feed" if published else None)
 
 
-def expand(value: str, limits: Limits = Limits()) -> Iterator[Item | InputError]:
+def expand(value: str, limits: Limits = DEFAULT_LIMITS) -> Iterator[Item | InputError]:
     """Work items for one command-line input; problems are yielded as InputError, never raised."""
     try:
         kind = classify(value)

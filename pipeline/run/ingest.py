@@ -24,7 +24,7 @@ from tqdm import tqdm
 
 from .. import store
 from ..collect.fetch import Fetcher, FetchError
-from ..collect.inputs import InputError, Item, expand, read_bytes
+from ..collect.inputs import DEFAULT_LIMITS, InputError, Item, expand, read_bytes
 from ..collect.sources import SourceResolver, load_sources
 from ..config import DEFAULT_SOURCES, FetchPolicy, Limits
 from ..extract import Article, ExtractionError, extract_article
@@ -103,7 +103,7 @@ def _from_text(item: Item) -> Article:
 
 
 def process(item: Item, html: str | None = None, final_url: str | None = None,
-            limits: Limits = Limits()) -> Outcome:
+            limits: Limits = DEFAULT_LIMITS) -> Outcome:
     """Extract and analyse one item (runs in a worker process); never raises."""
     raw_bytes: bytes | None = None
     try:

@@ -29,7 +29,8 @@ class RepairSummary:
         runs = (f"; {self.interrupted_runs} interrupted run(s) stay recorded as unfinished (ingest their inputs "
                 "again to fetch what they missed)") if self.interrupted_runs else ""
         if not self.repaired:
-            return f"nothing to repair: upkeep is complete and the text index covers all {self.articles:,} articles{runs}"
+            return (f"nothing to repair: upkeep is complete and the text index covers all {self.articles:,} "
+                    f"articles{runs}")
         why = (f"finished the upkeep left pending by {self.pending}" if self.pending else
                f"the text index covered {self.indexed_before or 0:,} of {self.articles:,} articles")
         return (f"repaired: {why}; rebuilt statement clusters, the text index ({self.articles:,} articles) "
