@@ -158,6 +158,7 @@ def _sample(args: argparse.Namespace, db: Path) -> int:
 def _stats(args: argparse.Namespace, db: Path) -> int:
     with store.open_store(db, read_only=True, wait=args.wait) as con:
         stats = store.stats(con)
+    stats["writer"] = store.lock_holder(db)  # a run writing now (its upkeep is owed, not interrupted)
     if args.json:
         print(json.dumps(stats, indent=2, default=str))
     else:
@@ -180,8 +181,13 @@ def format_stats(stats: dict) -> str:
         f"statements   {stats['statements']:>8,}  ({stats['statement_clusters']:,} clusters)",
         f"failures     {stats['failures']:>8,}",
     ]
-    indexed = stats.get("text_index_documents")
-    if stats.get("upkeep_pending"):
+    indexed, writer = stats.get("text_index_documents"), stats.get("writer")
+    if writer:
+        lines.append(f"writing      {writer.get('command', 'a run')} (pid {writer.get('pid', '?')}, started "
+                     f"{writer.get('started', '?')}): counts may change until it finishes")
+    if stats.get("upkeep_pending") and writer:
+        lines.append(f"upkeep       owed by the running {writer.get('command', 'run')} ({stats['upkeep_pending']})")
+    elif stats.get("upkeep_pending"):
         lines.append(f"upkeep       pending since {stats['upkeep_pending']} (interrupted): clusters, text index and "
                      "summary tables may be stale; run `python -m pipeline repair`")
     elif stats["articles"] and indexed != stats["articles"]:

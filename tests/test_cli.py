@@ -319,6 +319,23 @@ def test_a_full_disk_says_so_and_loses_nothing(tmpfs, tmp_path):
     assert query(db, "SELECT count(*) FROM articles") == [(2,)] and indexed(db) == 2
 
 
+def test_retag_on_a_full_disk_says_so(tmpfs):
+    disk = tmpfs("disk", size="40m")
+    db = disk / "t.duckdb"
+    pages = [str(PAGES / "border_talks.html"), str(PAGES / "corridor_report.html")]
+    assert cli("ingest", "--quiet", "--workers", "1", "--db", str(db), *pages).returncode == 0
+    with (disk / "filler").open("wb") as f, contextlib.suppress(OSError):
+        while True:
+            f.write(b"\0" * 65536)
+            f.flush()
+    done = cli("retag", "--quiet", "--workers", "1", "--db", str(db))
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr, done.stderr
+    assert "No space left on device" in done.stderr and str(disk) in done.stderr
+    (disk / "filler").unlink()
+    assert cli("retag", "--quiet", "--workers", "1", "--db", str(db)).returncode == 0
+
+
 @pytest.mark.parametrize("lock_exists", [False, True])
 def test_a_folder_where_no_file_can_be_created_is_one_line(tmpfs, tmp_path, lock_exists):
     """No inode left: neither the lock file nor DuckDB's write-ahead log (.wal) can be created."""
@@ -387,3 +404,16 @@ def test_a_broken_sources_file_is_one_line_and_creates_nothing(tmp_path, content
     assert done.stderr.startswith(f"error: {sources}{message}")
     assert done.stderr.count("\n") == 1 and len(done.stderr) < 300
     assert not (tmp_path / "new").exists()
+
+
+def test_stats_names_a_run_that_is_writing(db_path):
+    from pipeline import store
+
+    assert cli("ingest", "--quiet", "--workers", "1", str(PAGES / "border_talks.html")).returncode == 0
+    with store.run_lock(db_path, command="retag"), store.open_store(db_path) as con:
+        store.mark_upkeep_pending(con, "retag")
+        con.close()
+        stats = cli("stats").stdout
+    assert f"writing      retag (pid {os.getpid()}, started " in stats
+    assert "upkeep       owed by the running retag (retag)" in stats and "interrupted" not in stats
+    assert json.loads(cli("stats", "--json").stdout)["writer"] is None

@@ -69,7 +69,8 @@ def is_store_failure(exc: BaseException) -> bool:
     if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EPERM,
                                                    errno.EISDIR, errno.EDQUOT, errno.EIO):
         return True
-    return isinstance(exc, duckdb.Error) and any(
+    # DuckDB's errors, and OSErrors without an errno (pyarrow writing retag's staged files), by their message
+    return isinstance(exc, (duckdb.Error, OSError)) and any(
         pattern in text for text in _messages(exc) for pattern, _ in _DIAGNOSES)
 
 
