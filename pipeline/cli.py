@@ -1,24 +1,30 @@
-"""Command line: `python -m pipeline {ingest,retag,sample,stats,export,taxonomy-check}` — a thin layer over the library.
+"""Command line: `python -m pipeline {ingest,retag,sample,stats,export,repair,taxonomy-check}` — a thin layer
+over the library.
 
 Exit codes (Contract): 0 the run completed (failed inputs are recorded, not fatal); 2 usage or
-configuration error; 3 the database is held by another writer and did not free within the wait.
+configuration error (also a damaged database, a full disk, a read-only folder: one line naming the
+file and the fix); 3 the database is held by another writer and did not free within the wait.
 """
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
 from pathlib import Path
 
+import duckdb
+
 from . import config, export, store
 from .collect.sources import SourcesError
-from .config import SAMPLE_DIR
+from .config import DEFAULT_SOURCES, SAMPLE_DIR, FetchPolicy
 from .mentions.check import CheckError, evaluate, format_report, read_samples
 from .mentions.matcher import Tagger
 from .mentions.taxonomy import TaxonomyError, load_taxonomy
 from .run.engines import ENGINES, EngineError
 from .run.ingest import Options, ingest
+from .run.repair import repair
 from .run.retag import retag
 
 EXIT_OK, EXIT_USAGE, EXIT_BUSY = 0, 2, 3
@@ -32,10 +38,27 @@ def shown(path: Path) -> str:
         return str(path)
 
 
+MAX_WORKERS = 256
+
+
 def _workers(value: str) -> int:
     n = int(value)
-    if n < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
+    if not 1 <= n <= MAX_WORKERS:
+        raise argparse.ArgumentTypeError(f"must be between 1 and {MAX_WORKERS}")
+    return n
+
+
+def _seconds(value: str) -> float:
+    n = float(value)
+    if not 0 < n <= 3600:
+        raise argparse.ArgumentTypeError("must be more than 0 and at most 3600 seconds")
+    return n
+
+
+def _delay(value: str) -> float:
+    n = float(value)
+    if not 0 <= n <= 3600:
+        raise argparse.ArgumentTypeError("must be between 0 and 3600 seconds")
     return n
 
 
@@ -59,14 +82,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--allow-private", action="store_true",
                    default=config.allow_private_default(),
                    help="allow loopback/private addresses (also TRACKER_ALLOW_PRIVATE=1)")
-    p.add_argument("--timeout", type=float, default=10.0, help="download timeout in seconds (default 10)")
-    p.add_argument("--delay", type=float, default=1.0, help="seconds between requests to one host (default 1)")
+    p.add_argument("--timeout", type=_seconds, default=FetchPolicy.timeout,
+                   help="seconds to connect and to wait for data, the first byte included (default 10)")
+    p.add_argument("--deadline", type=_seconds, default=FetchPolicy.deadline,
+                   help="seconds one whole download may take, however slowly it arrives (default 30)")
+    p.add_argument("--delay", type=_delay, default=1.0, help="seconds between requests to one host (default 1)")
     p.add_argument("--taxonomy", type=Path, default=None, help="taxonomy file (default: $TRACKER_TAXONOMY)")
     p.add_argument("--engine", choices=ENGINES, default="local",
                    help="where pages are processed: a local process pool (default) or a Dask cluster")
     p.add_argument("--scheduler", metavar="ADDRESS", default=None,
                    help="Dask scheduler, e.g. tcp://10.0.0.5:8786 (with --engine dask; default: a local cluster "
                         "of --workers processes)")
+    p.add_argument("--sources", type=Path, default=DEFAULT_SOURCES, help="outlets file (default data/sources.yaml)")
     p.add_argument("inputs", nargs="+", metavar="INPUT",
                    help="URL, folder, .html page, .txt list, .xml/.rss/.atom feed, .jsonl items, "
                         ".warc/.warc.gz web archive")
@@ -92,6 +119,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("folder", type=Path, help="folder of .tsv files with the columns lang, expected, text")
     p.add_argument("--taxonomy", type=Path, default=None, help="taxonomy file (default: $TRACKER_TAXONOMY)")
     p.add_argument("--errors", type=int, default=20, help="misses and false hits to list (default 20)")
+
+    p = sub.add_parser("repair", help="finish the upkeep a crashed run left pending (clusters, text index, summaries)")
+    common(p)
     return parser
 
 
@@ -106,13 +136,17 @@ def _taxonomy_check(args: argparse.Namespace) -> int:
 def _ingest(args: argparse.Namespace, db: Path, inputs: list[str]) -> int:
     opts = Options(db=db, taxonomy=getattr(args, "taxonomy", None) or config.taxonomy_override(), workers=args.workers,
                    feed=getattr(args, "feed", False), sitemap=getattr(args, "sitemap", False),
-                   allow_private=getattr(args, "allow_private", False), timeout=getattr(args, "timeout", 10.0),
-                   delay=getattr(args, "delay", 1.0), wait=args.wait, progress=not args.quiet,
+                   allow_private=getattr(args, "allow_private", False),
+                   timeout=getattr(args, "timeout", FetchPolicy.timeout),
+                   deadline=getattr(args, "deadline", FetchPolicy.deadline), delay=getattr(args, "delay", 1.0),
+                   sources=getattr(args, "sources", DEFAULT_SOURCES), wait=args.wait, progress=not args.quiet,
                    engine=getattr(args, "engine", "local"), scheduler=getattr(args, "scheduler", None))
     if opts.scheduler and opts.engine != "dask":
         print("error: --scheduler needs --engine dask", file=sys.stderr)
         return EXIT_USAGE
     summary = ingest(inputs, opts)
+    for warning in summary.warnings[:20]:
+        print(f"warning: {warning}", file=sys.stderr)
     for input_, stage, error in summary.failures[:20]:
         print(f"failed [{stage}] {error}", file=sys.stderr)
     if len(summary.failures) > 20:
@@ -125,30 +159,36 @@ def _ingest(args: argparse.Namespace, db: Path, inputs: list[str]) -> int:
 
 
 def _sample(args: argparse.Namespace, db: Path) -> int:
-    """Build the sample database aside, then move it into place so readers never see it half-built."""
+    """Build the sample database aside, then move it into place so readers never see it half-built.
+    The run lock on the database is held throughout; a failed build leaves nothing behind."""
     if not SAMPLE_DIR.is_dir():
         print(f"{SAMPLE_DIR}: sample corpus not found", file=sys.stderr)
         return EXIT_USAGE
-    db.parent.mkdir(parents=True, exist_ok=True)
+    store.check_path(db)
     building = db.with_name(db.name + ".building")
-    for leftover in (building, building.with_name(building.name + ".wal")):
-        leftover.unlink(missing_ok=True)
-    args.taxonomy = None
-    code = _ingest(args, building, [shown(SAMPLE_DIR)])
-    with store.open_store(building) as con:
-        con.execute("CHECKPOINT")
-    db.with_name(db.name + ".wal").unlink(missing_ok=True)
-    os.replace(building, db)
+    leftovers = [building, building.with_name(building.name + ".wal"), store.lock_path(building)]
+    with store.run_lock(db, args.wait, "sample"):
+        for leftover in leftovers:
+            leftover.unlink(missing_ok=True)
+        args.taxonomy = None
+        try:
+            code = _ingest(args, building, [shown(SAMPLE_DIR)])
+            with store.open_store(building) as con:
+                con.execute("CHECKPOINT")
+            db.with_name(db.name + ".wal").unlink(missing_ok=True)
+            os.replace(building, db)
+        finally:
+            for leftover in leftovers:
+                with contextlib.suppress(OSError):
+                    leftover.unlink(missing_ok=True)
     print(f"sample database: {shown(db)}")
     return code
 
 
 def _stats(args: argparse.Namespace, db: Path) -> int:
-    if not db.exists():
-        print(f"{db}: no database (run `python -m pipeline sample` or `ingest`)", file=sys.stderr)
-        return EXIT_USAGE
     with store.open_store(db, read_only=True, wait=args.wait) as con:
         stats = store.stats(con)
+    stats["writer"] = store.lock_holder(db)  # a run writing now (its upkeep is owed, not interrupted)
     if args.json:
         print(json.dumps(stats, indent=2, default=str))
     else:
@@ -170,8 +210,20 @@ def format_stats(stats: dict) -> str:
         f"mentions     {stats['mentions']:>8,}",
         f"statements   {stats['statements']:>8,}  ({stats['statement_clusters']:,} clusters)",
         f"failures     {stats['failures']:>8,}",
-        "recent runs:",
     ]
+    indexed, writer = stats.get("text_index_documents"), stats.get("writer")
+    if writer:
+        lines.append(f"writing      {writer.get('command', 'a run')} (pid {writer.get('pid', '?')}, started "
+                     f"{writer.get('started', '?')}): counts may change until it finishes")
+    if stats.get("upkeep_pending") and writer:
+        lines.append(f"upkeep       owed by the running {writer.get('command', 'run')} ({stats['upkeep_pending']})")
+    elif stats.get("upkeep_pending"):
+        lines.append(f"upkeep       pending since {stats['upkeep_pending']} (interrupted): clusters, text index and "
+                     "summary tables may be stale; run `python -m pipeline repair`")
+    elif stats["articles"] and indexed != stats["articles"]:
+        lines.append(f"text index   covers {indexed or 0:,} of {stats['articles']:,} articles: "
+                     "run `python -m pipeline repair`")
+    lines.append("recent runs:")
     for run in stats["runs"]:
         status = "finished" if run["finished"] else "unfinished"
         lines.append(f"  {run['run_id']}  {run['started']:%Y-%m-%d %H:%M}  ok {run['ok']}, failed {run['failed']}, "
@@ -188,25 +240,37 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "taxonomy-check":
             return _taxonomy_check(args)
-        if args.command == "ingest":
-            return _ingest(args, db, args.inputs)
-        if args.command in ("retag", "export") and not db.exists():
-            print(f"{db}: no database (run `python -m pipeline sample` or `ingest`)", file=sys.stderr)
-            return EXIT_USAGE
-        if args.command == "retag":
-            summary = retag(db, args.taxonomy or config.taxonomy_override(), workers=args.workers,
-                            progress=not args.quiet, wait=args.wait)
-            print(summary.line())
-            return EXIT_OK
-        if args.command == "sample":
-            return _sample(args, db)
-        if args.command == "stats":
-            return _stats(args, db)
-        return export.run(args, db)
+        return _run(args, db)
     except (TaxonomyError, SourcesError, CheckError, store.StoreError, EngineError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except store.StoreBusy as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BUSY
+    except (duckdb.Error, OSError) as exc:
+        if not store.is_store_failure(exc):
+            raise
+        print(f"error: {store.describe_error(db, exc)}", file=sys.stderr)
+        return EXIT_USAGE
 
+
+def _run(args: argparse.Namespace, db: Path) -> int:
+    store.check_path(db)
+    if args.command == "ingest":
+        return _ingest(args, db, args.inputs)
+    if args.command == "sample":
+        return _sample(args, db)
+    if not db.exists():
+        print(f"{db}: no database (run `python -m pipeline sample` or `ingest`)", file=sys.stderr)
+        return EXIT_USAGE
+    if args.command == "retag":
+        summary = retag(db, args.taxonomy or config.taxonomy_override(), workers=args.workers,
+                        progress=not args.quiet, wait=args.wait)
+        print(summary.line())
+        return EXIT_OK
+    if args.command == "repair":
+        print(repair(db, args.wait).line())
+        return EXIT_OK
+    if args.command == "stats":
+        return _stats(args, db)
+    return export.run(args, db)

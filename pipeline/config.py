@@ -2,10 +2,14 @@
 
 Contract environment: `TRACKER_DB` (database, default `data/tracker.duckdb`), `TRACKER_TAXONOMY`
 (default `data/taxonomy.yaml`), `TRACKER_ALLOW_PRIVATE=1` (fetch from loopback/private addresses).
+Also: `TRACKER_DASHBOARD_INGEST=1` (the dashboard may start ingest runs), `TRACKER_JOBS_DIR` (where
+those runs keep uploads and logs), and the limits every input, download and upload is held to.
 """
 from __future__ import annotations
 
 import os
+import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,3 +48,75 @@ def taxonomy_path() -> Path:
 def allow_private_default() -> bool:
     """True when TRACKER_ALLOW_PRIVATE=1 (loopback/private addresses may be fetched)."""
     return os.environ.get(ENV_ALLOW_PRIVATE) == "1"
+
+
+# --- Reliability: limits on every input, download and upload, and settings for runs -----------------
+
+ENV_DASHBOARD_INGEST = "TRACKER_DASHBOARD_INGEST"
+ENV_JOBS_DIR = "TRACKER_JOBS_DIR"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds on what one input may cost. Every refusal names the limit it hit.
+
+    Pages (downloaded or local, after decompression) up to `page_bytes`; a `.gz` input may expand at
+    most `gzip_ratio` times its compressed size (checked as it streams, so a bomb never lands in
+    memory); URL lists up to `list_bytes`; feeds up to `feed_bytes` and `feed_items` items; JSONL
+    files are streamed line by line (`jsonl_line_bytes` a line, `jsonl_bytes` in all); sitemaps
+    follow at most `sitemaps` nested files and `sitemap_urls` page URLs.
+    """
+
+    page_bytes: int = 10_000_000
+    gzip_ratio: int = 100
+    list_bytes: int = 10_000_000
+    feed_bytes: int = 50_000_000
+    feed_items: int = 10_000
+    jsonl_bytes: int = 2_000_000_000
+    jsonl_line_bytes: int = 10_000_000
+    sitemaps: int = 50
+    sitemap_urls: int = 100_000
+
+
+@dataclass(frozen=True)
+class FetchPolicy:
+    """How downloads are bounded and retried (the stated policy; nothing else is retried).
+
+    `timeout` bounds the connection and each wait for data (so also the first byte); `deadline`
+    bounds a whole download, headers and body, however slowly the server drips it. An HTTP 429 or
+    503 whose Retry-After asks for at most `retry_cap` seconds is retried once after that wait; a
+    longer Retry-After is recorded in the failure, not waited for. Connection errors, timeouts and
+    every other status are never retried. At most `max_redirects` redirects are followed, each hop
+    checked like the first URL.
+    """
+
+    timeout: float = 10.0
+    deadline: float = 30.0
+    retry_cap: float = 10.0
+    max_redirects: int = 5
+
+
+@dataclass(frozen=True)
+class UploadLimits:
+    """Bounds on the files one dashboard ingest request may upload."""
+
+    files: int = 50
+    file_bytes: int = 20_000_000
+    total_bytes: int = 100_000_000
+    urls: int = 1_000
+
+
+def dashboard_ingest_allowed() -> bool:
+    """True when TRACKER_DASHBOARD_INGEST=1: the dashboard may start ingest runs (URLs and uploads).
+
+    Off by default. Turn it on only for a dashboard that trusted analysts reach through an
+    authenticating reverse proxy: whoever can open the page can then make the server fetch URLs.
+    """
+    return os.environ.get(ENV_DASHBOARD_INGEST) == "1"
+
+
+def jobs_dir() -> Path:
+    """Where dashboard ingest jobs keep their request, uploads and log: $TRACKER_JOBS_DIR, else
+    `tracker-jobs` in the system's temporary folder."""
+    value = os.environ.get(ENV_JOBS_DIR)
+    return Path(value) if value else Path(tempfile.gettempdir()) / "tracker-jobs"

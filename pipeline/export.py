@@ -3,7 +3,8 @@
 The dashboard and `python -m pipeline export` both call `to_csv_bytes` on frames produced by the
 same `pipeline.queries` functions, so a CSV from the page and one from the shell carry the same rows.
 CSVs are UTF-8 with a BOM (Excel opens them with the right encoding) and formula-safe: a text cell
-beginning with = + - @ gets a leading apostrophe so a spreadsheet shows it instead of evaluating it.
+beginning with = + - @, a tab or a carriage return gets a leading apostrophe so a spreadsheet shows
+it instead of evaluating it (a leading tab or CR can hide a formula behind it).
 """
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ from .query.queries import Filters
 from .vocab import GRANULARITIES, SOURCE_KINDS, STATEMENT_TYPES
 
 VIEWS = ("articles", "mentions", "statements", "trends")
-FORMULA_STARTS = ("=", "+", "-", "@")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 LIST_SEPARATOR = "; "
 EXIT_OK, EXIT_USAGE = 0, 2
 _ALL_ROWS = 2**62  # LIMIT for "every matching row" in the CLI (the dashboard pages through fewer)

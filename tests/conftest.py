@@ -1,10 +1,13 @@
-"""Shared fixtures: a real HTTP server on 127.0.0.1, the fixture pages, and isolated database paths."""
+"""Shared fixtures: a real HTTP server on 127.0.0.1 (hostile options too), the fixture pages, isolated
+database paths, and small tmpfs mounts for full-disk and read-only cases."""
 from __future__ import annotations
 
+import http
 import http.server
+import subprocess
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,12 +19,18 @@ PAGES = FIXTURES / "pages"
 
 @dataclass
 class Route:
-    """What the test server answers for one path."""
+    """What the test server answers for one path; the hostile options drip the body (or the headers
+    too) byte by byte, add headers (Location, Retry-After, Content-Encoding…), or answer differently
+    from the second request on (`then`)."""
 
     body: bytes
     content_type: str = "text/html; charset=utf-8"
     status: int = 200
     delay: float = 0.0
+    headers: dict[str, str] = field(default_factory=dict)
+    drip: float = 0.0
+    drip_headers: bool = False
+    then: Route | None = None
 
 
 @dataclass
@@ -46,20 +55,34 @@ def server() -> Iterator[LocalServer]:
 
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802 (http.server API)
+            path = self.path.split("?")[0]
+            seen = sum(1 for p in state.requests if p.split("?")[0] == path)
             state.requests.append(self.path)
-            route = state.routes.get(self.path.split("?")[0])
+            route = state.routes.get(path)
             if route is None:
                 route = Route(b"<html><body><h1>Not found</h1></body></html>", status=404)
+            while seen and route.then is not None:
+                route, seen = route.then, seen - 1
             if route.delay:
                 time.sleep(route.delay)
+            head = [f"HTTP/1.1 {route.status} {http.HTTPStatus(route.status).phrase}",
+                    f"Content-Type: {route.content_type}", f"Content-Length: {len(route.body)}",
+                    *(f"{k}: {v}" for k, v in route.headers.items()), "", ""]
             try:
-                self.send_response(route.status)
-                self.send_header("Content-Type", route.content_type)
-                self.send_header("Content-Length", str(len(route.body)))
-                self.end_headers()
-                self.wfile.write(route.body)
+                self._write("\r\n".join(head).encode("latin-1"), route.drip if route.drip_headers else 0)
+                self._write(route.body, route.drip)
             except (BrokenPipeError, ConnectionResetError):
                 pass
+            self.close_connection = True
+
+        def _write(self, data: bytes, drip: float) -> None:
+            if not drip:
+                self.wfile.write(data)
+                return
+            for i in range(len(data)):
+                self.wfile.write(data[i:i + 1])
+                self.wfile.flush()
+                time.sleep(drip)
 
         def do_HEAD(self) -> None:  # noqa: N802
             route = state.routes.get(self.path.split("?")[0])
@@ -135,3 +158,29 @@ def write_warc(path: Path, records: list[WarcRecord], compress: bool = True) -> 
                                                    http_headers=http, warc_headers_dict=warc_headers)
             writer.write_record(record)
     return path
+@pytest.fixture
+def tmpfs(tmp_path: Path) -> Iterator[Callable[..., Path]]:
+    """Mount small tmpfs file systems (`size=`, `nr_inodes=`, read-only by `remount_ro`) for full-disk
+    and read-only-folder cases; the test is skipped, with the reason, where the machine forbids mounts."""
+    mounted: list[Path] = []
+
+    def mount(name: str = "fs", **options: object) -> Path:
+        target = tmp_path / name
+        target.mkdir()
+        opts = ",".join(f"{k}={v}" for k, v in {"mode": "0777", **options}.items())
+        done = subprocess.run(["mount", "-t", "tmpfs", "-o", opts, "tmpfs", str(target)],
+                              capture_output=True, text=True)
+        if done.returncode != 0:
+            reason = done.stderr.strip() or "mount failed"
+            pytest.skip(f"cannot mount a tmpfs here ({reason}); needs root or CAP_SYS_ADMIN")
+        mounted.append(target)
+        return target
+
+    yield mount
+    for target in reversed(mounted):
+        subprocess.run(["umount", "-l", str(target)], capture_output=True)
+
+
+def remount_ro(target: Path) -> None:
+    """Make a tmpfs from the `tmpfs` fixture read-only."""
+    subprocess.run(["mount", "-o", "remount,ro", str(target)], check=True, capture_output=True)

@@ -146,6 +146,13 @@ def test_csv_has_bom_and_neutralises_formula_text_but_not_numbers():
     )
 
 
+def test_csv_neutralises_a_leading_tab_or_carriage_return():
+    """A spreadsheet skips a leading tab or CR and then evaluates the formula behind it."""
+    df = pd.DataFrame({"text": ["\t=HYPERLINK(\"http://evil.example\")", "\r=1+1", "mid\tdle", "\u00a0=x"]})
+    assert export.to_csv_bytes(df)[len(BOM):].decode("utf-8") == (
+        'text\r\n"\'\t=HYPERLINK(""http://evil.example"")"\r\n"\'\r=1+1"\r\nmid\tdle\r\n\u00a0=x\r\n')
+
+
 def test_csv_joins_list_cells_and_quotes_commas_and_newlines():
     df = pd.DataFrame({"sources": [["gov", "news"], ["-x", "y"]], "quote": ['said "no", twice', "line1\nline2"]})
     assert export.to_csv_bytes(df)[len(BOM):].decode("utf-8") == (

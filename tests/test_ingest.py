@@ -10,6 +10,8 @@ import duckdb
 import pytest
 import trafilatura
 
+from pipeline.collect.sources import SourcesError
+from pipeline.config import Limits
 from pipeline.run.ingest import Options, ingest
 from tests.conftest import PAGES, Route
 
@@ -110,20 +112,28 @@ def test_broken_inputs_become_failures_and_the_rest_lands(server, db_path, tmp_p
     server.add_page("/border", PAGES / "border_talks.html")
     server.routes["/slow"] = Route(b"<html><body>late</body></html>", delay=3)
     server.routes["/report.pdf"] = Route(b"%PDF-1.4", content_type="application/pdf")
+    server.routes["/limited"] = Route(b"slow down", status=429)
+    server.routes["/broken"] = Route(b"oops", status=500, headers={"Retry-After": "1"})
     inputs = [server.url("/missing"), server.url("/slow"), server.url("/report.pdf"), "file:///etc/passwd",
-              str(PAGES / "not_an_article.html"), server.url("/border"), str(PAGES / "corridor_report.html")]
+              str(PAGES / "not_an_article.html"), server.url("/border"), str(PAGES / "corridor_report.html"),
+              server.url("/limited"), server.url("/broken")]
     summary = ingest(inputs, options(db_path, tmp_path, workers=2))
-    assert (summary.ok, summary.failed) == (2, 5)
+    assert (summary.ok, summary.failed) == (2, 7)
     failures = dict((i, (s, e)) for i, s, e in rows(db_path, "SELECT input, stage, error FROM failures"))
-    assert failures[server.url("/missing")] == ("fetch", f"{server.url('/missing')}: HTTP 404")
-    assert failures[server.url("/slow")] == ("fetch", f"{server.url('/slow')}: timed out after 1 s")
+    assert failures[server.url("/missing")] == ("fetch", f"{server.url('/missing')}: HTTP 404 Not Found")
+    assert failures[server.url("/slow")] == ("fetch", f"{server.url('/slow')}: no response: no data for 1 s "
+                                                      "(read timeout)")
     assert failures[server.url("/report.pdf")] == (
-        "fetch", f"{server.url('/report.pdf')}: not HTML (content-type application/pdf)")
+        "fetch", f"{server.url('/report.pdf')}: HTTP 200, not HTML (content-type application/pdf)")
+    assert failures[server.url("/limited")] == (
+        "fetch", f"{server.url('/limited')}: HTTP 429 Too Many Requests (no Retry-After; not retried)")
+    assert failures[server.url("/broken")] == ("fetch", f"{server.url('/broken')}: HTTP 500 Internal Server Error")
+    assert server.requests.count("/limited") == server.requests.count("/broken") == 1  # no hidden retries
     assert failures["file:///etc/passwd"][0] == "input"
     assert "refused" in failures["file:///etc/passwd"][1]
     assert failures[str(PAGES / "not_an_article.html")][0] == "extract"
     assert all("\n" not in error for _, error in failures.values())
-    assert rows(db_path, "SELECT ok, failed FROM runs") == [(2, 5)]
+    assert rows(db_path, "SELECT ok, failed FROM runs") == [(2, 7)]
     assert rows(db_path, "SELECT count(*) FROM articles") == [(2,)]
 
 
@@ -188,3 +198,60 @@ def test_side_list_dates_never_date_the_article(db_path, tmp_path):
     assert "There is no substitute for dialogue." in text
     for side in ("Latest news", "Wheat harvest", "metro line", "Jan.2026", "15 Jan 2026", "cookies"):
         assert side not in text
+
+
+def test_oversized_and_bomb_inputs_become_one_line_failures(db_path, tmp_path):
+    bomb = tmp_path / "bomb.html.gz"
+    bomb.write_bytes(gzip.compress(b"\0" * 1_000_000) * 300)
+    big = tmp_path / "big.html"
+    big.write_bytes(b"<html><body><p>" + b"word " * 500_000 + b"</p></body></html>")
+    summary = ingest([str(bomb), str(big), str(PAGES / "border_talks.html")],
+                     options(db_path, tmp_path, limits=Limits(page_bytes=2_000_000)))
+    assert (summary.ok, summary.failed) == (1, 2)
+    assert dict(rows(db_path, "SELECT input, error FROM failures")) == {
+        str(bomb): f"{bomb}: expands more than 100× when decompressed (the limit for compressed inputs; "
+                   "a compression bomb?)",
+        str(big): f"{big}: 2.5 MB, larger than the 2 MB limit for a page"}
+
+
+def test_a_cp1251_page_under_a_utf8_header_is_stored_readable_with_a_warning(server, db_path, tmp_path):
+    text = ("Министр иностранных дел Армении заявил, что переговоры с Азербайджаном о мирном договоре "
+            "продолжатся на следующей неделе. По его словам, стороны согласовали большую часть текста, "
+            "но разногласия по вопросам делимитации границы сохраняются. Встреча прошла в Вашингтоне.")
+    # ASCII scripts and menus around the article: sampling the page's head and tail finds no Cyrillic
+    script = "<script>var config = {" + ",".join(f"k{i}: {i}" for i in range(900)) + "};</script>"
+    footer = "<footer>" + " ".join(f"<a href='/section/{i}'>Section {i}</a>" for i in range(200)) + "</footer>"
+    html = (f"<html><head><title>Talks</title>{script}<meta property='article:published_time' content='2024-05-02'>"
+            f"</head><body><article><h1>Переговоры продолжатся</h1><p>{text}</p><p>{text}</p></article>{footer}"
+            "</body></html>")
+    url = server.url("/ru")
+    server.routes["/ru"] = Route(html.encode("cp1251"), content_type="text/html; charset=utf-8")
+    summary = ingest([url], options(db_path, tmp_path))
+    assert summary.ok == 1
+    assert summary.warnings == [f"{url}: not valid utf-8 as declared; decoded as cp1251 (detected)"]
+    (stored,), = rows(db_path, "SELECT text FROM articles")
+    assert "Министр иностранных дел Армении заявил" in stored
+
+
+def test_a_broken_sources_file_creates_nothing(tmp_path):
+    db = tmp_path / "new" / "t.duckdb"
+    sources = tmp_path / "sources.yaml"
+    sources.write_text("sources:\n  - {source: gov, kind: ministry}\n")
+    with pytest.raises(SourcesError, match="kind must be one of"):
+        ingest([str(PAGES / "border_talks.html")], Options(db=db, sources=sources, workers=1, progress=False))
+    assert not (tmp_path / "new").exists()
+
+
+def test_the_upkeep_marker_goes_in_with_the_first_batch_and_out_with_upkeep(db_path, tmp_path, monkeypatch):
+    from pipeline import store
+
+    seen = []
+    write_batch = store.write_batch
+    monkeypatch.setattr(store, "write_batch", lambda con, frames, ids, meta=None: (
+        seen.append(dict(meta or {})), write_batch(con, frames, ids, meta))[1])
+    summary = ingest([str(PAGES / "border_talks.html")], options(db_path, tmp_path))
+    assert seen == [{"upkeep_pending": summary.run_id}]
+    assert rows(db_path, "SELECT count(*) FROM meta WHERE key = 'upkeep_pending'") == [(0,)]
+    seen.clear()
+    ingest([str(PAGES / "border_talks.html")], options(db_path, tmp_path))  # unchanged: no write, no marker
+    assert seen == []

@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
+import signal
+import threading
 import time
 
 import duckdb
@@ -155,3 +158,72 @@ def test_stored_mention_digests_match_the_analysers(tmp_path):
     assert mentions_digest(with_kinds[:3]) != stored["a1"] != EMPTY_DIGEST
     # An entity whose kind changed (a theme turned place) changes the digest: its statements are redone.
     assert mentions_digest([(e, "theme" if k == "place" else k, s, t) for e, k, s, t in with_kinds]) != stored["a1"]
+
+
+# ---------------------------------------------------------------------------------------------
+# The run lock: one writer per store for a whole run
+# ---------------------------------------------------------------------------------------------
+
+def _hold_run_lock(path: str, ready, seconds: float, fork_child: bool) -> None:
+    with store.run_lock(path, command="ingest"):
+        if fork_child:  # a pool worker forked while the lock is held must not keep it alive
+            multiprocessing.get_context("fork").Process(target=time.sleep, args=(30,), daemon=False).start()
+        ready.set()
+        time.sleep(seconds)
+
+
+def test_run_lock_waits_then_names_the_holder(tmp_path):
+    path = tmp_path / "t.duckdb"
+    ready = multiprocessing.Event()
+    holder = multiprocessing.Process(target=_hold_run_lock, args=(str(path), ready, 1.5, False))
+    holder.start()
+    ready.wait(10)
+    try:
+        with pytest.raises(store.StoreBusy) as err, store.run_lock(path, wait=0.3):
+            pass
+        assert str(err.value).startswith(f"{path}: busy: ingest (pid {holder.pid} on ")
+        assert str(err.value).endswith("is writing to it; waited 0.3 s (try again later or raise --wait)")
+        started = time.monotonic()
+        with store.run_lock(path, wait=10):  # the holder lets go after 1.5 s
+            assert store.lock.holder(path)["pid"] == os.getpid()
+        assert time.monotonic() - started < 5
+        assert store.lock.holder(path) is None
+    finally:
+        holder.join()
+
+
+def test_a_lock_left_by_a_killed_run_is_taken_over_at_once(tmp_path, capfd):
+    path = tmp_path / "t.duckdb"
+    ready = multiprocessing.Event()
+    holder = multiprocessing.Process(target=_hold_run_lock, args=(str(path), ready, 60, True))
+    holder.start()
+    ready.wait(10)
+    os.kill(holder.pid, signal.SIGKILL)
+    holder.join()
+    started = time.monotonic()
+    with store.run_lock(path, wait=5):
+        pass
+    assert time.monotonic() - started < 1  # its forked child still lives, but does not hold the lock
+    note = capfd.readouterr().err
+    assert note == f"note: {path}: taking over the lock left by ingest (pid {holder.pid} on " + note.split(" on ", 1)[1]
+    assert note.rstrip().endswith("no longer running")
+
+
+def test_run_lock_is_reentrant_in_one_thread_and_exclusive_across_threads(tmp_path):
+    path = tmp_path / "t.duckdb"
+    with store.run_lock(path, command="sample"):
+        with store.run_lock(path, command="ingest"):
+            assert store.lock.holder(path)["command"] == "sample"
+        errors = []
+
+        def other() -> None:
+            try:
+                with store.run_lock(path, wait=0.2):
+                    pass
+            except store.StoreBusy as exc:
+                errors.append(str(exc))
+
+        thread = threading.Thread(target=other)
+        thread.start()
+        thread.join()
+        assert errors and "busy" in errors[0]

@@ -1,6 +1,11 @@
-"""Outlets: read `data/sources.yaml` and map an article's hostname or site name to its source id."""
+"""Outlets: read `data/sources.yaml` and map an article's hostname or site name to its source id.
+
+The file is read within bounds (size, YAML aliases) so a hostile or broken file fails in one line
+instead of expanding into gigabytes ("billion laughs"); messages never print whole entries.
+"""
 from __future__ import annotations
 
+import reprlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,27 +30,89 @@ class Source:
     issuer: str | None = None   # taxonomy id of the body whose own pages these are (their releases' issuer)
 
 
+MAX_BYTES = 5_000_000
+MAX_ALIASES = 100  # YAML aliases (*name); a sources file needs few or none
+MAX_EXPANDED = 100_000  # nodes the aliases may stand for in all (aliases of aliases multiply)
+_SHORT = reprlib.Repr()
+_SHORT.maxstring = _SHORT.maxother = 60
+_SHORT.maxlist = _SHORT.maxdict = 4
+_SHORT.maxlevel = 2
+
+
+class _BoundedLoader(yaml.SafeLoader):
+    """SafeLoader that refuses more than MAX_ALIASES aliases, or aliases standing for more than
+    MAX_EXPANDED nodes in all, before anything is constructed (the "billion laughs" defence)."""
+
+    def __init__(self, text: str, name: str) -> None:
+        super().__init__(text)
+        self.name = name
+        self.aliases = self.expanded = 0
+        self._sizes: dict[int, int] = {}
+
+    def _size(self, node: yaml.Node) -> int:
+        if id(node) not in self._sizes:
+            children = node.value if isinstance(node, yaml.SequenceNode) else (
+                [n for pair in node.value for n in pair] if isinstance(node, yaml.MappingNode) else [])
+            self._sizes[id(node)] = 1 + sum(self._size(child) for child in children)
+        return self._sizes[id(node)]
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            self.aliases += 1
+            target = self.anchors.get(event.anchor)
+            self.expanded += self._size(target) if target is not None else 0
+            if self.aliases > MAX_ALIASES or self.expanded > MAX_EXPANDED:
+                raise SourcesError(f"{self.name}:{event.start_mark.line + 1}: YAML aliases (*{event.anchor}) expand "
+                                   f"past the limit ({MAX_ALIASES} aliases, {MAX_EXPANDED:,} nodes); "
+                                   "write the entries out instead")
+        return super().compose_node(parent, index)
+
+
+def _read(path: Path) -> object:
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise SourcesError(f"{path}: {size:,} bytes, larger than the {MAX_BYTES:,}-byte limit for a sources file")
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise SourcesError(f"{path}:{line}: not UTF-8 text (byte 0x{data[exc.start]:02x}); "
+                           "save the file as UTF-8") from exc
+    loader = _BoundedLoader(text, str(path))
+    try:
+        return loader.get_single_data()
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark else ""
+        raise SourcesError(f"{path}{where}: invalid YAML ({getattr(exc, 'problem', None) or 'unreadable'})") from exc
+    finally:
+        loader.dispose()
+
+
 def load_sources(path: str | Path = DEFAULT_SOURCES) -> list[Source]:
     """Outlets listed in the sources file (an empty list if the file does not exist)."""
     path = Path(path)
     if not path.exists():
         return []
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f":{mark.line + 1}" if mark else ""
-        raise SourcesError(f"{path}{where}: invalid YAML") from exc
+    if path.is_dir():
+        raise SourcesError(f"{path}: is a folder, not a sources file")
+    data = _read(path) or {}
     entries = data.get("sources", data) if isinstance(data, dict) else data
     if not isinstance(entries, list):
         raise SourcesError(f"{path}: expected a list of sources under 'sources:'")
     result = []
     for entry in entries:
         if not isinstance(entry, dict) or not entry.get("source"):
-            raise SourcesError(f"{path}: entry {entry!r}: needs a 'source' id")
+            raise SourcesError(f"{path}: entry {_SHORT.repr(entry)}: needs a 'source' id")
+        for key in ("source", "hostname", "name", "country", "kind", "owner"):
+            if isinstance(entry.get(key), (list, dict)):
+                raise SourcesError(f"{path}: entry {_SHORT.repr(entry.get('source'))}: '{key}' must be a single value")
         kind = entry.get("kind") or "other"
         if kind not in SOURCE_KINDS:
-            raise SourcesError(f"{path}: entry '{entry['source']}': kind must be one of {', '.join(SOURCE_KINDS)}")
+            raise SourcesError(f"{path}: entry {_SHORT.repr(entry['source'])}: kind must be one of "
+                               f"{', '.join(SOURCE_KINDS)}")
         host = entry.get("hostname")
         issuer = entry.get("issuer")
         if issuer is not None and not (isinstance(issuer, str) and issuer.strip()):

@@ -1,9 +1,12 @@
 """Ingest orchestrator: inputs → fetch → extract → tag → statements → store, in parallel, in batches.
 
 Fetching runs in a thread pool of the main process (so the per-host delay holds across all
+Fetching runs in a thread pool of the main process (so the per-host delay holds across all
 downloads); extraction and analysis run on an engine (`engines.py`: a process pool, or a Dask
 cluster); the main process writes results in short bulk transactions and records every broken
-input as a `failures` row.
+input as a `failures` row. The whole run holds the store's run lock, and the configuration
+(taxonomy, sources) is checked before anything is created; the first batch that changes articles
+also commits the pending-upkeep marker.
 """
 from __future__ import annotations
 
@@ -24,12 +27,12 @@ from tqdm import tqdm
 
 from .. import store
 from ..collect.fetch import Fetcher, FetchError
-from ..collect.inputs import InputError, Item, Skipped, expand, read_bytes
-from ..collect.sources import SourceResolver, load_sources
+from ..collect.inputs import DEFAULT_LIMITS, InputError, Item, Skipped, expand, read_bytes
+from ..collect.sources import Source, SourceResolver, check_issuers, load_sources
 from ..collect.warc import WarcError, read_page
-from ..config import DEFAULT_SOURCES
+from ..config import DEFAULT_SOURCES, FetchPolicy, Limits
 from ..extract import Article, ExtractionError, extract_article
-from ..mentions.taxonomy import load_taxonomy
+from ..mentions.taxonomy import Taxonomy, load_taxonomy
 from . import analyse, engines
 from .finish import finish, prepare, utcnow
 
@@ -54,11 +57,12 @@ class Options:
     feed: bool = False
     sitemap: bool = False
     allow_private: bool = False
-    timeout: float = 10.0
+    timeout: float = FetchPolicy.timeout
     delay: float = 1.0
-    max_bytes: int = 10_000_000
+    deadline: float = FetchPolicy.deadline
     wait: float = 30.0
     progress: bool = True
+    limits: Limits = field(default_factory=Limits)
     engine: str = "local"  # "local": a process pool; "dask": a Dask cluster (run/engines.py)
     scheduler: str | None = None  # Dask scheduler address; None starts a LocalCluster of `workers`
 
@@ -73,6 +77,7 @@ class Outcome:
     derived: dict[str, list[dict]] | None = None
     stage: str | None = None
     error: str | None = None
+    warning: str | None = None
 
 
 @dataclass
@@ -87,6 +92,7 @@ class Summary:
     seconds: float = 0.0
     failures: list[tuple[str, str, str]] = field(default_factory=list)
     left_out: dict[str, Counter] = field(default_factory=dict)  # input → reason → records (WARC non-pages)
+    warnings: list[str] = field(default_factory=list)
 
     def leave_out(self, skipped: Skipped) -> None:
         self.left_out.setdefault(skipped.input, Counter())[skipped.reason] += 1
@@ -108,7 +114,8 @@ def _from_text(item: Item) -> Article:
                    content_hash=content_hash)
 
 
-def process(item: Item, html: str | bytes | None = None, final_url: str | None = None) -> Outcome:
+def process(item: Item, html: str | bytes | None = None, final_url: str | None = None,
+            limits: Limits = DEFAULT_LIMITS) -> Outcome:
     """Extract and analyse one item (runs in a worker process); never raises. `html` is the page when
     the caller has it already (downloaded, or read by the main process for a remote worker)."""
     raw_bytes: bytes | None = None
@@ -116,8 +123,8 @@ def process(item: Item, html: str | bytes | None = None, final_url: str | None =
         if html is not None:
             raw_bytes = html if isinstance(html, bytes) else html.encode("utf-8")
         else:
-            raw_bytes = read_item(item)
-    except (WarcError, OSError) as exc:
+            raw_bytes = read_item(item, limits)
+    except (WarcError, InputError, OSError) as exc:
         return _read_failure(item, exc)
     try:
         article = extract_article(raw_bytes, url=final_url or item.url) if raw_bytes is not None else _from_text(item)
@@ -149,35 +156,42 @@ def process(item: Item, html: str | bytes | None = None, final_url: str | None =
     return Outcome(item.input, article=row, raw=raw, derived=derived.tables)
 
 
-def read_item(item: Item) -> bytes | None:
-    """The page bytes of a local item (a file, a WARC record, inline HTML); None for text-only items."""
+def read_item(item: Item, limits: Limits = DEFAULT_LIMITS) -> bytes | None:
+    """The page bytes of a local item (a file, a WARC record, inline HTML) within the limits; None for
+    text-only items."""
     if item.record is not None:
         return read_page(item.path, item.record)
     if item.path is not None:
-        return read_bytes(item.path)
+        return read_bytes(item.path, limits)
     return item.html.encode("utf-8") if item.html is not None else None
 
 
 def _read_failure(item: Item, exc: Exception) -> Outcome:
+    if isinstance(exc, InputError):  # its message starts with the input already
+        return Outcome(item.input, stage="read", error=str(exc))
     reason = exc.strerror if isinstance(exc, OSError) else None
     return Outcome(item.input, stage="read",
                    error=f"{item.input}: " + (f"cannot read ({reason})" if reason else str(exc)))
 
 
-def _prepare(fetcher: Fetcher, item: Item) -> tuple[str | bytes | None, str | None] | Outcome:
+def _prepare(fetcher: Fetcher, limits: Limits, warnings: dict[str, str],
+             item: Item) -> tuple[str | bytes | None, str | None] | Outcome:
     """The main process's part of an item: download it (one Fetcher keeps the per-host delay and the
-    SSRF guard across all workers), or read its file for a worker that may not see this disk."""
+    SSRF guard across all workers; a decoding warning goes to `warnings`), or read its file for a
+    worker that may not see this disk."""
     if item.needs_fetch:
         try:
             fetched = fetcher.page(item.url)
         except FetchError as exc:
             return Outcome(item.input, stage="fetch", error=str(exc))
+        if fetched.warning:
+            warnings[item.input] = fetched.warning
         return fetched.text, fetched.final_url
     if item.path is None:
         return None, None  # inline HTML or text travels with the item
     try:
-        return read_item(item), None
-    except (WarcError, OSError) as exc:
+        return read_item(item, limits), None
+    except (WarcError, InputError, OSError) as exc:
         return _read_failure(item, exc)
 
 
@@ -200,6 +214,7 @@ class _Writer:
         self.pending = 0
         self.last_flush = time.monotonic()
         self.new_articles = 0
+        self.marked = False
 
     def fail(self, input_: str, stage: str, error: str) -> None:
         self.summary.failed += 1
@@ -208,6 +223,8 @@ class _Writer:
         self._maybe_flush()
 
     def add(self, outcome: Outcome) -> None:
+        if outcome.warning:
+            self.summary.warnings.append(outcome.warning)
         if outcome.article is None:
             self.fail(outcome.input, outcome.stage or "process", outcome.error or "failed")
             return
@@ -249,8 +266,12 @@ class _Writer:
         if not any(self.rows.values()):
             return
         frames = {t: store.frame(t, rows) for t, rows in self.rows.items() if rows}
+        meta = None
+        if not self.marked and (self.rows["articles"] or self.replace):
+            meta = {store.UPKEEP_PENDING: self.run_id}  # committed with the first change, cleared by upkeep
         with store.open_store(self.opts.db, wait=self.opts.wait) as con:
-            store.write_batch(con, frames, self.replace)
+            store.write_batch(con, frames, self.replace, meta)
+        self.marked = self.marked or meta is not None
         self.rows = {t: [] for t in self.rows}
         self.replace = []
         self.pending = 0
@@ -263,12 +284,19 @@ def _expand_all(inputs: list[str], opts: Options, fetcher: Fetcher,
     for value in inputs:
         if opts.feed or opts.sitemap:
             if value.lower().startswith(("http://", "https://")):
+                stage = "feed" if opts.feed else "sitemap"
                 try:
-                    items.extend(fetcher.feed(value) if opts.feed else fetcher.sitemap(value))
+                    found_items = fetcher.feed(value) if opts.feed else fetcher.sitemap(value)
                 except (FetchError, InputError) as exc:
-                    fail(value, "feed" if opts.feed else "sitemap", str(exc))
+                    fail(value, stage, str(exc))
+                    continue
+                for found in found_items:
+                    if isinstance(found, InputError):
+                        fail(found.input, stage, str(found))
+                    else:
+                        items.append(found)
                 continue
-        for found in expand(value):
+        for found in expand(value, opts.limits):
             if isinstance(found, InputError):
                 fail(found.input, "input", str(found))
             elif isinstance(found, Skipped):
@@ -279,25 +307,44 @@ def _expand_all(inputs: list[str], opts: Options, fetcher: Fetcher,
 
 
 def ingest(inputs: list[str], opts: Options) -> Summary:
-    """Run one ingest: every input becomes stored articles or `failures` rows; returns the counts."""
+    """Run one ingest: every input becomes stored articles or `failures` rows; returns the counts.
+
+    The taxonomy and sources files are checked first (a broken one raises before any file is
+    created), and the engine is connected; then the run holds the store's run lock from start to
+    finish, so a second run waits (up to `opts.wait` s, then StoreBusy) instead of interleaving its
+    batches with this one."""
     taxonomy = load_taxonomy(opts.taxonomy)
-    fingerprint = analyse.statements_fingerprint(taxonomy, load_sources(opts.sources))
-    engine = engines.start(opts.engine, taxonomy, opts.taxonomy, opts.scheduler, opts.workers,
-                           opts.sources)  # before the store
+    sources = load_sources(opts.sources)
+    check_issuers(sources, taxonomy.entities, opts.sources)
+    fingerprint = analyse.statements_fingerprint(taxonomy, sources)
+    store.check_path(opts.db)
+    engine = engines.start(opts.engine, taxonomy, opts.taxonomy, opts.scheduler, opts.workers, opts.sources)
+    try:
+        with store.run_lock(opts.db, opts.wait, "ingest"):
+            return _ingest(inputs, opts, taxonomy, sources, fingerprint, engine)
+    finally:
+        engine.close()
+
+
+def _ingest(inputs: list[str], opts: Options, taxonomy: Taxonomy, sources: list[Source], fingerprint: str,
+            engine: engines.Local | engines.Dask) -> Summary:
     started = time.monotonic()
     run_id = utcnow().strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
     summary = Summary(run_id)
     with store.open_store(opts.db, wait=opts.wait) as con:
-        resolver = prepare(con, taxonomy, opts.sources)
+        resolver = prepare(con, taxonomy, sources)
         store.start_run(con, run_id, utcnow(), list(inputs))
     fetcher = Fetcher(allow_private=opts.allow_private, timeout=opts.timeout, delay=opts.delay,
-                      max_bytes=opts.max_bytes)
+                      deadline=opts.deadline, max_bytes=opts.limits.page_bytes, limits=opts.limits)
     writer = _Writer(opts, run_id, resolver, summary)
     items = _expand_all(inputs, opts, fetcher, writer.fail, summary.leave_out)
     bar = tqdm(total=len(items), unit="page", disable=not opts.progress, file=sys.stderr, dynamic_ncols=True)
-    task = engines.Task(prepare=functools.partial(_prepare, fetcher), work=process, lost=_lost)
+    warnings: dict[str, str] = {}  # decoding warnings of downloaded pages, by input, joined to their outcome
+    task = engines.Task(prepare=functools.partial(_prepare, fetcher, opts.limits, warnings),
+                        work=functools.partial(process, limits=opts.limits), lost=_lost)
     try:
         for outcome in engine.results(items, task):
+            outcome.warning = warnings.pop(outcome.input, None)
             writer.add(outcome)
             bar.update(1)
             bar.set_postfix(ok=summary.ok, failed=summary.failed, skipped=summary.skipped, refresh=False)
@@ -305,10 +352,13 @@ def ingest(inputs: list[str], opts: Options) -> Summary:
     finally:
         bar.close()
     with store.open_store(opts.db, wait=opts.wait) as con:
-        if writer.new_articles:
+        if store.upkeep_pending(con):  # this run's changes, or a crashed run's that were never finished
             stored = store.get_meta(con, "statements_fingerprint")
-            same = writer.started_empty or stored == fingerprint
-            finish(con, taxonomy, fingerprint if same else "mixed")
+            if writer.new_articles:
+                same = writer.started_empty or stored == fingerprint
+                finish(con, taxonomy, fingerprint if same else "mixed")
+            else:
+                finish(con, taxonomy, stored or "mixed")
         summary.seconds = time.monotonic() - started
         store.finish_run(con, run_id, utcnow(), summary.ok, summary.failed, summary.skipped)
     return summary

@@ -2,7 +2,8 @@
 
 No fetching, no extraction. The store is only read (short read-only connections) while the work is
 done; new rows are staged as Parquet files aside and swapped in with one short transaction, so a
-dashboard reading the store is never blocked for long.
+dashboard reading the store is never blocked for long. The whole retag holds the store's run lock,
+and the pending-upkeep marker is committed before the swap.
 """
 from __future__ import annotations
 
@@ -108,13 +109,29 @@ def retag(db: Path, taxonomy_path: Path | None = None, workers: int = os.cpu_cou
     started = time.monotonic()
     taxonomy = load_taxonomy(taxonomy_path)
     fingerprint = analyse.statements_fingerprint(taxonomy, load_sources(sources))
+    with store.run_lock(db, wait, "retag"):
+        return _retag(db, taxonomy, taxonomy_path, fingerprint, workers, progress, wait, started, sources)
+
+
+def _staging(db: Path) -> tempfile.TemporaryDirectory:
+    """Retag's staging folder, beside the database (same disk as the swap reads it from)."""
+    try:
+        return tempfile.TemporaryDirectory(prefix="retag-", dir=Path(db).parent)
+    except OSError as exc:
+        raise store.StoreError(f"{Path(db).parent}: cannot create retag's staging folder there ({exc.strerror}); "
+                               "the database folder must be writable") from exc
+
+
+def _retag(db: Path, taxonomy: Taxonomy, taxonomy_path: Path | None, fingerprint: str, workers: int,
+           progress: bool, wait: float, started: float, sources: Path) -> RetagSummary:
     with store.open_store(db, read_only=True, wait=wait) as con:
         ids = store.article_ids(con)
         reuse = store.get_meta(con, "statements_fingerprint") == fingerprint
+        owed = store.upkeep_pending(con) is not None  # a crashed run's upkeep: done in full below
     chunks = [ids[i:i + CHUNK] for i in range(0, len(ids), CHUNK)]
     counts = {"mentions": 0, "extracted": 0}
     bar = tqdm(total=len(ids), unit="article", disable=not progress, file=sys.stderr, dynamic_ncols=True)
-    with tempfile.TemporaryDirectory(prefix="retag-", dir=Path(db).parent) as tmp:
+    with _staging(db) as tmp:
         staged: dict[str, list[Path]] = {}
         try:
             for chunk in _staged(db, chunks, Path(tmp), taxonomy, taxonomy_path, workers, wait, reuse, sources):
@@ -132,7 +149,8 @@ def retag(db: Path, taxonomy_path: Path | None = None, workers: int = os.cpu_cou
         if reuse and counts["extracted"] == 0:
             unchanged |= {"statements", "statement_mentions"}
         with store.open_store(db, wait=wait) as con:
+            store.mark_upkeep_pending(con, "retag")
             store.swap_derived(con, staged, entities, kept, frozenset(unchanged), genres)
-            finish(con, taxonomy, fingerprint, text_changed=False, statements_changed=counts["extracted"] > 0)
+            finish(con, taxonomy, fingerprint, text_changed=owed, statements_changed=owed or counts["extracted"] > 0)
             n_statements = con.execute("SELECT count(*) FROM statements").fetchone()[0]
     return RetagSummary(len(ids), counts["mentions"], n_statements, time.monotonic() - started)

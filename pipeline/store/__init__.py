@@ -2,12 +2,29 @@
 the text index and the summary tables ("rollups") the queries use on large stores.
 
 Writers open, write one batch in one short transaction and close, so readers (the dashboard) are
-never locked out for long. Every table and column of the Contract is in `schema.sql`.
+never locked out for long; a whole run holds the store's run lock (`lock`), so runs never interleave.
+Every table and column of the Contract is in `schema.sql`.
 """
-from .db import StoreBusy, StoreError, connect, get_meta, open_store, set_meta
+from .db import (
+                 UPKEEP_PENDING,
+                 StoreBusy,
+                 StoreError,
+                 check_path,
+                 clear_upkeep_pending,
+                 connect,
+                 describe_error,
+                 get_meta,
+                 is_store_failure,
+                 mark_upkeep_pending,
+                 open_store,
+                 set_meta,
+                 upkeep_pending,
+)
+from .lock import holder as lock_holder
+from .lock import lock_path, run_lock
 from .reads import article_ids, article_texts, known_articles, statements_for_clustering, stats, stored_mention_digests
 from .schema import COLUMNS, DERIVED, SCHEMA, SCHEMA_VERSION, migrate
-from .text_index import TEXT_INDEX_SQL, load_fts, rebuild_text_index
+from .text_index import TEXT_INDEX_SQL, load_fts, rebuild_text_index, text_index_size
 from .writes import (
                     add_unknown_sources,
                     fill_speaker_states,
@@ -17,16 +34,18 @@ from .writes import (
                     replace_table,
                     start_run,
                     swap_derived,
+                    transaction,
                     update_clusters,
                     write_batch,
                     write_parquet,
 )
 
 __all__ = [
-    "COLUMNS", "DERIVED", "SCHEMA", "SCHEMA_VERSION", "TEXT_INDEX_SQL", "StoreBusy", "StoreError",
-    "add_unknown_sources", "article_ids", "article_texts", "connect", "fill_speaker_states", "finish_run", "frame",
-    "get_meta",
-    "insert_frame", "known_articles", "load_fts", "migrate", "open_store", "rebuild_text_index", "replace_table",
-    "set_meta", "start_run", "stats", "statements_for_clustering", "stored_mention_digests", "swap_derived",
-    "update_clusters", "write_batch", "write_parquet",
+    "COLUMNS", "DERIVED", "SCHEMA", "SCHEMA_VERSION", "TEXT_INDEX_SQL", "UPKEEP_PENDING", "StoreBusy", "StoreError",
+    "add_unknown_sources", "article_ids", "article_texts", "check_path", "clear_upkeep_pending", "connect",
+    "describe_error", "fill_speaker_states", "finish_run", "frame", "get_meta", "insert_frame", "is_store_failure", "known_articles",
+    "load_fts", "lock_holder", "lock_path", "mark_upkeep_pending", "migrate", "open_store", "rebuild_text_index", "replace_table",
+    "run_lock", "set_meta", "start_run", "stats", "statements_for_clustering", "stored_mention_digests",
+    "swap_derived", "text_index_size", "transaction", "update_clusters", "upkeep_pending", "write_batch",
+    "write_parquet",
 ]

@@ -4,6 +4,9 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from .db import upkeep_pending
+from .text_index import text_index_size
+
 
 def known_articles(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, str], dict[str, str]]:
     """(article_id → content_hash, content_hash → original article_id) for duplicate detection."""
@@ -66,6 +69,8 @@ def stats(con: duckdb.DuckDBPyConnection) -> dict:
         "recent_failures": [dict(zip(("input", "stage", "error"), r)) for r in con.execute(
             "SELECT input, stage, error FROM failures f JOIN runs r USING (run_id) "
             "ORDER BY r.started DESC LIMIT 5").fetchall()],
+        "upkeep_pending": upkeep_pending(con),
+        "text_index_documents": text_index_size(con),
     }
 
 

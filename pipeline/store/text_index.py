@@ -31,3 +31,10 @@ def rebuild_text_index(con: duckdb.DuckDBPyConnection) -> None:
     load_fts(con)
     con.execute(TEXT_INDEX_SQL)
     set_meta(con, "text_index_stemmer", re.search(r"stemmer = '(\w+)'", TEXT_INDEX_SQL).group(1))
+
+
+def text_index_size(con: duckdb.DuckDBPyConnection) -> int | None:
+    """Documents in the text index (None when there is none); it should equal the number of articles."""
+    have = con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'fts_main_articles' "
+                       "AND table_name = 'docs'").fetchone()[0]
+    return con.execute("SELECT count(*) FROM fts_main_articles.docs").fetchone()[0] if have else None

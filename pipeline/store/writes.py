@@ -1,6 +1,8 @@
 """Writes: bulk inserts in one short transaction per batch, run records, reference tables, retag's swap."""
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import duckdb
@@ -9,6 +11,20 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from .schema import COLUMNS, DERIVED
+
+
+@contextlib.contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """BEGIN … COMMIT, rolled back on any error. When the rollback fails too (DuckDB has already
+    aborted the transaction, e.g. on a full disk), the original error is raised, not the rollback's."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield
+        con.execute("COMMIT")
+    except BaseException:
+        with contextlib.suppress(duckdb.Error):
+            con.execute("ROLLBACK")
+        raise
 
 
 def frame(table: str, rows: list[dict]) -> pd.DataFrame:
@@ -34,10 +50,13 @@ def insert_frame(con: duckdb.DuckDBPyConnection, table: str, df: pd.DataFrame) -
         con.unregister("_batch")
 
 
-def write_batch(con: duckdb.DuckDBPyConnection, frames: dict[str, pd.DataFrame], replace_ids: list[str]) -> None:
-    """One short transaction: drop the rows of re-extracted articles, then bulk-insert the batch."""
-    con.execute("BEGIN TRANSACTION")
-    try:
+def write_batch(con: duckdb.DuckDBPyConnection, frames: dict[str, pd.DataFrame], replace_ids: list[str],
+                meta: Mapping[str, str] | None = None) -> None:
+    """One short transaction: drop the rows of re-extracted articles, bulk-insert the batch, and set
+    `meta` keys (the pending-upkeep marker goes in with the first batch that changes articles)."""
+    with transaction(con):
+        for key, value in (meta or {}).items():
+            con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
         if replace_ids:
             ids = list(replace_ids)
             con.execute(
@@ -53,10 +72,6 @@ def write_batch(con: duckdb.DuckDBPyConnection, frames: dict[str, pd.DataFrame],
         for table in ("articles", "sentences", "mentions", "statements", "statement_mentions", "failures"):
             if table in frames:
                 insert_frame(con, table, frames[table])
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
 
 
 def start_run(con: duckdb.DuckDBPyConnection, run_id: str, started: object, inputs: list[str]) -> None:
@@ -72,14 +87,9 @@ def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, finished: object, ok
 
 def replace_table(con: duckdb.DuckDBPyConnection, table: str, df: pd.DataFrame) -> None:
     """Replace a small reference table (entities, sources) in one transaction."""
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         con.execute(f"DELETE FROM {table}")
         insert_frame(con, table, df)
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
 
 
 def update_clusters(con: duckdb.DuckDBPyConnection, clusters: pd.DataFrame) -> None:
@@ -127,8 +137,7 @@ def swap_derived(con: duckdb.DuckDBPyConnection, staged: dict[str, list[Path]], 
     `genres` are Parquet files of (article_id, genre) written into `articles.genre`."""
     keep = [p.as_posix() for p in kept]
     replaced = [t for t in DERIVED if t not in unchanged]
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         for table in replaced:
             cols = ", ".join(COLUMNS[table])
             con.execute(f"CREATE TABLE {table}__new AS SELECT {cols} FROM {table} LIMIT 0")
@@ -153,7 +162,3 @@ def swap_derived(con: duckdb.DuckDBPyConnection, staged: dict[str, list[Path]], 
                         [[p.as_posix() for p in genres]])
         con.execute("DELETE FROM entities")
         insert_frame(con, "entities", entities)
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
