@@ -1,6 +1,5 @@
-"""pipeline/queries.py against a small database built row by row; expected numbers counted by hand.
-
-The same database backs tests/test_dashboard.py (it imports `build_small_db` from here).
+"""pipeline/query/queries.py against the small store built row by row (`build_small_db` in conftest.py,
+which the dashboard tests read too); expected numbers counted by hand:
 
 Calendar of the dated, non-duplicate articles (weeks start on Monday):
   week of 2024-01-01: a1 (Mon 1st, gov), a2 (Wed 3rd, azn), a3 (Sun 7th, indy)     -> 3 articles
@@ -14,7 +13,6 @@ Armenia: a1 (1 mention), a2 (2), a5 (1), a6 (undated), a8 (duplicate). Azerbaija
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -26,131 +24,17 @@ from pipeline.store import rollups
 
 D = dt.date
 
-ENTITIES = [
-    ("armenia", "actor", "Armenia", "state", None, None, None),
-    ("azerbaijan", "actor", "Azerbaijan", "state", None, None, None),
-    ("united_states", "actor", "United States", "state", None, None, None),
-    ("ned_price", "actor", "Ned Price", "official", "united_states", None, None),
-    ("stepanakert", "place", "Stepanakert", None, "nagorno_karabakh", 39.8153, 46.7519),
-    ("lachin_corridor", "place", "Lachin corridor", None, None, 39.60, 46.55),
-    ("theme_blockade", "theme", "Blockade", None, None, None, None),
-    ("theme_peace_talks", "theme", "Peace talks", None, None, None, None),
-]
-SOURCES = [
-    ("gov", "gov.example", "Government Press Office", "AM", "government", None),
-    ("azn", "azn.example", "AZ News", "AZ", "state media", None),
-    ("indy", "indy.example", "Indy Wire", "US", "independent media", None),
-]
-# article_id, source, published, language, title, text (sentences separated by "\n")
-ARTICLES = [
-    ("a1", "gov", D(2024, 1, 1), "en", "Talks call",
-     "Armenia called for peace talks.\nAzerbaijan kept the Lachin corridor under blockade."),
-    ("a2", "azn", D(2024, 1, 3), "en", "Armenia twice", "Armenia said no. Armenia said yes."),
-    ("a3", "indy", D(2024, 1, 7), "en", "Stepanakert report",
-     "Azerbaijan flags went up in Stepanakert."),
-    ("a4", "azn", D(2024, 1, 8), "ru", "Ханкенди", "Азербайджан открыл школу в Ханкенди."),
-    ("a5", "indy", D(2024, 1, 20), "en", "Escaping <b>test</b>",
-     "Armenia <script>alert('x')</script> said & more."),
-    ("a6", "azn", None, "en", "Undated piece", "Armenia appeared again."),
-    ("a7", "gov", None, "en", "Undated notice", "Nothing to tag here."),
-    ("a8", "gov", D(2024, 1, 2), "en", "Talks call (copy)",
-     "Armenia called for peace talks.\nAzerbaijan kept the Lachin corridor under blockade."),
-    ("a9", "gov", D(2024, 2, 1), "en", "Later notice", "Ned Price spoke about the blockade."),
-]
-# article_id, entity_id, surface, occurrence (0 = first occurrence of surface in text)
-MENTIONS = [
-    ("a1", "armenia", "Armenia", 0), ("a1", "theme_peace_talks", "peace talks", 0),
-    ("a1", "azerbaijan", "Azerbaijan", 0), ("a1", "lachin_corridor", "Lachin corridor", 0),
-    ("a1", "theme_blockade", "blockade", 0),
-    ("a2", "armenia", "Armenia", 0), ("a2", "armenia", "Armenia", 1),
-    ("a3", "azerbaijan", "Azerbaijan", 0), ("a3", "stepanakert", "Stepanakert", 0),
-    ("a4", "azerbaijan", "Азербайджан", 0), ("a4", "stepanakert", "Ханкенди", 0),
-    ("a5", "armenia", "Armenia", 0),
-    ("a6", "armenia", "Armenia", 0),
-    ("a8", "armenia", "Armenia", 0), ("a8", "azerbaijan", "Azerbaijan", 0),
-    ("a9", "ned_price", "Ned Price", 0), ("a9", "theme_blockade", "blockade", 0),
-]
-# statement rows: id, article, speaker, role, speaker entity, state, quote, type, said_on, cluster
-STATEMENTS = [
-    ("s1", "a1", "Armenian spokesperson", "spokesperson", None, "armenia",
-     "called for peace talks", "appeal", D(2024, 1, 1), "c1"),
-    ("s2", "a2", "Armenian spokesperson", "spokesperson", None, "armenia",
-     "said yes", "appeal", D(2023, 12, 31), "c1"),
-    ("s3", "a9", "Ned Price", "spokesperson", "ned_price", "united_states",
-     "spoke about the blockade", "concern", None, "s3"),
-]
-
-
-def _nth(text: str, needle: str, n: int) -> int:
-    pos = -1
-    for _ in range(n + 1):
-        pos = text.index(needle, pos + 1)
-    return pos
-
-
-def _sentences(text: str) -> list[tuple[int, int]]:
-    """Sentence spans for the fixture texts: split on newlines and on '. '."""
-    spans, start = [], 0
-    for i, ch in enumerate(text):
-        if ch == "\n" or (ch == " " and text[i - 1] == "."):
-            spans.append((start, i if ch == "\n" else i))
-            start = i + 1
-    spans.append((start, len(text)))
-    return spans
-
-
-def build_small_db(path: Path) -> Path:
-    """Write the fixture database described in the module docstring to `path`."""
-    texts = {row[0]: row[5] for row in ARTICLES}
-    sentence_rows, mention_rows = [], []
-    for aid, text in texts.items():
-        for no, (s0, s1) in enumerate(_sentences(text)):
-            sentence_rows.append({"article_id": aid, "sentence_no": no, "char_start": s0, "char_end": s1})
-    for aid, eid, surface, n in MENTIONS:
-        text = texts[aid]
-        start = _nth(text, surface, n)
-        no = next(i for i, (s0, s1) in enumerate(_sentences(text)) if s0 <= start < s1)
-        mention_rows.append({"article_id": aid, "entity_id": eid, "sentence_no": no,
-                             "char_start": start, "char_end": start + len(surface), "surface": surface})
-    article_rows = [{
-        "article_id": aid, "url": f"https://{src}.example/{aid}", "canonical_url": f"https://{src}.example/{aid}",
-        "source": src, "hostname": f"{src}.example", "title": title, "published": pub,
-        "date_source": "meta" if pub else "none", "language": lang, "text": text,
-        "content_hash": aid, "duplicate_of": "a1" if aid == "a8" else None,
-        "fetched_at": dt.datetime(2024, 3, 1), "run_id": "r1",
-    } for aid, src, pub, lang, title, text in ARTICLES]
-    statement_rows = []
-    for sid, aid, speaker, role, spk, state, quote, stype, said, cluster in STATEMENTS:
-        start = texts[aid].index(quote)
-        statement_rows.append({
-            "statement_id": sid, "article_id": aid, "speaker": speaker, "speaker_role": role,
-            "speaker_entity_id": spk, "speaker_state_id": state, "quote": quote, "kind": "indirect",
-            "statement_type": stype, "cue": None, "char_start": start, "char_end": start + len(quote),
-            "said_on": said, "cluster_id": cluster})
-    with store.open_store(path) as con:
-        store.insert_frame(con, "entities", pd.DataFrame(ENTITIES, columns=store.COLUMNS["entities"]))
-        store.insert_frame(con, "sources", pd.DataFrame(SOURCES, columns=store.COLUMNS["sources"]))
-        store.insert_frame(con, "articles", store.frame("articles", article_rows))
-        store.insert_frame(con, "sentences", store.frame("sentences", sentence_rows))
-        store.insert_frame(con, "mentions", store.frame("mentions", mention_rows))
-        store.insert_frame(con, "statements", store.frame("statements", statement_rows))
-        store.insert_frame(con, "statement_mentions", pd.DataFrame(
-            [("s1", "theme_peace_talks"), ("s2", "theme_peace_talks"), ("s3", "theme_blockade")],
-            columns=store.COLUMNS["statement_mentions"]))
-        con.execute("INSERT INTO runs VALUES ('r1', TIMESTAMP '2024-03-01 10:00', TIMESTAMP '2024-03-01 10:05', "
-                    "['data/sample'], 9, 1, 0)")
-        con.execute("INSERT INTO failures VALUES ('r1', 'https://bad.example/x', 'fetch', 'HTTP 404')")
-    return path
-
 
 @pytest.fixture(params=["derived", "table", "rollups"])
-def con(tmp_path, request):
-    """The fixture store, read-only: with article_entities derived on the fly, stored, or with
-    every rollup the writers maintain (the queries' fast paths must give the same numbers)."""
-    path = build_small_db(tmp_path / "small.duckdb")
+def con(small_db, request):
+    """The fixture store, read-only: with every summary table a view, only article_entities
+    materialised, or all of them (the queries' fast paths must give the same numbers)."""
+    path = small_db
     if request.param == "table":
         with store.open_store(path) as writer:
-            writer.execute(f"CREATE TABLE article_entities AS {rollups.ROLLUPS['article_entities']}")
+            rollups.rebuild(writer, force=True)
+            for name in set(rollups.MODELS) - {"article_entities"}:
+                writer.execute(f"DROP TABLE IF EXISTS {name}")
     elif request.param == "rollups":
         with store.open_store(path) as writer:
             rollups.rebuild(writer, force=True)
@@ -317,8 +201,8 @@ def test_sources_runs_failures_options(con):
     assert queries.overview(con)["undated"].iloc[0] == 2
 
 
-def test_text_index_is_used_when_present(tmp_path):
-    path = build_small_db(tmp_path / "fts.duckdb")
+def test_text_index_is_used_when_present(small_db):
+    path = small_db
     with store.open_store(path) as con:
         assert queries.load_fts(con)
         con.execute(queries.TEXT_INDEX_SQL)
