@@ -1,10 +1,12 @@
-"""Query benchmark: time every pipeline/queries.py function on a large, skewed synthetic database.
+"""Query benchmark: time every pipeline/query/queries.py function on a large, skewed synthetic database.
 
 Generates (once, cached under benchmarks/results/) 1 M articles, 10 M mentions and 1 M statements
 directly in DuckDB with SQL: hash-based, so the same sizes give the same rows, and Zipf-like (a few
 entities, sources, speakers and words take most of the weight, as in real coverage). Then each query
 function runs with a fresh read-only connection per repeat (no application cache) for fixed filter
-sets, and the medians/p95s are checked against the targets (median < 250 ms, p95 < 1 s).
+sets, and the medians/p95s are checked against the targets (median < 250 ms, p95 < 1 s). Run it from
+the project folder with the project's Python; `--db` times another database of the same sizes (e.g. a
+copy to compare two versions of the code in one session: each rebuilds the summary tables it reads).
 
     python benchmarks/queries.py                 # build if needed, then time
     python benchmarks/queries.py --rebuild       # regenerate the database first
@@ -32,8 +34,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline import store
-from pipeline.query import queries
+from pipeline import store  # noqa: E402
+from pipeline.query import queries  # noqa: E402
 from pipeline.query.filters import Filters  # noqa: E402
 from pipeline.store import rollups  # noqa: E402
 
@@ -246,7 +248,7 @@ def build(path: Path, sizes: Sizes, log: Callable[[str], None] = print) -> None:
 
 
 def finish(con: duckdb.DuckDBPyConnection, log: Callable[[str], None] = print) -> None:
-    """The pipeline's end-of-run upkeep for reads (maintain.finish): text index, then rollups."""
+    """The pipeline's end-of-run upkeep for reads (run.finish): text index, then summary tables."""
     t = time.perf_counter()
     store.rebuild_text_index(con)
     log(f"  {'text index':<22} {time.perf_counter() - t:6.1f} s")
@@ -254,7 +256,7 @@ def finish(con: duckdb.DuckDBPyConnection, log: Callable[[str], None] = print) -
 
 
 def add_rollups(con: duckdb.DuckDBPyConnection, log: Callable[[str], None] = print) -> None:
-    """Build the rollups the queries read (pipeline/rollups.py, as after every run), timing each."""
+    """Build the summary tables the queries read (pipeline/store/rollups.py, as after a run), timing each."""
     for name, seconds in rollups.rebuild(con).items():
         log(f"  rollup {name:<22} {seconds:6.1f} s")
     con.execute("CHECKPOINT")
@@ -359,7 +361,7 @@ NOT_QUERIES = {"connect_readonly", "load_fts", "has_text_index", "period_end"}
 
 
 def uncovered() -> list[str]:
-    """Public query functions of pipeline/queries.py that no case times (new ones show up here)."""
+    """Public query functions of pipeline/query/queries.py that no case times (new ones show up here)."""
     names = [n for n, fn in inspect.getmembers(queries, inspect.isfunction)
              if fn.__module__ == queries.__name__ and not n.startswith("_")]
     return sorted(set(names) - set(CASES) - NOT_QUERIES)

@@ -12,14 +12,17 @@ Armenia: a1 (1 mention), a2 (2), a5 (1), a6 (undated), a8 (duplicate). Azerbaija
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import logging
 
 import pandas as pd
 import pytest
 
 from pipeline import store
-from pipeline.query import queries
+from pipeline.query import queries, where
 from pipeline.query.filters import Filters
+from pipeline.query.templates import Sql, fill
 from pipeline.store import rollups
 
 D = dt.date
@@ -233,3 +236,253 @@ def test_lists_are_parameters_not_sql(con):
 def test_bad_granularity_is_refused(con):
     with pytest.raises(ValueError):
         queries.trend(con, Filters(), ["armenia"], gran="year")
+
+
+# ---------------------------------------------------------------------------------------------
+# Every named strategy, forced, against the plain one on the generated store (conftest.py)
+# ---------------------------------------------------------------------------------------------
+
+@dataclasses.dataclass(frozen=True)
+class Picks:
+    """Entities, a source, a speaker and a week of the generated store that reach every strategy."""
+
+    top: str        # in most articles (over half: the complement strategy)
+    second: str
+    place: str
+    theme: str
+    rare: str       # an actor without a top bit (list tests, the 63-bit packed key)
+    high_bit: str   # top_bit >= 100: with `top`, a packed key spanning more than 63 bits (HUGEINT)
+    no_bits: list[str]  # 64 entities, one without a top bit: more than a BIGINT key packs
+    source: str
+    speaker: str
+    week: dt.date
+
+
+@pytest.fixture(scope="module")
+def picks(large_stores) -> Picks:
+    with queries.connect_readonly(large_stores["tables"]) as con:
+        def one(sql: str) -> str:
+            return con.execute(sql).fetchone()[0]
+        counted = ("SELECT k.entity_id, e.kind, k.top_bit, count(*) AS n FROM entity_keys k JOIN entities e USING "
+                   "(entity_id) JOIN article_entities x USING (entity_id) GROUP BY ALL")
+        actors = [r[0] for r in con.execute(f"SELECT entity_id FROM ({counted}) WHERE kind = 'actor' "
+                                            "ORDER BY n DESC, entity_id").fetchall()]
+        no_bits = [r[0] for r in con.execute(f"SELECT entity_id FROM ({counted}) ORDER BY n DESC, entity_id "
+                                             "LIMIT 64 OFFSET 100").fetchall()]
+        return Picks(
+            top=actors[0], second=actors[1],
+            place=one(f"SELECT entity_id FROM ({counted}) WHERE kind = 'place' ORDER BY n DESC LIMIT 1"),
+            theme=one(f"SELECT entity_id FROM ({counted}) WHERE kind = 'theme' ORDER BY n DESC LIMIT 1"),
+            rare=one(f"SELECT entity_id FROM ({counted}) WHERE kind = 'actor' AND top_bit IS NULL "
+                     "ORDER BY n DESC LIMIT 1"),
+            high_bit=one(f"SELECT entity_id FROM ({counted}) WHERE top_bit >= 100 ORDER BY top_bit LIMIT 1"),
+            no_bits=no_bits,
+            source=one("SELECT source FROM articles GROUP BY source ORDER BY count(*) DESC, source LIMIT 1 OFFSET 1"),
+            speaker=one("SELECT speaker FROM statements GROUP BY speaker ORDER BY count(*) DESC LIMIT 1"),
+            week=one("SELECT date_trunc('week', published)::DATE AS w FROM articles WHERE published >= DATE "
+                     "'2024-01-01' GROUP BY w ORDER BY count(*) DESC, w LIMIT 1"))
+
+
+def large_filters(p: Picks) -> list[Filters]:
+    return [
+        Filters(),
+        Filters(actors=[p.top]),
+        Filters(actors=[p.top, p.second], places=[p.place], themes=[p.theme]),
+        Filters(actors=[p.rare]),
+        Filters(actors=[p.top, p.high_bit], languages=["en", "ru"]),
+        Filters(actors=p.no_bits),
+        Filters(q="corridor talks"),
+        Filters(q="peace", actors=[p.second], start=D(2022, 1, 1)),
+        Filters(sources=[p.source], languages=["en"]),
+        Filters(kinds=["government", "state media"], countries=["AM", "RU", "AZ"]),
+        Filters(start=D(2023, 1, 1), end=D(2023, 12, 31)),
+        Filters(start=D(2023, 3, 15), end=D(2024, 2, 10), actors=[p.theme]),
+        Filters(speakers=[p.speaker], types=["statement", "concern"]),
+        Filters(types=["appeal"], actors=[p.second, p.rare], end=D(2024, 6, 30)),
+    ]
+
+
+# query → argument lists after (con, strategy, filters), as the dashboard and the exports pass them
+def large_calls(p: Picks) -> dict[str, list]:
+    week = (p.week, p.week + dt.timedelta(days=7))
+    return {
+        "entity_options": [lambda f: (f,), lambda f: (f, "theme")],
+        "speaker_options": [lambda f: (), lambda f: (5,)],
+        "period_totals": [lambda f: (f, "week"), lambda f: (f, "month")],
+        "trend": [lambda f: (f, f.entity_ids() or [p.top, p.rare], "week"), lambda f: (f, [p.theme], "day")],
+        "total_trend": [lambda f: (f, "month")],
+        "undated_counts": [lambda f: (f, f.entity_ids() or [p.top, p.rare])],
+        "sentences_behind": [lambda f: (f, f.entity_ids() or [p.top], *week, 60), lambda f: (f, [], *week, 500)],
+        "top_entities": [lambda f: (f, "actor"), lambda f: (f, "theme", 5)],
+        "places_map": [lambda f: (f,)],
+        "actor_theme_heatmap": [lambda f: (f,), lambda f: (f, 3, 2), lambda f: (f, 121, 12)],
+        "co_mentions": [lambda f: (f,), lambda f: (f, 10, 6)],
+        "wording": [lambda f: (f, p.place, "month"), lambda f: (f, p.top, "week")],
+        "statements": [lambda f: (f, 20), lambda f: (f, 1)],
+        "statements_by_state_type": [lambda f: (f, "month"), lambda f: (f, "week")],
+        "search_articles": [lambda f: (f, 20), lambda f: (f, 10, 15)],
+        "source_coverage": [lambda f: (f,)],
+    }
+
+
+# The log name each planned query's planner writes its choice under.
+PLAN_LOG = {"entity_options": "entity_counts", "top_entities": "entity_counts", "places_map": "entity_counts"}
+
+
+@pytest.mark.parametrize("name", list(queries.PLANNED))
+def test_every_strategy_gives_the_plain_frame(name, large_stores, picks, caplog):
+    """Each strategy forced matches the plain strategy on the generated store with every summary table
+    materialised, for every filter set it can answer; the planner picks each one somewhere; and the
+    planned answers are the same whether the store has the tables or only views over the models."""
+    planned = queries.PLANNED[name]
+    ran, picked = set(), set()
+    caplog.set_level(logging.DEBUG, logger="pipeline.query.queries")
+    with queries.connect_readonly(large_stores["tables"]) as con, \
+            queries.connect_readonly(large_stores["views"]) as views:
+        for f in large_filters(picks):
+            for call in large_calls(picks)[name]:
+                args = call(f)
+                plain = planned.run(con, "plain", *args)
+                for strategy in planned.strategies[1:]:
+                    try:
+                        forced = planned.run(con, strategy, *args)
+                    except queries.NotApplicable:
+                        continue
+                    ran.add(strategy)
+                    pd.testing.assert_frame_equal(forced, plain, obj=f"{name} {strategy} {args[1:]} {f}")
+                caplog.clear()
+                chosen = planned.run(con, None, *args)
+                pd.testing.assert_frame_equal(chosen, plain, obj=f"{name} planned {args[1:]} {f}")
+                pd.testing.assert_frame_equal(planned.run(views, None, *args), plain, obj=f"{name} views {f}")
+                picked |= {r.getMessage().split(": ")[1] for r in caplog.records
+                           if r.getMessage().startswith(PLAN_LOG.get(name, name) + ": ")}
+    assert ran == set(planned.strategies[1:]), f"{name}: never applicable: {set(planned.strategies[1:]) - ran}"
+    assert picked == set(planned.strategies), f"{name}: never planned: {set(planned.strategies) - picked}"
+
+
+def _planned(caplog, query: str) -> list[str]:
+    """The strategies the planner logged for `query` since the last caplog.clear()."""
+    return [r.getMessage().split(": ")[1] for r in caplog.records
+            if r.name == "pipeline.query.queries" and r.getMessage().startswith(query + ": ")]
+
+
+def _sql(caplog) -> str:
+    """Every SQL text run since the last caplog.clear()."""
+    return "\n".join(r.getMessage() for r in caplog.records if r.name == "pipeline.query.templates")
+
+
+def test_packed_keys_and_their_limits_are_reached(large_stores, picks, caplog):
+    """The branches a 9-article store never reaches: chosen entities without a top bit packed into a
+    BIGINT of list tests (up to 63 of them), more than that answered by the plain path, top bits
+    spanning more than 63 positions packed into a HUGEINT, and the heatmap's per-article rank masks
+    refusing more than 120 actors or themes."""
+    caplog.set_level(logging.DEBUG, logger="pipeline.query")
+    co = queries.PLANNED["co_mentions"]
+    with queries.connect_readonly(large_stores["tables"]) as con:
+        caplog.clear()
+        rare = queries.co_mentions(con, Filters(actors=[picks.rare, picks.top]))
+        assert _planned(caplog, "co_mentions") == ["chosen_packed"]
+        assert "list_contains(x.entity_nos, $cm_no1" in _sql(caplog)
+        assert len(rare) and set(rare["entity_a"]) <= {picks.rare, picks.top}
+
+        caplog.clear()
+        wide = queries.co_mentions(con, Filters(actors=picks.no_bits))
+        assert len(picks.no_bits) == 64 and _planned(caplog, "co_mentions") == ["plain"]
+        with pytest.raises(queries.NotApplicable):
+            co.run(con, "chosen_packed", Filters(actors=picks.no_bits))
+        pd.testing.assert_frame_equal(wide, co.run(con, "plain", Filters(actors=picks.no_bits)))
+
+        caplog.clear()
+        queries.co_mentions(con, Filters(actors=[picks.top, picks.high_bit]))
+        assert _planned(caplog, "co_mentions") == ["chosen_bits"] and "::HUGEINT AS cm" in _sql(caplog)
+        caplog.clear()
+        queries.co_mentions(con, Filters(actors=[picks.top, picks.second]))
+        assert _planned(caplog, "co_mentions") == ["chosen_bits"] and "::BIGINT AS cm" in _sql(caplog)
+
+        heatmap = queries.PLANNED["actor_theme_heatmap"]
+        f = Filters(actors=[picks.top])
+        caplog.clear()
+        many = queries.actor_theme_heatmap(con, f, 121, 12)
+        assert _planned(caplog, "actor_theme_heatmap") == ["plain"]
+        assert many["actor_id"].nunique() > 120  # more actors than a mask of ranks holds
+        with pytest.raises(queries.NotApplicable):
+            heatmap.run(con, "ranked_masks", f, 121, 12)
+        pd.testing.assert_frame_equal(heatmap.run(con, "ranked_masks", f, 120, 12),
+                                      heatmap.run(con, "plain", f, 120, 12))
+
+
+@pytest.mark.parametrize("strategy", queries.PLANNED["statements"].strategies)
+def test_statements_page_is_exact_on_a_large_store(strategy, large_stores, picks, monkeypatch):
+    """With one statement read per cluster wanted, the newest ones rarely settle the page: the query
+    then groups every cluster, and still gives the page the default reading gives."""
+    run = queries.PLANNED["statements"].run
+    with queries.connect_readonly(large_stores["tables"]) as con:
+        filters = large_filters(picks)
+        expected = [run(con, "plain", f, 40) for f in filters]
+        monkeypatch.setattr(queries, "_PAGE_ROWS", 1)
+        for f, frame in zip(filters, expected, strict=True):
+            pd.testing.assert_frame_equal(run(con, strategy, f, 40), frame, obj=str(f))
+
+
+@pytest.mark.parametrize("q", ["corridor talks", "Lachin", "the the border", "talks unheardofword", "...",
+                               "peace-talks"])
+def test_text_postings_find_what_the_index_finds(q, large_stores):
+    """The postings (term-sorted, materialised) and the index's conjunctive BM25 match give the same
+    articles; the planner reads the postings where they are materialised, else the index."""
+    with queries.connect_readonly(large_stores["tables"]) as con, \
+            queries.connect_readonly(large_stores["views"]) as views:
+        index = where.text_matches(con, q, "index")
+        pd.testing.assert_frame_equal(where.text_matches(con, q, "postings"), index)
+        pd.testing.assert_frame_equal(where.text_matches(views, q, "postings"), index)  # the postings view
+        pd.testing.assert_frame_equal(where.text_matches(views, q), index)
+        assert where.plan_text(where.Scope.of(con, Filters(q=q))) == "postings"
+        assert where.plan_text(where.Scope.of(views, Filters(q=q))) == "index"
+    if q == "corridor talks":
+        assert len(index) > 100
+
+
+# ---------------------------------------------------------------------------------------------
+# SQL as text: built apart from running it
+# ---------------------------------------------------------------------------------------------
+
+def test_conditions_name_their_values(small_db):
+    hostile = "x') OR 1=1 --"
+    f = Filters(start=D(2024, 1, 1), sources=[hostile], kinds=["government"], languages=["en"],
+                actors=["armenia"], q="said")
+    with queries.connect_readonly(small_db) as con:
+        s = where.Scope.of(con, f)
+        rows = s.rows("x", text=False)
+        assert rows == ("x.source = ANY($sources) AND x.source IN (SELECT source FROM sources WHERE kind = "
+                        "ANY($kinds)) AND x.language = ANY($languages) AND x.published >= $start AND x.article_key IN "
+                        "(SELECT article_key FROM article_entities WHERE entity_id = ANY($entity_ids))")
+        assert s.articles("a", dates=False, entities=False, text=False).startswith("a.duplicate_of IS NULL AND ")
+        substring = "id_key(a.article_id) IN (SELECT id_key(article_id) AS article_key FROM articles WHERE title ILIKE"
+        assert substring in s.articles("a")  # no text index: a substring match
+        sql = s.sql(f"SELECT count(*) FROM article_entities x WHERE {s.rows('x')}")
+        assert hostile not in sql.text and sql.bound()["sources"] == [hostile]
+        assert set(sql.bound()) == {"sources", "kinds", "languages", "start", "entity_ids", "q_like"}
+        assert sql.fetchall(con) == [(0,)]
+        assert where.Scope.of(con, Filters()).rows() == "TRUE"
+
+
+def test_sql_names_every_value_it_needs():
+    sql = Sql("SELECT $a + $b, $a", {"a": 1, "c": 3})
+    assert sql.names() == ["a", "b"]
+    with pytest.raises(KeyError, match=r"\$b"):
+        sql.bound()
+    assert Sql("SELECT $a", {"a": 1, "c": 3}).bound() == {"a": 1}
+
+
+def test_templates_are_filled_without_their_comments():
+    calendar = fill("calendar", totals="SELECT 1")
+    assert "--" not in calendar and "totals AS (SELECT 1)" in calendar
+    assert {"$gran", "$start", "$end", "$step"} <= {f"${n}" for n in Sql(calendar).names()}
+
+
+def test_postings_search_reads_one_term_list_per_term(large_stores):
+    with queries.connect_readonly(large_stores["tables"]) as con:
+        s = where.Scope.of(con, Filters(q="Corridor talks corridor"))
+        keys = s.text_keys()
+        assert keys.count("text_postings") == 2 and {"term0", "term1"} <= set(s.params)  # distinct terms
+        s = where.Scope.of(con, Filters(q="unheardofword talks"))
+        assert "WHERE FALSE" in s.text_keys()  # a term no article has: nothing to read

@@ -342,8 +342,8 @@ def _sentences_behind(con: duckdb.DuckDBPyConnection, strategy: str | None, f: F
         return out[cols]
     span = {"lo": spans["published"].min(), "hi": spans["published"].max(),
             "keys": spans["article_key"].unique().tolist()}
-    texts = Sql(fill("sentence_texts"), span).df(con)
-    cards = Sql(fill("article_cards"), span).df(con)
+    texts = s.sql(fill("sentence_texts"), span).df(con)
+    cards = s.sql(fill("article_cards"), span).df(con)
     out = spans.merge(cards, on="article_key", how="left").merge(texts, on=["article_key", "sentence_no"], how="left")
     loose = out[~out["stored"].astype(bool)]
     if len(loose):  # no stored bounds: a window around the mentions, cut from the article's text
@@ -608,9 +608,9 @@ def _statements(con: duckdb.DuckDBPyConnection, strategy: str | None, f: Filters
         page = s.sql(fill("statements/page", hits=hits, candidates="")).df(con)
     ids = page["first_id"].tolist()
     bounded = facts and bool(ids) and not page["said_on"].isna().any()
-    shown = Sql(fill("statements/shown", relation="statement_facts" if facts else "statements",
-                     bound="s.said >= $said_from::DATE AND" if bounded else ""),
-                {"first_ids": ids, "said_from": page["said_on"].min() if bounded else None}).df(con)
+    shown = s.sql(fill("statements/shown", relation="statement_facts" if facts else "statements",
+                       bound="s.said >= $said_from::DATE AND" if bounded else ""),
+                  {"first_ids": ids, "said_from": page["said_on"].min() if bounded else None}).df(con)
     out = page.merge(shown, left_on="first_id", right_on="statement_id", how="left")
     return out[["said_on", "speaker", "speaker_role", "state_id", "state", "statement_type", "kind", "quote",
                 "reports", "sources", "urls", "statement_id", "article_id", "cluster_id"]]
@@ -671,10 +671,10 @@ def _search_articles(con: duckdb.DuckDBPyConnection, strategy: str | None, f: Fi
     # Then the page's rows by id; in the date-sorted rollup a date range lets DuckDB skip every
     # block but the page's (looking 100 ids up one by one costs ~1 ms each on a fresh connection).
     dated = bool(len(keys)) and keys["published"].notna().all()
-    page = Sql(fill("search_articles/page", relation=relation,
-                    span="a.published BETWEEN $lo::DATE AND $hi::DATE AND" if dated else ""),
-               {"page_ids": keys["article_id"].tolist(), "lo": keys["published"].min() if dated else None,
-                "hi": keys["published"].max() if dated else None}).df(con)
+    page = s.sql(fill("search_articles/page", relation=relation,
+                      span="a.published BETWEEN $lo::DATE AND $hi::DATE AND" if dated else ""),
+                 {"page_ids": keys["article_id"].tolist(), "lo": keys["published"].min() if dated else None,
+                  "hi": keys["published"].max() if dated else None}).df(con)
     page["total"] = int(keys["total"].iloc[0]) if len(keys) else 0
     return page
 

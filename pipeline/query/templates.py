@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import logging
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -16,6 +17,8 @@ import duckdb
 import pandas as pd
 
 from ..store import rollups
+
+log = logging.getLogger(__name__)
 
 SQL_DIR = Path(__file__).parent / "sql"
 _PARAM = re.compile(r"\$([A-Za-z_]\w*)")
@@ -35,6 +38,8 @@ class Sql:
 
     text: str
     params: Mapping[str, object] = dataclasses.field(default_factory=dict)
+    # What the connection has (rollups.catalog), when the caller read it already: saves a catalog query.
+    seen: rollups.Catalog | None = dataclasses.field(default=None, compare=False, repr=False)
 
     def names(self) -> list[str]:
         """The parameter names the text uses, in order of first use."""
@@ -49,8 +54,10 @@ class Sql:
 
     def execute(self, con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
         """Run it on `con` after making the summary tables it names readable there (`rollups.bind`)."""
-        rollups.bind(con, rollups.models_in(self.text))
-        return con.execute(self.text, self.bound())
+        rollups.bind(con, rollups.models_in(self.text), self.seen)
+        values = self.bound()
+        log.debug("%s\n-- %s", self.text, values)
+        return con.execute(self.text, values)
 
     def df(self, con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         return self.execute(con).df()

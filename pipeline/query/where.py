@@ -43,14 +43,14 @@ class Scope:
 
     con: duckdb.DuckDBPyConnection
     f: Filters
-    materialised: set[str] = dataclasses.field(default_factory=set)
+    seen: rollups.Catalog
     params: dict[str, object] = dataclasses.field(default_factory=dict)
     text_strategy: str | None = None  # forced text search strategy (tests); else `plan_text` decides
     memo: dict[str, object] = dataclasses.field(default_factory=dict)  # lookups a planner and its strategy share
 
     @classmethod
     def of(cls, con: duckdb.DuckDBPyConnection, f: Filters, **params: object) -> Scope:
-        scope = cls(con, f, rollups.present(con))
+        scope = cls(con, f, rollups.catalog(con))
         scope.params.update(start=f.start, end=f.end, sources=list(f.sources), kinds=list(f.kinds),
                             countries=list(f.countries), languages=list(f.languages),
                             entity_ids=f.entity_ids(), speakers=list(f.speakers), types=list(f.types), **params)
@@ -74,10 +74,16 @@ class Scope:
 
     def has(self, *names: str) -> bool:
         """True when every named summary table is materialised (planners read the fast ones only then)."""
-        return set(names) <= self.materialised
+        return set(names) <= self.seen.materialised
 
-    def sql(self, text: str) -> Sql:
-        return Sql(text, self.params)
+    @property
+    def text_index(self) -> bool:
+        """True when the store has an fts index over articles."""
+        return (FTS_SCHEMA, "docs") in self.seen.indexes
+
+    def sql(self, text: str, params: dict[str, object] | None = None) -> Sql:
+        """`text` with this call's parameters (or `params`), run knowing what the connection has."""
+        return Sql(text, self.params if params is None else params, self.seen)
 
     # -- conditions ------------------------------------------------------------------------------
 
@@ -119,8 +125,8 @@ class Scope:
 
     def entity_keys(self, ids: Sequence[str]) -> list[tuple[str, int, int | None]]:
         """(entity_id, entity_no, top_bit) of the given entity ids that the store knows, in entity_no order."""
-        rows = Sql("SELECT entity_id, entity_no, top_bit FROM entity_keys WHERE entity_id = ANY($ids) "
-                   "ORDER BY entity_no", {"ids": list(ids)}).fetchall(self.con)
+        rows = self.sql("SELECT entity_id, entity_no, top_bit FROM entity_keys WHERE entity_id = ANY($ids) "
+                        "ORDER BY entity_no", {"ids": list(ids)}).fetchall(self.con)
         return [(eid, no, bit) for eid, no, bit in rows]
 
     def facts_entities(self, x: str = "x") -> str:
@@ -178,7 +184,7 @@ class Scope:
             self.params["q_like"] = like_pattern(self.q)
             return ("SELECT id_key(article_id) AS article_key FROM articles "
                     "WHERE title ILIKE $q_like ESCAPE '\\' OR text ILIKE $q_like ESCAPE '\\'")
-        if not has_text_index(self.con):
+        if not self.text_index:
             raise NotApplicable(f"text search strategy {strategy!r} needs the text index")
         self.params["q"] = self.q
         if strategy == "index":
@@ -213,7 +219,7 @@ def plan_text(scope: Scope) -> str:
     """The text search's strategy: the postings when materialised and the index's stemmer is usable,
     else the index, else a substring match (no index)."""
     con = scope.con
-    if not has_text_index(con):
+    if not scope.text_index:
         return "substring"
     stemmer = fts_stemmer(con)
     if scope.has("text_postings") and stemmer is not None and (stemmer == "none" or fts_ready(con)):

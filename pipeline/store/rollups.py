@@ -131,32 +131,60 @@ def prepare(con: duckdb.DuckDBPyConnection) -> None:
         _PREPARED[con] = True
 
 
+@dataclasses.dataclass
+class Catalog:
+    """What one connection sees: the summary tables materialised by this version of the models, its
+    temporary views of them, and the tables of the indexes models read ((schema, table) pairs)."""
+
+    materialised: set[str]
+    views: set[str]
+    indexes: set[tuple[str, str]]
+
+    def readable(self, model: Model) -> bool:
+        """True when every index the model reads exists (text_postings needs the text index)."""
+        return model.indexes <= self.indexes
+
+
+def catalog(con: duckdb.DuckDBPyConnection) -> Catalog:
+    """The connection's Catalog, read in one query (tables left by another version of the models count
+    as missing until the next run rebuilds them)."""
+    schemas = sorted({schema for m in MODELS.values() for schema, _ in m.indexes})
+    rows = con.execute(
+        "SELECT schema_name, table_name, 'table' FROM duckdb_tables() "
+        "WHERE NOT temporary AND schema_name = ANY($schemas) "
+        "UNION ALL SELECT 'temp', view_name, 'view' FROM duckdb_views() WHERE temporary "
+        "UNION ALL SELECT 'meta', value, 'version' FROM main.meta WHERE key = 'rollups_version'",
+        {"schemas": ["main", *schemas]}).fetchall()
+    current = ("meta", VERSION, "version") in rows
+    return Catalog(materialised={t for s, t, w in rows if w == "table" and s == "main" and t in MODELS and current},
+                   views={t for _, t, w in rows if w == "view" and t in MODELS},
+                   indexes={(s, t) for s, t, w in rows if w == "table" and s != "main"})
+
+
 def present(con: duckdb.DuckDBPyConnection) -> set[str]:
-    """Names of the summary tables materialised in this database by this version of the models
-    (tables left by another version count as missing until the next run rebuilds them)."""
-    rows = con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' AND NOT temporary "
-                       "AND table_name = ANY(?) AND (SELECT value FROM meta WHERE key = 'rollups_version') = ?",
-                       [list(MODELS), VERSION]).fetchall()
-    return {r[0] for r in rows}
+    """Names of the summary tables materialised in this database by this version of the models."""
+    return catalog(con).materialised
 
 
-def bind(con: duckdb.DuckDBPyConnection, names: Iterable[str]) -> set[str]:
-    """Make the named summary tables (and those they read) readable on this connection; return the
-    materialised ones. Each one not materialised by this version gets a temporary view of the same
-    name over its definition (which shadows a stale table); a materialised one drops such a view."""
+def bind(con: duckdb.DuckDBPyConnection, names: Iterable[str], seen: Catalog | None = None) -> Catalog:
+    """Make the named summary tables (and those they read) readable on this connection, given what it
+    has (`seen`, else read now): each one not materialised by this version gets a temporary view of the
+    same name over its definition (which shadows a stale table); a materialised one drops such a view."""
     prepare(con)
     wanted = _closure(names)
-    have = present(con)
-    views = {r[0] for r in con.execute("SELECT view_name FROM duckdb_views() WHERE temporary AND view_name = ANY(?)",
-                                       [list(wanted)]).fetchall()}
+    if not wanted:
+        return seen or Catalog(set(), set(), set())
+    seen = seen or catalog(con)
     for name in MODELS:  # build order: a view is checked against the relations it reads when created
         if name not in wanted:
             continue
-        if name in have and name in views:
+        if name in seen.materialised and name in seen.views:
             con.execute(f"DROP VIEW temp.main.{name}")
-        elif name not in have and name not in views and _inputs_exist(con, MODELS[name]):
+            seen.views.discard(name)
+        elif name not in seen.materialised and name not in seen.views and seen.readable(MODELS[name]):
             con.execute(f"CREATE TEMP VIEW {name} AS {MODELS[name].sql}")
-    return have & wanted
+            seen.views.add(name)
+    return seen
 
 
 def _closure(names: Iterable[str]) -> set[str]:
@@ -168,17 +196,6 @@ def _closure(names: Iterable[str]) -> set[str]:
             out.add(name)
             todo += [r for r in MODELS[name].reads if r in MODELS]
     return out
-
-
-def _inputs_exist(con: duckdb.DuckDBPyConnection, model: Model) -> bool:
-    """True when every index the model reads exists in this database."""
-    return all(_table_exists(con, schema, table) for schema, table in model.indexes)
-
-
-def _table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
-    row = con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = ? AND table_name = ?",
-                      [schema, table]).fetchone()
-    return bool(row and row[0])
 
 
 def rebuild(con: duckdb.DuckDBPyConnection, changed: set[str] | None = None, force: bool = False) -> dict[str, float]:
@@ -195,14 +212,15 @@ def rebuild(con: duckdb.DuckDBPyConnection, changed: set[str] | None = None, for
     prepare(con)
     _drop_views(con)
     took: dict[str, float] = {}
-    have = present(con)
+    seen = catalog(con)
+    have = seen.materialised
     if not have:
         changed = None  # none yet, or built by another version: build them all
     stale = set(changed or ())
     con.execute("BEGIN TRANSACTION")
     try:
         for name, model in MODELS.items():
-            buildable = _inputs_exist(con, model)
+            buildable = seen.readable(model)
             due = changed is None or bool(model.reads & stale) or (buildable and name not in have)
             if not due:
                 continue
