@@ -3,6 +3,7 @@ same frame whether it reads them or views over their definitions (the small stor
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -202,3 +203,62 @@ def test_monthly_statement_counts_count_each_cluster_once(plain_and_rolled):
     pd.testing.assert_frame_equal(*frames)
     january = frames[1].set_index("period").loc[pd.Timestamp("2024-01-01")]
     assert (january["statements"], january["reports"]) == (1, 2)
+
+
+def test_what_each_summary_table_reads_comes_from_its_sql():
+    assert {
+        "article_entities": {"mentions", "articles"},
+        "entity_keys": {"entities", "article_entities"},
+        "article_facts": {"articles", "article_entities", "entity_keys"},
+        "entity_pairs": {"article_facts"},
+        "entity_days": {"article_entities"},
+        "entity_totals": {"entity_days"},
+        "day_totals": {"articles"},
+        "speaker_counts": {"statements", "entities"},
+        "mention_spans": {"mentions", "articles", "sentences"},
+        "entity_surfaces": {"mention_spans"},
+        "mention_sentences": {"mention_spans", "articles"},
+        "statement_facts": {"statements", "articles", "statement_mentions", "entity_keys"},
+        "statement_months": {"statement_facts"},
+        "text_postings": {"articles"},  # through the text index over articles
+    } == rollups.READS
+    order = list(rollups.MODELS)
+    assert all(order.index(r) < order.index(name) for name, reads in rollups.READS.items()
+               for r in reads if r in rollups.MODELS)  # built after what it reads
+    local, other = rollups._relations(
+        "WITH kept AS (SELECT * FROM articles), mentions AS (SELECT 1 AS n FROM kept) "
+        "SELECT * FROM mentions, unnest([1]) u(x) WHERE n IN (SELECT 1 FROM fts_main_articles.docs)")
+    assert (local, other) == ({"articles"}, {("fts_main_articles", "docs")})  # a CTE named like a table is no table
+
+
+def test_each_table_holds_its_definition(large_stores):
+    """Materialised, each summary table holds exactly the rows its definition gives (only sorted)."""
+    with store.open_store(large_stores["tables"], read_only=True) as con:
+        rollups.prepare(con)
+        assert rollups.present(con) == set(rollups.MODELS)
+        for name, model in rollups.MODELS.items():
+            diff = con.execute(f"SELECT count(*) FROM ((SELECT * FROM ({model.sql}) EXCEPT ALL SELECT * FROM {name}) "
+                               f"UNION ALL (SELECT * FROM {name} EXCEPT ALL SELECT * FROM ({model.sql})))").fetchone()
+            assert diff == (0,), name
+            assert con.execute(f"SELECT count(*) FROM {name}").fetchone()[0] > 0, name
+
+
+def test_views_stand_in_where_tables_are_missing_or_stale(small_db):
+    with store.open_store(small_db) as con:
+        expected = queries.entity_options(con, Filters(), "place")  # every summary table a view
+        assert rollups.present(con) == set()
+        assert {r[0] for r in con.execute("SELECT view_name FROM duckdb_views() WHERE temporary AND NOT internal"
+                                          ).fetchall()} == {
+            "article_entities"}  # only what the query read
+        rollups.rebuild(con, force=True)
+        con.execute("DELETE FROM entity_totals")  # what a stale table might hold
+        assert queries.entity_options(con, Filters(), "place")["articles"].sum() == 0  # the table is read
+        store.set_meta(con, "rollups_version", "built by older code")
+        pd.testing.assert_frame_equal(queries.entity_options(con, Filters(), "place"), expected)
+
+
+def test_the_article_key_is_defined_once():
+    root = Path(rollups.__file__).resolve().parent.parent
+    found = [p.relative_to(root).as_posix() for p in [*root.rglob("*.sql"), *root.rglob("*.py")]
+             if ">> 1" in p.read_text(encoding="utf-8")]
+    assert found == ["store/models/_macros.sql"]

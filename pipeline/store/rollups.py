@@ -152,7 +152,7 @@ def catalog(con: duckdb.DuckDBPyConnection) -> Catalog:
     rows = con.execute(
         "SELECT schema_name, table_name, 'table' FROM duckdb_tables() "
         "WHERE NOT temporary AND schema_name = ANY($schemas) "
-        "UNION ALL SELECT 'temp', view_name, 'view' FROM duckdb_views() WHERE temporary "
+        "UNION ALL SELECT 'temp', view_name, 'view' FROM duckdb_views() WHERE temporary AND NOT internal "
         "UNION ALL SELECT 'meta', value, 'version' FROM main.meta WHERE key = 'rollups_version'",
         {"schemas": ["main", *schemas]}).fetchall()
     current = ("meta", VERSION, "version") in rows
