@@ -85,7 +85,11 @@ def period_end(start: dt.date, gran: str) -> dt.date:
 
 
 def _chosen(query: str, strategy: str) -> str:
-    """The strategy answering a query, logged (DEBUG) so a slow view can be traced to its plan."""
+    """The strategy answering a query (ValueError for one it does not have), logged at DEBUG so a
+    slow view can be traced to its plan."""
+    known = ENTITY_COUNT_STRATEGIES if query == "entity_counts" else PLANNED[query].strategies
+    if strategy not in known:
+        raise ValueError(f"{query} has no strategy {strategy!r} (it has {', '.join(known)})")
     log.debug("%s: %s", query, strategy)
     return strategy
 
