@@ -54,7 +54,7 @@ class Sql:
 
     def execute(self, con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
         """Run it on `con` after making the summary tables it names readable there (`rollups.bind`)."""
-        rollups.bind(con, rollups.models_in(self.text), self.seen)
+        rollups.bind(con, rollups.models_in(self.text), self.seen, macros=rollups.uses_macros(self.text))
         values = self.bound()
         log.debug("%s\n-- %s", self.text, values)
         return con.execute(self.text, values)

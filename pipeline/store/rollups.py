@@ -121,24 +121,44 @@ def models_in(sql: str) -> set[str]:
     return set(_MODEL_NAMES.findall(sql))
 
 
-_PREPARED: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, bool] = weakref.WeakKeyDictionary()
+_MACRO_CALLS = re.compile(r"\b(" + "|".join(re.findall(r"MACRO (\w+)\(", MACROS)) + r")\(")
+
+
+def uses_macros(sql: str) -> bool:
+    """True when the SQL calls one of the shared macros."""
+    return bool(_MACRO_CALLS.search(sql))
+
+
+@dataclasses.dataclass
+class _Session:
+    """What this module created on one connection (temporary objects live and die with it)."""
+
+    macros: bool = False
+    views: set[str] = dataclasses.field(default_factory=set)
+
+
+_SESSIONS: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, _Session] = weakref.WeakKeyDictionary()
+
+
+def _session(con: duckdb.DuckDBPyConnection) -> _Session:
+    return _SESSIONS.setdefault(con, _Session())
 
 
 def prepare(con: duckdb.DuckDBPyConnection) -> None:
     """Create the shared macros on this connection (once per connection)."""
-    if con not in _PREPARED:
+    session = _session(con)
+    if not session.macros:
         con.execute(MACROS)
-        _PREPARED[con] = True
+        session.macros = True
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(frozen=True)
 class Catalog:
-    """What one connection sees: the summary tables materialised by this version of the models, its
-    temporary views of them, and the tables of the indexes models read ((schema, table) pairs)."""
+    """What a store has: the summary tables materialised by this version of the models, and the tables
+    of the indexes models read ((schema, table) pairs)."""
 
-    materialised: set[str]
-    views: set[str]
-    indexes: set[tuple[str, str]]
+    materialised: frozenset[str]
+    indexes: frozenset[tuple[str, str]]
 
     def readable(self, model: Model) -> bool:
         """True when every index the model reads exists (text_postings needs the text index)."""
@@ -146,45 +166,46 @@ class Catalog:
 
 
 def catalog(con: duckdb.DuckDBPyConnection) -> Catalog:
-    """The connection's Catalog, read in one query (tables left by another version of the models count
-    as missing until the next run rebuilds them)."""
+    """The store's Catalog, read in one query (tables left by another version of the models count as
+    missing until the next run rebuilds them)."""
     schemas = sorted({schema for m in MODELS.values() for schema, _ in m.indexes})
     rows = con.execute(
-        "SELECT schema_name, table_name, 'table' FROM duckdb_tables() "
-        "WHERE NOT temporary AND schema_name = ANY($schemas) "
-        "UNION ALL SELECT 'temp', view_name, 'view' FROM duckdb_views() WHERE temporary AND NOT internal "
-        "UNION ALL SELECT 'meta', value, 'version' FROM main.meta WHERE key = 'rollups_version'",
+        "SELECT schema_name, table_name FROM duckdb_tables() WHERE NOT temporary AND schema_name = ANY($schemas) "
+        "UNION ALL SELECT 'meta', value FROM main.meta WHERE key = 'rollups_version'",
         {"schemas": ["main", *schemas]}).fetchall()
-    current = ("meta", VERSION, "version") in rows
-    return Catalog(materialised={t for s, t, w in rows if w == "table" and s == "main" and t in MODELS and current},
-                   views={t for _, t, w in rows if w == "view" and t in MODELS},
-                   indexes={(s, t) for s, t, w in rows if w == "table" and s != "main"})
+    current = ("meta", VERSION) in rows
+    return Catalog(frozenset(t for s, t in rows if s == "main" and t in MODELS and current),
+                   frozenset((s, t) for s, t in rows if s not in ("main", "meta")))
 
 
 def present(con: duckdb.DuckDBPyConnection) -> set[str]:
     """Names of the summary tables materialised in this database by this version of the models."""
-    return catalog(con).materialised
+    return set(catalog(con).materialised)
 
 
-def bind(con: duckdb.DuckDBPyConnection, names: Iterable[str], seen: Catalog | None = None) -> Catalog:
-    """Make the named summary tables (and those they read) readable on this connection, given what it
-    has (`seen`, else read now): each one not materialised by this version gets a temporary view of the
-    same name over its definition (which shadows a stale table); a materialised one drops such a view."""
-    prepare(con)
+def bind(con: duckdb.DuckDBPyConnection, names: Iterable[str], seen: Catalog | None = None,
+         macros: bool = False) -> None:
+    """Make the named summary tables (and those they read) readable on this connection, given what the
+    store has (`seen`, else read now), and the shared macros too when `macros`: each table not
+    materialised by this version gets a temporary view of the same name over its definition (which
+    shadows a stale table); a materialised one drops such a view."""
+    if macros:
+        prepare(con)
     wanted = _closure(names)
     if not wanted:
-        return seen or Catalog(set(), set(), set())
+        return
     seen = seen or catalog(con)
+    views = _session(con).views
     for name in MODELS:  # build order: a view is checked against the relations it reads when created
         if name not in wanted:
             continue
-        if name in seen.materialised and name in seen.views:
+        if name in seen.materialised and name in views:
             con.execute(f"DROP VIEW temp.main.{name}")
-            seen.views.discard(name)
-        elif name not in seen.materialised and name not in seen.views and seen.readable(MODELS[name]):
+            views.discard(name)
+        elif name not in seen.materialised and name not in views and seen.readable(MODELS[name]):
+            prepare(con)
             con.execute(f"CREATE TEMP VIEW {name} AS {MODELS[name].sql}")
-            seen.views.add(name)
-    return seen
+            views.add(name)
 
 
 def _closure(names: Iterable[str]) -> set[str]:
@@ -250,8 +271,7 @@ def drop(con: duckdb.DuckDBPyConnection) -> None:
 
 def _drop_views(con: duckdb.DuckDBPyConnection) -> None:
     """Drop this connection's temporary views of the models (a rebuild reads and writes the tables)."""
-    rows = con.execute("SELECT view_name FROM duckdb_views() WHERE temporary AND view_name = ANY(?)",
-                       [list(MODELS)]).fetchall()
-    for name in reversed([n for n in MODELS if (n,) in rows]):
-        con.execute(f"DROP VIEW temp.main.{name}")
-
+    views = _session(con).views
+    for name in reversed([n for n in MODELS if n in views]):
+        con.execute(f"DROP VIEW IF EXISTS temp.main.{name}")
+    views.clear()
