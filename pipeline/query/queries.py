@@ -43,11 +43,11 @@ import pandas as pd
 
 from .. import store
 from ..vocab import GRANULARITIES
-from .filters import Filters
+from .filters import Filters as Filters
 from .templates import Sql, fill
-from .where import NotApplicable, Scope, has_text_index, load_fts, meta_value
-
-__all__ = ["Filters", "NotApplicable", "PLANNED", "TEXT_INDEX_SQL", "has_text_index", "load_fts", "meta_value"]
+from .where import NotApplicable, Scope, meta_value
+from .where import has_text_index as has_text_index  # re-exported: part of this module's API
+from .where import load_fts as load_fts
 
 log = logging.getLogger(__name__)
 
@@ -487,12 +487,13 @@ def _chosen_keys(s: Scope) -> list[tuple[str, int, int | None]]:
 
 
 def _plan_co_mentions(s: Scope) -> str:
-    """Pair counts when only source and language filters apply and no entity is chosen. With the
-    per-article lists: chosen entities as one packed key of their top bits when they all have one,
-    else as a packed key of list tests (up to 63 of them); the pool (ranked first, unless a text
-    search makes one pass cheaper) as a packed key of its bits when they all have one, else one pass
-    over the lists. Else the plain path."""
-    if not s.ids and _only_sources(s) and s.has("entity_pairs", "entity_totals", "entity_keys"):
+    """Pair counts when no date range or text search narrows the articles (an article mentioning a
+    pair with a chosen entity passes the entity filter). Else, with the per-article lists: chosen
+    entities as one packed key of their top bits when they all have one, else as a packed key of
+    list tests (up to 63 of them); the pool (ranked first, unless a text search makes one pass
+    cheaper) as a packed key of its bits when they all have one, else one pass over the lists.
+    Else the plain path."""
+    if not (s.q or s.dated) and s.has("entity_pairs", "entity_totals", "entity_keys"):
         return "pairs"
     if not s.has("article_facts", "entity_keys"):
         return "plain"
@@ -517,6 +518,7 @@ def _co_mentions(con: duckdb.DuckDBPyConnection, strategy: str | None, f: Filter
         pairs = fill(f"co_mentions/plain_{chosen}", where=s.rows(entities=False))
     elif strategy == "pairs":
         _require(not (s.q or s.dated), strategy, "counts pairs under source and language filters only")
+        s.params["chosen_nos"] = [no for _, no, _ in _chosen_keys(s)] if s.ids else []
         pairs = fill(f"co_mentions/pairs_{chosen}", counts=_entity_counts(s), where=s.rows("p", entities=False))
     elif strategy in ("chosen_bits", "chosen_packed"):
         _require(bool(s.ids), strategy, "needs chosen entities")
