@@ -480,12 +480,6 @@ def _pool(s: Scope) -> list[tuple[int, int | None]]:
     return s.memo["pool"]
 
 
-def _chosen_keys(s: Scope) -> list[tuple[str, int, int | None]]:
-    if "chosen" not in s.memo:
-        s.memo["chosen"] = s.entity_keys(s.ids)
-    return s.memo["chosen"]
-
-
 def _plan_co_mentions(s: Scope) -> str:
     """Pair counts when no date range or text search narrows the articles (an article mentioning a
     pair with a chosen entity passes the entity filter). Else, with the per-article lists: chosen
@@ -498,7 +492,7 @@ def _plan_co_mentions(s: Scope) -> str:
     if not s.has("article_facts", "entity_keys"):
         return "plain"
     if s.ids:
-        keys = _chosen_keys(s)
+        keys = s.entity_keys(s.ids)
         if keys and all(bit is not None for _, _, bit in keys):
             return "chosen_bits"
         return "chosen_packed" if len(keys) <= 63 else "plain"
@@ -518,11 +512,11 @@ def _co_mentions(con: duckdb.DuckDBPyConnection, strategy: str | None, f: Filter
         pairs = fill(f"co_mentions/plain_{chosen}", where=s.rows(entities=False))
     elif strategy == "pairs":
         _require(not (s.q or s.dated), strategy, "counts pairs under source and language filters only")
-        s.params["chosen_nos"] = [no for _, no, _ in _chosen_keys(s)] if s.ids else []
+        s.params["chosen_nos"] = [no for _, no, _ in s.entity_keys(s.ids)] if s.ids else []
         pairs = fill(f"co_mentions/pairs_{chosen}", counts=_entity_counts(s), where=s.rows("p", entities=False))
     elif strategy in ("chosen_bits", "chosen_packed"):
         _require(bool(s.ids), strategy, "needs chosen entities")
-        keys = _chosen_keys(s)
+        keys = s.entity_keys(s.ids)
         nos = [no for _, no, _ in keys]
         if strategy == "chosen_bits":
             _require(bool(keys) and all(bit is not None for _, _, bit in keys), strategy,

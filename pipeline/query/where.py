@@ -89,14 +89,20 @@ class Scope:
 
     def source_terms(self, x: str) -> list[str]:
         """Source, kind, country and language conditions over any relation with `source` and `language`."""
-        f = self.f
-        return [*[f"{x}.source = ANY($sources)"] * bool(f.sources),
-                *[f"{x}.source IN (SELECT source FROM sources WHERE kind = ANY($kinds))"] * bool(f.kinds),
-                *[f"{x}.source IN (SELECT source FROM sources WHERE country = ANY($countries))"] * bool(f.countries),
-                *[f"{x}.language = ANY($languages)"] * bool(f.languages)]
+        terms = []
+        if self.f.sources:
+            terms.append(f"{x}.source = ANY($sources)")
+        if self.f.kinds:
+            terms.append(f"{x}.source IN (SELECT source FROM sources WHERE kind = ANY($kinds))")
+        if self.f.countries:
+            terms.append(f"{x}.source IN (SELECT source FROM sources WHERE country = ANY($countries))")
+        if self.f.languages:
+            terms.append(f"{x}.language = ANY($languages)")
+        return terms
 
     def date_terms(self, column: str) -> list[str]:
-        return [*[f"{column} >= $start"] * bool(self.f.start), *[f"{column} <= $end"] * bool(self.f.end)]
+        """The date range over `column` (inclusive)."""
+        return [term for term, on in ((f"{column} >= $start", self.f.start), (f"{column} <= $end", self.f.end)) if on]
 
     def rows(self, x: str = "x", *, dates: bool = True, entities: bool = True, text: bool = True) -> str:
         """The article filter over rows carrying an article's article_key, published, source and
@@ -125,9 +131,12 @@ class Scope:
 
     def entity_keys(self, ids: Sequence[str]) -> list[tuple[str, int, int | None]]:
         """(entity_id, entity_no, top_bit) of the given entity ids that the store knows, in entity_no order."""
-        rows = self.sql("SELECT entity_id, entity_no, top_bit FROM entity_keys WHERE entity_id = ANY($ids) "
-                        "ORDER BY entity_no", {"ids": list(ids)}).fetchall(self.con)
-        return [(eid, no, bit) for eid, no, bit in rows]
+        key = f"entity_keys {list(ids)}"
+        if key not in self.memo:
+            self.memo[key] = [(eid, no, bit) for eid, no, bit in self.sql(
+                "SELECT entity_id, entity_no, top_bit FROM entity_keys WHERE entity_id = ANY($ids) ORDER BY entity_no",
+                {"ids": list(ids)}).fetchall(self.con)]
+        return self.memo[key]
 
     def facts_entities(self, x: str = "x") -> str:
         """Over article_facts: the article mentions a chosen entity. Those with a top bit cost one AND
