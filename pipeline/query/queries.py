@@ -511,7 +511,7 @@ def _co_mentions(con: duckdb.DuckDBPyConnection, strategy: str | None, f: Filter
     if strategy == "plain":
         pairs = fill(f"co_mentions/plain_{chosen}", where=s.rows(entities=False))
     elif strategy == "pairs":
-        _require(not (s.q or s.dated), strategy, "counts pairs under source and language filters only")
+        _require(not (s.q or s.dated), strategy, "counts pairs over all dates, without a text search")
         s.params["chosen_nos"] = [no for _, no, _ in s.entity_keys(s.ids)] if s.ids else []
         pairs = fill(f"co_mentions/pairs_{chosen}", counts=_entity_counts(s), where=s.rows("p", entities=False))
     elif strategy in ("chosen_bits", "chosen_packed"):
