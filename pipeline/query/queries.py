@@ -346,8 +346,8 @@ def _sentences_behind(con: duckdb.DuckDBPyConnection, strategy: str | None, f: F
         return out[cols]
     span = {"lo": spans["published"].min(), "hi": spans["published"].max(),
             "keys": spans["article_key"].unique().tolist()}
-    texts = s.sql(fill("sentence_texts"), span).df(con)
-    cards = s.sql(fill("article_cards"), span).df(con)
+    texts = s.sql(fill("sentences_behind/sentence_texts"), span).df(con)
+    cards = s.sql(fill("sentences_behind/article_cards"), span).df(con)
     out = spans.merge(cards, on="article_key", how="left").merge(texts, on=["article_key", "sentence_no"], how="left")
     loose = out[~out["stored"].astype(bool)]
     if len(loose):  # no stored bounds: a window around the mentions, cut from the article's text
