@@ -1,14 +1,6 @@
 """pipeline/query/queries.py against the small store built row by row (`build_small_db` in conftest.py,
-which the dashboard tests read too); expected numbers counted by hand:
-
-Calendar of the dated, non-duplicate articles (weeks start on Monday):
-  week of 2024-01-01: a1 (Mon 1st, gov), a2 (Wed 3rd, azn), a3 (Sun 7th, indy)     -> 3 articles
-  week of 2024-01-08: a4 (Mon 8th, azn, ru)                                        -> 1
-  week of 2024-01-15: a5 (Sat 20th, indy)                                          -> 1
-  week of 2024-01-22: none                                                         -> 0
-  week of 2024-01-29: a9 (Thu Feb 1st, gov)                                        -> 1
-Undated: a6 (azn, mentions Armenia), a7 (gov, no mentions). Duplicate: a8 (copy of a1, dated 2nd).
-Armenia: a1 (1 mention), a2 (2), a5 (1), a6 (undated), a8 (duplicate). Azerbaijan: a1, a3, a4.
+whose docstring gives its calendar; the dashboard tests read it too), with numbers counted by hand;
+and every named strategy, forced, against the plain one on the generated store (`large_stores`).
 """
 from __future__ import annotations
 
