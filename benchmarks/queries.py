@@ -19,6 +19,7 @@ import dataclasses
 import datetime as dt
 import inspect
 import json
+import logging
 import os
 import platform
 import statistics
@@ -367,9 +368,32 @@ def uncovered() -> list[str]:
     return sorted(set(names) - set(CASES) - NOT_QUERIES)
 
 
+class Plans(logging.Handler):
+    """Collects the strategies the query planners choose (logged by pipeline.query.queries at DEBUG)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.chosen: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.chosen.append(record.getMessage())
+
+
 def time_case(path: Path, case: Case, f: Filters, ctx: Context, repeats: int, limit_s: float) -> dict:
     """Run one case `repeats` times, each on a fresh read-only connection; stop early when a run
-    exceeds `limit_s` (it is interrupted and reported as a timeout)."""
+    exceeds `limit_s` (it is interrupted and reported as a timeout). `plans`: the strategies chosen."""
+    plans = Plans()
+    planner_log = logging.getLogger(queries.__name__)
+    planner_log.addHandler(plans)
+    planner_log.setLevel(logging.DEBUG)
+    try:
+        cell = _time_runs(path, case, f, ctx, repeats, limit_s)
+    finally:
+        planner_log.removeHandler(plans)
+    return {**cell, "plans": sorted(set(plans.chosen))}
+
+
+def _time_runs(path: Path, case: Case, f: Filters, ctx: Context, repeats: int, limit_s: float) -> dict:
     times, connects, rows = [], [], None
     for _ in range(repeats):
         t0 = time.perf_counter()
@@ -464,11 +488,12 @@ def markdown(results: dict, sets: list[str], meta: dict) -> str:
         lines.append(f"| {name} | " + " | ".join(out) + " |")
     slow = [(n, s) for n, cells in results.items() for s, c in cells.items() if verdict(c) != "ok"]
     lines += ["", f"Slow cells: {len(slow)}" + ("" if not slow else ": " + ", ".join(f"{n} [{s}]" for n, s in slow))]
-    profiled = [(n, s_, c["profile"]) for n, cells in results.items() for s_, c in cells.items() if c.get("profile")]
+    profiled = [(n, s_, c) for n, cells in results.items() for s_, c in cells.items() if c.get("profile")]
     if profiled:
-        lines += ["", "Costliest operators of the slow cells (one profiled run each):", ""]
-        for name, set_name, ops in profiled:
-            lines.append(f"- {name} [{set_name}]: " + "; ".join(
+        lines += ["", "Costliest operators of the slow cells (one profiled run each), after the strategies chosen:", ""]
+        for name, set_name, cell in profiled:
+            ops = cell["profile"]
+            lines.append(f"- {name} [{set_name}] ({', '.join(cell.get('plans', [])) or 'no plan'}): " + "; ".join(
                 f"{o['operator']} {o['ms']:.0f} ms, {o['rows']:,} rows ({o['detail']})" if o["detail"]
                 else f"{o['operator']} {o['ms']:.0f} ms, {o['rows']:,} rows" for o in ops))
     if meta["uncovered"]:

@@ -512,8 +512,12 @@ def _co_mentions(con: duckdb.DuckDBPyConnection, strategy: str | None, f: Filter
         pairs = fill(f"co_mentions/plain_{chosen}", where=s.rows(entities=False))
     elif strategy == "pairs":
         _require(not (s.q or s.dated), strategy, "counts pairs over all dates, without a text search")
-        s.params["chosen_nos"] = [no for _, no, _ in s.entity_keys(s.ids)] if s.ids else []
-        pairs = fill(f"co_mentions/pairs_{chosen}", counts=_entity_counts(s), where=s.rows("p", entities=False))
+        where = s.rows("p", entities=False)
+        if s.ids:
+            s.params["chosen_nos"] = [no for _, no, _ in s.entity_keys(s.ids)]
+            pairs = fill("co_mentions/pairs_chosen", where=where)
+        else:
+            pairs = fill("co_mentions/pairs_pool", counts=_entity_counts(s), where=where)
     elif strategy in ("chosen_bits", "chosen_packed"):
         _require(bool(s.ids), strategy, "needs chosen entities")
         keys = s.entity_keys(s.ids)
