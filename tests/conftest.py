@@ -1,9 +1,13 @@
 """Shared fixtures: a real HTTP server on 127.0.0.1 (hostile options too), the fixture pages, isolated
-database paths, and small tmpfs mounts for full-disk and read-only cases."""
+database paths, small tmpfs mounts for full-disk and read-only cases, and the stores the query tests
+read (a small one built row by row, counted by hand; a generated one big enough for every query
+strategy)."""
 from __future__ import annotations
 
+import datetime as dt
 import http
 import http.server
+import shutil
 import subprocess
 import threading
 import time
@@ -11,7 +15,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
 import pytest
+
+from pipeline import store
+from pipeline.store import rollups
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PAGES = FIXTURES / "pages"
@@ -184,3 +192,190 @@ def tmpfs(tmp_path: Path) -> Iterator[Callable[..., Path]]:
 def remount_ro(target: Path) -> None:
     """Make a tmpfs from the `tmpfs` fixture read-only."""
     subprocess.run(["mount", "-o", "remount,ro", str(target)], check=True, capture_output=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# The small store, counted by hand (tests/test_queries.py states its numbers)
+# ---------------------------------------------------------------------------------------------
+
+D = dt.date
+
+SMALL_ENTITIES = [
+    ("armenia", "actor", "Armenia", "state", None, None, None),
+    ("azerbaijan", "actor", "Azerbaijan", "state", None, None, None),
+    ("united_states", "actor", "United States", "state", None, None, None),
+    ("ned_price", "actor", "Ned Price", "official", "united_states", None, None),
+    ("stepanakert", "place", "Stepanakert", None, "nagorno_karabakh", 39.8153, 46.7519),
+    ("lachin_corridor", "place", "Lachin corridor", None, None, 39.60, 46.55),
+    ("theme_blockade", "theme", "Blockade", None, None, None, None),
+    ("theme_peace_talks", "theme", "Peace talks", None, None, None, None),
+]
+SMALL_SOURCES = [
+    ("gov", "gov.example", "Government Press Office", "AM", "government", None),
+    ("azn", "azn.example", "AZ News", "AZ", "state media", None),
+    ("indy", "indy.example", "Indy Wire", "US", "independent media", None),
+]
+# article_id, source, published, language, title, text (sentences separated by "\n")
+SMALL_ARTICLES = [
+    ("a1", "gov", D(2024, 1, 1), "en", "Talks call",
+     "Armenia called for peace talks.\nAzerbaijan kept the Lachin corridor under blockade."),
+    ("a2", "azn", D(2024, 1, 3), "en", "Armenia twice", "Armenia said no. Armenia said yes."),
+    ("a3", "indy", D(2024, 1, 7), "en", "Stepanakert report",
+     "Azerbaijan flags went up in Stepanakert."),
+    ("a4", "azn", D(2024, 1, 8), "ru", "Ханкенди", "Азербайджан открыл школу в Ханкенди."),
+    ("a5", "indy", D(2024, 1, 20), "en", "Escaping <b>test</b>",
+     "Armenia <script>alert('x')</script> said & more."),
+    ("a6", "azn", None, "en", "Undated piece", "Armenia appeared again."),
+    ("a7", "gov", None, "en", "Undated notice", "Nothing to tag here."),
+    ("a8", "gov", D(2024, 1, 2), "en", "Talks call (copy)",
+     "Armenia called for peace talks.\nAzerbaijan kept the Lachin corridor under blockade."),
+    ("a9", "gov", D(2024, 2, 1), "en", "Later notice", "Ned Price spoke about the blockade."),
+]
+# article_id, entity_id, surface, occurrence (0 = first occurrence of surface in text)
+SMALL_MENTIONS = [
+    ("a1", "armenia", "Armenia", 0), ("a1", "theme_peace_talks", "peace talks", 0),
+    ("a1", "azerbaijan", "Azerbaijan", 0), ("a1", "lachin_corridor", "Lachin corridor", 0),
+    ("a1", "theme_blockade", "blockade", 0),
+    ("a2", "armenia", "Armenia", 0), ("a2", "armenia", "Armenia", 1),
+    ("a3", "azerbaijan", "Azerbaijan", 0), ("a3", "stepanakert", "Stepanakert", 0),
+    ("a4", "azerbaijan", "Азербайджан", 0), ("a4", "stepanakert", "Ханкенди", 0),
+    ("a5", "armenia", "Armenia", 0),
+    ("a6", "armenia", "Armenia", 0),
+    ("a8", "armenia", "Armenia", 0), ("a8", "azerbaijan", "Azerbaijan", 0),
+    ("a9", "ned_price", "Ned Price", 0), ("a9", "theme_blockade", "blockade", 0),
+]
+# statement rows: id, article, speaker, role, speaker entity, state, quote, type, said_on, cluster
+SMALL_STATEMENTS = [
+    ("s1", "a1", "Armenian spokesperson", "spokesperson", None, "armenia",
+     "called for peace talks", "appeal", D(2024, 1, 1), "c1"),
+    ("s2", "a2", "Armenian spokesperson", "spokesperson", None, "armenia",
+     "said yes", "appeal", D(2023, 12, 31), "c1"),
+    ("s3", "a9", "Ned Price", "spokesperson", "ned_price", "united_states",
+     "spoke about the blockade", "concern", None, "s3"),
+]
+
+
+def _nth(text: str, needle: str, n: int) -> int:
+    pos = -1
+    for _ in range(n + 1):
+        pos = text.index(needle, pos + 1)
+    return pos
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans for the fixture texts: split on newlines and on '. '."""
+    spans, start = [], 0
+    for i, ch in enumerate(text):
+        if ch == "\n" or (ch == " " and text[i - 1] == "."):
+            spans.append((start, i if ch == "\n" else i))
+            start = i + 1
+    spans.append((start, len(text)))
+    return spans
+
+
+def build_small_db(path: Path) -> Path:
+    """Write the small fixture database to `path`.
+
+    Calendar of the dated, non-duplicate articles (weeks start on Monday):
+      week of 2024-01-01: a1 (Mon 1st, gov), a2 (Wed 3rd, azn), a3 (Sun 7th, indy)     -> 3 articles
+      week of 2024-01-08: a4 (Mon 8th, azn, ru)                                        -> 1
+      week of 2024-01-15: a5 (Sat 20th, indy)                                          -> 1
+      week of 2024-01-22: none                                                         -> 0
+      week of 2024-01-29: a9 (Thu Feb 1st, gov)                                        -> 1
+    Undated: a6 (azn, mentions Armenia), a7 (gov, no mentions). Duplicate: a8 (copy of a1, dated 2nd).
+    Armenia: a1 (1 mention), a2 (2), a5 (1), a6 (undated), a8 (duplicate). Azerbaijan: a1, a3, a4.
+    """
+    texts = {row[0]: row[5] for row in SMALL_ARTICLES}
+    sentence_rows, mention_rows = [], []
+    for aid, text in texts.items():
+        for no, (s0, s1) in enumerate(_sentences(text)):
+            sentence_rows.append({"article_id": aid, "sentence_no": no, "char_start": s0, "char_end": s1})
+    for aid, eid, surface, n in SMALL_MENTIONS:
+        text = texts[aid]
+        start = _nth(text, surface, n)
+        no = next(i for i, (s0, s1) in enumerate(_sentences(text)) if s0 <= start < s1)
+        mention_rows.append({"article_id": aid, "entity_id": eid, "sentence_no": no,
+                             "char_start": start, "char_end": start + len(surface), "surface": surface})
+    article_rows = [{
+        "article_id": aid, "url": f"https://{src}.example/{aid}", "canonical_url": f"https://{src}.example/{aid}",
+        "source": src, "hostname": f"{src}.example", "title": title, "published": pub,
+        "date_source": "meta" if pub else "none", "language": lang, "text": text,
+        "content_hash": aid, "duplicate_of": "a1" if aid == "a8" else None,
+        "fetched_at": dt.datetime(2024, 3, 1), "run_id": "r1",
+    } for aid, src, pub, lang, title, text in SMALL_ARTICLES]
+    statement_rows = []
+    for sid, aid, speaker, role, spk, state, quote, stype, said, cluster in SMALL_STATEMENTS:
+        start = texts[aid].index(quote)
+        statement_rows.append({
+            "statement_id": sid, "article_id": aid, "speaker": speaker, "speaker_role": role,
+            "speaker_entity_id": spk, "speaker_state_id": state, "quote": quote, "kind": "indirect",
+            "statement_type": stype, "cue": None, "char_start": start, "char_end": start + len(quote),
+            "said_on": said, "cluster_id": cluster})
+    with store.open_store(path) as con:
+        store.insert_frame(con, "entities", pd.DataFrame(SMALL_ENTITIES, columns=store.COLUMNS["entities"]))
+        store.insert_frame(con, "sources", pd.DataFrame(SMALL_SOURCES, columns=store.COLUMNS["sources"]))
+        store.insert_frame(con, "articles", store.frame("articles", article_rows))
+        store.insert_frame(con, "sentences", store.frame("sentences", sentence_rows))
+        store.insert_frame(con, "mentions", store.frame("mentions", mention_rows))
+        store.insert_frame(con, "statements", store.frame("statements", statement_rows))
+        store.insert_frame(con, "statement_mentions", pd.DataFrame(
+            [("s1", "theme_peace_talks"), ("s2", "theme_peace_talks"), ("s3", "theme_blockade")],
+            columns=store.COLUMNS["statement_mentions"]))
+        con.execute("INSERT INTO runs VALUES ('r1', TIMESTAMP '2024-03-01 10:00', TIMESTAMP '2024-03-01 10:05', "
+                    "['data/sample'], 9, 1, 0)")
+        con.execute("INSERT INTO failures VALUES ('r1', 'https://bad.example/x', 'fetch', 'HTTP 404')")
+    return path
+
+
+@pytest.fixture
+def small_db(tmp_path: Path) -> Path:
+    """The small store (`build_small_db`), no summary table materialised."""
+    return build_small_db(tmp_path / "small.duckdb")
+
+
+def rolled_copy(path: Path, name: str = "rolled.duckdb") -> Path:
+    """A copy of the store at `path` beside it with every summary table materialised."""
+    rolled = path.with_name(name)
+    shutil.copy(path, rolled)
+    with store.open_store(rolled) as con:
+        rollups.rebuild(con, force=True)
+    return rolled
+
+
+@pytest.fixture
+def plain_and_rolled(tmp_path: Path):
+    """Builds (small store after the SQL `changes`, a copy of it with every summary table materialised)."""
+    def make(*changes: str, text_index: bool = False) -> tuple[Path, Path]:
+        plain = build_small_db(tmp_path / "plain.duckdb")
+        with store.open_store(plain) as con:
+            for sql in changes:
+                con.execute(sql)
+            if text_index:  # as an older writer built it: its stemmer read from the index, not from meta
+                store.load_fts(con)
+                con.execute(store.TEXT_INDEX_SQL)
+        return plain, rolled_copy(plain)
+    return make
+
+
+# ---------------------------------------------------------------------------------------------
+# A generated store big enough for every query strategy
+# ---------------------------------------------------------------------------------------------
+
+# About 3,000 articles, 24,000 mentions and 1,500 statements by the query benchmark's generator
+# (Zipf-like: a few entities, sources and speakers take most of the weight): 400 entities, so the
+# 120 with a top bit leave rare ones without; over 120 actors; a top actor in most articles; bits
+# spanning more than 63 positions; statement clusters over several days; duplicates and undated
+# articles; a text index.
+LARGE_SIZES = {"articles": 3_000, "mentions": 24_000, "statements": 1_500, "sources": 8, "entities": 400,
+               "speakers": 60, "vocabulary": 400, "words": 36}
+
+
+@pytest.fixture(scope="session")
+def large_stores(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The generated store twice: "views" (no summary table materialised: every query reads views over
+    the models) and "tables" (all materialised, as after a run on a large store). Read them only."""
+    from benchmarks.queries import Sizes, build
+
+    base = tmp_path_factory.mktemp("large") / "views.duckdb"
+    build(base, Sizes(**LARGE_SIZES), log=lambda _: None)
+    return {"views": base, "tables": rolled_copy(base, "tables.duckdb")}

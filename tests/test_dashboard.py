@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.test_queries import build_small_db
+from tests.conftest import build_small_db
 from views import data
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -1,5 +1,5 @@
 """Store: the DuckDB file — schema and migrations, short-lived connections, batched bulk writes,
-the text index and the summary tables ("rollups") the queries use on large stores.
+the text index and the summary tables ("rollups": definitions in `models/`, tables on large stores).
 
 Writers open, write one batch in one short transaction and close, so readers (the dashboard) are
 never locked out for long; a whole run holds the store's run lock (`lock`), so runs never interleave.
