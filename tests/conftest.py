@@ -471,6 +471,23 @@ def build_said_db(path: Path) -> Path:
     return path
 
 
+# The statements CSV of Said by state = United States and About = Lachin corridor (build_said_db).
+US_ON_LACHIN = [
+    "said_on,speaker,speaker_role,state,statement_type,kind,genre,about,quote,reports,sources,link,urls,"
+    "statement_id,article_id,cluster_id",
+    "2023-06-15,US Department of State,,United States,welcome,release,release,Lachin corridor,"
+    "The United States welcomes the reopening of the Lachin corridor.,1,state_dept,https://state_dept.example/b8,"
+    "https://state_dept.example/b8,r3,b8,r3",
+    "2023-02-03,Antony Blinken,,United States,appeal,indirect,news,Lachin corridor,the road must stay open,1,wire,"
+    "https://wire.example/b3,https://wire.example/b3,n1,b3,n1",
+    "2023-02-01,US Department of State,,United States,concern,release,release,Lachin corridor,"
+    "The United States is concerned by the blockade of the Lachin corridor.,2,state_dept; wire,"
+    "https://state_dept.example/b2,https://state_dept.example/b2; https://wire.example/b4,r1,b2,r1",
+    "2023-01-10,Ned Price,,United States,appeal,transcript,transcript,Lachin corridor,"
+    "The Lachin corridor must reopen.,1,state_dept,https://state_dept.example/b1,https://state_dept.example/b1,t1,b1,t1",
+]
+
+
 @pytest.fixture
 def said_db(tmp_path: Path) -> Path:
     """The "said by" × "about" store (`build_said_db`), no summary table materialised."""
