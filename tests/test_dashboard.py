@@ -15,7 +15,8 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import build_small_db
+from pipeline import export
+from tests.conftest import US_ON_LACHIN, build_said_db, build_small_db
 from views import data
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -200,6 +201,52 @@ def test_statements_page_clusters(db):
     assert table["reports"].tolist() == [1, 2]
     at = app(page="statements", type="concern")
     assert at.dataframe[0].value["speaker"].tolist() == ["Ned Price"]
+
+
+@pytest.fixture()
+def said(tmp_path, monkeypatch):
+    """The "said by" × "about" store of tests/conftest.py (its docstring counts US on Lachin by hand)."""
+    path = build_said_db(tmp_path / "said.duckdb")
+    monkeypatch.setenv("TRACKER_DB", str(path))
+    return path
+
+
+def test_statements_said_by_state_and_about_lachin(said):
+    """Two clicks: Said by state = United States, About = Lachin corridor give the US statements about the
+    corridor — the table, its CSV (the export's bytes), the chart and the URL — not the union."""
+    at = app(page="statements")
+    no_exception(at)
+    assert len(at.dataframe[0].value) == 9  # every cluster (n6 is in a duplicate article)
+    at.multiselect(key="by_state").select("united_states").run()
+    at.multiselect(key="about").select("lachin_corridor").run()
+    no_exception(at)
+    table = at.dataframe[0].value
+    assert table["statement_id"].tolist() == ["r3", "n1", "r1", "t1"]
+    assert table["reports"].tolist() == [1, 1, 2, 1]
+    assert export.to_csv_bytes(table) == "".join(row + "\r\n" for row in US_ON_LACHIN).encode("utf-8-sig")
+    assert url(at) == {"page": ["statements"], "by_state": ["united_states"], "about": ["lachin_corridor"]}
+    assert "Said by state: United States · About: Lachin corridor" in html_bodies(at)
+    bars = {(t["name"], x[:7]): y for t in charts(at)[0]["data"] for x, y in zip(values(t["x"]), values(t["y"]))}
+    assert bars == {("appeal", "2023-01"): 1, ("appeal", "2023-02"): 1, ("concern", "2023-02"): 1,
+                    ("welcome", "2023-06"): 1}
+    # The article filters keep their meaning: statements from articles mentioning the US or the corridor.
+    at = app(page="statements", actor="united_states", place="lachin_corridor")
+    assert at.dataframe[0].value["statement_id"].tolist() == ["r3", "n5", "n1", "n2", "r1", "r2", "t1", "t2"]
+
+
+def test_statement_filters_from_a_link_and_their_options(said):
+    at = app(page="statements", by_state="united_states", genre="transcript", speaker_type="official",
+             about="lachin_corridor")
+    no_exception(at)
+    assert at.dataframe[0].value["statement_id"].tolist() == ["t1"]
+    assert at.multiselect(key="genre").value == ["transcript"]
+    options = at.multiselect(key="speaker_type").options
+    assert "official (3)" in options and "person outside the taxonomy (1)" in options
+    assert "Lachin corridor · place (7)" in at.multiselect(key="about").options
+    at = app(page="statements", speaker="p:krnwtlw:k", type="appeal")
+    assert at.dataframe[0].value["speaker"].tolist() == ["Karen Whitlow"]
+    next(b for b in at.button if b.label == "Clear filters").click().run()
+    assert url(at) == {"page": ["statements"]} and len(at.dataframe[0].value) == 9
 
 
 def test_articles_page_reader_escapes_text(db):

@@ -240,6 +240,14 @@ def speaker_options(db: Store) -> pd.DataFrame:
 
 @frame
 @_cache
+def statement_options(db: Store) -> pd.DataFrame:
+    """Values of the statements-only filters with statement counts (facet, value, label, kind, statements)."""
+    with db.connect() as con:
+        return queries.statement_options(con)
+
+
+@frame
+@_cache
 def statement_type_options(db: Store) -> pd.DataFrame:
     """Statement types with counts."""
     with db.connect() as con:

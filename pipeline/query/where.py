@@ -18,7 +18,7 @@ import pandas as pd
 from .. import store
 from ..store import rollups
 from .filters import Filters
-from .templates import Sql
+from .templates import Sql, fill
 
 FTS_SCHEMA = "fts_main_articles"
 
@@ -53,7 +53,9 @@ class Scope:
         scope = cls(con, f, rollups.catalog(con))
         scope.params.update(start=f.start, end=f.end, sources=list(f.sources), kinds=list(f.kinds),
                             countries=list(f.countries), languages=list(f.languages),
-                            entity_ids=f.entity_ids(), speakers=list(f.speakers), types=list(f.types), **params)
+                            entity_ids=f.entity_ids(), speakers=list(f.speakers), types=list(f.types),
+                            by_states=list(f.by_states), speaker_types=list(f.speaker_types), genres=list(f.genres),
+                            about=list(f.about), **params)
         return scope
 
     def universe(self) -> Scope:
@@ -152,37 +154,49 @@ class Scope:
         return "(" + (" OR ".join(terms) or "FALSE") + ")"
 
     def statements(self, over: str) -> str:
-        """The statement filter: over "base" (statements s JOIN articles a) or "facts" (statement_facts s,
-        whose quote_entities and entity_mask stand in for statement_mentions)."""
+        """The statement filter over "base" (statements s JOIN articles a) or "facts" (statement_facts s).
+
+        The article filters (sources, languages, text search, chosen actors/places/themes: the
+        article mentions any) select the articles, the dates bound the date said (else published),
+        and the statements-only filters — speaker, speaker's state and type, genre, about, type —
+        each keep the statements matching any of their values: one condition per filter, all AND-ed.
+        """
         facts = over == "facts"
         a = "s" if facts else "a"
         key = "s.article_key" if facts else f"id_key({a}.article_id)"
-        where = [self._join(a, key, dates=False, entities=False, text=True,
+        where = [self._join(a, key, dates=False, entities=True, text=True,
                             extra=[] if facts else [f"{a}.duplicate_of IS NULL"])]
         where += self.date_terms("s.said" if facts else "coalesce(s.said_on, a.published)")
-        bits: dict[str, int] = {}
-        if self.ids and facts:
-            # entity_mask holds the top bits of each statement's speaker, speaker state and quote
-            # entities: one AND tests every chosen entity that has a bit.
-            bits = {eid: bit for eid, _, bit in self.entity_keys(self.ids) if bit is not None}
-        rest = [i for i in self.ids if i not in bits]
-        terms = ["s.entity_mask & $statement_mask::HUGEINT <> 0"] * bool(bits)
-        self.params.update(statement_mask=str(sum(1 << bit for bit in bits.values())), rest_ids=rest)
-        if rest:
-            if facts:  # one list_contains per entity: several times faster than list_has_any
-                quoted = " OR ".join(f"list_contains(s.quote_entities, $rest{i})" for i in range(len(rest)))
-                self.params.update({f"rest{i}": eid for i, eid in enumerate(rest)})
-            else:
-                quoted = ("s.statement_id IN (SELECT statement_id FROM statement_mentions "
-                          "WHERE entity_id = ANY($rest_ids))")
-            terms.append(f"s.speaker_entity_id = ANY($rest_ids) OR s.speaker_state_id = ANY($rest_ids) OR {quoted}")
-        if terms:
-            where.append("(" + " OR ".join(terms) + ")")
-        if self.f.speakers:
-            where.append("(s.speaker_entity_id = ANY($speakers) OR s.speaker = ANY($speakers))")
-        if self.f.types:
+        f = self.f
+        if f.speakers:
+            where.append("(s.speaker_entity_id = ANY($speakers) OR s.speaker_key = ANY($speakers) "
+                         "OR s.speaker = ANY($speakers))")
+        if f.by_states:
+            where.append("s.speaker_state_id = ANY($by_states)")
+        if f.speaker_types:
+            where.append("s.speaker_type = ANY($speaker_types)" if facts else
+                         "speaker_type((SELECT e.type FROM entities e WHERE e.entity_id = s.speaker_entity_id "
+                         "AND e.kind = 'actor'), s.speaker_key) = ANY($speaker_types)")
+        if f.genres:
+            where.append("s.genre = ANY($genres)" if facts else "coalesce(a.genre, 'news') = ANY($genres)")
+        if f.about:
+            where.append(self.about_facts() if facts else
+                         f"s.statement_id IN (SELECT statement_id FROM ({about(ABOUT_CANDIDATES)}) "
+                         "WHERE entity_id = ANY($about))")
+        if f.types:
             where.append("s.statement_type = ANY($types)")
         return " AND ".join(where)
+
+    def about_facts(self) -> str:
+        """Over statement_facts: the statement is about a chosen entity. Those with a top bit cost one
+        AND on its about_mask together; each other one a list_contains."""
+        bits = {eid: bit for eid, _, bit in self.entity_keys(self.f.about) if bit is not None}
+        terms = ["s.about_mask & $about_mask::HUGEINT <> 0"] * bool(bits)
+        self.params["about_mask"] = str(sum(1 << bit for bit in bits.values()))
+        for i, eid in enumerate(e for e in self.f.about if e not in bits):
+            terms.append(f"list_contains(s.about_entities, $about{i})")
+            self.params[f"about{i}"] = eid
+        return "(" + (" OR ".join(terms) or "FALSE") + ")"
 
     # -- text search -----------------------------------------------------------------------------
 
@@ -222,6 +236,18 @@ class Scope:
         return "SELECT p.article_key FROM text_postings p WHERE p.termid = $term0" + "".join(
             f" AND p.article_key IN (SELECT article_key FROM text_postings WHERE termid = $term{i})"
             for i in range(1, len(termids)))
+
+
+# The statements that may be about an entity in $about: it is inside one of them, or in their article.
+ABOUT_CANDIDATES = ("(SELECT * FROM statements WHERE statement_id IN (SELECT statement_id FROM statement_mentions "
+                    "WHERE entity_id = ANY($about)) OR article_id IN (SELECT article_id FROM mentions "
+                    "WHERE entity_id = ANY($about)))")
+
+
+def about(statements: str = "statements") -> str:
+    """SQL of (statement_id, entity_id): the entities each of `statements` (a relation with the
+    statements table's columns) is about (sql/statements/about.sql)."""
+    return fill("statements/about", statements=statements)
 
 
 def plan_text(scope: Scope) -> str:
