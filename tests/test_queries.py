@@ -7,12 +7,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
+import shutil
 
 import pandas as pd
 import pytest
 
 from pipeline import store
-from pipeline.query import queries, where
+from pipeline.query import queries, search, where
 from pipeline.query.filters import Filters
 from pipeline.query.templates import Sql, fill
 from pipeline.store import rollups
@@ -270,12 +271,67 @@ def test_sources_runs_failures_options(con):
 def test_text_index_is_used_when_present(small_db):
     path = small_db
     with store.open_store(path) as con:
-        assert queries.load_fts(con)
-        con.execute(queries.TEXT_INDEX_SQL)
+        store.rebuild_text_index(con)
     with queries.connect_readonly(path) as con:
         assert queries.has_text_index(con)
+        assert where.plan_text(where.Scope.of(con, Filters(q="x"))) == "postings"
         assert queries.search_articles(con, Filters(q="Ханкенди"))["article_id"].tolist() == ["a4"]
         assert queries.search_articles(con, Filters(q="armenia said"))["article_id"].tolist() == ["a5", "a2"]
+
+
+# Searches on the small store, counted by hand from SMALL_ARTICLES (a8, a copy of a1, is never listed).
+SEARCHES = {
+    "talk": ["a1"],                             # "talks" in a1's title and text: one stem
+    "calls": ["a1"],                            # "called", "call": stem call
+    "Armenia said": ["a5", "a2"],
+    "said no": ["a2"],
+    "Arm*": ["a5", "a2", "a1", "a6"],           # every word starting with arm (newest first, undated last)
+    "Stepanakert OR Ханкенди": ["a4", "a3"],
+    "Ханкенди OR Stepanakert flags": ["a3"],    # (Ханкенди or Stepanakert) and flags
+    '"peace talks"': ["a1"],
+    '"talks peace"': [],
+    "talks peace": ["a1"],
+    '"Lachin corridor" blockade': ["a1"],
+    "peace-talks": ["a1"],                      # a word with a hyphen is the phrase of its parts
+    "школы": ["a4"],                            # Russian stem: школу, школы
+    "Азербайджана": ["a4"],
+    "Ханкенди*": ["a4"],
+    "100%": [],
+    "...": [],
+}
+
+
+@pytest.mark.parametrize("q", list(SEARCHES))
+def test_search_syntax_counted_by_hand(q, small_db):
+    """Words in any form, prefixes, phrases and OR, on the plain path (no index) and on the postings of
+    an index built by this version (stems table) and by an older one (stems worked out per search)."""
+    with queries.connect_readonly(small_db) as con:
+        assert queries.search_articles(con, Filters(q=q))["article_id"].tolist() == SEARCHES[q], "plain"
+    older = small_db.with_name("older.duckdb")
+    shutil.copy(small_db, older)
+    with store.open_store(older) as con:
+        store.load_fts(con)
+        con.execute(store.TEXT_INDEX_SQL)
+    with store.open_store(small_db) as con:
+        store.rebuild_text_index(con)
+    for path in (small_db, older):
+        with queries.connect_readonly(path) as con:
+            assert where.plan_text(where.Scope.of(con, Filters(q=q))) == "postings"
+            assert queries.search_articles(con, Filters(q=q))["article_id"].tolist() == SEARCHES[q], path.name
+
+
+def test_search_is_parsed_and_explained():
+    parsed = search.parse('Stepanakert OR Khankendi "Lachin corridor" Лачин* blockade OR')
+    assert [[t.shown() for t in g] for g in parsed.groups] == [
+        ["Stepanakert", "Khankendi"], ["“Lachin corridor”"], ["Лачин*"], ["blockade"]]
+    assert parsed.describe() == ("“Stepanakert” in any form or “Khankendi” in any form; and the phrase "
+                                 "“Lachin corridor”; and words starting with “Лачин”; and “blockade” in any form")
+    assert search.parse("Лачин").prefix_suggestion() == "Лачин*"
+    assert search.parse('"Lachin corridor"').prefix_suggestion() is None
+    assert search.parse("«Лачинский коридор» OR Лачин").prefix_suggestion() == "“Лачинский коридор” OR Лачин*"
+    assert [t.kind for t in search.parse('a* "unclosed phrase').terms()] == ["word", "phrase"]
+    assert search.parse("a*").notes and search.parse('"x* y"').notes
+    assert not search.parse(" OR  ")
 
 
 def test_filters_round_trip_through_query_params():
@@ -527,20 +583,24 @@ def test_statements_page_is_exact_on_a_large_store(strategy, large_stores, picks
 
 
 @pytest.mark.parametrize("q", ["corridor talks", "Lachin", "the the border", "talks unheardofword", "...",
-                               "peace-talks"])
-def test_text_postings_find_what_the_index_finds(q, large_stores):
-    """The postings (term-sorted, materialised) and the index's conjunctive BM25 match give the same
-    articles; the planner reads the postings where they are materialised, else the index."""
+                               "peace-talks", '"peace talks"', "lachin*", "corridor OR border",
+                               'ceasefire OR "peace talks" minister*', '"talks peace"', "Talk"])
+def test_text_postings_find_what_the_plain_search_finds(q, large_stores):
+    """The postings (term-sorted, materialised or a view over the index) and the plain search (every
+    article cut and stemmed) give the same articles; the planner reads the postings wherever there is
+    an index."""
     with queries.connect_readonly(large_stores["tables"]) as con, \
             queries.connect_readonly(large_stores["views"]) as views:
-        index = where.text_matches(con, q, "index")
-        pd.testing.assert_frame_equal(where.text_matches(con, q, "postings"), index)
-        pd.testing.assert_frame_equal(where.text_matches(views, q, "postings"), index)  # the postings view
-        pd.testing.assert_frame_equal(where.text_matches(views, q), index)
+        plain = where.text_matches(con, q, "plain")
+        pd.testing.assert_frame_equal(where.text_matches(con, q, "postings"), plain)
+        pd.testing.assert_frame_equal(where.text_matches(views, q, "postings"), plain)  # the postings view
+        pd.testing.assert_frame_equal(where.text_matches(views, q), plain)
         assert where.plan_text(where.Scope.of(con, Filters(q=q))) == "postings"
-        assert where.plan_text(where.Scope.of(views, Filters(q=q))) == "index"
-    if q == "corridor talks":
-        assert len(index) > 100
+        assert where.plan_text(where.Scope.of(views, Filters(q=q))) == "postings"
+        if q == '"peace talks"':
+            assert 0 < len(plain) < len(where.text_matches(views, "peace talks"))  # next to each other, or not
+    if q in ("corridor talks", "lachin*"):
+        assert len(plain) > 100
 
 
 # ---------------------------------------------------------------------------------------------
@@ -558,11 +618,12 @@ def test_conditions_name_their_values(small_db):
                         "ANY($kinds)) AND x.language = ANY($languages) AND x.published >= $start AND x.article_key IN "
                         "(SELECT article_key FROM article_entities WHERE entity_id = ANY($entity_ids))")
         assert s.articles("a", dates=False, entities=False, text=False).startswith("a.duplicate_of IS NULL AND ")
-        substring = "id_key(a.article_id) IN (SELECT id_key(article_id) AS article_key FROM articles WHERE title ILIKE"
-        assert substring in s.articles("a")  # no text index: a substring match
+        plain = "id_key(a.article_id) IN (SELECT article_key FROM (SELECT article_key, ' ' || array_to_string(title_w"
+        assert plain in s.articles("a")  # no text index: every article cut into words
+        assert "'said'" not in s.articles("a")  # the searched word is a parameter too
         sql = s.sql(f"SELECT count(*) FROM article_entities x WHERE {s.rows('x')}")
         assert hostile not in sql.text and sql.bound()["sources"] == [hostile]
-        assert set(sql.bound()) == {"sources", "kinds", "languages", "start", "entity_ids", "q_like"}
+        assert set(sql.bound()) == {"sources", "kinds", "languages", "start", "entity_ids", "t0"}
         assert sql.fetchall(con) == [(0,)]
         assert where.Scope.of(con, Filters()).rows() == "TRUE"
 
@@ -585,6 +646,7 @@ def test_postings_search_reads_one_term_list_per_term(large_stores):
     with queries.connect_readonly(large_stores["tables"]) as con:
         s = where.Scope.of(con, Filters(q="Corridor talks corridor"))
         keys = s.text_keys()
-        assert keys.count("text_postings") == 2 and {"term0", "term1"} <= set(s.params)  # distinct terms
+        assert keys.count("text_postings") == 2 and {"t0_0", "t1_0"} <= set(s.params)  # one list per distinct word
+        assert "t2_0" not in s.params
         s = where.Scope.of(con, Filters(q="unheardofword talks"))
-        assert "WHERE FALSE" in s.text_keys()  # a term no article has: nothing to read
+        assert s.sql(s.text_keys()).fetchall(con) == []  # a word no article has: nothing matches
