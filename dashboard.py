@@ -18,7 +18,20 @@ import pandas as pd
 import streamlit as st
 
 from pipeline.query.filters import STATEMENT_KEYS, Filters
-from views import articles, common, data, entities, setup, snapshot, sources, statements, trends, url
+from views import (
+    articles,
+    changes,
+    common,
+    data,
+    entities,
+    freshness,
+    setup,
+    snapshot,
+    sources,
+    statements,
+    trends,
+    url,
+)
 from views.common import Context
 
 # URL key -> (title, module with render(ctx) and URL_KEYS); the first page is served at /. No page
@@ -29,6 +42,7 @@ PAGES: dict[str, tuple[str, ModuleType]] = {
     "statements": ("Statements", statements),
     "articles": ("Articles", articles),
     "sources": ("Sources & runs", sources),
+    "changes": ("Changes", changes),
 }
 DATE_RANGE = (dt.date(1900, 1, 1), dt.date(2100, 12, 31))  # what the date filters accept
 
@@ -163,8 +177,7 @@ def main() -> None:
         ctx.names = common.names(options)
         current.run()
         snapshot.sidebar_button(ctx, st.session_state.get("gran") or "week")
-        st.sidebar.caption(f"Database: {data.db_path()} · updated "
-                           f"{dt.datetime.fromtimestamp(data.db_mtime()):%Y-%m-%d %H:%M}")
+        freshness.sidebar(ctx)
     if data.is_busy():
         banner.warning(data.BUSY_MESSAGE, icon=":material/hourglass_top:")
         data.rerun_when_free()

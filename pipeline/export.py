@@ -196,6 +196,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-o", "--output", type=Path, default=None, help="CSV file to write (default: stdout)")
     parser.add_argument("--from", dest="start", metavar="YYYY-MM-DD", help="first published date (inclusive)")
     parser.add_argument("--to", dest="end", metavar="YYYY-MM-DD", help="last published date (inclusive)")
+    add_filter_arguments(parser)
+    parser.add_argument("--granularity", default="day", metavar="{day,week,month}",
+                        help="trends period (default day: the combined per-day CSV)")
+
+
+def add_filter_arguments(parser: argparse.ArgumentParser) -> None:
+    """The filter flags other than the dates (entities, sources, speakers, types, languages, --q):
+    `export` and `changes` share them; `filters_from_args` reads them."""
     for flag, dest, what in (
         ("--actor", "actors", "actor entity id"), ("--place", "places", "place entity id"),
         ("--theme", "themes", "theme entity id"), ("--source", "sources", "source key"),
@@ -212,8 +220,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         parser.add_argument(flag, dest=dest, action="append", default=[], metavar="VALUE",
                             help=f"{what}; repeat for several")
     parser.add_argument("--q", default="", help="text search over titles and text")
-    parser.add_argument("--granularity", default="day", metavar="{day,week,month}",
-                        help="trends period (default day: the combined per-day CSV)")
 
 
 def _date(flag: str, value: str | None) -> dt.date | None:
@@ -227,7 +233,7 @@ def _date(flag: str, value: str | None) -> dt.date | None:
 
 def filters_from_args(args: argparse.Namespace) -> Filters:
     """Filters from parsed arguments; dates and fixed vocabularies checked (FilterError)."""
-    f = Filters(start=_date("--from", args.start), end=_date("--to", args.end),
+    f = Filters(start=_date("--from", getattr(args, "start", None)), end=_date("--to", getattr(args, "end", None)),
                 actors=list(dict.fromkeys(args.actors)), places=list(dict.fromkeys(args.places)),
                 themes=list(dict.fromkeys(args.themes)), sources=list(dict.fromkeys(args.sources)),
                 kinds=list(dict.fromkeys(args.kinds)), countries=list(dict.fromkeys(args.countries)),
@@ -244,7 +250,7 @@ def filters_from_args(args: argparse.Namespace) -> Filters:
         for value in values:
             if value not in known:
                 raise FilterError(f"{flag}: unknown {what} {value!r} (one of {', '.join(known)})")
-    if args.granularity not in GRANULARITIES:
+    if getattr(args, "granularity", "day") not in GRANULARITIES:
         raise FilterError(f"--granularity: {args.granularity!r} is not one of {', '.join(GRANULARITIES)}")
     return f
 

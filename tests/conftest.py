@@ -546,3 +546,129 @@ def large_stores(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     base = tmp_path_factory.mktemp("large") / "views.duckdb"
     build(base, Sizes(**LARGE_SIZES), log=lambda _: None)
     return {"views": base, "tables": rolled_copy(base, "tables.duckdb")}
+
+
+# ---------------------------------------------------------------------------------------------
+# A store with known changes (tests/test_changes.py counts its signals by hand)
+# ---------------------------------------------------------------------------------------------
+
+CHANGES_WINDOW = (D(2024, 3, 4), D(2024, 3, 10))  # Monday to Sunday; the window before: 26 Feb – 3 Mar
+CHANGES_ENTITIES = [
+    ("armenia", "actor", "Armenia", "state", None, None, None),
+    ("azerbaijan", "actor", "Azerbaijan", "state", None, None, None),
+    ("russia", "actor", "Russia", "state", None, None, None),
+    ("european_union", "actor", "European Union", "organisation", None, None, None),
+    ("ned_price", "actor", "Ned Price", "official", "united_states", None, None),
+    ("lachin_corridor", "place", "Lachin corridor", None, None, 39.60, 46.55),
+    ("stepanakert", "place", "Stepanakert", None, None, 39.8153, 46.7519),
+]
+# Articles mentioning an entity on a day (2024): armenia 2 a day from 1 Jan to 10 Mar, but 9 on 6 Mar
+# and 4 on 8 Mar; lachin_corridor only on 9 Mar (3); stepanakert once on 20 Feb and once on 5 Mar.
+CHANGES_DAILY = {
+    "armenia": {**{D(2024, 1, 1) + dt.timedelta(days=i): 2 for i in range(70)}, D(2024, 3, 6): 9, D(2024, 3, 8): 4},
+    "lachin_corridor": {D(2024, 3, 9): 3},
+    "stepanakert": {D(2024, 2, 20): 1, D(2024, 3, 5): 1},
+}
+# Statements: (speaker, speaker_key, speaker entity, state, type, said_on, cluster or None, how many)
+CHANGES_STATEMENTS = [
+    # Azerbaijan's types move from appeal to condemn: before 10 appeal, 3 concern, 1 condemn; in the
+    # window 1 appeal, 3 concern, 11 condemn (one condemn cluster reported three times counts once;
+    # one earlier appeal cluster reported again in the window counts before only).
+    *[("Azerbaijani MFA", "e:azerbaijani_mfa", None, "azerbaijan", t, D(2024, 2, 27), None, n)
+      for t, n in (("appeal", 9), ("concern", 3), ("condemn", 1))],
+    ("Azerbaijani MFA", "e:azerbaijani_mfa", None, "azerbaijan", "appeal", D(2024, 2, 28), "c-appeal", 1),
+    ("Azerbaijani MFA", "e:azerbaijani_mfa", None, "azerbaijan", "appeal", D(2024, 3, 5), "c-appeal", 1),
+    *[("Azerbaijani MFA", "e:azerbaijani_mfa", None, "azerbaijan", t, D(2024, 3, 6), None, n)
+      for t, n in (("appeal", 1), ("concern", 3), ("condemn", 10))],
+    ("Azerbaijani MFA", "e:azerbaijani_mfa", None, "azerbaijan", "condemn", D(2024, 3, 7), "c-condemn", 3),
+    # Armenia says the same in both windows (no shift); Russia too little to test.
+    *[("Armenian MFA", "e:armenian_mfa", None, "armenia", t, day, None, 6)
+      for t in ("appeal", "concern") for day in (D(2024, 2, 28), D(2024, 3, 6))],
+    ("Russian MFA", "e:russian_mfa", None, "russia", "statement", D(2024, 3, 6), None, 5),
+    # Speakers: new in the window (Anneke Vos, 2 statements; Ned Price without a key; a name that
+    # starts like a spreadsheet formula) or not (Sargsyants spoke in February; generic speakers).
+    ("Anneke Vos", "p:vs:a", None, "european_union", "concern", D(2024, 3, 5), None, 2),
+    ("Arman Sargsyants", "p:srksnc:r", None, "armenia", "appeal", D(2024, 2, 10), None, 1),
+    ("Arman Sargsyants", "p:srksnc:r", None, "armenia", "appeal", D(2024, 3, 6), None, 1),
+    ("officials", "s:officials", None, None, "statement", D(2024, 3, 7), None, 1),
+    ("Ned Price", None, "ned_price", "united_states", "concern", D(2024, 3, 8), None, 1),
+    ("a diplomatic source", None, None, None, "statement", D(2024, 3, 8), None, 1),
+    ("=SUM(1,2)", "p:sm:x", None, None, "statement", D(2024, 3, 9), None, 1),
+]
+CHANGES_RUN_STARTED = dt.datetime(2024, 1, 2, 5, 0)
+CHANGES_ARCHIVE_RUN = (dt.datetime(2024, 3, 12, 9, 0), dt.datetime(2024, 3, 12, 9, 30))
+
+
+def build_changes_db(path: Path) -> Path:
+    """Write the store with known changes to `path`.
+
+    Articles: one per entity mention of CHANGES_DAILY (sources gov, azn, indy in turn), fetched the
+    day after publication at 06:00 plus one minute per article of that day, stored by run r1
+    (started 2 Jan, finished 11 Mar 08:00). Never counted: 6 duplicate copies of 7 March Armenia
+    articles (dated 7 Mar), 4 undated articles mentioning Armenia, an undated one and a duplicate
+    (dated 2 Feb) mentioning the Lachin corridor, and the statements inside duplicates. Run r2
+    (12 Mar 09:00–09:30) stored one web-archive capture fetched on 1 May 2023 (undated, no
+    mentions). Statements (CHANGES_STATEMENTS) sit in the 1 January Armenia article; one Armenian
+    appeal more sits in a duplicate. meta data_version = 2024-03-12T09:30:00.
+    """
+    sources = ["gov", "azn", "indy"]
+    articles, mentions = [], []
+
+    def article(aid: str, published: dt.date | None, fetched: dt.datetime, text: str, entity: str | None,
+                duplicate_of: str | None = None, run_id: str = "r1") -> None:
+        source = sources[len(articles) % 3]
+        articles.append({"article_id": aid, "url": f"https://{source}.example/{aid}",
+                         "canonical_url": f"https://{source}.example/{aid}", "source": source,
+                         "hostname": f"{source}.example", "title": f"Report {aid}", "published": published,
+                         "date_source": "meta" if published else "none", "language": "en", "text": text,
+                         "content_hash": aid, "duplicate_of": duplicate_of, "fetched_at": fetched, "run_id": run_id})
+        if entity:
+            name = next(e[2] for e in CHANGES_ENTITIES if e[0] == entity)
+            mentions.append({"article_id": aid, "entity_id": entity, "sentence_no": 0, "char_start": 0,
+                             "char_end": len(name), "surface": name})
+
+    for entity, days in CHANGES_DAILY.items():
+        name = next(e[2] for e in CHANGES_ENTITIES if e[0] == entity)
+        for day, n in sorted(days.items()):
+            for k in range(n):
+                fetched = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(6, k))
+                article(f"{entity}-{day:%m%d}-{k}", day, fetched, f"{name} in the news.", entity)
+    for k in range(6):
+        article(f"dup-{k}", D(2024, 3, 7), dt.datetime(2024, 3, 8, 7, k), "Armenia in the news.", "armenia",
+                duplicate_of="armenia-0307-0")
+    for k in range(4):
+        article(f"undated-{k}", None, dt.datetime(2024, 3, 8, 8, k), "Armenia in the news.", "armenia")
+    article("undated-lachin", None, dt.datetime(2024, 2, 2, 8), "Lachin corridor in the news.", "lachin_corridor")
+    article("dup-lachin", D(2024, 2, 2), dt.datetime(2024, 2, 3, 8), "Lachin corridor in the news.", "lachin_corridor",
+            duplicate_of="undated-lachin")
+    article("archive-capture", None, dt.datetime(2023, 5, 1, 12), "An old page.", None, run_id="r2")
+
+    statements = []
+    for speaker, key, entity, state, kind, said, cluster, n in CHANGES_STATEMENTS:
+        for _ in range(n):
+            sid = f"s{len(statements):03d}"
+            statements.append({"statement_id": sid, "article_id": "armenia-0101-0", "speaker": speaker,
+                               "speaker_role": None, "speaker_entity_id": entity, "speaker_state_id": state,
+                               "quote": f"quote {sid}", "kind": "indirect", "statement_type": kind, "cue": None,
+                               "char_start": 0, "char_end": 7, "said_on": said, "cluster_id": cluster or sid,
+                               "speaker_key": key})
+    statements.append({"statement_id": "s-dup", "article_id": "dup-0", "speaker": "Armenian MFA",
+                       "speaker_entity_id": None, "speaker_state_id": "armenia", "quote": "quote", "kind": "indirect",
+                       "statement_type": "condemn", "said_on": D(2024, 3, 6), "cluster_id": "s-dup",
+                       "speaker_key": "e:armenian_mfa"})
+    with store.open_store(path) as con:
+        store.insert_frame(con, "entities", pd.DataFrame(CHANGES_ENTITIES, columns=store.COLUMNS["entities"]))
+        store.insert_frame(con, "sources", pd.DataFrame(SMALL_SOURCES, columns=store.COLUMNS["sources"]))
+        store.insert_frame(con, "articles", store.frame("articles", articles))
+        store.insert_frame(con, "mentions", store.frame("mentions", mentions))
+        store.insert_frame(con, "statements", store.frame("statements", statements))
+        con.execute("INSERT INTO runs VALUES ('r1', ?, TIMESTAMP '2024-03-11 08:00', ['feeds'], 0, 0, 0), "
+                    "('r2', ?, ?, ['crawl.warc.gz'], 1, 0, 0)", [CHANGES_RUN_STARTED, *CHANGES_ARCHIVE_RUN])
+        store.set_meta(con, "data_version", "2024-03-12T09:30:00")
+    return path
+
+
+@pytest.fixture
+def changes_db(tmp_path: Path) -> Path:
+    """The store with known changes (`build_changes_db`), no summary table materialised."""
+    return build_changes_db(tmp_path / "changes.duckdb")

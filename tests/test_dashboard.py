@@ -395,3 +395,89 @@ def test_snapshot_zip_holds_each_view_and_manifest(db):
     assert manifest["data_version"] == "r1:a9:m17:s3"
     assert daily[0] == "date,total_articles,armenia_articles,armenia_share"
     assert daily[1].startswith("2024-01-01,1,1,1.0")
+
+
+# ---------------------------------------------------------------------------------------------
+# Changes page and freshness (the store with known changes: tests/test_changes.py counts it)
+# ---------------------------------------------------------------------------------------------
+
+@pytest.fixture()
+def changes_store(changes_db, monkeypatch):
+    monkeypatch.setenv("TRACKER_DB", str(changes_db))
+    return changes_db
+
+
+def signal_tables(at: AppTest) -> dict[str, object]:
+    """The Changes page's tables by signal kind (each table holds one kind)."""
+    return {frame.value["kind"].iloc[0]: frame.value for frame in at.dataframe if "kind" in frame.value}
+
+
+def test_changes_page_threshold_round_trips_through_the_url(changes_store):
+    at = app(page="changes", p="0.0001")
+    no_exception(at)
+    assert title(at) == "Changes"
+    assert at.segmented_control(key="p").value == "0.0001"
+    assert url(at) == {"page": ["changes"], "p": ["0.0001"]}
+    assert signal_tables(at)["surge"]["key"].tolist() == ["surge/lachin_corridor/2024-03-09"]
+    at.segmented_control(key="p").set_value("0.001").run()  # the default leaves the URL
+    assert url(at) == {"page": ["changes"]}
+    assert signal_tables(at)["surge"]["key"].tolist() == ["surge/lachin_corridor/2024-03-09",
+                                                          "surge/armenia/2024-03-06"]
+    at.segmented_control(key="min").set_value("5").run()
+    assert url(at) == {"page": ["changes"], "min": ["5"]}
+    assert signal_tables(at)["surge"]["key"].tolist() == ["surge/armenia/2024-03-06"]
+    assert any("Window 2024-03-04 – 2024-03-10 (7 days). Surges: 1 entity-day tested" in c.value for c in at.caption)
+
+
+def test_changes_page_window_and_bad_values_in_the_url(changes_store):
+    at = app(page="changes", since="2024-03-06", until="2024-03-09", p="0.5", shift_p="0.05")
+    no_exception(at)
+    assert url(at) == {"page": ["changes"], "since": ["2024-03-06"], "until": ["2024-03-09"], "shift_p": ["0.05"]}
+    assert at.date_input(key="since").value == dt.date(2024, 3, 6)
+    assert any(c.value.startswith("Window 2024-03-06 – 2024-03-09 (4 days).") for c in at.caption)
+    tables = signal_tables(at)
+    assert tables["surge"]["day"].tolist() == [dt.date(2024, 3, 9), dt.date(2024, 3, 6)]
+    assert "type_shift" not in tables  # 6–9 March against 2–5 March: too few statements before
+    at = app(page="changes", since="2024-13-01")
+    assert url(at) == {"page": ["changes"]}
+    at = app(page="trends", p="0.01", since="2024-03-06")  # the Changes page's keys leave other pages
+    assert url(at) == {"page": ["trends"]}
+
+
+def test_changes_page_rows_link_to_the_views_behind_them(changes_store):
+    at = app(page="changes", lang="en", **{"from": "2024-01-01"})
+    no_exception(at)
+    tables = signal_tables(at)
+    assert set(tables) == {"surge", "first_entity", "first_speaker", "type_shift"}
+    surge = tables["surge"].set_index("key")
+    assert surge.loc["surge/armenia/2024-03-06", "link"] == (
+        "/?page=trends&lang=en&actor=armenia&from=2024-02-07&to=2024-03-06&gran=day")
+    assert surge.loc["surge/armenia/2024-03-06", "behind_link"] == (
+        "/articles?page=articles&lang=en&actor=armenia&from=2024-03-06&to=2024-03-06")
+    assert tables["first_entity"]["link"].tolist() == ["/articles?page=articles&lang=en&article=lachin_corridor-0309-0"]
+    assert tables["type_shift"]["behind_link"].tolist() == [
+        "/statements?page=statements&lang=en&by_state=azerbaijan&type=condemn&type=appeal&from=2024-03-04"
+        "&to=2024-03-10"]
+    assert any("sidebar's date range does not apply" in c.value for c in at.caption)
+    labels = [b.label for b in at.get("download_button")]
+    assert "⬇ Download all signals (CSV)" in labels and "⬇ Download surges (CSV)" in labels
+
+
+def test_freshness_in_the_sidebar(changes_store):
+    at = app(page="articles", new_since="2024-03-11T00:00")
+    no_exception(at)
+    assert url(at)["new_since"] == ["2024-03-11T00:00"]
+    shown = [m.value for m in at.sidebar.markdown]
+    assert "**3** new articles since 2024-03-11 00:00 UTC" in shown
+    assert any(c.value.startswith(f"Database: {changes_store} · updated ") and "(2024-03-12 09:30 UTC)" in c.value
+               for c in at.sidebar.caption)
+    at = app(page="articles", new_since="2024-03-08", place="lachin_corridor")  # a date alone means midnight
+    assert "**3** new articles since 2024-03-08 00:00 UTC" in [m.value for m in at.sidebar.markdown]
+    assert url(at)["new_since"] == ["2024-03-08T00:00"]
+    next(b for b in at.button if b.label == "Mark as seen").click().run()
+    no_exception(at)
+    (seen,) = url(at)["new_since"]
+    assert abs(dt.datetime.fromisoformat(seen) - dt.datetime.now(dt.UTC).replace(tzinfo=None)) < dt.timedelta(minutes=2)
+    assert "**0** new articles since" in " ".join(m.value for m in at.sidebar.markdown)
+    at = app(page="articles", new_since="soon")
+    assert "new_since" not in url(at)
