@@ -285,15 +285,19 @@ def run(args: argparse.Namespace, db: Path) -> int:
     except FilterError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    data = to_csv_bytes(df)
-    if args.output is None:
+    return write_output(to_csv_bytes(df), args.output, f"{len(df):,} {args.view} rows")
+
+
+def write_output(data: bytes, output: Path | None, what: str) -> int:
+    """Write a CLI result to `output` (stdout when None); an exit code, one line on a failed write."""
+    if output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
         return EXIT_OK
     try:
-        args.output.write_bytes(data)
+        output.write_bytes(data)
     except OSError as exc:
-        print(f"error: {args.output}: cannot write ({exc.strerror or exc})", file=sys.stderr)
+        print(f"error: {output}: cannot write ({exc.strerror or exc})", file=sys.stderr)
         return EXIT_USAGE
-    print(f"wrote {len(df):,} {args.view} rows to {args.output}", file=sys.stderr)
+    print(f"wrote {what} to {output}", file=sys.stderr)
     return EXIT_OK
