@@ -105,7 +105,7 @@ def test_url_query_params_round_trip(db):
     no_exception(at)
     assert at.multiselect(key="actor").value == ["armenia", "azerbaijan"]
     assert at.multiselect(key="theme").value == ["theme_blockade"]
-    assert at.date_input(key="from").value == dt.date(2024, 1, 1)
+    assert at.text_input(key="from").value == "2024-01-01"
     assert at.text_input(key="q").value == "talks"
     assert url(at) == {k: (v if isinstance(v, list) else [v]) for k, v in params.items()}
     again = app(**url(at))
@@ -161,8 +161,8 @@ def test_unknown_link_values_are_dropped_and_the_rest_kept(db):
              **{"from": "2024-13-45", "to": "2024-01-31"})
     no_exception(at)
     assert at.multiselect(key="actor").value == ["armenia"]
-    assert at.date_input(key="from").value is None
-    assert at.date_input(key="to").value == dt.date(2024, 1, 31)
+    assert at.text_input(key="from").value == ""
+    assert at.text_input(key="to").value == "2024-01-31"
     assert url(at) == {"page": ["trends"], "actor": ["armenia"], "measure": ["share"], "to": ["2024-01-31"]}
     x, _ = traces(at)["Armenia"]
     assert x[0] == "2024-01-01" and len(x) == 5  # weeks, as gran=year is not a granularity
@@ -174,7 +174,7 @@ def test_clear_filters_empties_bound_and_unbound_keys(db):
     assert url(at)["q"] == ["talks"] and url(at)["from"] == ["2024-01-01"]
     next(b for b in at.button if b.label == "Clear filters").click().run()
     no_exception(at)
-    assert at.text_input(key="q").value == "" and at.date_input(key="from").value is None
+    assert at.text_input(key="q").value == "" and at.text_input(key="from").value == ""
     assert url(at) == {"page": ["trends"], "gran": ["month"]}
 
 
