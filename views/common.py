@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import html
 from collections.abc import Sequence
+from urllib.parse import urlencode
 
 import pandas as pd
 import streamlit as st
@@ -47,8 +48,15 @@ def show_table(df: pd.DataFrame, name: str, empty: str = "No results for these f
     if df is None or df.empty:
         st.info(empty)
         return
-    st.dataframe(df, hide_index=True, column_config=column_config, height=height)
+    st.dataframe(blank_missing(df), hide_index=True, column_config=column_config, height=height)
     download(df, name)
+
+
+def blank_missing(df: pd.DataFrame, keep: Sequence[str] = ()) -> pd.DataFrame:
+    """The frame as shown: missing text (None/NaN in text columns) blank instead of "None"; `keep`
+    columns (links, lists) untouched."""
+    text = [c for c in df.columns if df[c].dtype == object and c not in keep]
+    return df.assign(**{c: df[c].fillna("") for c in text}) if text else df
 
 
 # ---------------------------------------------------------------------------------------------
@@ -153,3 +161,20 @@ def link(url: object, text: object) -> str:
     if isinstance(url, str) and url.lower().startswith(("http://", "https://")):
         return f'<a href="{html.escape(url, quote=True)}" target="_blank" rel="noopener noreferrer">{label}</a>'
     return label
+
+
+READER_DROPS = ("gran", "measure", "chart", "period", "period_entity", "entity", "article", "page")
+
+
+def reader_url(article_id: str) -> str:
+    """The in-app reader of an article (the Articles page) under the current sidebar filters: a link
+    relative to this page, so it works under any base path."""
+    keep = [(k, v) for k in st.query_params if k not in READER_DROPS for v in st.query_params.get_all(k)]
+    return "articles?" + urlencode([("page", "articles"), *keep, ("article", article_id)])
+
+
+def reader_link(article_id: object, text: str = "read here") -> str:
+    """An escaped link opening the article in the dashboard's reader (same tab)."""
+    if not isinstance(article_id, str) or not article_id:
+        return ""
+    return f'<a href="{html.escape(reader_url(article_id), quote=True)}" target="_self">{html.escape(text)}</a>'

@@ -2,6 +2,7 @@
 statements per speaker state and type over time, under the sidebar's "said by" × "about" filters."""
 from __future__ import annotations
 
+import pandas as pd
 import plotly.express as px
 import streamlit as st
 
@@ -14,7 +15,7 @@ URL_KEYS: tuple[str, ...] = ()  # no keys of its own beyond the sidebar's filter
 MAX_STATES = 6
 MONTH_BAR_MS = 25 * 24 * 3600 * 1000  # bar width on a monthly date axis
 # The table's columns in the order shown (the CSV keeps pipeline.export's order).
-SHOWN = ["said_on", "speaker", "state", "statement_type", "about", "reports", "quote", "sources", "link",
+SHOWN = ["said_on", "speaker", "state", "statement_type", "about", "reports", "quote", "read", "sources", "link",
          "speaker_role", "kind", "genre", "urls"]
 
 
@@ -46,8 +47,8 @@ def _table(ctx: Context) -> None:
     st.caption(f"{len(rows):,} statements (newest first, at most 500), each dated by its earliest report. "
                "“Reports” counts the articles under these filters that carry the same statement by the same "
                "speaker; “About” lists the entities named in the statement or its sentence.")
-    shown = statements_table(rows)
-    st.dataframe(shown, hide_index=True, height="auto" if len(shown) <= 12 else 460, column_order=SHOWN,
+    table = statements_table(rows)
+    st.dataframe(display(table), hide_index=True, height="auto" if len(table) <= 12 else 460, column_order=SHOWN,
                  column_config={
                      "said_on": st.column_config.DateColumn("Said on", format="YYYY-MM-DD"),
                      "speaker": st.column_config.TextColumn("Speaker", width="medium"), "speaker_role": "Role",
@@ -55,10 +56,23 @@ def _table(ctx: Context) -> None:
                      "about": st.column_config.ListColumn("About"),
                      "quote": st.column_config.TextColumn("Quote", width="large"),
                      "reports": st.column_config.NumberColumn("Reports", format="%d"),
-                     "sources": st.column_config.ListColumn("Sources"),
+                     "sources": st.column_config.ListColumn("Outlets"),
+                     "read": st.column_config.LinkColumn("Reader", display_text="read here",
+                                                         help="The first report in this dashboard's reader, "
+                                                              "with the statement shaded"),
                      "link": st.column_config.LinkColumn("First report"),
                      "urls": st.column_config.ListColumn("All reports")})
-    common.download(shown, "statements")
+    common.download(table, "statements")
+
+
+def display(table: pd.DataFrame) -> pd.DataFrame:
+    """The statements table as shown: outlets by name, a link to the first report in the in-app
+    reader, and blanks (not "None") where a value is missing."""
+    names = data.outlet_names()
+    out = table.assign(
+        sources=table["sources"].map(lambda ids: [names.get(i, i) for i in ids] if ids is not None else []),
+        read=[common.reader_url(a) if isinstance(a, str) else None for a in table["article_id"]])
+    return common.blank_missing(out, keep=("sources", "about", "urls", "read", "link"))
 
 
 def _grid(ctx: Context) -> None:

@@ -93,7 +93,7 @@ def multiselect(label: str, key: str, labels: Mapping[str, str], help: str | Non
     return chosen
 
 
-def choice(label: str, key: str, options: Mapping[str, str], default: str) -> str:
+def choice(label: str, key: str, options: Mapping[str, str], default: str, disabled: bool = False) -> str:
     """A segmented control (one of `options`, never none), its choice in the URL under `key` unless it
     is the default; kept for the session while another page is shown."""
     if key not in st.session_state:
@@ -104,6 +104,6 @@ def choice(label: str, key: str, options: Mapping[str, str], default: str) -> st
     if st.session_state[key] not in options:
         st.session_state[key] = default
     chosen = st.segmented_control(label, list(options), key=key, format_func=options.__getitem__, required=True,
-                                  persist_state="session") or default
+                                  persist_state="session", disabled=disabled) or default
     publish(key, chosen, default)
     return chosen
