@@ -37,6 +37,13 @@ def download(df: pd.DataFrame, name: str, label: str = "Download CSV") -> None:
                        key=f"dl_{name}", on_click="ignore")
 
 
+# A chart's figure built once per distinct data and settings and shared by every session: plotly
+# builds and validates a figure slowly (a faceted plotly-express figure takes a second on a busy
+# machine), while the same view opened again only needs the built figure. Callers never change a
+# figure they got from the cache.
+cached_figure = st.cache_resource(max_entries=256, show_spinner=False)
+
+
 def count_ticks(top: float) -> dict:
     """Y-axis settings for counts: whole-number ticks when the counts are small (no "0.5 articles")."""
     return {"dtick": 1, "tickformat": "d"} if top <= 8 else {"tickformat": ",d"}

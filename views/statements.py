@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import plotly.express as px
+import plotly.graph_objects as go
 import streamlit as st
 
 from pipeline.export import statements_table
@@ -83,6 +84,13 @@ def _grid(ctx: Context) -> None:
         return
     top = grid.groupby("state")["statements"].sum().nlargest(MAX_STATES).index
     shown = grid[grid["state"].isin(top)]
+    st.plotly_chart(_grid_figure(shown, list(top)), key="statements_chart")
+    st.caption(f"Top {len(top)} speaker states by statements; a statement reported by several outlets counts once.")
+    common.download(shown, "statements_by_state_type")
+
+
+@common.cached_figure
+def _grid_figure(shown: pd.DataFrame, top: list[str]) -> go.Figure:
     height = 140 + 140 * len(top)
     fig = px.bar(shown, x="period", y="statements", color="statement_type", facet_row="state",
                  color_discrete_sequence=px.colors.qualitative.Bold,
@@ -94,14 +102,13 @@ def _grid(ctx: Context) -> None:
                                                y=tops.get(round(a.y, 6), a.y), xanchor="left",
                                                yanchor="bottom", font=dict(size=12)))
     fig.update_yaxes(title=None, rangemode="tozero", **common.count_ticks(shown["statements"].max()))
-    fig.update_traces(width=MONTH_BAR_MS)
+    fig.update_traces(width=MONTH_BAR_MS, hovertemplate="<b>%{fullData.name}</b><br>%{x|%B %Y}<br>"
+                                                      "%{y:,} statements<extra></extra>")
     if shown["period"].nunique() <= 18:  # few months: one tick per month, not plotly's weekly ticks
         fig.update_xaxes(dtick="M1", tickformat="%b %Y")
     fig.update_layout(height=height, margin=dict(l=10, r=10, t=64, b=10),  # legend above the first label
                       legend=dict(orientation="h", yanchor="bottom", y=1 + 24 / (height - 110), x=0, title=None))
-    st.plotly_chart(fig, key="statements_chart")
-    st.caption(f"Top {len(top)} speaker states by statements; a statement reported by several outlets counts once.")
-    common.download(shown, "statements_by_state_type")
+    return fig
 
 
 def render(ctx: Context) -> None:

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pandas as pd
 import plotly.express as px
+import plotly.graph_objects as go
 import streamlit as st
 
 from pipeline.query import queries
@@ -44,6 +45,15 @@ def _controls(lines: bool) -> tuple[str, str, str]:
     return gran, measure, chart
 
 
+@common.cached_figure
+def _totals_figure(totals: pd.DataFrame, gran: str) -> go.Figure:
+    fig = px.bar(totals, x="period", y="total_articles",
+                 labels={"period": GRAN_LABELS[gran], "total_articles": "Dated articles"})
+    fig.update_traces(hovertemplate=f"{_period_label(gran)}<br>%{{y:,}} dated articles<extra></extra>")
+    fig.update_layout(height=380, margin=dict(l=10, r=10, t=30, b=10))
+    return fig
+
+
 def _period_label(gran: str) -> str:
     """The tooltip's period: "Week of 20 May 2024", "May 2024", "Mon 20 May 2024"."""
     return {"day": "%{x|%a %d %b %Y}", "week": "Week of %{x|%d %b %Y}", "month": "%{x|%B %Y}"}[gran]
@@ -63,7 +73,8 @@ def partial_note(f_start: dt.date | None, f_end: dt.date | None, periods: pd.Ser
     return ("Partial periods: " + "; ".join(parts) + ".") if parts else ""
 
 
-def _figure(df: pd.DataFrame, measure: str, chart: str, gran: str):
+@common.cached_figure
+def _figure(df: pd.DataFrame, measure: str, chart: str, gran: str) -> go.Figure:
     y_title = Y_TITLES[measure]
     # A share of a period without any dated article is unknown, not 0 %: a gap in the line.
     share = df["share"].astype(float).where(df["total_articles"] > 0)
@@ -207,11 +218,7 @@ def render(ctx: Context) -> None:
         if totals.empty or totals["total_articles"].sum() == 0:
             st.info("No dated articles for these filters.")
         else:
-            fig = px.bar(totals, x="period", y="total_articles",
-                         labels={"period": GRAN_LABELS[gran], "total_articles": "Dated articles"})
-            fig.update_traces(hovertemplate=f"{_period_label(gran)}<br>%{{y:,}} dated articles<extra></extra>")
-            fig.update_layout(height=380, margin=dict(l=10, r=10, t=30, b=10))
-            st.plotly_chart(fig, key="totals_chart")
+            st.plotly_chart(_totals_figure(totals, gran), key="totals_chart")
             _partial(f, totals["period"], gran)
             common.download(totals, "article_totals")
         _undated(ctx, ids)
