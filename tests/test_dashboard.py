@@ -445,6 +445,7 @@ def test_changes_page_window_and_bad_values_in_the_url(changes_store):
     no_exception(at)
     assert url(at) == {"page": ["changes"], "since": ["2024-03-06"], "until": ["2024-03-09"], "shift_p": ["0.05"]}
     assert at.date_input(key="since").value == dt.date(2024, 3, 6)
+    assert any("`p=0.5`" in w.value for w in at.warning)  # named, as every link value left out
     assert any(c.value.startswith("Window 2024-03-06 – 2024-03-09 (4 days).") for c in at.caption)
     tables = signal_tables(at)
     assert tables["surge"]["day"].tolist() == [dt.date(2024, 3, 9), dt.date(2024, 3, 6)]

@@ -173,15 +173,16 @@ def link(url: object, text: object) -> str:
 READER_DROPS = ("gran", "measure", "chart", "period", "period_entity", "entity", "article", "page")
 
 
-def reader_url(article_id: str) -> str:
-    """The in-app reader of an article (the Articles page) under the current sidebar filters: a link
-    relative to this page, so it works under any base path."""
+def reader_urls(article_ids: Sequence[object]) -> list[str | None]:
+    """The in-app reader of each article (the Articles page) under the current sidebar filters: links
+    relative to this page, so they work under any base path (None for a missing id)."""
     keep = [(k, v) for k in st.query_params if k not in READER_DROPS for v in st.query_params.get_all(k)]
-    return "articles?" + urlencode([("page", "articles"), *keep, ("article", article_id)])
+    head = "articles?" + urlencode([("page", "articles"), *keep])
+    return [f"{head}&{urlencode([('article', a)])}" if isinstance(a, str) and a else None for a in article_ids]
 
 
-def reader_link(article_id: object, text: str = "read here") -> str:
-    """An escaped link opening the article in the dashboard's reader (same tab)."""
-    if not isinstance(article_id, str) or not article_id:
+def reader_link(href: str | None, text: str = "read here") -> str:
+    """An escaped link to the dashboard's reader (a `reader_urls` entry), opened in the same tab."""
+    if href is None:
         return ""
-    return f'<a href="{html.escape(reader_url(article_id), quote=True)}" target="_self">{html.escape(text)}</a>'
+    return f'<a href="{html.escape(href, quote=True)}" target="_self">{html.escape(text)}</a>'

@@ -72,7 +72,7 @@ def display(table: pd.DataFrame) -> pd.DataFrame:
     names = data.outlet_names()
     out = table.assign(
         sources=table["sources"].map(lambda ids: [names.get(i, i) for i in ids] if ids is not None else []),
-        read=[common.reader_url(a) if isinstance(a, str) else None for a in table["article_id"]])
+        read=common.reader_urls(list(table["article_id"])))
     return common.blank_missing(out, keep=("sources", "about", "urls", "read", "link"))
 
 

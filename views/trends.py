@@ -196,12 +196,13 @@ def _sentences(ctx: Context, start: dt.date, last: dt.date, ids: list[str]) -> N
     st.caption(f"{len(rows):,} sentence{'' if len(rows) == 1 else 's'} (newest first, at most 200).")
     items = []
     outlets = data.outlet_names()
-    for r in rows.itertuples():
+    reads = common.reader_urls(list(rows["article_id"]))
+    for r, read in zip(rows.itertuples(), reads):
         marked = common.highlight(r.sentence or "", list(r.hl_starts), list(r.hl_ends))
         date = pd.Timestamp(r.published).date().isoformat() if pd.notna(r.published) else "undated"
         link = common.link(r.url, r.title or r.url or r.article_id)
         items.append(f'<div class="dst-sentence"><div class="dst-meta">{date} · {common.esc(outlets.get(r.source, r.source))}'
-                     f' · {link} · {common.reader_link(r.article_id)}</div><div>{marked}</div></div>')
+                     f' · {link} · {common.reader_link(read)}</div><div>{marked}</div></div>')
     st.html(common.SENTENCE_CSS + "".join(items))
     table = rows.drop(columns=["hl_starts", "hl_ends"])
     common.download(table, "sentences", "Download these sentences (CSV)")
