@@ -508,7 +508,7 @@ def test_typed_dates_apply_and_short_forms_are_written_out(db):
     at.text_input(key="from").input("2024-01-08").run()
     no_exception(at)
     assert url(at)["from"] == ["2024-01-08"] and "dates" not in url(at)
-    assert at.segmented_control(key="dates").value == "custom"
+    assert at.selectbox(key="dates").value == "custom"
     x, y = traces(at)["Armenia"]
     assert x[0] == "2024-01-08" and sum(y) == 1  # a5 only: a1, a2 are before the 8th
     at.text_input(key="to").input("2024-01").run()
@@ -525,9 +525,9 @@ def test_date_presets_are_kept_in_the_url(db, monkeypatch):
     assert at.text_input(key="from").value == (today - dt.timedelta(days=29)).isoformat()
     assert at.text_input(key="to").value == today.isoformat()
     assert url(at)["dates"] == ["30d"] and "from" not in url(at) and "to" not in url(at)
-    at.segmented_control(key="dates").set_value("year").run()
+    at.selectbox(key="dates").set_value("year").run()
     assert url(at)["dates"] == ["year"] and at.text_input(key="from").value == f"{today.year}-01-01"
-    at.segmented_control(key="dates").set_value("any").run()
+    at.selectbox(key="dates").set_value("any").run()
     assert "dates" not in url(at) and at.text_input(key="from").value == ""
     at = app(actor="armenia", dates="fortnight", to="2024-01-10")
     assert url(at)["to"] == ["2024-01-10"] and "dates" not in url(at)

@@ -355,8 +355,9 @@ def test_typed_dates_apply_on_tab_and_enter(app: StreamlitApp, context, page) ->
     assert traces(again)[0]["y"] == [0, 0, 1, 0, 0]
     assert address(again) == address(page)
 
-    page.get_by_test_id("stSidebar").get_by_test_id("stButtonGroup").get_by_role(
-        "button", name="This year").click()
+    page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").filter(
+        has=page.get_by_text("Dates", exact=True)).click()
+    page.get_by_role("option", name="This year").click()
     wait_for(lambda: query(page).get("dates") == ["year"] and "from" not in query(page), what="the preset in the URL")
     page.get_by_test_id("stSidebar").get_by_role("button", name="Clear filters").click()
     wait_for(lambda: query(page) == {"page": ["trends"]}, what="cleared dates to leave the URL")

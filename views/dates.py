@@ -17,8 +17,8 @@ import streamlit as st
 
 from views import url
 
-PRESETS = {"any": "Any time", "7d": "7 days", "30d": "30 days", "90d": "90 days", "year": "This year",
-           "custom": "Custom"}
+PRESETS = {"any": "Any time", "7d": "Last 7 days", "30d": "Last 30 days", "90d": "Last 90 days",
+           "year": "This year", "custom": "Custom range"}
 DAYS = {"7d": 7, "30d": 30, "90d": 90}
 LIMITS = (dt.date(1900, 1, 1), dt.date(2100, 12, 31))  # what the boxes accept
 _TYPED = re.compile(r"(\d{4})(?:[-/.](\d{1,2})(?:[-/.](\d{1,2}))?)?")
@@ -113,10 +113,10 @@ def sidebar() -> tuple[dt.date | None, dt.date | None]:
             preset = "custom" if any(typed.values()) else "any"
             st.session_state["from"], st.session_state["to"] = typed["from"], typed["to"]
         st.session_state["dates"] = preset
-    preset = st.segmented_control("Dates", list(PRESETS), key="dates", format_func=PRESETS.__getitem__,
-                                  required=True, on_change=_preset_changed,
-                                  help="The last 7/30/90 days and this year end today; a link keeps the "
-                                       "preset, so it shows the latest days when opened later.") or "any"
+    preset = st.selectbox("Dates", list(PRESETS), key="dates", format_func=PRESETS.__getitem__,
+                          on_change=_preset_changed,
+                          help="The last 7/30/90 days and this year end today; a link keeps the "
+                               "preset, so it shows the latest days when opened later.") or "any"
     c1, c2 = st.columns(2)
     texts = {}
     for col, key, label in ((c1, "from", "From"), (c2, "to", "To")):
