@@ -80,7 +80,8 @@ def _reader(found: pd.DataFrame) -> None:
     mentions = data.article_mentions(article_id)
     said = data.article_statements(article_id)
     date = pd.Timestamp(a["published"]).date().isoformat() if pd.notna(a["published"]) else "undated"
-    meta = (f'<div class="dst-meta">{date} (date from {common.esc(a["date_source"])}) · '
+    origin = f' (date from {common.esc(a["date_source"])})' if isinstance(a["date_source"], str) else ""
+    meta = (f'<div class="dst-meta">{date}{origin} · '
             f'{common.esc(a["source_name"] or a["source"])} · {common.esc(a["language"])} · '
             f'{common.link(a["canonical_url"] or a["url"], a["canonical_url"] or a["url"])}</div>')
     legend = ('<div class="dst-legend"><mark style="' + common.MARK_STYLE + '">entity mention</mark> &nbsp; '

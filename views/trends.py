@@ -90,9 +90,11 @@ def _figure(df: pd.DataFrame, measure: str, chart: str, gran: str) -> go.Figure:
     value = {"articles": "%{y:,} articles mentioning", "mentions": "%{y:,} mentions in %{customdata[2]:,} articles",
              "share": "%{y:.1%} of dated articles (%{customdata[2]:,} of %{customdata[1]:,})"}[measure]
     fig.update_traces(hovertemplate=f"<b>%{{fullData.name}}</b><br>{_period_label(gran)}<br>{value}<extra></extra>")
-    # The legend under the chart: above it, it would run under the toolbar on a narrow screen.
-    fig.update_layout(height=460, margin=dict(l=10, r=10, t=30, b=10), hovermode="closest",
-                      legend=dict(orientation="h", yanchor="top", y=-0.14, x=0, title=None))
+    # The legend at the foot of the chart, under the date ticks (the margin grows to hold it): above
+    # the plot it would run under the toolbar on a narrow screen. The dates need no axis title.
+    fig.update_layout(height=480, margin=dict(l=10, r=10, t=30, b=10), hovermode="closest",
+                      legend=dict(orientation="h", yref="container", yanchor="bottom", y=0, x=0, title=None))
+    fig.update_xaxes(title=None)
     if chart == "line":
         fig.update_traces(connectgaps=False, unselected=dict(marker=dict(opacity=0.45)),
                           selected=dict(marker=dict(size=11)))
