@@ -51,6 +51,7 @@ def _totals_figure(totals: pd.DataFrame, gran: str) -> go.Figure:
                  labels={"period": GRAN_LABELS[gran], "total_articles": "Dated articles"})
     fig.update_traces(hovertemplate=f"{_period_label(gran)}<br>%{{y:,}} dated articles<extra></extra>")
     fig.update_layout(height=380, margin=dict(l=10, r=10, t=30, b=10))
+    fig.update_yaxes(**common.count_ticks(totals["total_articles"].max()))  # no "1.5 articles"
     return fig
 
 
