@@ -3,14 +3,13 @@ filters.
 
 Run with `streamlit run dashboard.py`. The pages are in views/, one module per page, each served at
 its own path (/, /actors, /statements, /articles, /sources). Every choice lives in the URL query
-string under the keys of README "Shareable URLs", so a copied URL reopens the same view: the dates
-and the text search are bound to the URL natively; the widgets that show labels for ids write
+string under the keys of README "Shareable URLs", so a copied URL reopens the same view: the text
+search is bound to the URL natively; the dates are views/dates.py's; the widgets that show labels for ids write
 their ids through views/url.py. The `page` key names the page shown and wins on a session's first
 run, so `/?page=statements&actor=armenia` opens the Statements page.
 """
 from __future__ import annotations
 
-import datetime as dt
 import functools
 from types import ModuleType
 
@@ -23,6 +22,7 @@ from views import (
     changes,
     common,
     data,
+    dates,
     entities,
     freshness,
     setup,
@@ -44,13 +44,17 @@ PAGES: dict[str, tuple[str, ModuleType]] = {
     "sources": ("Sources & runs", sources),
     "changes": ("Changes", changes),
 }
-DATE_RANGE = (dt.date(1900, 1, 1), dt.date(2100, 12, 31))  # what the date filters accept
+SEARCH_HELP = ("Words match in any form (talks → talk). `Лачин*`: words starting with Лачин · "
+               "`\"Lachin corridor\"`: the exact phrase · `Stepanakert OR Khankendi`: either word.")
 
 
 def _show(key: str, ctx: Context) -> None:
     title, view = PAGES[key]
     st.title(title)
+    note = st.empty()  # filled after the page ran: its own widgets may drop link values too
     view.render(ctx)
+    with note.container():
+        url.note(key)
 
 
 def follow_page_key(pages: dict[str, st.Page], current: st.Page) -> None:
@@ -76,7 +80,7 @@ def follow_page_key(pages: dict[str, st.Page], current: st.Page) -> None:
 def _clear_filters() -> None:
     for key in ("actor", "place", "theme", "source", "kind", "country", "lang", *STATEMENT_KEYS):
         st.session_state[key] = []
-    st.session_state["from"] = st.session_state["to"] = None
+    dates.clear()
     st.session_state["q"] = ""
 
 
@@ -89,13 +93,7 @@ def sidebar(entities: pd.DataFrame) -> Filters:
     """Render the filters (entity choices from `entities`, the entity options) and return them."""
     with st.sidebar:
         st.markdown("**Filters**")
-        c1, c2 = st.columns(2)
-        start = c1.date_input("From", key="from", value=None, min_value=DATE_RANGE[0], max_value=DATE_RANGE[1],
-                              format="YYYY-MM-DD", bind="query-params")
-        end = c2.date_input("To", key="to", value=None, min_value=DATE_RANGE[0], max_value=DATE_RANGE[1],
-                            format="YYYY-MM-DD", bind="query-params")
-        if start and end and start > end:
-            st.warning("“From” is after “To”: no dated article can match.")
+        start, end = dates.sidebar()
         f = Filters(start=start, end=end)
         help_ = "Articles mentioning any chosen entity; one trend line each."
         for kind, label in (("actor", "Actors"), ("place", "Places"), ("theme", "Themes")):
@@ -112,6 +110,7 @@ def sidebar(entities: pd.DataFrame) -> Filters:
         f.languages = url.multiselect("Languages", "lang", _counted(data.language_options(), "language", "articles"))
         f.q = st.text_input("Text search", key="q", placeholder="words in title or text",
                             bind="query-params").strip()
+        st.caption(SEARCH_HELP)
         said_by_about(f)
         st.button("Clear filters", on_click=_clear_filters, width="stretch")
     return f

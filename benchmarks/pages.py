@@ -7,7 +7,10 @@ stale element or running indicator), every plotly chart is drawn and every table
 The first visit of each page after the server starts is reported apart ("cold": nothing cached
 yet); then each page is opened `--repeats` more times ("warm": the server's query cache filled,
 as for every visitor after the first). Also reported: what the server sent the browser for the
-page (websocket bytes) and the largest chart (plotly JSON). Every request to another host is
+page (websocket bytes), the largest chart (plotly JSON) and the CPU seconds the Streamlit server
+and Chromium spent on the page: on a shared machine the wall-clock times grow with the load
+average, the CPU seconds much less, so they compare two runs made under different loads. Every
+request to another host is
 blocked. Run it from the project folder with the project's Python; the targets are < 2 s per page
 on the sample store and < 3 s at 100 k articles on a quiet 2-core machine.
 
@@ -86,6 +89,32 @@ def render_time(page, url: str, quiet: float = 1.0, timeout: float = 120.0) -> f
     raise TimeoutError(f"{url} not complete after {timeout:.0f} s")
 
 
+def cpu_times(server_pid: int) -> dict[int, tuple[str, float]]:
+    """pid -> ("server" or "browser", CPU seconds so far) of the Streamlit server and every Chromium
+    process started by this benchmark."""
+    import psutil
+
+    out = {}
+    for proc in psutil.Process().children(recursive=True):
+        try:
+            kind = "server" if proc.pid == server_pid else "browser" if "chrom" in proc.name() else None
+            if kind:
+                t = proc.cpu_times()
+                out[proc.pid] = (kind, t.user + t.system)
+        except psutil.Error:
+            continue
+    return out
+
+
+def cpu_spent(before: dict[int, tuple[str, float]], after: dict[int, tuple[str, float]]) -> dict[str, float]:
+    """CPU seconds each kind of process spent between two `cpu_times` readings (a process started in
+    between counts whole)."""
+    spent = {"server": 0.0, "browser": 0.0}
+    for pid, (kind, seconds) in after.items():
+        spent[kind] += seconds - before.get(pid, (kind, 0.0))[1]
+    return spent
+
+
 def top_actor(db: Path) -> str:
     """The actor in most articles (for the Trends view with an entity)."""
     import duckdb
@@ -139,8 +168,14 @@ def measure(db: Path, repeats: int, log_dir: Path, root: Path = ROOT) -> dict:
                     received = [0]
                     page.on("websocket", lambda ws, r=received: ws.on(
                         "framereceived", lambda payload: r.__setitem__(0, r[0] + len(payload))))
+                    before = cpu_times(server.proc.pid)
                     seconds = render_time(page, server.url + query.format(actor=actor))
-                    cell = out.setdefault(label, {"warm": [], "kb": [], "chart_kb": 0})
+                    spent = cpu_spent(before, cpu_times(server.proc.pid))
+                    cell = out.setdefault(label, {"warm": [], "kb": [], "chart_kb": 0, "server_cpu": [],
+                                                  "browser_cpu": []})
+                    if round_:
+                        cell["server_cpu"].append(spent["server"])
+                        cell["browser_cpu"].append(spent["browser"])
                     if round_ == 0:
                         cell["cold"] = seconds
                     else:
@@ -160,13 +195,16 @@ def measure(db: Path, repeats: int, log_dir: Path, root: Path = ROOT) -> dict:
 
 def table(result: dict, target: float) -> str:
     """The markdown table of one run."""
-    lines = ["| page | cold (s) | warm median (s) | warm max (s) | sent to browser (KB) | largest chart (KB) | verdict |",
-             "|---|---:|---:|---:|---:|---:|---|"]
+    lines = ["| page | cold (s) | warm median (s) | warm max (s) | server CPU (s) | browser CPU (s) "
+             "| sent to browser (KB) | largest chart (KB) | verdict |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---|"]
     for label, cell in result["views"].items():
         warm = cell["warm"]
         median = statistics.median(warm) if warm else cell["cold"]
         verdict = "error" if "error" in cell else ("ok" if median < target else f"over {target:g} s")
+        cpu = {k: f"{statistics.median(cell[k]):.2f}" if cell.get(k) else "–" for k in ("server_cpu", "browser_cpu")}
         lines.append(f"| {label} | {cell['cold']:.2f} | {median:.2f} | {max(warm or [cell['cold']]):.2f} | "
+                     f"{cpu['server_cpu']} | {cpu['browser_cpu']} | "
                      f"{statistics.median(cell['kb']):,.0f} | {cell['chart_kb']:,.0f} | {verdict} |")
     return "\n".join(lines)
 

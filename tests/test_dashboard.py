@@ -16,6 +16,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from pipeline import export
+from pipeline.query.filters import Filters
 from tests.conftest import US_ON_LACHIN, build_said_db, build_small_db
 from views import data
 
@@ -105,7 +106,7 @@ def test_url_query_params_round_trip(db):
     no_exception(at)
     assert at.multiselect(key="actor").value == ["armenia", "azerbaijan"]
     assert at.multiselect(key="theme").value == ["theme_blockade"]
-    assert at.date_input(key="from").value == dt.date(2024, 1, 1)
+    assert at.text_input(key="from").value == "2024-01-01"
     assert at.text_input(key="q").value == "talks"
     assert url(at) == {k: (v if isinstance(v, list) else [v]) for k, v in params.items()}
     again = app(**url(at))
@@ -116,13 +117,18 @@ def test_url_query_params_round_trip(db):
 
 def test_drill_down_lists_sentences_with_escaped_highlight(db):
     at = app(actor="armenia")
-    at.selectbox(key="trend_period").set_value(dt.date(2024, 1, 15)).run()
+    at.selectbox(key="trend_period").set_value("2024-01-15..2024-01-21").run()
     no_exception(at)
     body = html_bodies(at)
     assert "<mark" in body and ">Armenia</mark>" in body
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in body
     assert "<script>" not in body
     assert 'href="https://indy.example/a5"' in body
+
+
+def filters_of(at: AppTest):
+    """The filters of the app's current URL (as the page read them)."""
+    return Filters.from_query_params(url(at))
 
 
 def title(at: AppTest) -> str:
@@ -161,11 +167,22 @@ def test_unknown_link_values_are_dropped_and_the_rest_kept(db):
              **{"from": "2024-13-45", "to": "2024-01-31"})
     no_exception(at)
     assert at.multiselect(key="actor").value == ["armenia"]
-    assert at.date_input(key="from").value is None
-    assert at.date_input(key="to").value == dt.date(2024, 1, 31)
+    assert at.text_input(key="from").value == ""
+    assert at.text_input(key="to").value == "2024-01-31"
     assert url(at) == {"page": ["trends"], "actor": ["armenia"], "measure": ["share"], "to": ["2024-01-31"]}
     x, _ = traces(at)["Armenia"]
     assert x[0] == "2024-01-01" and len(x) == 5  # weeks, as gran=year is not a granularity
+    (note,) = [w.value for w in at.warning if "Not understood in this link" in w.value]
+    for item in ("actor=nonexistent", "source=nowhere", "gran=year", "from=2024-13-45"):
+        assert f"`{item}`" in note
+    assert "actor=armenia" not in note and "to=2024-01-31" not in note
+    at.multiselect(key="actor").set_value(["armenia", "azerbaijan"]).run()  # the note stays on its page …
+    assert any("Not understood in this link" in w.value for w in at.warning)
+
+
+def test_link_note_only_when_something_was_dropped(db):
+    at = app(page="trends", actor="armenia", gran="month")
+    assert not [w for w in at.warning if "Not understood" in w.value]
 
 
 def test_clear_filters_empties_bound_and_unbound_keys(db):
@@ -174,7 +191,7 @@ def test_clear_filters_empties_bound_and_unbound_keys(db):
     assert url(at)["q"] == ["talks"] and url(at)["from"] == ["2024-01-01"]
     next(b for b in at.button if b.label == "Clear filters").click().run()
     no_exception(at)
-    assert at.text_input(key="q").value == "" and at.date_input(key="from").value is None
+    assert at.text_input(key="q").value == "" and at.text_input(key="from").value == ""
     assert url(at) == {"page": ["trends"], "gran": ["month"]}
 
 
@@ -223,7 +240,11 @@ def test_statements_said_by_state_and_about_lachin(said):
     table = at.dataframe[0].value
     assert table["statement_id"].tolist() == ["r3", "n1", "r1", "t1"]
     assert table["reports"].tolist() == [1, 1, 2, 1]
-    assert export.to_csv_bytes(table) == "".join(row + "\r\n" for row in US_ON_LACHIN).encode("utf-8-sig")
+    # The table shows outlets by name and a reader link; the CSV (the export's bytes) keeps ids and no link.
+    csv = "".join(row + "\r\n" for row in US_ON_LACHIN).encode("utf-8-sig")
+    rows = data.statements(filters_of(at), 500)
+    assert export.to_csv_bytes(export.statements_table(rows)) == csv
+    assert table["read"].str.startswith("articles?page=articles&").all()
     assert url(at) == {"page": ["statements"], "by_state": ["united_states"], "about": ["lachin_corridor"]}
     assert "Said by state: United States · About: Lachin corridor" in html_bodies(at)
     bars = {(t["name"], x[:7]): y for t in charts(at)[0]["data"] for x, y in zip(values(t["x"]), values(t["y"]))}
@@ -434,6 +455,7 @@ def test_changes_page_window_and_bad_values_in_the_url(changes_store):
     no_exception(at)
     assert url(at) == {"page": ["changes"], "since": ["2024-03-06"], "until": ["2024-03-09"], "shift_p": ["0.05"]}
     assert at.date_input(key="since").value == dt.date(2024, 3, 6)
+    assert any("`p=0.5`" in w.value for w in at.warning)  # named, as every link value left out
     assert any(c.value.startswith("Window 2024-03-06 – 2024-03-09 (4 days).") for c in at.caption)
     tables = signal_tables(at)
     assert tables["surge"]["day"].tolist() == [dt.date(2024, 3, 9), dt.date(2024, 3, 6)]
@@ -481,3 +503,152 @@ def test_freshness_in_the_sidebar(changes_store):
     assert "**0** new articles since" in " ".join(m.value for m in at.sidebar.markdown)
     at = app(page="articles", new_since="soon")
     assert "new_since" not in url(at)
+
+
+# ---------------------------------------------------------------------------------------------
+# Issue 13: dates, the drill-down in the URL, the smaller things
+# ---------------------------------------------------------------------------------------------
+
+def sentences_heading(at: AppTest) -> list[str]:
+    return [h.value for h in at.subheader if h.value.startswith("Sentences behind")]
+
+
+def test_typed_dates_apply_and_short_forms_are_written_out(db):
+    at = app(actor="armenia")
+    at.text_input(key="from").input("2024-01-08").run()
+    no_exception(at)
+    assert url(at)["from"] == ["2024-01-08"] and "dates" not in url(at)
+    assert at.selectbox(key="dates").value == "custom"
+    x, y = traces(at)["Armenia"]
+    assert x[0] == "2024-01-08" and sum(y) == 1  # a5 only: a1, a2 are before the 8th
+    at.text_input(key="to").input("2024-01").run()
+    assert at.text_input(key="to").value == "2024-01-31" and url(at)["to"] == ["2024-01-31"]
+    at.text_input(key="to").input("2024-02-30").run()
+    assert any("“To” = “2024-02-30” is ignored" in w.value for w in at.warning)
+    assert "to" not in url(at)
+
+
+def test_date_presets_are_kept_in_the_url(db, monkeypatch):
+    at = app(actor="armenia", dates="30d")
+    no_exception(at)
+    today = dt.date.today()
+    assert at.text_input(key="from").value == (today - dt.timedelta(days=29)).isoformat()
+    assert at.text_input(key="to").value == today.isoformat()
+    assert url(at)["dates"] == ["30d"] and "from" not in url(at) and "to" not in url(at)
+    at.selectbox(key="dates").set_value("year").run()
+    assert url(at)["dates"] == ["year"] and at.text_input(key="from").value == f"{today.year}-01-01"
+    at.selectbox(key="dates").set_value("any").run()
+    assert "dates" not in url(at) and at.text_input(key="from").value == ""
+    at = app(actor="armenia", dates="fortnight", to="2024-01-10")
+    assert url(at)["to"] == ["2024-01-10"] and "dates" not in url(at)
+    assert any("`dates=fortnight`" in w.value for w in at.warning)
+
+
+def test_drill_down_period_round_trips_through_the_url(db):
+    at = app(actor="armenia")
+    at.selectbox(key="trend_period").set_value("2024-01-15..2024-01-21").run()
+    assert url(at)["period"] == ["2024-01-15"] and "period_entity" not in url(at)
+    assert sentences_heading(at) == ["Sentences behind 2024-01-15 – 2024-01-21 · Armenia"]
+    again = app(**url(at))
+    no_exception(again)
+    assert sentences_heading(again) == sentences_heading(at)
+    assert html_bodies(again) == html_bodies(at) and url(again) == url(at)
+    # A range selected on the chart for one of two lines, as a link carries it.
+    at = app(actor=["armenia", "azerbaijan"], period="2024-01-01..2024-01-14", period_entity="azerbaijan")
+    no_exception(at)
+    assert sentences_heading(at) == ["Sentences behind 2024-01-01 – 2024-01-14 · Azerbaijan"]
+    assert at.selectbox(key="trend_period").value == "2024-01-01..2024-01-14"
+    assert url(at)["period"] == ["2024-01-01..2024-01-14"] and url(at)["period_entity"] == ["azerbaijan"]
+    body = html_bodies(at)
+    assert ">Azerbaijan</mark>" in body and ">Armenia</mark>" not in body
+    at.selectbox(key="trend_period").set_value(None).run()
+    assert "period" not in url(at) and "period_entity" not in url(at) and not sentences_heading(at)
+
+
+def test_drill_down_keys_leave_with_their_page_or_when_invalid(db):
+    at = app(actor="armenia", period="2024-02-31", period_entity="nobody")
+    assert "period" not in url(at) and "period_entity" not in url(at)
+    note = next(w.value for w in at.warning if "Not understood" in w.value)
+    assert "`period=2024-02-31`" in note and "`period_entity=nobody`" in note
+    at = app(page="articles", actor="armenia", period="2024-01-15", entity="armenia")
+    assert url(at) == {"page": ["articles"], "actor": ["armenia"], "article": ["a5"]}  # the reader's article
+
+
+def test_without_entities_the_line_controls_say_why(db):
+    at = app()
+    assert at.segmented_control(key="measure").disabled and at.segmented_control(key="chart").disabled
+    assert not at.segmented_control(key="gran").disabled
+    assert any("Measure and chart type apply to entity lines" in c.value for c in at.caption)
+    at = app(actor="armenia")
+    assert not at.segmented_control(key="measure").disabled
+    assert not any("Measure and chart type apply" in c.value for c in at.caption)
+
+
+def test_share_leaves_empty_weeks_as_gaps(db):
+    at = app(actor="armenia", measure="share")
+    x, y = traces(at)["Armenia"]
+    assert x == ["2024-01-01", "2024-01-08", "2024-01-15", "2024-01-22", "2024-01-29"]
+    assert y[:3] == pytest.approx([2 / 3, 0.0, 1.0]) and y[4] == 0.0
+    assert np.isnan(y[3])  # no dated article in the week of the 22nd: unknown, not 0 %
+    assert charts(at)[0]["data"][0]["connectgaps"] is False
+
+
+def test_partial_first_and_last_weeks_are_noted(db):
+    at = app(actor="armenia", **{"from": "2024-01-03", "to": "2024-01-17"})
+    note = next(c.value for c in at.caption if c.value.startswith("Partial periods"))
+    assert "first week (2024-01-01) counts only from 2024-01-03" in note
+    assert "last week (2024-01-15) counts only up to 2024-01-17" in note
+    at = app(actor="armenia", **{"from": "2024-01-01", "to": "2024-01-21"})
+    assert not [c for c in at.caption if c.value.startswith("Partial periods")]
+
+
+def test_tooltips_read_as_sentences(db):
+    for measure, words in (("articles", "articles mentioning"), ("share", "of dated articles"),
+                           ("mentions", "mentions in")):
+        at = app(actor="armenia", measure=measure)
+        template = charts(at)[0]["data"][0]["hovertemplate"]
+        assert "Week of %{x|%d %b %Y}" in template and words in template
+        assert "=" not in template.replace("<extra></extra>", "")
+
+
+def test_every_multiselect_selects_only_what_is_clicked(db):
+    at = app(page="statements")
+    assert len(at.multiselect) >= 12
+    assert all(m.proto.select_all == 0 for m in at.multiselect)  # 0: no "Select all matches"
+
+
+def test_outlet_names_blanks_and_reader_links(db):
+    at = app(actor="armenia")
+    at.selectbox(key="trend_period").set_value("2024-01-15..2024-01-21").run()
+    body = html_bodies(at)
+    assert "Indy Wire" in body and " indy " not in body
+    assert 'href="articles?page=articles&amp;actor=armenia&amp;article=a5" target="_self"' in body
+    at = app(page="statements")
+    table = at.dataframe[0].value
+    assert [sorted(n) for n in table["sources"]] == [["Government Press Office"], ["AZ News", "Government Press Office"]]
+    assert table["read"].tolist() == ["articles?page=articles&article=a9", "articles?page=articles&article=a2"]
+    shown = table.drop(columns=["about", "sources", "urls", "said_on", "reports"])
+    assert not shown.isna().any().any() and "None" not in shown.astype(str).to_numpy()
+    at = app(page="articles")
+    table = at.dataframe[0].value
+    assert set(table["source"]) == {"Government Press Office", "AZ News", "Indy Wire"}
+
+
+def test_reader_opens_a_linked_article_outside_the_results(db):
+    at = app(page="articles", q="zzzz", article="a7")
+    no_exception(at)
+    assert "Undated notice" in html_bodies(at)
+    assert url(at)["article"] == ["a7"]
+    at = app(page="articles", article="nope")
+    assert "article" not in url(at) or url(at)["article"] != ["nope"]
+    assert any("`article=nope`" in w.value for w in at.warning)
+
+
+def test_zero_result_search_says_what_and_suggests_prefixes(db):
+    at = app(page="articles", q="Armeni")
+    info = " ".join(i.value for i in at.info)
+    assert "“Armeni” in any form" in info and "try `Armeni*`" in info
+    assert any("Лачин*" in c.value and "OR" in c.value for c in at.caption)  # the syntax under the box
+    at = app(page="articles", q="Armeni*")
+    assert not [i for i in at.info if "No articles match" in i.value]
+    assert any(c.value.startswith("4 matching articles") for c in at.caption)

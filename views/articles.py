@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from pipeline.query import search
 from views import common, data, url
 from views.common import Context
 
@@ -16,27 +17,55 @@ def _results(ctx: Context) -> pd.DataFrame:
     page = st.columns([1, 4])[0].number_input("Results page", min_value=1, value=1, step=1, key="articles_page")
     found = data.search_articles(ctx.filters, PAGE_SIZE, (int(page) - 1) * PAGE_SIZE)
     if found.empty:
-        st.info("No articles match these filters.")
+        no_match(ctx.filters.q)
         return found
     total = int(found["total"].iloc[0])
     st.caption(f"{total:,} matching articles · showing {len(found):,} (newest first, undated last).")
     shown = found.drop(columns=["total"])
-    st.dataframe(shown, hide_index=True, height=min(520, 38 + 35 * len(shown)), column_config={
+    names = data.outlet_names()
+    display = common.blank_missing(shown.assign(source=shown["source"].map(lambda s: names.get(s, s))),
+                                   keep=("url",))
+    st.dataframe(display, hide_index=True, height=min(520, 38 + 35 * len(shown)), column_config={
         "article_id": None, "published": st.column_config.DateColumn("Published", format="YYYY-MM-DD"),
-        "source": "Source", "title": st.column_config.TextColumn("Title", width="large"),
+        "source": "Outlet", "title": st.column_config.TextColumn("Title", width="large"),
         "url": st.column_config.LinkColumn("URL", width="small"), "language": "Lang",
         "snippet": st.column_config.TextColumn("Beginning", width="medium")})
     common.download(shown, "articles")
     return found
 
 
-def _reader(found: pd.DataFrame) -> None:
-    if found.empty:
+def no_match(q: str) -> None:
+    """Say that nothing matched, and with a search what was searched and the prefix form to try."""
+    if not q:
+        st.info("No articles match these filters.")
         return
-    ids = list(found["article_id"])
-    labels = dict(zip(found["article_id"], found["title"].fillna(found["article_id"])))
+    parsed = search.parse(q)
+    text = f"No articles match the search for {parsed.describe() or '“' + q + '”'} under these filters."
+    hint = parsed.prefix_suggestion()
+    if hint and hint != q:
+        text += f" To match every word starting with the same letters, try `{hint}`."
+    st.info(text)
+    for note in parsed.notes:
+        st.caption(note)
+
+
+def _reader(found: pd.DataFrame) -> None:
+    ids = list(found["article_id"]) if not found.empty else []
     url.seed("article", url.first("article"))
     current = st.session_state["article"]
+    if not ids and not current:
+        return
+    labels = dict(zip(found["article_id"], found["title"].fillna(found["article_id"]))) if ids else {}
+    if current and current not in ids:  # opened from a link (a sentence, a statement): maybe not in this list
+        linked = data.article(current)
+        if linked.empty:
+            url.dropped("article", current)
+            st.session_state["article"] = current = None
+        else:
+            labels[current] = linked["title"].iloc[0] or current
+    if not ids and not current:
+        url.publish("article", None)
+        return
     options = ids if current in ids or not current else [current, *ids]
     if current not in options:
         st.session_state["article"] = ids[0]
@@ -51,7 +80,8 @@ def _reader(found: pd.DataFrame) -> None:
     mentions = data.article_mentions(article_id)
     said = data.article_statements(article_id)
     date = pd.Timestamp(a["published"]).date().isoformat() if pd.notna(a["published"]) else "undated"
-    meta = (f'<div class="dst-meta">{date} (date from {common.esc(a["date_source"])}) · '
+    origin = f' (date from {common.esc(a["date_source"])})' if isinstance(a["date_source"], str) else ""
+    meta = (f'<div class="dst-meta">{date}{origin} · '
             f'{common.esc(a["source_name"] or a["source"])} · {common.esc(a["language"])} · '
             f'{common.link(a["canonical_url"] or a["url"], a["canonical_url"] or a["url"])}</div>')
     legend = ('<div class="dst-legend"><mark style="' + common.MARK_STYLE + '">entity mention</mark> &nbsp; '

@@ -41,6 +41,8 @@ def _date(key: str) -> dt.date | None:
         value = dt.date.fromisoformat(raw) if raw else None
     except ValueError:
         value = None
+        if key not in st.session_state:
+            url.dropped(key, raw)
     url.seed(key, value)
     chosen = st.date_input(key.capitalize(), key=key, min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 12, 31),
                            format="YYYY-MM-DD", persist_state="session",

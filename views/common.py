@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import html
 from collections.abc import Sequence
+from urllib.parse import urlencode
 
 import pandas as pd
 import streamlit as st
@@ -36,6 +37,13 @@ def download(df: pd.DataFrame, name: str, label: str = "Download CSV") -> None:
                        key=f"dl_{name}", on_click="ignore")
 
 
+# A chart's figure built once per distinct data and settings and shared by every session: plotly
+# builds and validates a figure slowly (a faceted plotly-express figure takes a second on a busy
+# machine), while the same view opened again only needs the built figure. Callers never change a
+# figure they got from the cache.
+cached_figure = st.cache_resource(max_entries=256, show_spinner=False)
+
+
 def count_ticks(top: float) -> dict:
     """Y-axis settings for counts: whole-number ticks when the counts are small (no "0.5 articles")."""
     return {"dtick": 1, "tickformat": "d"} if top <= 8 else {"tickformat": ",d"}
@@ -47,8 +55,15 @@ def show_table(df: pd.DataFrame, name: str, empty: str = "No results for these f
     if df is None or df.empty:
         st.info(empty)
         return
-    st.dataframe(df, hide_index=True, column_config=column_config, height=height)
+    st.dataframe(blank_missing(df), hide_index=True, column_config=column_config, height=height)
     download(df, name)
+
+
+def blank_missing(df: pd.DataFrame, keep: Sequence[str] = ()) -> pd.DataFrame:
+    """The frame as shown: missing text (None/NaN in text columns) blank instead of "None"; `keep`
+    columns (links, lists) untouched."""
+    text = [c for c in df.columns if df[c].dtype == object and c not in keep]
+    return df.assign(**{c: df[c].fillna("") for c in text}) if text else df
 
 
 # ---------------------------------------------------------------------------------------------
@@ -153,3 +168,21 @@ def link(url: object, text: object) -> str:
     if isinstance(url, str) and url.lower().startswith(("http://", "https://")):
         return f'<a href="{html.escape(url, quote=True)}" target="_blank" rel="noopener noreferrer">{label}</a>'
     return label
+
+
+READER_DROPS = ("gran", "measure", "chart", "period", "period_entity", "entity", "article", "page")
+
+
+def reader_urls(article_ids: Sequence[object]) -> list[str | None]:
+    """The in-app reader of each article (the Articles page) under the current sidebar filters: links
+    relative to this page, so they work under any base path (None for a missing id)."""
+    keep = [(k, v) for k in st.query_params if k not in READER_DROPS for v in st.query_params.get_all(k)]
+    head = "articles?" + urlencode([("page", "articles"), *keep])
+    return [f"{head}&{urlencode([('article', a)])}" if isinstance(a, str) and a else None for a in article_ids]
+
+
+def reader_link(href: str | None, text: str = "read here") -> str:
+    """An escaped link to the dashboard's reader (a `reader_urls` entry), opened in the same tab."""
+    if href is None:
+        return ""
+    return f'<a href="{html.escape(href, quote=True)}" target="_self">{html.escape(text)}</a>'

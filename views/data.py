@@ -428,3 +428,9 @@ def freshness(db: Store, new_since: dt.datetime | None, f: Filters) -> pd.DataFr
     """When the store last changed (updated_at, UTC) and the articles stored after `new_since`."""
     with db.connect() as con:
         return changes.freshness(con, new_since, f)
+
+
+def outlet_names() -> dict[str, str]:
+    """source id -> outlet name (the id when the outlet has no name)."""
+    src = source_options()
+    return {r.source: r.name or r.source for r in src.itertuples()} if not src.empty else {}

@@ -2,6 +2,7 @@
 co-mention pairs, an offline map of places, and the wording each source uses for one entity."""
 from __future__ import annotations
 
+import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
@@ -53,6 +54,13 @@ def _heatmap(ctx: Context) -> None:
     if cells.empty:
         st.info("No article mentions both an actor and a theme under these filters.")
         return
+    st.plotly_chart(_heatmap_figure(cells), key="heatmap_chart")
+    st.caption("Cells count articles that mention both the actor and the theme.")
+    common.download(cells, "actor_theme_heatmap")
+
+
+@common.cached_figure
+def _heatmap_figure(cells: pd.DataFrame) -> go.Figure:
     grid = cells.pivot_table(index="actor", columns="theme", values="articles", aggfunc="sum", fill_value=0)
     grid = grid.loc[grid.sum(axis=1).sort_values(ascending=False).index,
                     grid.sum(axis=0).sort_values(ascending=False).index]
@@ -64,9 +72,8 @@ def _heatmap(ctx: Context) -> None:
     fig.update_xaxes(side="bottom", tickangle=-30, title=None)
     fig.update_yaxes(title=None)
     fig.update_coloraxes(colorbar=common.count_ticks(int(grid.to_numpy().max())))
-    st.plotly_chart(fig, key="heatmap_chart")
-    st.caption("Cells count articles that mention both the actor and the theme.")
-    common.download(cells, "actor_theme_heatmap")
+    fig.update_traces(hovertemplate="<b>%{y}</b> and <b>%{x}</b><br>%{z:,} articles<extra></extra>")
+    return fig
 
 
 def _co_mentions(ctx: Context) -> None:
@@ -75,12 +82,18 @@ def _co_mentions(ctx: Context) -> None:
     if pairs.empty:
         st.info("No co-mentions for these filters.")
         return
+    st.plotly_chart(_co_mentions_figure(pairs), key="comention_chart")
+    common.download(pairs, "co_mentions")
+
+
+@common.cached_figure
+def _co_mentions_figure(pairs: pd.DataFrame) -> go.Figure:
     shown = pairs.assign(pair=pairs["name_a"].map(_short) + " + " + pairs["name_b"].map(_short))
     fig = px.bar(shown.iloc[::-1], x="articles", y="pair", orientation="h",
                  labels={"articles": "Articles mentioning both", "pair": ""})
+    fig.update_traces(hovertemplate="%{y}<br>%{x:,} articles mention both<extra></extra>")
     fig.update_layout(height=max(300, 26 * len(shown) + 80), margin=dict(l=10, r=10, t=10, b=10))
-    st.plotly_chart(fig, key="comention_chart")
-    common.download(pairs, "co_mentions")
+    return fig
 
 
 def _map(ctx: Context) -> None:
@@ -89,6 +102,15 @@ def _map(ctx: Context) -> None:
     if places.empty:
         st.info("No mentioned place has coordinates under these filters.")
         return
+    extent = st.segmented_control("Map extent", ["region", "all"], key="map_extent", default="region",
+                                  format_func={"region": "Where most mentions are", "all": "All places"}.get)
+    st.plotly_chart(_map_figure(places, extent != "all"), key="places_map", config=geo.config())
+    st.caption("Circle area grows with mentions. Base map: Natural Earth, served by this app (no internet).")
+    common.download(places, "places")
+
+
+@common.cached_figure
+def _map_figure(places: pd.DataFrame, focus: bool) -> go.Figure:
     size = places["mentions"].astype(float)
     labels = [n if i < 8 else "" for i, n in enumerate(places["name"])]
     fig = go.Figure(go.Scattergeo(
@@ -97,13 +119,9 @@ def _map(ctx: Context) -> None:
         marker=dict(size=(10 + 40 * (size / size.max()) ** 0.5), color="#d9534f", opacity=0.75,
                     line=dict(width=1, color="white")),
         hovertemplate="<b>%{hovertext}</b><br>%{customdata[1]} mentions in %{customdata[0]} articles<extra></extra>"))
-    extent = st.segmented_control("Map extent", ["region", "all"], key="map_extent", default="region",
-                                  format_func={"region": "Where most mentions are", "all": "All places"}.get)
-    geo.style(fig, places, focus=extent != "all")
+    geo.style(fig, places, focus=focus)
     fig.update_layout(height=520, margin=dict(l=0, r=0, t=0, b=0))
-    st.plotly_chart(fig, key="places_map", config=geo.config())
-    st.caption("Circle area grows with mentions. Base map: Natural Earth, served by this app (no internet).")
-    common.download(places, "places")
+    return fig
 
 
 def _wording(ctx: Context) -> None:
@@ -127,6 +145,16 @@ def _wording(ctx: Context) -> None:
         return
     top_sources = words.groupby("source")["mentions"].sum().nlargest(8).index
     shown = words[words["source"].isin(top_sources)]
+    st.plotly_chart(_wording_figure(shown, len(top_sources)), key="wording_chart")
+    common.download(shown, f"wording_{entity}", "Download chart data (CSV)")
+    summary = (words.groupby(["source", "surface"], as_index=False)[["mentions", "articles"]].sum()
+               .sort_values(["source", "mentions"], ascending=[True, False]))
+    common.show_table(summary, f"wording_{entity}_by_source", column_config={
+        "source": "Source", "surface": "Written as", "mentions": "Mentions", "articles": "Articles"})
+
+
+@common.cached_figure
+def _wording_figure(shown: pd.DataFrame, n_sources: int) -> go.Figure:
     fig = px.bar(shown, x="period", y="mentions", color="surface", facet_row="source",
                  color_discrete_sequence=px.colors.qualitative.Bold,
                  labels={"period": "Month", "mentions": "Mentions", "surface": "Written as"})
@@ -134,14 +162,9 @@ def _wording(ctx: Context) -> None:
                                                xanchor="left", yanchor="bottom", font=dict(size=12)))
     fig.update_yaxes(title=None)
     fig.update_traces(width=MONTH_BAR_MS)
-    fig.update_layout(height=120 + 130 * len(top_sources), margin=dict(l=10, r=10, t=30, b=10),
+    fig.update_layout(height=120 + 130 * n_sources, margin=dict(l=10, r=10, t=30, b=10),
                       legend=dict(orientation="h", yanchor="bottom", y=1.02, x=0))
-    st.plotly_chart(fig, key="wording_chart")
-    common.download(shown, f"wording_{entity}", "Download chart data (CSV)")
-    summary = (words.groupby(["source", "surface"], as_index=False)[["mentions", "articles"]].sum()
-               .sort_values(["source", "mentions"], ascending=[True, False]))
-    common.show_table(summary, f"wording_{entity}_by_source", column_config={
-        "source": "Source", "surface": "Written as", "mentions": "Mentions", "articles": "Articles"})
+    return fig
 
 
 def render(ctx: Context) -> None:

@@ -2,7 +2,9 @@
 statements per speaker state and type over time, under the sidebar's "said by" × "about" filters."""
 from __future__ import annotations
 
+import pandas as pd
 import plotly.express as px
+import plotly.graph_objects as go
 import streamlit as st
 
 from pipeline.export import statements_table
@@ -14,7 +16,7 @@ URL_KEYS: tuple[str, ...] = ()  # no keys of its own beyond the sidebar's filter
 MAX_STATES = 6
 MONTH_BAR_MS = 25 * 24 * 3600 * 1000  # bar width on a monthly date axis
 # The table's columns in the order shown (the CSV keeps pipeline.export's order).
-SHOWN = ["said_on", "speaker", "state", "statement_type", "about", "reports", "quote", "sources", "link",
+SHOWN = ["said_on", "speaker", "state", "statement_type", "about", "reports", "quote", "read", "sources", "link",
          "speaker_role", "kind", "genre", "urls"]
 
 
@@ -46,8 +48,8 @@ def _table(ctx: Context) -> None:
     st.caption(f"{len(rows):,} statements (newest first, at most 500), each dated by its earliest report. "
                "“Reports” counts the articles under these filters that carry the same statement by the same "
                "speaker; “About” lists the entities named in the statement or its sentence.")
-    shown = statements_table(rows)
-    st.dataframe(shown, hide_index=True, height="auto" if len(shown) <= 12 else 460, column_order=SHOWN,
+    table = statements_table(rows)
+    st.dataframe(display(table), hide_index=True, height="auto" if len(table) <= 12 else 460, column_order=SHOWN,
                  column_config={
                      "said_on": st.column_config.DateColumn("Said on", format="YYYY-MM-DD"),
                      "speaker": st.column_config.TextColumn("Speaker", width="medium"), "speaker_role": "Role",
@@ -55,10 +57,23 @@ def _table(ctx: Context) -> None:
                      "about": st.column_config.ListColumn("About"),
                      "quote": st.column_config.TextColumn("Quote", width="large"),
                      "reports": st.column_config.NumberColumn("Reports", format="%d"),
-                     "sources": st.column_config.ListColumn("Sources"),
+                     "sources": st.column_config.ListColumn("Outlets"),
+                     "read": st.column_config.LinkColumn("Reader", display_text="read here",
+                                                         help="The first report in this dashboard's reader, "
+                                                              "with the statement shaded"),
                      "link": st.column_config.LinkColumn("First report"),
                      "urls": st.column_config.ListColumn("All reports")})
-    common.download(shown, "statements")
+    common.download(table, "statements")
+
+
+def display(table: pd.DataFrame) -> pd.DataFrame:
+    """The statements table as shown: outlets by name, a link to the first report in the in-app
+    reader, and blanks (not "None") where a value is missing."""
+    names = data.outlet_names()
+    out = table.assign(
+        sources=table["sources"].map(lambda ids: [names.get(i, i) for i in ids] if ids is not None else []),
+        read=common.reader_urls(list(table["article_id"])))
+    return common.blank_missing(out, keep=("sources", "about", "urls", "read", "link"))
 
 
 def _grid(ctx: Context) -> None:
@@ -69,6 +84,13 @@ def _grid(ctx: Context) -> None:
         return
     top = grid.groupby("state")["statements"].sum().nlargest(MAX_STATES).index
     shown = grid[grid["state"].isin(top)]
+    st.plotly_chart(_grid_figure(shown, list(top)), key="statements_chart")
+    st.caption(f"Top {len(top)} speaker states by statements; a statement reported by several outlets counts once.")
+    common.download(shown, "statements_by_state_type")
+
+
+@common.cached_figure
+def _grid_figure(shown: pd.DataFrame, top: list[str]) -> go.Figure:
     height = 140 + 140 * len(top)
     fig = px.bar(shown, x="period", y="statements", color="statement_type", facet_row="state",
                  color_discrete_sequence=px.colors.qualitative.Bold,
@@ -80,14 +102,13 @@ def _grid(ctx: Context) -> None:
                                                y=tops.get(round(a.y, 6), a.y), xanchor="left",
                                                yanchor="bottom", font=dict(size=12)))
     fig.update_yaxes(title=None, rangemode="tozero", **common.count_ticks(shown["statements"].max()))
-    fig.update_traces(width=MONTH_BAR_MS)
+    fig.update_traces(width=MONTH_BAR_MS, hovertemplate="<b>%{fullData.name}</b><br>%{x|%B %Y}<br>"
+                                                      "%{y:,} statements<extra></extra>")
     if shown["period"].nunique() <= 18:  # few months: one tick per month, not plotly's weekly ticks
         fig.update_xaxes(dtick="M1", tickformat="%b %Y")
     fig.update_layout(height=height, margin=dict(l=10, r=10, t=64, b=10),  # legend above the first label
                       legend=dict(orientation="h", yanchor="bottom", y=1 + 24 / (height - 110), x=0, title=None))
-    st.plotly_chart(fig, key="statements_chart")
-    st.caption(f"Top {len(top)} speaker states by statements; a statement reported by several outlets counts once.")
-    common.download(shown, "statements_by_state_type")
+    return fig
 
 
 def render(ctx: Context) -> None:

@@ -33,6 +33,30 @@ def first(key: str) -> str | None:
     return found[0] if found else None
 
 
+DROPPED_KEY = "_url_dropped"  # {"page": the page the link opened, "items": ["key=value", …]}
+
+
+def dropped(key: str, value: str) -> None:
+    """Note a value of the opened link that was not used (unknown or malformed); `note()` names them."""
+    found = st.session_state.setdefault(DROPPED_KEY, {"page": None, "items": []})
+    item = f"{key}={value}"
+    if item not in found["items"]:
+        found["items"].append(item)
+
+
+def note(page: str) -> None:
+    """Name the link's values that were dropped, on the page the link opened (once they are noted,
+    the note stays on that page for the session, and never shows on another page)."""
+    found = st.session_state.get(DROPPED_KEY)
+    if not found or not found["items"]:
+        return
+    if found["page"] is None:
+        found["page"] = page
+    if found["page"] == page:
+        st.warning("Not understood in this link, so left out: " + ", ".join(f"`{i}`" for i in found["items"])
+                   + ". The rest of the link applies.", icon=":material/link_off:")
+
+
 def seed(key: str, value: object) -> None:
     """Give the widget under `key` its value from the URL, on its first run in this session only
     (later runs keep what the user chose)."""
@@ -56,7 +80,12 @@ def publish(key: str, value: str | Sequence[str] | None, default: str | None = N
 
 def multiselect(label: str, key: str, labels: Mapping[str, str], help: str | None = None) -> list[str]:
     """A searchable multiselect of ids shown by their labels, its choice in the URL under `key`."""
-    seed(key, values(key))
+    if key not in st.session_state:
+        wanted = values(key)
+        for value in wanted:
+            if value not in labels:
+                dropped(key, value)
+        st.session_state[key] = wanted
     st.session_state[key] = [v for v in st.session_state[key] if v in labels]
     chosen = st.multiselect(label, list(labels), key=key, format_func=labels.__getitem__, placeholder="Any",
                             select_all=False, help=help)
@@ -64,13 +93,17 @@ def multiselect(label: str, key: str, labels: Mapping[str, str], help: str | Non
     return chosen
 
 
-def choice(label: str, key: str, options: Mapping[str, str], default: str) -> str:
+def choice(label: str, key: str, options: Mapping[str, str], default: str, disabled: bool = False) -> str:
     """A segmented control (one of `options`, never none), its choice in the URL under `key` unless it
     is the default; kept for the session while another page is shown."""
-    seed(key, first(key))
+    if key not in st.session_state:
+        wanted = first(key)
+        if wanted is not None and wanted not in options:
+            dropped(key, wanted)
+        st.session_state[key] = wanted
     if st.session_state[key] not in options:
         st.session_state[key] = default
     chosen = st.segmented_control(label, list(options), key=key, format_func=options.__getitem__, required=True,
-                                  persist_state="session") or default
+                                  persist_state="session", disabled=disabled) or default
     publish(key, chosen, default)
     return chosen
