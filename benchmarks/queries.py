@@ -1,10 +1,12 @@
-"""Query benchmark: time every pipeline/queries.py function on a large, skewed synthetic database.
+"""Query benchmark: time every pipeline/query/queries.py function on a large, skewed synthetic database.
 
 Generates (once, cached under benchmarks/results/) 1 M articles, 10 M mentions and 1 M statements
 directly in DuckDB with SQL: hash-based, so the same sizes give the same rows, and Zipf-like (a few
 entities, sources, speakers and words take most of the weight, as in real coverage). Then each query
 function runs with a fresh read-only connection per repeat (no application cache) for fixed filter
-sets, and the medians/p95s are checked against the targets (median < 250 ms, p95 < 1 s).
+sets, and the medians/p95s are checked against the targets (median < 250 ms, p95 < 1 s). Run it from
+the project folder with the project's Python; `--db` times another database of the same sizes (e.g. a
+copy to compare two versions of the code in one session: each rebuilds the summary tables it reads).
 
     python benchmarks/queries.py                 # build if needed, then time
     python benchmarks/queries.py --rebuild       # regenerate the database first
@@ -17,6 +19,7 @@ import dataclasses
 import datetime as dt
 import inspect
 import json
+import logging
 import os
 import platform
 import statistics
@@ -32,14 +35,14 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline import store
-from pipeline.query import queries
+from pipeline import store  # noqa: E402
+from pipeline.query import queries  # noqa: E402
 from pipeline.query.filters import Filters  # noqa: E402
 from pipeline.store import rollups  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
 TARGET_MEDIAN_MS, TARGET_P95_MS = 250.0, 1000.0
-SEED_VERSION = 2  # bump when the generator changes so cached databases are rebuilt
+SEED_VERSION = 3  # bump when the generator changes so cached databases are rebuilt
 
 # Core entities of the Contract in the rank order the skew uses (rank 0 is mentioned most).
 CORE = [
@@ -167,12 +170,14 @@ def build(path: Path, sizes: Sizes, log: Callable[[str], None] = print) -> None:
 
     step("articles", f"""
         INSERT INTO articles (article_id, url, canonical_url, source, hostname, title, published,
-                              date_source, language, text, content_hash, duplicate_of, fetched_at, run_id)
+                              date_source, language, text, content_hash, duplicate_of, fetched_at, run_id, genre)
         SELECT aid(i), 'https://' || src || '.example/news/' || aid(i) AS url,
                'https://' || src || '.example/news/' || aid(i), src, src || '.example', title, published,
                CASE WHEN published IS NULL THEN 'none' ELSE 'meta' END, lang, text, md5(text),
                CASE WHEN u(i, 'dup') < 0.01 AND i > 0 THEN aid(i - 1) END,
-               TIMESTAMP '2026-07-01' + to_seconds(i), 'bench-' || (i % 20)::VARCHAR
+               TIMESTAMP '2026-07-01' + to_seconds(i), 'bench-' || (i % 20)::VARCHAR,
+               CASE WHEN u(i, 'genre') < 0.85 THEN 'news' WHEN u(i, 'genre') < 0.95 THEN 'release'
+                    ELSE 'transcript' END
         FROM (
             SELECT i, srcs[1 + zipf(u(i, 'src'), {sizes.sources})] AS src,
                    CASE WHEN u(i, 'undated') < 0.03 THEN NULL
@@ -212,7 +217,8 @@ def build(path: Path, sizes: Sizes, log: Callable[[str], None] = print) -> None:
     officials = [r[0] for r in ents if r[3] == "official"]
     types = ["statement", "concern", "appeal", "commit", "welcome", "reject", "condemn", "threat"]
     step("statements", f"""
-        INSERT INTO statements
+        INSERT INTO statements (statement_id, article_id, speaker, speaker_role, speaker_entity_id, speaker_state_id,
+                                quote, kind, statement_type, cue, char_start, char_end, said_on, cluster_id, speaker_key)
         SELECT substr(md5('statement-' || j::VARCHAR), 1, 16), l.article_id,
                'Speaker ' || sp::VARCHAR, CASE WHEN sp % 3 = 0 THEN 'spokesperson' ELSE 'minister' END,
                CASE WHEN sp < {len(officials)} THEN (?::VARCHAR[])[1 + sp] END,
@@ -221,11 +227,12 @@ def build(path: Path, sizes: Sizes, log: Callable[[str], None] = print) -> None:
                CASE WHEN u(j, 'kind') < 0.5 THEN 'direct' ELSE 'indirect' END,
                (?::VARCHAR[])[1 + zipf(u(j, 'type'), 8)], 'said',
                0, 60, CASE WHEN u(j, 'said') < 0.7 THEN l.published - (hash(j, 'ago') % 3)::INT END,
-               'c' || (hash(j, 'cluster') % {max(sizes.statements * 6 // 10, 1)})::VARCHAR
+               'c' || (hash(j, 'cluster') % {max(sizes.statements * 6 // 10, 1)})::VARCHAR,
+               CASE WHEN sp < {len(officials)} THEN 'e:' || (?::VARCHAR[])[1 + sp] ELSE 's:speaker ' || sp::VARCHAR END
         FROM (SELECT j, (hash(j, 'sart') % {sizes.articles})::BIGINT AS ai,
                      zipf(u(j, 'speaker'), {sizes.speakers}) AS sp FROM range({sizes.statements}) t(j)) s
         JOIN alen l ON l.i = s.ai JOIN articles a ON a.article_id = l.article_id
-        ORDER BY s.ai""", [officials, states, types])
+        ORDER BY s.ai""", [officials, states, types, officials])
     step("clusters", CLUSTERS)
     step("statement_mentions", f"""
         INSERT INTO statement_mentions
@@ -246,7 +253,7 @@ def build(path: Path, sizes: Sizes, log: Callable[[str], None] = print) -> None:
 
 
 def finish(con: duckdb.DuckDBPyConnection, log: Callable[[str], None] = print) -> None:
-    """The pipeline's end-of-run upkeep for reads (maintain.finish): text index, then rollups."""
+    """The pipeline's end-of-run upkeep for reads (run.finish): text index, then summary tables."""
     t = time.perf_counter()
     store.rebuild_text_index(con)
     log(f"  {'text index':<22} {time.perf_counter() - t:6.1f} s")
@@ -254,7 +261,7 @@ def finish(con: duckdb.DuckDBPyConnection, log: Callable[[str], None] = print) -
 
 
 def add_rollups(con: duckdb.DuckDBPyConnection, log: Callable[[str], None] = print) -> None:
-    """Build the rollups the queries read (pipeline/rollups.py, as after every run), timing each."""
+    """Build the summary tables the queries read (pipeline/store/rollups.py, as after a run), timing each."""
     for name, seconds in rollups.rebuild(con).items():
         log(f"  rollup {name:<22} {seconds:6.1f} s")
     con.execute("CHECKPOINT")
@@ -359,15 +366,38 @@ NOT_QUERIES = {"connect_readonly", "load_fts", "has_text_index", "period_end"}
 
 
 def uncovered() -> list[str]:
-    """Public query functions of pipeline/queries.py that no case times (new ones show up here)."""
+    """Public query functions of pipeline/query/queries.py that no case times (new ones show up here)."""
     names = [n for n, fn in inspect.getmembers(queries, inspect.isfunction)
              if fn.__module__ == queries.__name__ and not n.startswith("_")]
     return sorted(set(names) - set(CASES) - NOT_QUERIES)
 
 
+class Plans(logging.Handler):
+    """Collects the strategies the query planners choose (logged by pipeline.query.queries at DEBUG)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.chosen: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.chosen.append(record.getMessage())
+
+
 def time_case(path: Path, case: Case, f: Filters, ctx: Context, repeats: int, limit_s: float) -> dict:
     """Run one case `repeats` times, each on a fresh read-only connection; stop early when a run
-    exceeds `limit_s` (it is interrupted and reported as a timeout)."""
+    exceeds `limit_s` (it is interrupted and reported as a timeout). `plans`: the strategies chosen."""
+    plans = Plans()
+    planner_log = logging.getLogger(queries.__name__)
+    planner_log.addHandler(plans)
+    planner_log.setLevel(logging.DEBUG)
+    try:
+        cell = _time_runs(path, case, f, ctx, repeats, limit_s)
+    finally:
+        planner_log.removeHandler(plans)
+    return {**cell, "plans": sorted(set(plans.chosen))}
+
+
+def _time_runs(path: Path, case: Case, f: Filters, ctx: Context, repeats: int, limit_s: float) -> dict:
     times, connects, rows = [], [], None
     for _ in range(repeats):
         t0 = time.perf_counter()
@@ -462,11 +492,12 @@ def markdown(results: dict, sets: list[str], meta: dict) -> str:
         lines.append(f"| {name} | " + " | ".join(out) + " |")
     slow = [(n, s) for n, cells in results.items() for s, c in cells.items() if verdict(c) != "ok"]
     lines += ["", f"Slow cells: {len(slow)}" + ("" if not slow else ": " + ", ".join(f"{n} [{s}]" for n, s in slow))]
-    profiled = [(n, s_, c["profile"]) for n, cells in results.items() for s_, c in cells.items() if c.get("profile")]
+    profiled = [(n, s_, c) for n, cells in results.items() for s_, c in cells.items() if c.get("profile")]
     if profiled:
-        lines += ["", "Costliest operators of the slow cells (one profiled run each):", ""]
-        for name, set_name, ops in profiled:
-            lines.append(f"- {name} [{set_name}]: " + "; ".join(
+        lines += ["", "Costliest operators of the slow cells (one profiled run each), after the strategies chosen:", ""]
+        for name, set_name, cell in profiled:
+            ops = cell["profile"]
+            lines.append(f"- {name} [{set_name}] ({', '.join(cell.get('plans', [])) or 'no plan'}): " + "; ".join(
                 f"{o['operator']} {o['ms']:.0f} ms, {o['rows']:,} rows ({o['detail']})" if o["detail"]
                 else f"{o['operator']} {o['ms']:.0f} ms, {o['rows']:,} rows" for o in ops))
     if meta["uncovered"]:

@@ -1,156 +1,37 @@
-"""pipeline/queries.py against a small database built row by row; expected numbers counted by hand.
-
-The same database backs tests/test_dashboard.py (it imports `build_small_db` from here).
-
-Calendar of the dated, non-duplicate articles (weeks start on Monday):
-  week of 2024-01-01: a1 (Mon 1st, gov), a2 (Wed 3rd, azn), a3 (Sun 7th, indy)     -> 3 articles
-  week of 2024-01-08: a4 (Mon 8th, azn, ru)                                        -> 1
-  week of 2024-01-15: a5 (Sat 20th, indy)                                          -> 1
-  week of 2024-01-22: none                                                         -> 0
-  week of 2024-01-29: a9 (Thu Feb 1st, gov)                                        -> 1
-Undated: a6 (azn, mentions Armenia), a7 (gov, no mentions). Duplicate: a8 (copy of a1, dated 2nd).
-Armenia: a1 (1 mention), a2 (2), a5 (1), a6 (undated), a8 (duplicate). Azerbaijan: a1, a3, a4.
+"""pipeline/query/queries.py against the small store built row by row (`build_small_db` in conftest.py,
+whose docstring gives its calendar; the dashboard tests read it too), with numbers counted by hand;
+and every named strategy, forced, against the plain one on the generated store (`large_stores`).
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from pathlib import Path
+import logging
+import shutil
 
 import pandas as pd
 import pytest
 
 from pipeline import store
-from pipeline.query import queries
+from pipeline.query import queries, search, where
 from pipeline.query.filters import Filters
+from pipeline.query.templates import Sql, fill
 from pipeline.store import rollups
+from tests.conftest import build_said_db, rolled_copy
 
 D = dt.date
 
-ENTITIES = [
-    ("armenia", "actor", "Armenia", "state", None, None, None),
-    ("azerbaijan", "actor", "Azerbaijan", "state", None, None, None),
-    ("united_states", "actor", "United States", "state", None, None, None),
-    ("ned_price", "actor", "Ned Price", "official", "united_states", None, None),
-    ("stepanakert", "place", "Stepanakert", None, "nagorno_karabakh", 39.8153, 46.7519),
-    ("lachin_corridor", "place", "Lachin corridor", None, None, 39.60, 46.55),
-    ("theme_blockade", "theme", "Blockade", None, None, None, None),
-    ("theme_peace_talks", "theme", "Peace talks", None, None, None, None),
-]
-SOURCES = [
-    ("gov", "gov.example", "Government Press Office", "AM", "government", None),
-    ("azn", "azn.example", "AZ News", "AZ", "state media", None),
-    ("indy", "indy.example", "Indy Wire", "US", "independent media", None),
-]
-# article_id, source, published, language, title, text (sentences separated by "\n")
-ARTICLES = [
-    ("a1", "gov", D(2024, 1, 1), "en", "Talks call",
-     "Armenia called for peace talks.\nAzerbaijan kept the Lachin corridor under blockade."),
-    ("a2", "azn", D(2024, 1, 3), "en", "Armenia twice", "Armenia said no. Armenia said yes."),
-    ("a3", "indy", D(2024, 1, 7), "en", "Stepanakert report",
-     "Azerbaijan flags went up in Stepanakert."),
-    ("a4", "azn", D(2024, 1, 8), "ru", "Ханкенди", "Азербайджан открыл школу в Ханкенди."),
-    ("a5", "indy", D(2024, 1, 20), "en", "Escaping <b>test</b>",
-     "Armenia <script>alert('x')</script> said & more."),
-    ("a6", "azn", None, "en", "Undated piece", "Armenia appeared again."),
-    ("a7", "gov", None, "en", "Undated notice", "Nothing to tag here."),
-    ("a8", "gov", D(2024, 1, 2), "en", "Talks call (copy)",
-     "Armenia called for peace talks.\nAzerbaijan kept the Lachin corridor under blockade."),
-    ("a9", "gov", D(2024, 2, 1), "en", "Later notice", "Ned Price spoke about the blockade."),
-]
-# article_id, entity_id, surface, occurrence (0 = first occurrence of surface in text)
-MENTIONS = [
-    ("a1", "armenia", "Armenia", 0), ("a1", "theme_peace_talks", "peace talks", 0),
-    ("a1", "azerbaijan", "Azerbaijan", 0), ("a1", "lachin_corridor", "Lachin corridor", 0),
-    ("a1", "theme_blockade", "blockade", 0),
-    ("a2", "armenia", "Armenia", 0), ("a2", "armenia", "Armenia", 1),
-    ("a3", "azerbaijan", "Azerbaijan", 0), ("a3", "stepanakert", "Stepanakert", 0),
-    ("a4", "azerbaijan", "Азербайджан", 0), ("a4", "stepanakert", "Ханкенди", 0),
-    ("a5", "armenia", "Armenia", 0),
-    ("a6", "armenia", "Armenia", 0),
-    ("a8", "armenia", "Armenia", 0), ("a8", "azerbaijan", "Azerbaijan", 0),
-    ("a9", "ned_price", "Ned Price", 0), ("a9", "theme_blockade", "blockade", 0),
-]
-# statement rows: id, article, speaker, role, speaker entity, state, quote, type, said_on, cluster
-STATEMENTS = [
-    ("s1", "a1", "Armenian spokesperson", "spokesperson", None, "armenia",
-     "called for peace talks", "appeal", D(2024, 1, 1), "c1"),
-    ("s2", "a2", "Armenian spokesperson", "spokesperson", None, "armenia",
-     "said yes", "appeal", D(2023, 12, 31), "c1"),
-    ("s3", "a9", "Ned Price", "spokesperson", "ned_price", "united_states",
-     "spoke about the blockade", "concern", None, "s3"),
-]
-
-
-def _nth(text: str, needle: str, n: int) -> int:
-    pos = -1
-    for _ in range(n + 1):
-        pos = text.index(needle, pos + 1)
-    return pos
-
-
-def _sentences(text: str) -> list[tuple[int, int]]:
-    """Sentence spans for the fixture texts: split on newlines and on '. '."""
-    spans, start = [], 0
-    for i, ch in enumerate(text):
-        if ch == "\n" or (ch == " " and text[i - 1] == "."):
-            spans.append((start, i if ch == "\n" else i))
-            start = i + 1
-    spans.append((start, len(text)))
-    return spans
-
-
-def build_small_db(path: Path) -> Path:
-    """Write the fixture database described in the module docstring to `path`."""
-    texts = {row[0]: row[5] for row in ARTICLES}
-    sentence_rows, mention_rows = [], []
-    for aid, text in texts.items():
-        for no, (s0, s1) in enumerate(_sentences(text)):
-            sentence_rows.append({"article_id": aid, "sentence_no": no, "char_start": s0, "char_end": s1})
-    for aid, eid, surface, n in MENTIONS:
-        text = texts[aid]
-        start = _nth(text, surface, n)
-        no = next(i for i, (s0, s1) in enumerate(_sentences(text)) if s0 <= start < s1)
-        mention_rows.append({"article_id": aid, "entity_id": eid, "sentence_no": no,
-                             "char_start": start, "char_end": start + len(surface), "surface": surface})
-    article_rows = [{
-        "article_id": aid, "url": f"https://{src}.example/{aid}", "canonical_url": f"https://{src}.example/{aid}",
-        "source": src, "hostname": f"{src}.example", "title": title, "published": pub,
-        "date_source": "meta" if pub else "none", "language": lang, "text": text,
-        "content_hash": aid, "duplicate_of": "a1" if aid == "a8" else None,
-        "fetched_at": dt.datetime(2024, 3, 1), "run_id": "r1",
-    } for aid, src, pub, lang, title, text in ARTICLES]
-    statement_rows = []
-    for sid, aid, speaker, role, spk, state, quote, stype, said, cluster in STATEMENTS:
-        start = texts[aid].index(quote)
-        statement_rows.append({
-            "statement_id": sid, "article_id": aid, "speaker": speaker, "speaker_role": role,
-            "speaker_entity_id": spk, "speaker_state_id": state, "quote": quote, "kind": "indirect",
-            "statement_type": stype, "cue": None, "char_start": start, "char_end": start + len(quote),
-            "said_on": said, "cluster_id": cluster})
-    with store.open_store(path) as con:
-        store.insert_frame(con, "entities", pd.DataFrame(ENTITIES, columns=store.COLUMNS["entities"]))
-        store.insert_frame(con, "sources", pd.DataFrame(SOURCES, columns=store.COLUMNS["sources"]))
-        store.insert_frame(con, "articles", store.frame("articles", article_rows))
-        store.insert_frame(con, "sentences", store.frame("sentences", sentence_rows))
-        store.insert_frame(con, "mentions", store.frame("mentions", mention_rows))
-        store.insert_frame(con, "statements", store.frame("statements", statement_rows))
-        store.insert_frame(con, "statement_mentions", pd.DataFrame(
-            [("s1", "theme_peace_talks"), ("s2", "theme_peace_talks"), ("s3", "theme_blockade")],
-            columns=store.COLUMNS["statement_mentions"]))
-        con.execute("INSERT INTO runs VALUES ('r1', TIMESTAMP '2024-03-01 10:00', TIMESTAMP '2024-03-01 10:05', "
-                    "['data/sample'], 9, 1, 0)")
-        con.execute("INSERT INTO failures VALUES ('r1', 'https://bad.example/x', 'fetch', 'HTTP 404')")
-    return path
-
 
 @pytest.fixture(params=["derived", "table", "rollups"])
-def con(tmp_path, request):
-    """The fixture store, read-only: with article_entities derived on the fly, stored, or with
-    every rollup the writers maintain (the queries' fast paths must give the same numbers)."""
-    path = build_small_db(tmp_path / "small.duckdb")
+def con(small_db, request):
+    """The fixture store, read-only: with every summary table a view, only article_entities
+    materialised, or all of them (the queries' fast paths must give the same numbers)."""
+    path = small_db
     if request.param == "table":
         with store.open_store(path) as writer:
-            writer.execute(f"CREATE TABLE article_entities AS {rollups.ROLLUPS['article_entities']}")
+            rollups.rebuild(writer, force=True)
+            for name in set(rollups.MODELS) - {"article_entities"}:
+                writer.execute(f"DROP TABLE IF EXISTS {name}")
     elif request.param == "rollups":
         with store.open_store(path) as writer:
             rollups.rebuild(writer, force=True)
@@ -264,10 +145,80 @@ def test_statements_clusters_and_filters(con):
     assert queries.statements(con, Filters(speakers=["ned_price"]))["statement_id"].tolist() == ["s3"]
     assert queries.statements(con, Filters(speakers=["Armenian spokesperson"]))["reports"].tolist() == [2]
     assert queries.statements(con, Filters(types=["concern"]))["statement_id"].tolist() == ["s3"]
-    assert queries.statements(con, Filters(themes=["theme_peace_talks"]))["statement_id"].tolist() == ["s2"]
+    # An article filter picks the statements' articles: a1 mentions peace talks (a2, where s2 was said, does not).
+    assert queries.statements(con, Filters(themes=["theme_peace_talks"]))["statement_id"].tolist() == ["s1"]
+    # About: s2's quote names peace talks (statement_mentions), s3's sentence the blockade.
+    assert queries.statements(con, Filters(about=["theme_peace_talks"]))["statement_id"].tolist() == ["s2"]
+    assert queries.statements(con, Filters(about=["theme_blockade"], by_states=["united_states"]))[
+        "statement_id"].tolist() == ["s3"]
+    assert queries.statements(con, Filters(about=["ned_price"]))["statement_id"].tolist() == []  # its own speaker
     # Only statements passing the filters stand for their cluster: s1 alone is from a government source.
     gov = queries.statements(con, Filters(kinds=["government"], speakers=["Armenian spokesperson"]))
     assert gov[["statement_id", "reports"]].values.tolist() == [["s1", 1]]
+
+
+@pytest.fixture(params=["derived", "rollups"])
+def said(request, tmp_path):
+    """The "said by" × "about" store (conftest.build_said_db), read-only, with every summary table a view
+    or all of them materialised."""
+    path = build_said_db(tmp_path / "said.duckdb")
+    if request.param == "rollups":
+        path = rolled_copy(path)
+    with queries.connect_readonly(path) as connection:
+        yield connection
+
+
+def _ids(con, **filters) -> list[str]:
+    return queries.statements(con, Filters(**filters))["statement_id"].tolist()
+
+
+def test_said_by_state_and_about_are_anded(said):
+    """US on Lachin: the US statements about the corridor, not the union of US and Lachin statements
+    (build_said_db's docstring counts them)."""
+    us_on_lachin = queries.statements(said, Filters(by_states=["united_states"], about=["lachin_corridor"]))
+    assert us_on_lachin[["statement_id", "said_on", "reports"]].values.tolist() == [
+        ["r3", pd.Timestamp("2023-06-15"), 1], ["n1", pd.Timestamp("2023-02-03"), 1],
+        ["r1", pd.Timestamp("2023-02-01"), 2], ["t1", pd.Timestamp("2023-01-10"), 1]]
+    assert us_on_lachin["genre"].tolist() == ["release", "news", "release", "transcript"]
+    assert us_on_lachin["about"].map(list).tolist() == [["Lachin corridor"]] * 4
+    assert sorted(us_on_lachin.set_index("statement_id").loc["r1", "sources"]) == ["state_dept", "wire"]
+    # One key's values are OR-ed; the article filters (any entity mentioned) keep their meaning.
+    assert _ids(said, about=["lachin_corridor"]) == ["r3", "n5", "n1", "n2", "r1", "t1"]
+    assert _ids(said, by_states=["united_states", "russia"], about=["lachin_corridor"]) == ["r3", "n1", "n2", "r1", "t1"]
+    assert _ids(said, actors=["united_states"], places=["lachin_corridor"]) == [
+        "r3", "n5", "n1", "n2", "r1", "r2", "t1", "t2"]  # every statement of b1, b2, b3, b4, b6, b8
+    # The speaker's own side (itself, its parents, its state) is who, never what: r1–r3 name the US.
+    assert _ids(said, about=["united_states"]) == ["n5"]
+    assert _ids(said, about=["antony_blinken"]) == [] and _ids(said, about=["us_state_department"]) == []
+    # Dates bound the date said: the cluster r1 then stands on its report n3 alone.
+    dated = queries.statements(said, Filters(by_states=["united_states"], about=["lachin_corridor"],
+                                             start=D(2023, 2, 2)))
+    assert dated[["statement_id", "reports"]].values.tolist() == [["r3", 1], ["n3", 1], ["n1", 1]]
+    grid = queries.statements_by_state_type(said, Filters(by_states=["united_states"], about=["lachin_corridor"]))
+    assert grid[["period", "statement_type", "statements", "reports"]].astype({"period": str}).values.tolist() == [
+        ["2023-01-01", "appeal", 1, 1], ["2023-02-01", "appeal", 1, 1], ["2023-02-01", "concern", 1, 2],
+        ["2023-06-01", "welcome", 1, 1]]
+
+
+def test_said_by_speaker_type_genre_and_speaker_keys(said):
+    assert _ids(said, speaker_types=["person"]) == ["n4"]
+    assert _ids(said, speaker_types=["other"]) == ["n5"]
+    assert _ids(said, speaker_types=["official"], genres=["news"]) == ["n1"]
+    assert _ids(said, speaker_types=["government body"]) == ["r3", "n2", "r1", "r2"]
+    assert _ids(said, genres=["transcript"]) == ["t1", "t2"]
+    assert _ids(said, genres=["release"], types=["welcome", "commit"]) == ["r3", "r2"]
+    # A speaker is its entity id, its speaker key or its name as written.
+    assert _ids(said, speakers=["p:krnwtlw:k"]) == _ids(said, speakers=["Karen Whitlow"]) == ["n4"]
+    assert _ids(said, speakers=["ned_price"]) == ["t1", "t2"]
+    options = queries.statement_options(said)
+    counts = {(r.facet, r.value): r.statements for r in options.itertuples()}
+    assert counts[("by_state", "united_states")] == 8  # n6 is in a duplicate article
+    assert counts[("genre", "news")] == 5 and counts[("genre", "release")] == 3
+    assert counts[("speaker_type", "person")] == 1 and counts[("about", "lachin_corridor")] == 7  # n3 too
+    assert ("about", "united_states") in counts and counts[("about", "united_states")] == 1
+    assert options.set_index(["facet", "value"]).loc[("about", "lachin_corridor"), "kind"] == "place"
+    speakers = queries.speaker_options(said).set_index("key")
+    assert speakers.loc["p:krnwtlw:k", "label"] == "Karen Whitlow" and speakers.loc["antony_blinken", "statements"] == 2
 
 
 def test_statements_page_is_exact_when_the_newest_statements_do_not_settle_it(con, monkeypatch):
@@ -317,23 +268,82 @@ def test_sources_runs_failures_options(con):
     assert queries.overview(con)["undated"].iloc[0] == 2
 
 
-def test_text_index_is_used_when_present(tmp_path):
-    path = build_small_db(tmp_path / "fts.duckdb")
+def test_text_index_is_used_when_present(small_db):
+    path = small_db
     with store.open_store(path) as con:
-        assert queries.load_fts(con)
-        con.execute(queries.TEXT_INDEX_SQL)
+        store.rebuild_text_index(con)
     with queries.connect_readonly(path) as con:
         assert queries.has_text_index(con)
+        assert where.plan_text(where.Scope.of(con, Filters(q="x"))) == "postings"
         assert queries.search_articles(con, Filters(q="Ханкенди"))["article_id"].tolist() == ["a4"]
         assert queries.search_articles(con, Filters(q="armenia said"))["article_id"].tolist() == ["a5", "a2"]
+
+
+# Searches on the small store, counted by hand from SMALL_ARTICLES (a8, a copy of a1, is never listed).
+SEARCHES = {
+    "talk": ["a1"],                             # "talks" in a1's title and text: one stem
+    "calls": ["a1"],                            # "called", "call": stem call
+    "Armenia said": ["a5", "a2"],
+    "said no": ["a2"],
+    "Arm*": ["a5", "a2", "a1", "a6"],           # every word starting with arm (newest first, undated last)
+    "Stepanakert OR Ханкенди": ["a4", "a3"],
+    "Ханкенди OR Stepanakert flags": ["a3"],    # (Ханкенди or Stepanakert) and flags
+    '"peace talks"': ["a1"],
+    '"talks peace"': [],
+    "talks peace": ["a1"],
+    '"Lachin corridor" blockade': ["a1"],
+    "peace-talks": ["a1"],                      # a word with a hyphen is the phrase of its parts
+    "школы": ["a4"],                            # Russian stem: школу, школы
+    "Азербайджана": ["a4"],
+    "Ханкенди*": ["a4"],
+    "100%": [],
+    "...": [],
+}
+
+
+@pytest.mark.parametrize("q", list(SEARCHES))
+def test_search_syntax_counted_by_hand(q, small_db):
+    """Words in any form, prefixes, phrases and OR, on the plain path (no index) and on the postings of
+    an index built by this version (stems table) and by an older one (stems worked out per search)."""
+    with queries.connect_readonly(small_db) as con:
+        assert queries.search_articles(con, Filters(q=q))["article_id"].tolist() == SEARCHES[q], "plain"
+    older = small_db.with_name("older.duckdb")
+    shutil.copy(small_db, older)
+    with store.open_store(older) as con:
+        store.load_fts(con)
+        con.execute(store.TEXT_INDEX_SQL)
+    with store.open_store(small_db) as con:
+        store.rebuild_text_index(con)
+    for path in (small_db, older):
+        with queries.connect_readonly(path) as con:
+            assert where.plan_text(where.Scope.of(con, Filters(q=q))) == "postings"
+            assert queries.search_articles(con, Filters(q=q))["article_id"].tolist() == SEARCHES[q], path.name
+
+
+def test_search_is_parsed_and_explained():
+    parsed = search.parse('Stepanakert OR Khankendi "Lachin corridor" Лачин* blockade OR')
+    assert [[t.shown() for t in g] for g in parsed.groups] == [
+        ["Stepanakert", "Khankendi"], ["“Lachin corridor”"], ["Лачин*"], ["blockade"]]
+    assert parsed.describe() == ("“Stepanakert” in any form or “Khankendi” in any form; and the phrase "
+                                 "“Lachin corridor”; and words starting with “Лачин”; and “blockade” in any form")
+    assert search.parse("Лачин").prefix_suggestion() == "Лачин*"
+    assert search.parse('"Lachin corridor"').prefix_suggestion() is None
+    assert search.parse("«Лачинский коридор» OR Лачин").prefix_suggestion() == "“Лачинский коридор” OR Лачин*"
+    assert [t.kind for t in search.parse('a* "unclosed phrase').terms()] == ["word", "phrase"]
+    assert search.parse("a*").notes and search.parse('"x* y"').notes
+    assert not search.parse(" OR  ")
 
 
 def test_filters_round_trip_through_query_params():
     f = Filters(start=D(2024, 1, 1), end=D(2024, 2, 1), actors=["armenia", "azerbaijan"],
                 themes=["theme_blockade"], sources=["gov"], kinds=["state media"], countries=["AZ"],
-                speakers=["Ned Price"], types=["appeal"], languages=["ru"], q="Lachin corridor")
+                speakers=["Ned Price"], types=["appeal"], languages=["ru"], q="Lachin corridor",
+                by_states=["united_states"], speaker_types=["official", "government body"], genres=["release"],
+                about=["lachin_corridor"])
     params = f.to_query_params()
     assert params["from"] == "2024-01-01" and params["actor"] == ["armenia", "azerbaijan"]
+    assert params["by_state"] == ["united_states"] and params["about"] == ["lachin_corridor"]
+    assert params["speaker_type"] == ["official", "government body"] and params["genre"] == ["release"]
     assert Filters.from_query_params(params) == f
     assert Filters.from_query_params({"from": "yesterday", "actor": "armenia", "gran": "day"}) == Filters(
         actors=["armenia"])
@@ -349,3 +359,294 @@ def test_lists_are_parameters_not_sql(con):
 def test_bad_granularity_is_refused(con):
     with pytest.raises(ValueError):
         queries.trend(con, Filters(), ["armenia"], gran="year")
+
+
+# ---------------------------------------------------------------------------------------------
+# Every named strategy, forced, against the plain one on the generated store (conftest.py)
+# ---------------------------------------------------------------------------------------------
+
+@dataclasses.dataclass(frozen=True)
+class Picks:
+    """Entities, a source, a speaker and a week of the generated store that reach every strategy."""
+
+    top: str        # in most articles (over half: the complement strategy)
+    second: str
+    place: str
+    theme: str
+    rare: str       # an actor without a top bit (list tests, the 63-bit packed key)
+    high_bit: str   # top_bit >= 100: with `top`, a packed key spanning more than 63 bits (HUGEINT)
+    no_bits: list[str]  # 64 entities, one without a top bit: more than a BIGINT key packs
+    source: str
+    speaker: str
+    week: dt.date
+    state: str      # the speaker state with most statements
+    about: str      # what that state's statements are most about
+    rare_about: str  # an entity statements are about that has no top bit (list tests)
+
+
+@pytest.fixture(scope="module")
+def picks(large_stores) -> Picks:
+    with queries.connect_readonly(large_stores["tables"]) as con:
+        def one(sql: str) -> str:
+            return con.execute(sql).fetchone()[0]
+        counted = ("SELECT k.entity_id, e.kind, k.top_bit, count(*) AS n FROM entity_keys k JOIN entities e USING "
+                   "(entity_id) JOIN article_entities x USING (entity_id) GROUP BY ALL")
+        actors = [r[0] for r in con.execute(f"SELECT entity_id FROM ({counted}) WHERE kind = 'actor' "
+                                            "ORDER BY n DESC, entity_id").fetchall()]
+        no_bits = [r[0] for r in con.execute(f"SELECT entity_id FROM ({counted}) ORDER BY n DESC, entity_id "
+                                             "LIMIT 64 OFFSET 100").fetchall()]
+        return Picks(
+            top=actors[0], second=actors[1],
+            place=one(f"SELECT entity_id FROM ({counted}) WHERE kind = 'place' ORDER BY n DESC LIMIT 1"),
+            theme=one(f"SELECT entity_id FROM ({counted}) WHERE kind = 'theme' ORDER BY n DESC LIMIT 1"),
+            rare=one(f"SELECT entity_id FROM ({counted}) WHERE kind = 'actor' AND top_bit IS NULL "
+                     "ORDER BY n DESC LIMIT 1"),
+            high_bit=one(f"SELECT entity_id FROM ({counted}) WHERE top_bit >= 100 ORDER BY top_bit LIMIT 1"),
+            no_bits=no_bits,
+            source=one("SELECT source FROM articles GROUP BY source ORDER BY count(*) DESC, source LIMIT 1 OFFSET 1"),
+            speaker=one("SELECT speaker FROM statements GROUP BY speaker ORDER BY count(*) DESC LIMIT 1"),
+            week=one("SELECT date_trunc('week', published)::DATE AS w FROM articles WHERE published >= DATE "
+                     "'2024-01-01' GROUP BY w ORDER BY count(*) DESC, w LIMIT 1"),
+            state=(state := one("SELECT speaker_state_id FROM statements GROUP BY ALL ORDER BY count(*) DESC LIMIT 1")),
+            about=con.execute("SELECT e FROM (SELECT unnest(about_entities) AS e FROM statement_facts WHERE "
+                              "speaker_state_id = ?) GROUP BY e ORDER BY count(*) DESC, e LIMIT 1", [state]).fetchone()[0],
+            rare_about=one("SELECT e FROM (SELECT unnest(about_entities) AS e FROM statement_facts) JOIN entity_keys k "
+                           "ON k.entity_id = e WHERE k.top_bit IS NULL GROUP BY e ORDER BY count(*) DESC, e LIMIT 1"))
+
+
+def large_filters(p: Picks) -> list[Filters]:
+    return [
+        Filters(),
+        Filters(actors=[p.top]),
+        Filters(actors=[p.top, p.second], places=[p.place], themes=[p.theme]),
+        Filters(actors=[p.rare]),
+        Filters(actors=[p.top, p.high_bit], languages=["en", "ru"]),
+        Filters(actors=p.no_bits),
+        Filters(q="corridor talks"),
+        Filters(q="peace", actors=[p.second], start=D(2022, 1, 1)),
+        Filters(sources=[p.source], languages=["en"]),
+        Filters(kinds=["government", "state media"], countries=["AM", "RU", "AZ"]),
+        Filters(start=D(2023, 1, 1), end=D(2023, 12, 31)),
+        Filters(start=D(2023, 3, 15), end=D(2024, 2, 10), actors=[p.theme]),
+        Filters(speakers=[p.speaker], types=["statement", "concern"]),
+        Filters(types=["appeal"], actors=[p.second, p.rare], end=D(2024, 6, 30)),
+        Filters(by_states=[p.state], about=[p.about]),
+        Filters(themes=[p.theme], start=D(2023, 1, 1), end=D(2023, 6, 30)),
+        Filters(about=[p.rare_about, p.place], by_states=[p.state, "russia"], genres=["news", "release"]),
+        Filters(speaker_types=["official"], genres=["transcript"], start=D(2022, 6, 1)),
+        Filters(about=[p.about], speakers=[p.speaker], q="talks"),
+    ]
+
+
+# query → argument lists after (con, strategy, filters), as the dashboard and the exports pass them
+def large_calls(p: Picks) -> dict[str, list]:
+    week = (p.week, p.week + dt.timedelta(days=7))
+    return {
+        "entity_options": [lambda f: (f,), lambda f: (f, "theme")],
+        "speaker_options": [lambda f: (), lambda f: (5,)],
+        "statement_options": [lambda f: ()],
+        "period_totals": [lambda f: (f, "week"), lambda f: (f, "month")],
+        "trend": [lambda f: (f, f.entity_ids() or [p.top, p.rare], "week"), lambda f: (f, [p.theme], "day")],
+        "total_trend": [lambda f: (f, "month")],
+        "undated_counts": [lambda f: (f, f.entity_ids() or [p.top, p.rare])],
+        "sentences_behind": [lambda f: (f, f.entity_ids() or [p.top], *week, 60), lambda f: (f, [], *week, 500)],
+        "top_entities": [lambda f: (f, "actor"), lambda f: (f, "theme", 5)],
+        "places_map": [lambda f: (f,)],
+        "actor_theme_heatmap": [lambda f: (f,), lambda f: (f, 3, 2), lambda f: (f, 121, 12)],
+        "co_mentions": [lambda f: (f,), lambda f: (f, 10, 6)],
+        "wording": [lambda f: (f, p.place, "month"), lambda f: (f, p.top, "week")],
+        "statements": [lambda f: (f, 20), lambda f: (f, 1)],
+        "statements_by_state_type": [lambda f: (f, "month"), lambda f: (f, "week")],
+        "search_articles": [lambda f: (f, 20), lambda f: (f, 10, 15)],
+        "source_coverage": [lambda f: (f,)],
+    }
+
+
+# The log name each planned query's planner writes its choice under.
+PLAN_LOG = {"entity_options": "entity_counts", "top_entities": "entity_counts", "places_map": "entity_counts"}
+
+
+@pytest.mark.parametrize("name", list(queries.PLANNED))
+def test_every_strategy_gives_the_plain_frame(name, large_stores, picks, caplog):
+    """Each strategy forced matches the plain strategy on the generated store with every summary table
+    materialised, for every filter set it can answer; the planner picks each one somewhere; and the
+    planned answers are the same whether the store has the tables or only views over the models."""
+    planned = queries.PLANNED[name]
+    ran, picked = set(), set()
+    caplog.set_level(logging.DEBUG, logger="pipeline.query.queries")
+    with queries.connect_readonly(large_stores["tables"]) as con, \
+            queries.connect_readonly(large_stores["views"]) as views:
+        for f in large_filters(picks):
+            for call in large_calls(picks)[name]:
+                args = call(f)
+                plain = planned.run(con, "plain", *args)
+                for strategy in planned.strategies[1:]:
+                    try:
+                        forced = planned.run(con, strategy, *args)
+                    except queries.NotApplicable:
+                        continue
+                    ran.add(strategy)
+                    pd.testing.assert_frame_equal(forced, plain, obj=f"{name} {strategy} {args[1:]} {f}")
+                caplog.clear()
+                chosen = planned.run(con, None, *args)
+                pd.testing.assert_frame_equal(chosen, plain, obj=f"{name} planned {args[1:]} {f}")
+                pd.testing.assert_frame_equal(planned.run(views, None, *args), plain, obj=f"{name} views {f}")
+                picked |= {r.getMessage().split(": ")[1] for r in caplog.records
+                           if r.getMessage().startswith(PLAN_LOG.get(name, name) + ": ")}
+    assert ran == set(planned.strategies[1:]), f"{name}: never applicable: {set(planned.strategies[1:]) - ran}"
+    assert picked == set(planned.strategies), f"{name}: never planned: {set(planned.strategies) - picked}"
+
+
+def test_statement_filter_sets_reach_statements(large_stores, picks, caplog):
+    """The statement filter sets of `large_filters` select some statements but not all (so the strategies
+    compared on them are compared on something), the about filter takes both its bit-mask and its
+    list path on statement_facts, and every statements-only condition names its values."""
+    caplog.set_level(logging.DEBUG, logger="pipeline.query")
+    with queries.connect_readonly(large_stores["tables"]) as con:
+        total = len(queries.statements(con, Filters(), 10**6))
+        for f in large_filters(picks):
+            if f.by_states or f.about or f.genres or f.speaker_types:
+                caplog.clear()
+                found = len(queries.statements(con, f, 10**6))
+                assert 0 < found < total, f
+                assert _planned(caplog, "statements") == ["facts"]
+                if f.about:
+                    assert "list_contains(s.about_entities, $about0)" in _sql(caplog) or not {picks.rare_about} & set(f.about)
+                    assert "s.about_mask & $about_mask::HUGEINT" in _sql(caplog)
+
+
+def _planned(caplog, query: str) -> list[str]:
+    """The strategies the planner logged for `query` since the last caplog.clear()."""
+    return [r.getMessage().split(": ")[1] for r in caplog.records
+            if r.name == "pipeline.query.queries" and r.getMessage().startswith(query + ": ")]
+
+
+def _sql(caplog) -> str:
+    """Every SQL text run since the last caplog.clear()."""
+    return "\n".join(r.getMessage() for r in caplog.records if r.name == "pipeline.query.templates")
+
+
+SINCE = D(2021, 1, 1)
+
+
+def test_packed_keys_and_their_limits_are_reached(large_stores, picks, caplog):
+    """The branches a 9-article store never reaches: chosen entities without a top bit packed into a
+    BIGINT of list tests (up to 63 of them), more than that answered by the plain path, top bits
+    spanning more than 63 positions packed into a HUGEINT, and the heatmap's per-article rank masks
+    refusing more than 120 actors or themes. (A date range keeps the pair counts from answering.)"""
+    caplog.set_level(logging.DEBUG, logger="pipeline.query")
+    co = queries.PLANNED["co_mentions"]
+    with queries.connect_readonly(large_stores["tables"]) as con:
+        caplog.clear()
+        rare = queries.co_mentions(con, Filters(actors=[picks.rare, picks.top], start=SINCE))
+        assert _planned(caplog, "co_mentions") == ["chosen_packed"]
+        assert "list_contains(x.entity_nos, $cm_no1" in _sql(caplog)
+        assert len(rare) and set(rare["entity_a"]) <= {picks.rare, picks.top}
+
+        caplog.clear()
+        wide = queries.co_mentions(con, Filters(actors=picks.no_bits, start=SINCE))
+        assert len(picks.no_bits) == 64 and _planned(caplog, "co_mentions") == ["plain"]
+        with pytest.raises(queries.NotApplicable):
+            co.run(con, "chosen_packed", Filters(actors=picks.no_bits, start=SINCE))
+        pd.testing.assert_frame_equal(wide, co.run(con, "plain", Filters(actors=picks.no_bits, start=SINCE)))
+
+        caplog.clear()
+        queries.co_mentions(con, Filters(actors=[picks.top, picks.high_bit], start=SINCE))
+        assert _planned(caplog, "co_mentions") == ["chosen_bits"] and "::HUGEINT AS cm" in _sql(caplog)
+        caplog.clear()
+        queries.co_mentions(con, Filters(actors=[picks.top, picks.second], start=SINCE))
+        assert _planned(caplog, "co_mentions") == ["chosen_bits"] and "::BIGINT AS cm" in _sql(caplog)
+
+        heatmap = queries.PLANNED["actor_theme_heatmap"]
+        f = Filters(actors=[picks.top])
+        caplog.clear()
+        many = queries.actor_theme_heatmap(con, f, 121, 12)
+        assert _planned(caplog, "actor_theme_heatmap") == ["plain"]
+        assert many["actor_id"].nunique() > 120  # more actors than a mask of ranks holds
+        with pytest.raises(queries.NotApplicable):
+            heatmap.run(con, "ranked_masks", f, 121, 12)
+        pd.testing.assert_frame_equal(heatmap.run(con, "ranked_masks", f, 120, 12),
+                                      heatmap.run(con, "plain", f, 120, 12))
+
+
+@pytest.mark.parametrize("strategy", queries.PLANNED["statements"].strategies)
+def test_statements_page_is_exact_on_a_large_store(strategy, large_stores, picks, monkeypatch):
+    """With one statement read per cluster wanted, the newest ones rarely settle the page: the query
+    then groups every cluster, and still gives the page the default reading gives."""
+    run = queries.PLANNED["statements"].run
+    with queries.connect_readonly(large_stores["tables"]) as con:
+        filters = large_filters(picks)
+        expected = [run(con, "plain", f, 40) for f in filters]
+        monkeypatch.setattr(queries, "_PAGE_ROWS", 1)
+        for f, frame in zip(filters, expected, strict=True):
+            pd.testing.assert_frame_equal(run(con, strategy, f, 40), frame, obj=str(f))
+
+
+@pytest.mark.parametrize("q", ["corridor talks", "Lachin", "the the border", "talks unheardofword", "...",
+                               "peace-talks", '"peace talks"', "lachin*", "corridor OR border",
+                               'ceasefire OR "peace talks" minister*', '"talks peace"', "Talk"])
+def test_text_postings_find_what_the_plain_search_finds(q, large_stores):
+    """The postings (term-sorted, materialised or a view over the index) and the plain search (every
+    article cut and stemmed) give the same articles; the planner reads the postings wherever there is
+    an index."""
+    with queries.connect_readonly(large_stores["tables"]) as con, \
+            queries.connect_readonly(large_stores["views"]) as views:
+        plain = where.text_matches(con, q, "plain")
+        pd.testing.assert_frame_equal(where.text_matches(con, q, "postings"), plain)
+        pd.testing.assert_frame_equal(where.text_matches(views, q, "postings"), plain)  # the postings view
+        pd.testing.assert_frame_equal(where.text_matches(views, q), plain)
+        assert where.plan_text(where.Scope.of(con, Filters(q=q))) == "postings"
+        assert where.plan_text(where.Scope.of(views, Filters(q=q))) == "postings"
+        if q == '"peace talks"':
+            assert 0 < len(plain) < len(where.text_matches(views, "peace talks"))  # next to each other, or not
+    if q in ("corridor talks", "lachin*"):
+        assert len(plain) > 100
+
+
+# ---------------------------------------------------------------------------------------------
+# SQL as text: built apart from running it
+# ---------------------------------------------------------------------------------------------
+
+def test_conditions_name_their_values(small_db):
+    hostile = "x') OR 1=1 --"
+    f = Filters(start=D(2024, 1, 1), sources=[hostile], kinds=["government"], languages=["en"],
+                actors=["armenia"], q="said")
+    with queries.connect_readonly(small_db) as con:
+        s = where.Scope.of(con, f)
+        rows = s.rows("x", text=False)
+        assert rows == ("x.source = ANY($sources) AND x.source IN (SELECT source FROM sources WHERE kind = "
+                        "ANY($kinds)) AND x.language = ANY($languages) AND x.published >= $start AND x.article_key IN "
+                        "(SELECT article_key FROM article_entities WHERE entity_id = ANY($entity_ids))")
+        assert s.articles("a", dates=False, entities=False, text=False).startswith("a.duplicate_of IS NULL AND ")
+        plain = "id_key(a.article_id) IN (SELECT article_key FROM (SELECT article_key, ' ' || array_to_string(title_w"
+        assert plain in s.articles("a")  # no text index: every article cut into words
+        assert "'said'" not in s.articles("a")  # the searched word is a parameter too
+        sql = s.sql(f"SELECT count(*) FROM article_entities x WHERE {s.rows('x')}")
+        assert hostile not in sql.text and sql.bound()["sources"] == [hostile]
+        assert set(sql.bound()) == {"sources", "kinds", "languages", "start", "entity_ids", "t0"}
+        assert sql.fetchall(con) == [(0,)]
+        assert where.Scope.of(con, Filters()).rows() == "TRUE"
+
+
+def test_sql_names_every_value_it_needs():
+    sql = Sql("SELECT $a + $b, $a", {"a": 1, "c": 3})
+    assert sql.names() == ["a", "b"]
+    with pytest.raises(KeyError, match=r"\$b"):
+        sql.bound()
+    assert Sql("SELECT $a", {"a": 1, "c": 3}).bound() == {"a": 1}
+
+
+def test_templates_are_filled_without_their_comments():
+    calendar = fill("calendar", totals="SELECT 1")
+    assert "--" not in calendar and "totals AS (SELECT 1)" in calendar
+    assert {"$gran", "$start", "$end", "$step"} <= {f"${n}" for n in Sql(calendar).names()}
+
+
+def test_postings_search_reads_one_term_list_per_term(large_stores):
+    with queries.connect_readonly(large_stores["tables"]) as con:
+        s = where.Scope.of(con, Filters(q="Corridor talks corridor"))
+        keys = s.text_keys()
+        assert keys.count("text_postings") == 2 and {"t0_0", "t1_0"} <= set(s.params)  # one list per distinct word
+        assert "t2_0" not in s.params
+        s = where.Scope.of(con, Filters(q="unheardofword talks"))
+        assert s.sql(s.text_keys()).fetchall(con) == []  # a word no article has: nothing matches

@@ -1,9 +1,9 @@
-"""pipeline/rollups.py: the summary tables hold hand-counted values, and every query returns the same
-frame whether it reads them or the base tables (small fixture store of tests/test_queries.py)."""
+"""pipeline/store/rollups.py: the summary tables hold hand-counted values, and every query returns the
+same frame whether it reads them or views over their definitions (the small store of conftest.py)."""
 from __future__ import annotations
 
 import datetime as dt
-import shutil
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -12,7 +12,6 @@ from pipeline import store
 from pipeline.query import queries
 from pipeline.query.filters import Filters
 from pipeline.store import rollups
-from tests.test_queries import build_small_db
 
 D = dt.date
 FILTERS = [
@@ -64,25 +63,17 @@ def _frames(con, f: Filters) -> dict[str, pd.DataFrame]:
 
 
 @pytest.fixture(params=["substring search", "fts index"])
-def pair(tmp_path, request):
+def pair(plain_and_rolled, request):
     """(connection without rollups, connection with them) over the same fixture store."""
-    plain = build_small_db(tmp_path / "plain.duckdb")
-    if request.param == "fts index":
-        with store.open_store(plain) as con:
-            assert queries.load_fts(con)
-            con.execute(queries.TEXT_INDEX_SQL)
-    rolled = tmp_path / "rolled.duckdb"
-    shutil.copy(plain, rolled)
-    with store.open_store(rolled) as con:
-        rollups.rebuild(con, force=True)
+    plain, rolled = plain_and_rolled(text_index=request.param == "fts index")
     a, b = queries.connect_readonly(plain), queries.connect_readonly(rolled)
     yield a, b
     a.close()
     b.close()
 
 
-def test_rollup_values_counted_by_hand(tmp_path):
-    path = build_small_db(tmp_path / "small.duckdb")
+def test_rollup_values_counted_by_hand(small_db):
+    path = small_db
     with store.open_store(path) as con:
         rollups.rebuild(con, force=True)
         assert rollups.present(con) == set(rollups.ROLLUPS)  # no fts index: no text_postings
@@ -110,8 +101,8 @@ def test_rollup_values_counted_by_hand(tmp_path):
         assert con.execute("SELECT count(*) FROM article_entities").fetchone() == (14,)
 
 
-def test_rebuild_after_a_change_touches_only_what_reads_it(tmp_path):
-    path = build_small_db(tmp_path / "small.duckdb")
+def test_rebuild_after_a_change_touches_only_what_reads_it(small_db):
+    path = small_db
     with store.open_store(path) as con:
         assert set(rollups.rebuild(con, force=True)) == set(rollups.ROLLUPS) | {"text_postings"}
         assert set(rollups.rebuild(con, {"statements"}, force=True)) == {
@@ -134,22 +125,9 @@ def test_queries_same_with_and_without_rollups(pair):
             pd.testing.assert_frame_equal(frame, after[name], obj=f"{name} {f.to_query_params()}")
 
 
-def _plain_and_rolled(tmp_path, *changes: str):
-    """The fixture store after the SQL `changes`, and a copy of it with every rollup built."""
-    plain = build_small_db(tmp_path / "plain.duckdb")
-    with store.open_store(plain) as con:
-        for sql in changes:
-            con.execute(sql)
-    rolled = tmp_path / "rolled.duckdb"
-    shutil.copy(plain, rolled)
-    with store.open_store(rolled) as con:
-        rollups.rebuild(con, force=True)
-    return plain, rolled
-
-
-def test_sentences_without_stored_bounds_read_the_same(tmp_path):
+def test_sentences_without_stored_bounds_read_the_same(plain_and_rolled):
     # a2's sentences were never stored: a window around the mentions
-    plain, rolled = _plain_and_rolled(tmp_path, "DELETE FROM sentences WHERE article_id = 'a2'")
+    plain, rolled = plain_and_rolled("DELETE FROM sentences WHERE article_id = 'a2'")
     frames = []
     for path in (plain, rolled):
         with store.open_store(path, read_only=True) as con:
@@ -158,8 +136,8 @@ def test_sentences_without_stored_bounds_read_the_same(tmp_path):
     assert frames[1].set_index("article_id").loc["a2", "sentence"].iloc[0].startswith("Armenia said no.")
 
 
-def test_small_stores_get_no_rollups(tmp_path):
-    path = build_small_db(tmp_path / "small.duckdb")  # 9 articles, far below MIN_ARTICLES
+def test_small_stores_get_no_rollups(small_db):
+    path = small_db  # 9 articles, far below MIN_ARTICLES
     with store.open_store(path) as con:
         rollups.rebuild(con, force=True)
         assert rollups.present(con)
@@ -168,8 +146,8 @@ def test_small_stores_get_no_rollups(tmp_path):
         assert queries.top_entities(con, Filters(), "actor")["entity_id"].iloc[0] == "armenia"
 
 
-def test_rollups_of_another_version_are_never_read(tmp_path):
-    path = build_small_db(tmp_path / "small.duckdb")
+def test_rollups_of_another_version_are_never_read(small_db):
+    path = small_db
     with store.open_store(path) as con:
         rollups.rebuild(con, force=True)
         store.set_meta(con, "rollups_version", "built by older code")
@@ -180,8 +158,8 @@ def test_rollups_of_another_version_are_never_read(tmp_path):
         assert rollups.present(con) == set(rollups.ROLLUPS)
 
 
-def test_entities_without_a_bit_count_the_same(tmp_path):
-    path = build_small_db(tmp_path / "small.duckdb")
+def test_entities_without_a_bit_count_the_same(small_db):
+    path = small_db
     with store.open_store(path) as con:
         rollups.rebuild(con, force=True)
         with_bits = [_frames(con, f) for f in FILTERS]
@@ -194,10 +172,10 @@ def test_entities_without_a_bit_count_the_same(tmp_path):
     assert any(len(frames["heatmap"]) for frames in with_bits)
 
 
-def test_statements_page_counts_clusters_begun_before_the_newest_statements(tmp_path, monkeypatch):
+def test_statements_page_counts_clusters_begun_before_the_newest_statements(plain_and_rolled, monkeypatch):
     # Cluster c1 becomes s2 (2023-12-31) and a new report s4 (2024-02-05); s1 stands alone.
-    plain, rolled = _plain_and_rolled(
-        tmp_path, "UPDATE statements SET cluster_id = 's1' WHERE statement_id = 's1'",
+    plain, rolled = plain_and_rolled(
+        "UPDATE statements SET cluster_id = 's1' WHERE statement_id = 's1'",
         "INSERT INTO statements BY NAME SELECT * REPLACE ('s4' AS statement_id, "
         "DATE '2024-02-05' AS said_on) FROM statements WHERE statement_id = 's2'")
     # The newest 3 statements are s4, s3 (2024-02-01) and s1 (2024-01-01): c1 must still count s2,
@@ -213,10 +191,10 @@ def test_statements_page_counts_clusters_begun_before_the_newest_statements(tmp_
     pd.testing.assert_frame_equal(*frames)
 
 
-def test_monthly_statement_counts_count_each_cluster_once(tmp_path):
+def test_monthly_statement_counts_count_each_cluster_once(plain_and_rolled):
     # c1 reported again on 2024-01-05: two reports in January
-    plain, rolled = _plain_and_rolled(
-        tmp_path, "INSERT INTO statements BY NAME SELECT * REPLACE ('s4' AS statement_id, "
+    plain, rolled = plain_and_rolled(
+        "INSERT INTO statements BY NAME SELECT * REPLACE ('s4' AS statement_id, "
         "DATE '2024-01-05' AS said_on) FROM statements WHERE statement_id = 's1'")
     frames = []
     for path in (plain, rolled):
@@ -225,3 +203,63 @@ def test_monthly_statement_counts_count_each_cluster_once(tmp_path):
     pd.testing.assert_frame_equal(*frames)
     january = frames[1].set_index("period").loc[pd.Timestamp("2024-01-01")]
     assert (january["statements"], january["reports"]) == (1, 2)
+
+
+def test_what_each_summary_table_reads_comes_from_its_sql():
+    assert {
+        "article_entities": {"mentions", "articles"},
+        "entity_keys": {"entities", "article_entities"},
+        "article_facts": {"articles", "article_entities", "entity_keys"},
+        "entity_pairs": {"article_facts"},
+        "entity_days": {"article_entities"},
+        "entity_totals": {"entity_days"},
+        "day_totals": {"articles"},
+        "speaker_counts": {"statements", "entities"},
+        "mention_spans": {"mentions", "articles", "sentences"},
+        "entity_surfaces": {"mention_spans"},
+        "mention_sentences": {"mention_spans", "articles"},
+        "statement_facts": {"statements", "articles", "statement_mentions", "entity_keys", "entities", "sentences",
+                            "mentions"},
+        "statement_months": {"statement_facts"},
+        "text_postings": {"articles"},  # through the text index over articles
+    } == rollups.READS
+    order = list(rollups.MODELS)
+    assert all(order.index(r) < order.index(name) for name, reads in rollups.READS.items()
+               for r in reads if r in rollups.MODELS)  # built after what it reads
+    local, other = rollups._relations(
+        "WITH kept AS (SELECT * FROM articles), mentions AS (SELECT 1 AS n FROM kept) "
+        "SELECT * FROM mentions, unnest([1]) u(x) WHERE n IN (SELECT 1 FROM fts_main_articles.docs)")
+    assert (local, other) == ({"articles"}, {("fts_main_articles", "docs")})  # a CTE named like a table is no table
+
+
+def test_each_table_holds_its_definition(large_stores):
+    """Materialised, each summary table holds exactly the rows its definition gives (only sorted)."""
+    with store.open_store(large_stores["tables"], read_only=True) as con:
+        rollups.prepare(con)
+        assert rollups.present(con) == set(rollups.MODELS)
+        for name, model in rollups.MODELS.items():
+            diff = con.execute(f"SELECT count(*) FROM ((SELECT * FROM ({model.sql}) EXCEPT ALL SELECT * FROM {name}) "
+                               f"UNION ALL (SELECT * FROM {name} EXCEPT ALL SELECT * FROM ({model.sql})))").fetchone()
+            assert diff == (0,), name
+            assert con.execute(f"SELECT count(*) FROM {name}").fetchone()[0] > 0, name
+
+
+def test_views_stand_in_where_tables_are_missing_or_stale(small_db):
+    with store.open_store(small_db) as con:
+        expected = queries.entity_options(con, Filters(), "place")  # every summary table a view
+        assert rollups.present(con) == set()
+        assert {r[0] for r in con.execute("SELECT view_name FROM duckdb_views() WHERE temporary AND NOT internal"
+                                          ).fetchall()} == {
+            "article_entities"}  # only what the query read
+        rollups.rebuild(con, force=True)
+        con.execute("DELETE FROM entity_totals")  # what a stale table might hold
+        assert queries.entity_options(con, Filters(), "place")["articles"].sum() == 0  # the table is read
+        store.set_meta(con, "rollups_version", "built by older code")
+        pd.testing.assert_frame_equal(queries.entity_options(con, Filters(), "place"), expected)
+
+
+def test_the_article_key_is_defined_once():
+    root = Path(rollups.__file__).resolve().parent.parent
+    found = [p.relative_to(root).as_posix() for p in [*root.rglob("*.sql"), *root.rglob("*.py")]
+             if ">> 1" in p.read_text(encoding="utf-8")]
+    assert found == ["store/models/_macros.sql"]

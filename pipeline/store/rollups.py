@@ -1,209 +1,257 @@
-"""Derived summary tables ("rollups") the read queries use to stay fast on large stores.
+"""Summary tables ("rollups"): one logical definition each, a table on large stores, a view on small ones.
 
-Rebuilt from scratch at the end of every ingest and retag (`maintain.finish`), in one transaction,
-so readers see either the old set or the new one; a retag rebuilds only those that read what it
-changed (`READS`). They are not part of the Contract: every query
-falls back to the base tables when a rollup is missing (fresh or hand-built databases). Rows are
-written sorted by the columns the queries filter on, so DuckDB's zone maps skip most row groups.
-Duplicates (`articles.duplicate_of` set) are left out everywhere, as the queries' counting rules say.
+Each summary table is a model: `models/<name>.sql`, one SELECT (one CTE per step) over the base tables
+and other models, with its sort order in a `-- sorted:` header line. What a model reads is parsed out
+of its SQL (DuckDB's `json_serialize_sql`), which gives the build order and what a retag rebuilds;
+macros the models and queries share (`id_key`, `top_bits`, `snippet`) are in `models/_macros.sql`.
+
+From MIN_ARTICLES articles on, every run ends by materialising them (`rebuild`, called by
+`run.finish`) in one transaction, so readers see either the old set or the new one, each table
+written sorted so DuckDB's zone maps skip most row groups. Anywhere else (small, fresh or hand-built
+stores, or tables left by another version of the models) `bind` gives the reading connection a
+temporary view of the same name over the same definition: every query is written once against these
+names and returns the same rows either way. Duplicates (`articles.duplicate_of` set) are left out
+everywhere, as the queries' counting rules say. None of this is part of the Contract.
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import json
+import re
 import time
+import weakref
+from collections.abc import Iterable
+from pathlib import Path
 
 import duckdb
+
+from .schema import COLUMNS
 
 # Below this many articles every query reads the base tables in milliseconds, and rebuilding the
 # rollups would only slow each run down (a retag of 2,000 pages takes about a second without them).
 MIN_ARTICLES = 10_000
 
-# Entities (most articles first) that get a bit in article_facts.top_mask (a HUGEINT holds 127).
-TOP_BITS = 120
+MODELS_DIR = Path(__file__).parent / "models"
+MACROS = (MODELS_DIR / "_macros.sql").read_text(encoding="utf-8")
 
-# A search result's snippet: the text's first 240 characters, runs of whitespace as one space.
-SNIPPET_SQL = "left(trim(regexp_replace({text}, '\\s+', ' ', 'g')), 240)"
-
-# name → SELECT building it. Order matters: later rollups read earlier ones.
-ROLLUPS: dict[str, str] = {
-    # One row per (non-duplicate article, entity); `article_key` is a compact join key.
-    "article_entities": """
-        SELECT m.article_id, (hash(m.article_id) >> 1)::BIGINT AS article_key, m.entity_id,
-               count(*)::INTEGER AS mentions, any_value(a.published) AS published,
-               any_value(a.source) AS source, any_value(a.language) AS language
-        FROM mentions m JOIN articles a ON a.article_id = m.article_id AND a.duplicate_of IS NULL
-        GROUP BY m.article_id, m.entity_id
-        ORDER BY m.entity_id, published, article_key""",
-    # A small integer per entity id, so per-article entity lists stay compact.
-    # `top_bit`: a bit number for the TOP_BITS entities in most articles (NULL for the others).
-    "entity_keys": f"""
-        SELECT (row_number() OVER (ORDER BY entity_id) - 1)::SMALLINT AS entity_no, entity_id,
-               CASE WHEN rank <= {TOP_BITS} THEN (rank - 1)::SMALLINT END AS top_bit
-        FROM (SELECT entity_id, row_number() OVER (ORDER BY n DESC, entity_id) AS rank FROM (
-                  SELECT e.entity_id, count(x.entity_id) AS n
-                  FROM (SELECT entity_id FROM entities UNION SELECT DISTINCT entity_id FROM article_entities) e
-                  LEFT JOIN article_entities x USING (entity_id) GROUP BY e.entity_id))
-        ORDER BY entity_no""",
-    # One row per non-duplicate article (with or without mentions): date, source, language, its
-    # entities as a sorted list of entity_no with their mention counts (same order), the top_bit mask
-    # of its entities (the heatmap counts masks instead of unnesting lists), and what a search result
-    # shows (title, url, snippet), so a page of results never looks articles up by id.
-    "article_facts": f"""
-        SELECT a.article_id, (hash(a.article_id) >> 1)::BIGINT AS article_key, a.published, a.source,
-               a.language, coalesce(l.entity_nos, []::SMALLINT[]) AS entity_nos,
-               coalesce(l.mention_counts, []::INTEGER[]) AS mention_counts, coalesce(l.top_mask, 0) AS top_mask,
-               a.title, coalesce(a.canonical_url, a.url) AS url, {SNIPPET_SQL.format(text="a.text")} AS snippet
-        FROM articles a LEFT JOIN (
-            SELECT x.article_key, list(k.entity_no ORDER BY k.entity_no) AS entity_nos,
-                   list(x.mentions ORDER BY k.entity_no) AS mention_counts,
-                   bit_or(CASE WHEN k.top_bit IS NOT NULL THEN 1::HUGEINT << k.top_bit ELSE 0::HUGEINT END) AS top_mask
-            FROM article_entities x JOIN entity_keys k USING (entity_id) GROUP BY x.article_key
-        ) l ON l.article_key = (hash(a.article_id) >> 1)::BIGINT
-        WHERE a.duplicate_of IS NULL
-        ORDER BY a.published, article_key""",
-    # Articles mentioning both entities of an unordered pair (entity_a < entity_b by entity_no), per
-    # source and language over all dates: co-mentions and the heatmap without article-level filters.
-    "entity_pairs": """
-        SELECT a AS no_a, b AS no_b, x.source, x.language, count(*)::BIGINT AS articles
-        FROM article_facts x, unnest(x.entity_nos) AS ua(a), unnest(x.entity_nos) AS ub(b)
-        WHERE a < b GROUP BY ALL ORDER BY no_a, no_b""",
-    # Distinct articles and raw mentions per (entity, day, source, language); published NULL = undated.
-    "entity_days": """
-        SELECT entity_id, published, source, language, count(*)::BIGINT AS articles,
-               sum(mentions)::BIGINT AS mentions
-        FROM article_entities GROUP BY ALL
-        ORDER BY entity_id, published, source, language""",
-    # The same per (entity, source, language) over all dates, for sidebar options and top lists.
-    "entity_totals": """
-        SELECT entity_id, source, language, sum(articles)::BIGINT AS articles, sum(mentions)::BIGINT AS mentions
-        FROM entity_days GROUP BY ALL ORDER BY entity_id, source, language""",
-    # All non-duplicate articles per (day, source, language): the share's denominator, undated apart.
-    "day_totals": """
-        SELECT published, source, language, count(*)::BIGINT AS articles
-        FROM articles WHERE duplicate_of IS NULL GROUP BY ALL
-        ORDER BY published, source, language""",
-    # Statement counts per speaker key (entity id, else raw name) for the speaker filter's options.
-    "speaker_counts": """
-        SELECT coalesce(s.speaker_entity_id, s.speaker) AS key,
-               coalesce(any_value(e.name), any_value(s.speaker)) AS label, count(*)::BIGINT AS statements
-        FROM statements s LEFT JOIN entities e ON e.entity_id = s.speaker_entity_id
-        WHERE coalesce(s.speaker_entity_id, s.speaker) IS NOT NULL
-        GROUP BY key ORDER BY statements DESC, label""",
-    # One row per mention of a non-duplicate article, with its sentence's bounds and the article's
-    # date, source and language, sorted by entity and date: the sentences behind a trend point and the
-    # wording under a text search read only the chosen entities' rows for the chosen dates.
-    "mention_spans": """
-        SELECT m.entity_id, a.published, (hash(m.article_id) >> 1)::BIGINT AS article_key, m.article_id,
-               a.source, a.language, m.sentence_no, m.char_start, m.char_end, m.surface,
-               s.char_start AS sentence_start, s.char_end AS sentence_end
-        FROM mentions m JOIN articles a ON a.article_id = m.article_id AND a.duplicate_of IS NULL
-        LEFT JOIN sentences s ON s.article_id = m.article_id AND s.sentence_no = m.sentence_no
-        ORDER BY m.entity_id, a.published, article_key, m.char_start""",
-    # Mentions and distinct articles per (entity, day, source, language, surface form): the wording chart.
-    "entity_surfaces": """
-        SELECT entity_id, published, source, language, surface, count(*)::BIGINT AS mentions,
-               count(DISTINCT article_key)::BIGINT AS articles
-        FROM mention_spans GROUP BY ALL ORDER BY entity_id, published, source, language, surface""",
-    # The text of every sentence with a mention, sorted by date: the sentences behind a trend point are
-    # read from a few blocks instead of looking their articles up one by one.
-    "mention_sentences": """
-        SELECT x.published, x.article_key, x.sentence_no, x.article_id,
-               substr(a.text, x.sentence_start + 1, x.sentence_end - x.sentence_start) AS sentence
-        FROM (SELECT DISTINCT published, article_key, article_id, sentence_no, sentence_start, sentence_end
-              FROM mention_spans WHERE sentence_start IS NOT NULL) x
-        JOIN articles a ON a.article_id = x.article_id
-        ORDER BY x.published, x.article_key, x.sentence_no""",
-    # Statements of non-duplicate articles with their article's date, source and language and what the
-    # statements table shows, newest first; `said` is the date said, else published; `ckey` a compact
-    # cluster key; `quote_entities` the entities inside the quote; `cluster_first` the cluster's earliest
-    # `said` (the statements page reads a cluster's rows from there on); `entity_mask` the top_bit mask
-    # of its speaker, speaker state and quote entities. Column names match the statement filter's.
-    "statement_facts": """
-        SELECT s.statement_id, coalesce(s.cluster_id, s.statement_id) AS cid,
-               (hash(coalesce(s.cluster_id, s.statement_id)) >> 1)::BIGINT AS ckey, s.cluster_id, s.said_on,
-               coalesce(s.said_on, a.published) AS said, s.article_id, (hash(s.article_id) >> 1)::BIGINT AS article_key,
-               a.published, a.source, a.language, a.duplicate_of, coalesce(a.canonical_url, a.url) AS url, s.speaker,
-               s.speaker_role, s.speaker_entity_id, s.speaker_state_id, s.statement_type, s.kind, s.quote,
-               coalesce(q.entities, []::VARCHAR[]) AS quote_entities,
-               min(coalesce(s.said_on, a.published)) OVER (PARTITION BY coalesce(s.cluster_id, s.statement_id))
-                   AS cluster_first, coalesce(b.mask, 0) AS entity_mask
-        FROM statements s JOIN articles a ON a.article_id = s.article_id AND a.duplicate_of IS NULL
-        LEFT JOIN (SELECT statement_id, list(entity_id ORDER BY entity_id) AS entities FROM statement_mentions
-                   GROUP BY statement_id) q ON q.statement_id = s.statement_id
-        LEFT JOIN (SELECT u.statement_id, bit_or(1::HUGEINT << k.top_bit) AS mask FROM (
-                       SELECT statement_id, entity_id FROM statement_mentions
-                       UNION SELECT statement_id, speaker_entity_id FROM statements WHERE speaker_entity_id IS NOT NULL
-                       UNION SELECT statement_id, speaker_state_id FROM statements WHERE speaker_state_id IS NOT NULL
-                   ) u JOIN entity_keys k ON k.entity_id = u.entity_id AND k.top_bit IS NOT NULL
-                   GROUP BY u.statement_id) b ON b.statement_id = s.statement_id
-        ORDER BY said DESC NULLS LAST, s.statement_id""",
-    # Statements (distinct clusters) and reports per month, speaker state and type with no filter
-    # but dates: the statements chart's default view without grouping every cluster.
-    "statement_months": """
-        SELECT date_trunc('month', said)::DATE AS period, speaker_state_id AS state_id, statement_type,
-               count(DISTINCT ckey)::BIGINT AS statements, count(*)::BIGINT AS reports
-        FROM statement_facts WHERE said IS NOT NULL GROUP BY ALL ORDER BY ALL""",
-}
-
-# The tables (base or rollup) each rollup reads.
-READS: dict[str, set[str]] = {
-    "article_entities": {"mentions", "articles"},
-    "entity_keys": {"entities", "article_entities"},
-    "article_facts": {"articles", "article_entities", "entity_keys"},
-    "entity_pairs": {"article_facts"},
-    "entity_days": {"article_entities"},
-    "entity_totals": {"entity_days"},
-    "day_totals": {"articles"},
-    "speaker_counts": {"statements", "entities"},
-    "mention_spans": {"mentions", "articles", "sentences"},
-    "entity_surfaces": {"mention_spans"},
-    "mention_sentences": {"mention_spans", "articles"},
-    "statement_facts": {"statements", "articles", "statement_mentions", "entity_keys"},
-    "statement_months": {"statement_facts"},
-}
-
-# Built only when the fts index exists: its postings (term, article_key) sorted by term, so a search reads a few row
-# groups instead of the whole index (which fts keeps in document order).
-TEXT_POSTINGS = """
-    SELECT DISTINCT t.termid, (hash(d.name) >> 1)::BIGINT AS article_key
-    FROM fts_main_articles.terms t JOIN fts_main_articles.docs d USING (docid) ORDER BY ALL"""
+# Entities (most articles first) that get a bit in article_facts.top_mask: the `top_bits()` macro.
+TOP_BITS = int(re.search(r"MACRO top_bits\(\) AS (\d+)", MACROS).group(1))
 
 
-# Identifies the rollup definitions: rollups built from other definitions are never read.
-VERSION = hashlib.sha256("\n".join([*ROLLUPS.values(), TEXT_POSTINGS]).encode()).hexdigest()[:16]
+@dataclasses.dataclass(frozen=True)
+class Model:
+    """One summary table: its logical SELECT, the columns it is stored sorted by, and the relations
+    it reads (base tables and other models; `indexes`: other schemas' tables, e.g. the text index's)."""
+
+    name: str
+    sql: str
+    sorted_by: str
+    reads: frozenset[str]
+    indexes: frozenset[tuple[str, str]]
+
+
+def _relations(sql: str) -> tuple[set[str], set[tuple[str, str]]]:
+    """Tables a SELECT reads, from DuckDB's parse tree: (names in the default schema, (schema, name)
+    pairs elsewhere); the names of its own CTEs are left out."""
+    with duckdb.connect() as mem:
+        tree = json.loads(mem.execute("SELECT json_serialize_sql(?)", [sql]).fetchone()[0])
+    if tree.get("error"):
+        raise ValueError(f"cannot parse model SQL: {tree.get('error_message')}")
+    tables: set[tuple[str, str]] = set()
+    ctes: set[str] = set()
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            if node.get("type") == "BASE_TABLE":
+                tables.add((node.get("schema_name") or "", node["table_name"]))
+            for entry in (node.get("cte_map") or {}).get("map", []):
+                ctes.add(entry["key"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(tree)
+    return {t for s, t in tables if not s and t not in ctes}, {(s, t) for s, t in tables if s}
+
+
+def _load() -> dict[str, Model]:
+    """Every model in build order (each after the models it reads)."""
+    found: dict[str, Model] = {}
+    for path in sorted(MODELS_DIR.glob("[!_]*.sql")):
+        text = path.read_text(encoding="utf-8")
+        order = re.search(r"^-- sorted: (.+)$", text, re.M)
+        if not order:
+            raise ValueError(f"{path.name}: no '-- sorted:' line")
+        local, indexes = _relations(text)
+        # A full-text index (schema fts_main_<table>) is derived from its table: reading it reads the table.
+        reads = local | {s.removeprefix("fts_main_") for s, _ in indexes if s.startswith("fts_main_")}
+        found[path.stem] = Model(path.stem, text, order.group(1).strip(), frozenset(reads), frozenset(indexes))
+    unknown = {f"{m.name} reads {r}" for m in found.values() for r in m.reads if r not in found and r not in COLUMNS}
+    if unknown:
+        raise ValueError("models read unknown relations: " + ", ".join(sorted(unknown)))
+    ordered: dict[str, Model] = {}
+    while len(ordered) < len(found):
+        ready = [m for m in found.values() if m.name not in ordered and all(
+            r in ordered or r not in found for r in m.reads)]
+        if not ready:
+            raise ValueError("models read each other in a circle: " + ", ".join(sorted(set(found) - set(ordered))))
+        ordered.update((m.name, m) for m in ready)
+    return ordered
+
+
+MODELS: dict[str, Model] = _load()
+
+# The summary tables every store gets (the others need an index that may be missing: text_postings).
+ROLLUPS: dict[str, str] = {name: m.sql for name, m in MODELS.items() if not m.indexes}
+
+# The relations (base tables or summary tables) each summary table reads, parsed out of its SQL.
+READS: dict[str, set[str]] = {name: set(m.reads) for name, m in MODELS.items()}
+
+# Identifies the definitions: summary tables built from other definitions are never read.
+VERSION = hashlib.sha256("\n".join([MACROS, *(m.sql for m in MODELS.values())]).encode()).hexdigest()[:16]
+
+_MODEL_NAMES = re.compile(r"\b(" + "|".join(MODELS) + r")\b")
+
+
+def models_in(sql: str) -> set[str]:
+    """The summary tables a query's SQL names (the known names found in its text)."""
+    return set(_MODEL_NAMES.findall(sql))
+
+
+_MACRO_CALLS = re.compile(r"\b(" + "|".join(re.findall(r"MACRO (\w+)\(", MACROS)) + r")\(")
+
+
+def uses_macros(sql: str) -> bool:
+    """True when the SQL calls one of the shared macros."""
+    return bool(_MACRO_CALLS.search(sql))
+
+
+@dataclasses.dataclass
+class _Session:
+    """What this module created on one connection (temporary objects live and die with it)."""
+
+    macros: bool = False
+    views: set[str] = dataclasses.field(default_factory=set)
+
+
+_SESSIONS: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, _Session] = weakref.WeakKeyDictionary()
+
+
+def _session(con: duckdb.DuckDBPyConnection) -> _Session:
+    return _SESSIONS.setdefault(con, _Session())
+
+
+def prepare(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the shared macros on this connection (once per connection)."""
+    session = _session(con)
+    if not session.macros:
+        con.execute(MACROS)
+        session.macros = True
+
+
+@dataclasses.dataclass(frozen=True)
+class Catalog:
+    """What a store has: the summary tables materialised by this version of the models, and the tables
+    of the indexes models read ((schema, table) pairs)."""
+
+    materialised: frozenset[str]
+    indexes: frozenset[tuple[str, str]]
+
+    def readable(self, model: Model) -> bool:
+        """True when every index the model reads exists (text_postings needs the text index)."""
+        return model.indexes <= self.indexes
+
+
+def catalog(con: duckdb.DuckDBPyConnection) -> Catalog:
+    """The store's Catalog, read in one query (tables left by another version of the models count as
+    missing until the next run rebuilds them)."""
+    schemas = sorted({schema for m in MODELS.values() for schema, _ in m.indexes})
+    rows = con.execute(
+        "SELECT schema_name, table_name FROM duckdb_tables() WHERE NOT temporary AND schema_name = ANY($schemas) "
+        "UNION ALL SELECT 'meta', value FROM main.meta WHERE key = 'rollups_version'",
+        {"schemas": ["main", *schemas]}).fetchall()
+    current = ("meta", VERSION) in rows
+    return Catalog(frozenset(t for s, t in rows if s == "main" and t in MODELS and current),
+                   frozenset((s, t) for s, t in rows if s not in ("main", "meta")))
+
+
+def present(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """Names of the summary tables materialised in this database by this version of the models."""
+    return set(catalog(con).materialised)
+
+
+def bind(con: duckdb.DuckDBPyConnection, names: Iterable[str], seen: Catalog | None = None,
+         macros: bool = False) -> None:
+    """Make the named summary tables (and those they read) readable on this connection, given what the
+    store has (`seen`, else read now), and the shared macros too when `macros`: each table not
+    materialised by this version gets a temporary view of the same name over its definition (which
+    shadows a stale table); a materialised one drops such a view."""
+    if macros:
+        prepare(con)
+    wanted = _closure(names)
+    if not wanted:
+        return
+    seen = seen or catalog(con)
+    views = _session(con).views
+    for name in MODELS:  # build order: a view is checked against the relations it reads when created
+        if name not in wanted:
+            continue
+        if name in seen.materialised and name in views:
+            con.execute(f"DROP VIEW temp.main.{name}")
+            views.discard(name)
+        elif name not in seen.materialised and name not in views and seen.readable(MODELS[name]):
+            prepare(con)
+            con.execute(f"CREATE TEMP VIEW {name} AS {MODELS[name].sql}")
+            views.add(name)
+
+
+def _closure(names: Iterable[str]) -> set[str]:
+    out: set[str] = set()
+    todo = [n for n in names if n in MODELS]
+    while todo:
+        name = todo.pop()
+        if name not in out:
+            out.add(name)
+            todo += [r for r in MODELS[name].reads if r in MODELS]
+    return out
 
 
 def rebuild(con: duckdb.DuckDBPyConnection, changed: set[str] | None = None, force: bool = False) -> dict[str, float]:
-    """Recreate the rollups from the base tables in one transaction; seconds taken per table.
+    """Materialise the summary tables from the base tables in one transaction; seconds taken per table.
 
-    With `changed` (the base tables a run rewrote), only the rollups reading them, directly or
-    through another rebuilt rollup, are rebuilt, besides any missing one; text_postings only when
-    "articles" changed. Without it, all of them. A store under MIN_ARTICLES articles gets none
-    (any left from a bigger past are dropped) unless `force`."""
+    With `changed` (the base tables a run rewrote), only the tables reading them, directly or
+    through another rebuilt one, are rebuilt, besides any missing one. Without it, all of them.
+    A table whose index is missing (text_postings without the text index) is dropped instead.
+    A store under MIN_ARTICLES articles gets none (any left from a bigger past are dropped) unless
+    `force`."""
     if not force and con.execute("SELECT count(*) FROM articles").fetchone()[0] < MIN_ARTICLES:
         drop(con)
         return {}
+    prepare(con)
+    _drop_views(con)
     took: dict[str, float] = {}
-    have = present(con)
+    seen = catalog(con)
+    have = seen.materialised
     if not have:
         changed = None  # none yet, or built by another version: build them all
     stale = set(changed or ())
     con.execute("BEGIN TRANSACTION")
     try:
-        for name, select in ROLLUPS.items():
-            if changed is not None and name in have and not READS[name] & stale:
+        for name, model in MODELS.items():
+            buildable = seen.readable(model)
+            due = changed is None or bool(model.reads & stale) or (buildable and name not in have)
+            if not due:
                 continue
             stale.add(name)
             t0 = time.perf_counter()
-            con.execute(f"CREATE OR REPLACE TABLE {name} AS {select}")
-            took[name] = time.perf_counter() - t0
-        if changed is None or "articles" in stale:
-            t0 = time.perf_counter()
-            if _has_text_index(con):
-                con.execute(f"CREATE OR REPLACE TABLE text_postings AS {TEXT_POSTINGS}")
+            if buildable:
+                con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM ({model.sql}) ORDER BY {model.sorted_by}")
             else:
-                con.execute("DROP TABLE IF EXISTS text_postings")
-            took["text_postings"] = time.perf_counter() - t0
+                con.execute(f"DROP TABLE IF EXISTS {name}")
+            took[name] = time.perf_counter() - t0
         con.execute("INSERT OR REPLACE INTO meta VALUES ('rollups_version', ?)", [VERSION])
         con.execute("COMMIT")
     except Exception:
@@ -213,23 +261,17 @@ def rebuild(con: duckdb.DuckDBPyConnection, changed: set[str] | None = None, for
 
 
 def drop(con: duckdb.DuckDBPyConnection) -> None:
-    """Remove every rollup, of any version (queries fall back to the base tables)."""
-    rows = con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' AND table_name = ANY(?)",
-                       [[*ROLLUPS, "text_postings"]]).fetchall()
+    """Remove every materialised summary table, of any version (queries then read views)."""
+    _drop_views(con)
+    rows = con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' AND NOT temporary "
+                       "AND table_name = ANY(?)", [list(MODELS)]).fetchall()
     for (name,) in rows:
-        con.execute(f"DROP TABLE {name}")
+        con.execute(f"DROP TABLE main.{name}")
 
 
-def _has_text_index(con: duckdb.DuckDBPyConnection) -> bool:
-    row = con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'fts_main_articles' "
-                      "AND table_name = 'terms'").fetchone()
-    return bool(row and row[0])
-
-
-def present(con: duckdb.DuckDBPyConnection) -> set[str]:
-    """Names of the rollups that exist in this database, built by this version of ROLLUPS (rollups
-    left by another version count as missing until the next run rebuilds them)."""
-    rows = con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' "
-                       "AND table_name = ANY(?) AND (SELECT value FROM meta WHERE key = 'rollups_version') = ?",
-                       [[*ROLLUPS, "text_postings"], VERSION]).fetchall()
-    return {r[0] for r in rows}
+def _drop_views(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop this connection's temporary views of the models (a rebuild reads and writes the tables)."""
+    views = _session(con).views
+    for name in reversed([n for n in MODELS if n in views]):
+        con.execute(f"DROP VIEW IF EXISTS temp.main.{name}")
+    views.clear()
