@@ -19,7 +19,7 @@ from typing import NoReturn
 
 import duckdb
 
-from . import config, export, store
+from . import alerts, config, export, store
 from .collect.sources import SourcesError
 from .config import DEFAULT_SOURCES, SAMPLE_DIR, FetchPolicy
 from .mentions.check import CheckError, evaluate, format_report, read_samples
@@ -30,7 +30,7 @@ from .run.engines import ENGINES, EngineError
 from .run.ingest import Options, ingest
 from .run.repair import repair
 from .run.retag import retag
-from .run.watch import BATCH_ITEMS, WatchOptions, watch
+from .run.watch import BATCH_ITEMS, Hooks, WatchOptions, watch
 
 EXIT_OK, EXIT_USAGE, EXIT_BUSY = 0, 2, 3
 
@@ -158,7 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--delay", type=_delay, default=1.0, help="seconds between requests to one host (default 1)")
     p.add_argument("--taxonomy", type=Path, default=None, help="taxonomy file (default: $TRACKER_TAXONOMY)")
     p.add_argument("--alerts", type=Path, default=None,
-                   help="the alert feed file (Atom; default: alerts.atom beside the database)")
+                   help="the alert feed file (Atom; default: $TRACKER_ALERTS, else alerts.atom beside the database)")
     p.add_argument("--dashboard-url", default=None,
                    help="the dashboard's address for links in the alert feed (default: $TRACKER_DASHBOARD_URL or "
                         "http://127.0.0.1:8501)")
@@ -178,7 +178,8 @@ def _watch(args: argparse.Namespace, db: Path) -> int:
                    deadline=args.deadline, delay=args.delay, wait=args.wait, progress=False)
     try:
         return watch(WatchOptions(opts, once=args.once, batch=args.batch, alerts=args.alerts,
-                                  dashboard_url=(args.dashboard_url or config.dashboard_url()).rstrip("/")))
+                                  dashboard_url=(args.dashboard_url or config.dashboard_url()).rstrip("/")),
+                     Hooks(publish=alerts.publish_for_watch))
     except KeyboardInterrupt:
         print("stopped at once (a second signal): batches written so far are kept; the run in hand stays "
               "unfinished", file=sys.stderr)

@@ -3,7 +3,7 @@
 Contract environment: `TRACKER_DB` (database, default `data/tracker.duckdb`), `TRACKER_TAXONOMY`
 (default `data/taxonomy.yaml`), `TRACKER_ALLOW_PRIVATE=1` (fetch from loopback/private addresses).
 Also: `TRACKER_DASHBOARD_INGEST=1` (the dashboard may start ingest runs), `TRACKER_JOBS_DIR` (where
-those runs keep uploads and logs), `TRACKER_DASHBOARD_URL` (the dashboard's address in alert links),
+those runs keep uploads and logs), `TRACKER_DASHBOARD_URL` (the dashboard's address in alert links), `TRACKER_ALERTS` (the alert feed file),
 and the limits every input, download and upload is held to.
 """
 from __future__ import annotations
@@ -108,6 +108,13 @@ class UploadLimits:
 
 
 ENV_DASHBOARD_URL = "TRACKER_DASHBOARD_URL"
+ENV_ALERTS = "TRACKER_ALERTS"
+
+
+def alerts_path(db: Path) -> Path:
+    """The alert feed (Atom) of the store `db`, which `watch` writes and the dashboard serves:
+    $TRACKER_ALERTS, else alerts.atom beside the database (data/alerts.atom by default)."""
+    return Path(os.environ.get(ENV_ALERTS) or Path(db).with_name("alerts.atom"))
 
 
 def dashboard_url() -> str:

@@ -18,12 +18,11 @@ import duckdb
 import feedparser
 import pytest
 
-from pipeline import store
+from pipeline import alerts, store
 from pipeline.collect.fetch import Fetcher, Validators
 from pipeline.collect.sources import DEFAULT_POLL_MINUTES, SourcesError, load_sources
-from pipeline.run import alerts
 from pipeline.run.ingest import Options
-from pipeline.run.watch import BACKOFF_CAP_MINUTES, WatchOptions, Watcher
+from pipeline.run.watch import BACKOFF_CAP_MINUTES, Hooks, WatchOptions, Watcher
 from tests.conftest import Route
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -96,9 +95,10 @@ def watch_opts(db_path: Path, sources: Path, **kwargs) -> WatchOptions:
 
 
 def one_round(db_path: Path, sources: Path, pause: float = 0.08, **kwargs) -> None:
-    """`watch --once` in this process, after the feeds' 60 ms interval has passed."""
+    """`watch --once` in this process, as the CLI runs it (alert feed included), after the feeds' 60 ms
+    interval has passed."""
     time.sleep(pause)
-    assert Watcher(watch_opts(db_path, sources, **kwargs)).run() == 0
+    assert Watcher(watch_opts(db_path, sources, **kwargs), Hooks(publish=alerts.publish_for_watch)).run() == 0
 
 
 def rows(db_path: Path, sql: str, params: list | None = None) -> list[tuple]:
@@ -406,8 +406,34 @@ def test_the_alert_feed_is_valid_atom_with_stable_entries(server, db_path, tmp_p
     assert sorted(p.name for p in path.parent.iterdir() if "alerts" in p.name) == ["alerts.atom"]
 
 
+def test_the_alert_feed_carries_what_changed_with_links_to_the_views_behind(changes_db, tmp_path):
+    """The store with known changes (tests/test_changes.py counts it): its 8 signals of 4–10 March
+    become 8 valid Atom entries, newest first, each linking to its view and to what it is made of."""
+    path = tmp_path / "alerts.atom"
+    with store.open_store(changes_db, read_only=True) as con:
+        assert alerts.publish(con, path, alerts.feed_id_for(changes_db), "https://tracker.example") == 8
+    parsed = feedparser.parse(path.read_bytes())
+    assert parsed.bozo == 0 and parsed.version == "atom10"
+    kinds = [e.tags[0].term for e in parsed.entries]
+    assert sorted(kinds) == ["first_entity"] + ["first_speaker"] * 4 + ["surge"] * 2 + ["type_shift"]
+    updated = [e.updated_parsed[:6] for e in parsed.entries]
+    assert updated == sorted(updated, reverse=True)
+    surge = next(e for e in parsed.entries if e.id == alerts.entry_id("surge/armenia/2024-03-06"))
+    assert surge.title.startswith("Surge: Armenia — 9 articles on Wed 2024-03-06 (expected 2, p = 0.00025)")
+    assert surge.summary.startswith("9 articles mentioning Armenia on 2024-03-06 against 2.02 expected")
+    assert {link.rel: link.href for link in surge.links} == {
+        "alternate": "https://tracker.example/?page=trends&actor=armenia&from=2024-02-07&to=2024-03-06&gran=day",
+        "related": "https://tracker.example/articles?page=articles&actor=armenia&from=2024-03-06&to=2024-03-06"}
+    assert dt.datetime(*surge.updated_parsed[:6]) == dt.datetime(2024, 3, 7, 6, 8)  # the last article's fetch
+    shift = next(e for e in parsed.entries if e.tags[0].term == "type_shift")
+    assert shift.id == alerts.entry_id("type_shift/azerbaijan/2024-03-04/2024-03-10")
+    assert shift.title.startswith("Shift in Azerbaijan's statement types: more condemn; fewer appeal")
+    formula = next(e for e in parsed.entries if "=SUM(1,2)" in e.title)  # a named speaker, as text
+    assert formula.tags[0].term == "first_speaker"
+
+
 def test_signal_text_is_escaped_and_the_file_replaced_atomically(tmp_path):
-    signal_ = alerts.Signal("new_articles", "k1", 'Talks "resume" <b>& stall</b>', "a < b & c",
+    signal_ = alerts.Signal("new_articles", "k1", 'Talks "resume" <b>& stall</b>\x0b', "a < b & c\x00",
                             "http://127.0.0.1:8501/articles?page=articles&source=a&lang=en",
                             dt.datetime(2024, 5, 1, 12, 0))
     path = tmp_path / "alerts.atom"
@@ -416,7 +442,7 @@ def test_signal_text_is_escaped_and_the_file_replaced_atomically(tmp_path):
         alerts.write_atom(path, alerts.atom([signal_], "urn:uuid:feed", "http://127.0.0.1:8501"))
         assert feedparser.parse(old.read()).entries == []  # a reader of the old file reads it whole
     (entry,) = feedparser.parse(path.read_bytes()).entries
-    assert (entry.title, entry.summary, entry.link) == (signal_.title, signal_.summary, signal_.link)
+    assert (entry.title, entry.summary, entry.link) == (signal_.title[:-1], signal_.summary[:-1], signal_.link)
     assert b"<b>" not in path.read_bytes()
 
 

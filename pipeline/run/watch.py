@@ -28,13 +28,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import store
+import duckdb
+
+from .. import config, store
 from ..collect.fetch import Document, Fetcher, FetchError, Validators
 from ..collect.inputs import InputError, Item, is_url
 from ..collect.sources import SourcesError, check_issuers, load_sources
 from ..mentions.taxonomy import load_taxonomy
 from ..store import feeds
-from . import alerts
 from .finish import utcnow
 from .ingest import Options, Summary, ingest
 
@@ -64,28 +65,24 @@ class WatchOptions:
     ingest: Options
     once: bool = False
     batch: int = BATCH_ITEMS
-    alerts: Path | None = None  # default: alerts.atom beside the database
+    alerts: Path | None = None  # default: $TRACKER_ALERTS, else alerts.atom beside the database
     dashboard_url: str = "http://127.0.0.1:8501"
 
     @property
     def alerts_path(self) -> Path:
-        return self.alerts or self.ingest.db.with_name("alerts.atom")
-
-
-def publish_alerts(con: object, opts: WatchOptions) -> int:
-    """The alert feed hook: write the signals to the Atom file; the number of entries."""
-    return alerts.publish(con, opts.alerts_path, alerts.feed_id_for(opts.ingest.db), opts.dashboard_url)
+        return self.alerts or config.alerts_path(self.ingest.db)
 
 
 @dataclass
 class Hooks:
     """What a cycle calls after polling. `write` stores a batch of items and brings the store's upkeep
-    up to date (today `ingest`, whose end of run is `finish.finish`); `publish` computes the signals and
-    publishes them (the alert feed), with a connection to the store while the run lock is held."""
+    up to date (today `ingest`, whose end of run is `finish.finish`); `publish`, if any, computes the
+    signals and publishes them (the CLI's: `pipeline.alerts.publish_for_watch`, the alert feed), with
+    a connection to the store while the run lock is held."""
 
     write: Callable[[list[Item], Options], Summary] = lambda items, opts: ingest(
         [i.input for i in items], opts, items)
-    publish: Callable[[object, WatchOptions], int] = publish_alerts
+    publish: Callable[[duckdb.DuckDBPyConnection, WatchOptions], int] | None = None
 
 
 @dataclass
@@ -216,7 +213,8 @@ class Watcher:
             targets = {t.url for t in self.targets}
             cycle.next_due = min((s.next_poll for s in feeds.feed_states(con).values()
                                   if s.feed_url in targets and s.next_poll), default=None)
-            if (cycle.summary is not None and cycle.summary.ok) or not self.opts.alerts_path.exists():
+            if self.hooks.publish and ((cycle.summary is not None and cycle.summary.ok)
+                                       or not self.opts.alerts_path.exists()):
                 self.hooks.publish(con, self.opts)
         return cycle
 
