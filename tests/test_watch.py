@@ -16,14 +16,17 @@ from pathlib import Path
 
 import duckdb
 import feedparser
+import pandas as pd
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from pipeline import alerts, store
 from pipeline.collect.fetch import Fetcher, Validators
 from pipeline.collect.sources import DEFAULT_POLL_MINUTES, SourcesError, load_sources
 from pipeline.run.ingest import Options
-from pipeline.run.watch import BACKOFF_CAP_MINUTES, Hooks, WatchOptions, Watcher
+from pipeline.run.watch import BACKOFF_CAP_MINUTES, Hooks, Watcher, WatchOptions
 from tests.conftest import Route
+from views import changes as changes_view
 
 ROOT = Path(__file__).resolve().parent.parent
 DAY = dt.date(2024, 5, 1)
@@ -538,3 +541,95 @@ def test_watch_and_a_reader_at_once(server, db_path, tmp_path):
     runs, finished = rows(db_path, "SELECT count(*), count(finished) FROM runs")[0]
     assert runs >= 2 and finished == runs  # the items published while watch ran came in later runs
     assert "waiting" not in err
+
+
+# --- the dashboard: feed health, the alert feed, and reading while watch writes ----------------------------
+
+def dashboard(**params) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def table_with(at: AppTest, column: str) -> pd.DataFrame | None:
+    return next((d.value for d in at.dataframe if column in d.value), None)
+
+
+def test_the_sources_page_shows_each_feeds_health(server, db_path, tmp_path):
+    feed = publish_feed(server, "/rss.xml", [60, 61], etag='"h"')
+    server.routes["/down.xml"] = Route(b"oops", status=503)
+    sources = sources_file(tmp_path, feeds=[feed, server.url("/down.xml")], minutes=30)
+    one_round(db_path, sources, pause=0)
+    at = dashboard(page="sources")
+    assert not at.exception, [e.value for e in at.exception]
+    health = table_with(at, "feed_url")
+    assert health[["feed_url", "name", "kind", "health", "failures", "last_status", "items_seen", "items_new",
+                   "queued", "poll_minutes"]].values.tolist() == [
+        [server.url("/down.xml"), "Ararat Courier", "feed", "failing", 1, 503, 0, 0, 0, 30.0],
+        [feed, "Ararat Courier", "feed", "ok", 0, 200, 2, 2, 0, 30.0]]
+    failing = health.iloc[0]
+    assert pd.isna(failing["last_success"]) and "HTTP 503 Service Unavailable" in failing["last_error"]
+    assert failing["next_poll"] - failing["last_attempt"] == pd.Timedelta(minutes=60)  # 30 min × 2
+    assert any("2 feeds and sitemaps, 1 failing; 0 items queued" in c.value for c in at.caption)
+
+
+def test_the_changes_page_offers_the_alert_feed_to_download_and_subscribe(server, db_path, tmp_path, monkeypatch):
+    static = tmp_path / "static"
+    monkeypatch.setenv("TRACKER_ALERTS", str(static / "alerts.atom"))
+    feed = publish_feed(server, "/rss.xml", [62], etag='"c"')
+    one_round(db_path, sources_file(tmp_path, feeds=[feed]), pause=0)  # writes the feed where TRACKER_ALERTS says
+    (static / "alerts.atom").rename(tmp_path / "aside.atom")
+    at = dashboard(page="changes")
+    assert any("No alert feed yet: `python -m pipeline watch` writes" in c.value for c in at.caption)
+    (tmp_path / "aside.atom").rename(static / "alerts.atom")
+    monkeypatch.setattr(changes_view, "STATIC_DIR", static)
+    at = dashboard(page="changes")
+    assert not at.exception, [e.value for e in at.exception]
+    (button,) = [b for b in at.get("download_button") if "alert feed" in b.label]
+    assert button.label == "⬇ Download the alert feed (Atom)"
+    assert any(c.value.startswith("1 entries, written ") for c in at.caption)
+    assert [c.value for c in at.code] == ["/app/static/alerts.atom"]
+    monkeypatch.setattr(changes_view, "STATIC_DIR", tmp_path / "elsewhere")  # not under static serving
+    at = dashboard(page="changes")
+    assert not at.code and any("TRACKER_ALERTS=static/alerts.atom" in c.value for c in at.caption)
+
+
+def test_watch_and_the_dashboard_at_once(server, db_path, tmp_path):
+    """A long-running watch over a feed that gains an item every second while the dashboard's Sources
+    page is drawn again and again (AppTest, the app's own cached reads with their busy fallback): no
+    page fails, the article count never goes back, and the page ends on what watch stored."""
+    feed = publish_feed(server, "/rss.xml", [70], etag='"0"')
+    sources = sources_file(tmp_path, feeds=[feed], minutes=0.005)
+    proc = start_watch("--sources", str(sources))
+    stop = threading.Event()
+
+    def publisher() -> None:
+        wait_for(lambda: (read_when_free(db_path, "SELECT count(*) FROM articles") or [(0,)])[0][0] >= 1)
+        for n in range(71, 75):
+            time.sleep(1.0)
+            publish_feed(server, "/rss.xml", list(range(70, n + 1)), etag=f'"{n}"')
+        stop.set()
+
+    thread = threading.Thread(target=publisher)
+    thread.start()
+    counts, drawn = [], 0
+    try:
+        while not (stop.is_set() and counts and counts[-1] == 5):
+            at = dashboard(page="sources")
+            drawn += 1
+            assert not at.exception, [e.value for e in at.exception]
+            coverage = table_with(at, "articles")
+            if coverage is not None:  # None: the store was busy and this new session had no last results
+                counts.append(int(coverage["articles"].sum()))
+            assert proc.poll() is None, proc.stderr.read()
+            assert drawn < 300
+    finally:
+        thread.join()
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
+    assert counts == sorted(counts) and counts[-1] == 5 and len(set(counts)) >= 2
+    health = table_with(at, "feed_url")
+    assert health[["health", "items_seen"]].values.tolist() == [["ok", 5]] or health["health"].tolist() == [
+        "unchanged"]
