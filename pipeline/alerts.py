@@ -114,7 +114,7 @@ def collect(con: duckdb.DuckDBPyConnection, since: dt.datetime, dashboard_url: s
 
 
 def _utc(when: dt.datetime) -> dt.datetime:
-    return when.replace(tzinfo=dt.timezone.utc) if when.tzinfo is None else when.astimezone(dt.timezone.utc)
+    return when.replace(tzinfo=dt.UTC) if when.tzinfo is None else when.astimezone(dt.UTC)
 
 
 def _xml_text(text: str) -> str:
@@ -140,7 +140,7 @@ def atom(signals: list[Signal], feed_id: str, home: str, title: str = FEED_TITLE
 
     add(root, "id", feed_id)
     add(root, "title", title)
-    newest = max((_utc(s.detected_at) for s in signals), default=dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc))
+    newest = max((_utc(s.detected_at) for s in signals), default=dt.datetime(1970, 1, 1, tzinfo=dt.UTC))
     add(root, "updated", newest.isoformat())
     add(add(root, "author"), "name", "Diplomatic Statement Tracker")
     add(root, "link", href=home, rel="alternate", type="text/html")
@@ -178,7 +178,7 @@ def write_atom(path: Path, document: bytes) -> None:
 def publish(con: duckdb.DuckDBPyConnection, path: Path, feed_id: str, dashboard_url: str,
             now: dt.datetime | None = None) -> int:
     """Write the alert feed of the last ALERT_DAYS days to `path`; the number of entries."""
-    now = now or dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    now = now or dt.datetime.now(dt.UTC).replace(tzinfo=None)
     signals = collect(con, now - dt.timedelta(days=ALERT_DAYS), dashboard_url)
     write_atom(path, atom(signals, feed_id, dashboard_url))
     return len(signals)

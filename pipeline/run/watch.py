@@ -111,7 +111,7 @@ class Cycle:
 
 
 def _now_stamp() -> str:
-    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class Watcher:
@@ -203,20 +203,27 @@ class Watcher:
         records = self._poll_all(due, documents, states, cycle)
         with store.open_store(db, wait=wait) as con:
             found = feeds.record_polls(con, records, utcnow())
+            cycle.found = sum(found.values())
             batch = feeds.queued_items(con, [r.feed_url for r in records if r.error is None], self.opts.batch)
-            pending = store.upkeep_pending(con)
-        cycle.found = sum(found.values())
-        if batch or pending:
-            cycle.summary = self._write(batch)
+            if not batch and not store.upkeep_pending(con):
+                self._close_cycle(con, cycle)  # nothing to write: one connection after the polls
+                return cycle
+        cycle.summary, done, failed = self._write(batch)
         with store.open_store(db, wait=wait) as con:
-            cycle.queued = feeds.backlog(con)
-            targets = {t.url for t in self.targets}
-            cycle.next_due = min((s.next_poll for s in feeds.feed_states(con).values()
-                                  if s.feed_url in targets and s.next_poll), default=None)
-            if self.hooks.publish and ((cycle.summary is not None and cycle.summary.ok)
-                                       or not self.opts.alerts_path.exists()):
-                self.hooks.publish(con, self.opts)
+            feeds.mark_items(con, done, failed)
+            self._close_cycle(con, cycle)
         return cycle
+
+    def _close_cycle(self, con: duckdb.DuckDBPyConnection, cycle: Cycle) -> None:
+        """The queue left and the next poll due, for the log line and the loop's sleep; the alert feed
+        published again after a batch stored something (or when the file is missing)."""
+        cycle.queued = feeds.backlog(con)
+        targets = {t.url for t in self.targets}
+        cycle.next_due = min((s.next_poll for s in feeds.feed_states(con).values()
+                              if s.feed_url in targets and s.next_poll), default=None)
+        if self.hooks.publish and ((cycle.summary is not None and cycle.summary.ok)
+                                   or not self.opts.alerts_path.exists()):
+            self.hooks.publish(con, self.opts)
 
     def _poll_all(self, due: list[Target], documents: dict[str, list[tuple]], states: dict[str, feeds.FeedState],
                   cycle: Cycle) -> list[feeds.PollRecord]:
@@ -264,8 +271,10 @@ class Watcher:
                        for d in polled.documents.values()],
             items=[(i.url or i.input, i.version, i.title, i.published, i.html) for i in polled.items])
 
-    def _write(self, batch: list[feeds.QueuedItem]) -> Summary:
-        """Hand the batch to the write hook (ingest and upkeep), then mark its items stored or failed."""
+    def _write(self, batch: list[feeds.QueuedItem]
+               ) -> tuple[Summary, list[tuple[str, str]], list[tuple[str, str, str]]]:
+        """Hand the batch to the write hook (ingest and upkeep); its summary, and the items (feed_url,
+        item_url) to mark stored and those (feed_url, item_url, error) to mark failed."""
         by_url: dict[str, list[str]] = {}
         items: list[Item] = []
         for queued in batch:
@@ -283,9 +292,7 @@ class Watcher:
             log(f"failed [{stage}] {error}", err=True)
         done = [(f, url) for url, fs in by_url.items() if url not in errors for f in fs]
         failed = [(f, url, errors[url]) for url, fs in by_url.items() if url in errors for f in fs]
-        with store.open_store(self.opts.ingest.db, wait=self.opts.ingest.wait) as con:
-            feeds.mark_items(con, done, failed)
-        return summary
+        return summary, done, failed
 
 
 def log(line: str, err: bool = False) -> None:
