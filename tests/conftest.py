@@ -58,6 +58,7 @@ class LocalServer:
     port: int = 0
     headers: list[tuple[str, dict[str, str]]] = field(default_factory=list)  # (path, lower-cased request headers)
     answers: list[tuple[str, int]] = field(default_factory=list)  # (path, status) of every answer
+    times: list[float] = field(default_factory=list)  # time.monotonic() of every request's arrival
 
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.port}{path}"
@@ -76,6 +77,7 @@ def server() -> Iterator[LocalServer]:
             path = self.path.split("?")[0]
             seen = sum(1 for p in state.requests if p.split("?")[0] == path)
             state.requests.append(self.path)
+            state.times.append(time.monotonic())
             route = state.routes.get(path)
             if route is None:
                 route = Route(b"<html><body><h1>Not found</h1></body></html>", status=404)

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.request
 from email.utils import format_datetime
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from pipeline.collect.sources import DEFAULT_POLL_MINUTES, SourcesError, load_so
 from pipeline.run.ingest import Options
 from pipeline.run.watch import BACKOFF_CAP_MINUTES, Hooks, Watcher, WatchOptions
 from tests.conftest import Route
+from tests.e2e_helpers import StreamlitApp
 from views import changes as changes_view
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -318,6 +320,28 @@ def test_a_sitemap_index_polls_its_nested_sitemaps_conditionally(server, db_path
     assert rows(db_path, "SELECT kind, last_status, items_seen, items_new FROM feeds") == [("sitemap", 304, 3, 2)]
 
 
+# --- the fetch rules: SSRF and the per-host delay -----------------------------------------------------
+
+def test_watch_keeps_the_ssrf_rules_and_the_per_host_delay(server, db_path, tmp_path):
+    feed = publish_feed(server, "/rss.xml", [80, 81, 82], etag='"d"')
+    sources = sources_file(tmp_path, feeds=[feed], minutes=60)
+    refused = watch_opts(db_path, sources)
+    refused.ingest.allow_private = False
+    assert Watcher(refused).run() == 0
+    assert server.requests == []  # a loopback feed is refused before any request
+    (status, error, failures), = rows(db_path, "SELECT last_status, last_error, failures FROM feeds")
+    assert (status, failures) == (None, 1) and "refused" in error and "127.0.0.1" in error
+
+    with store.open_store(db_path) as con:  # due again now
+        con.execute("UPDATE feeds SET next_poll = NULL")
+    spaced = watch_opts(db_path, sources)
+    spaced.ingest.delay = 0.3
+    assert Watcher(spaced).run() == 0
+    assert server.requests[0] == "/rss.xml" and sorted(page_requests(server)) == ["/news/80", "/news/81", "/news/82"]
+    gaps = [b - a for a, b in zip(server.times, server.times[1:])]
+    assert len(gaps) == 3 and min(gaps) >= 0.25, gaps  # the feed and its pages share one host's turns (0.3 s, less jitter)
+
+
 # --- failures and backoff -------------------------------------------------------------------------------
 
 def test_a_failing_feed_backs_off_exponentially_and_a_success_resets_it(server, db_path, tmp_path):
@@ -480,20 +504,24 @@ def test_kill_9_mid_batch_then_restart_loses_nothing_and_doubles_nothing(server,
     assert rows(db_path, "SELECT state, count(*) FROM feed_items GROUP BY ALL") == [("stored", 4)]
 
 
-@pytest.mark.parametrize("group", [False, True], ids=["main-process", "process-group"])
-def test_sigterm_stops_after_the_batch_in_hand(server, db_path, tmp_path, group):
+@pytest.mark.parametrize("group", [False, True], ids=["sigterm-main-process", "ctrl-c-process-group"])
+def test_sigterm_or_ctrl_c_stops_after_the_batch_in_hand(server, db_path, tmp_path, group):
     feed = publish_feed(server, "/rss.xml", [41, 42, 43], etag='"t"')
     server.routes["/news/41"].delay = 3
     sources = sources_file(tmp_path, feeds=[feed], minutes=60)
     proc = start_watch("--sources", str(sources), "--workers", "2" if group else "1", start_new_session=True)
     try:
         wait_for(lambda: "/news/41" in server.requests)  # the batch is in hand
-        (os.killpg if group else os.kill)(proc.pid, signal.SIGTERM)
+        if group:  # Ctrl-C in a terminal: SIGINT to the whole process group, pool workers included
+            os.killpg(proc.pid, signal.SIGINT)
+        else:
+            os.kill(proc.pid, signal.SIGTERM)
         out, err = proc.communicate(timeout=60)
     finally:
         proc.kill()
     assert proc.returncode == 0, err
-    assert "SIGTERM: stopping after the batch in hand" in err and out.rstrip().endswith("stopped")
+    name = "SIGINT" if group else "SIGTERM"
+    assert f"{name}: stopping after the batch in hand" in err and out.rstrip().endswith("stopped")
     assert "Traceback" not in err
     assert rows(db_path, "SELECT count(*) FROM articles") == [(3,)]
     assert rows(db_path, "SELECT count(*), count(finished), max(ok) FROM runs") == [(1, 1, 3)]
@@ -633,3 +661,28 @@ def test_watch_and_the_dashboard_at_once(server, db_path, tmp_path):
     health = table_with(at, "feed_url")
     assert health[["health", "items_seen"]].values.tolist() == [["ok", 5]] or health["health"].tolist() == [
         "unchanged"]
+
+
+def test_streamlit_serves_the_alert_feed_for_feed_readers(server, db_path, tmp_path):
+    """The subscription path of README "Alerts": watch writes the feed into the dashboard's static
+    folder, and the real Streamlit server serves it at /app/static/… as Atom, the same bytes."""
+    name = f"test-alerts-{os.getpid()}-{time.monotonic_ns()}.atom"
+    target = ROOT / "static" / name
+    feed = publish_feed(server, "/rss.xml", [90], etag='"s"')
+    sources = sources_file(tmp_path, feeds=[feed])
+    app = StreamlitApp(db_path, tmp_path / "streamlit.log")
+    try:
+        done = subprocess.run([sys.executable, "-m", "pipeline", "watch", "--once", "--delay", "0", "--sources",
+                               str(sources), "--alerts", str(target)], cwd=ROOT, capture_output=True, text=True,
+                              timeout=180, env={**os.environ, "TRACKER_ALERTS": "", "TRACKER_ALLOW_PRIVATE": "1"})
+        assert done.returncode == 0, done.stderr
+        app.start(timeout=60)
+        with urllib.request.urlopen(f"{app.url}app/static/{name}", timeout=10) as resp:
+            content_type, body = resp.headers.get_content_type(), resp.read()
+        written = target.read_bytes()
+    finally:
+        app.stop()
+        target.unlink(missing_ok=True)
+    assert content_type == "application/atom+xml" and body == written
+    parsed = feedparser.parse(body)
+    assert parsed.bozo == 0 and [e.title for e in parsed.entries] == ["1 new or changed article from Ararat Courier"]
