@@ -171,6 +171,7 @@ def main() -> int:
     sampler = Sampler()
     sampler.start()
     rss, seconds, quiet = [], [], []
+    growth = {"quiet": [0, 0], "batch": [0, 0]}  # after the baseline: [polls, RSS change] without and with a batch
     started = time.monotonic()
     for poll in range(1, args.polls + 1):
         if poll % args.new_every == 0 and site.listed < len(pages):
@@ -183,6 +184,9 @@ def main() -> int:
         if cycle.summary is None:
             quiet.append(took)
         rss.append(me.memory_info().rss)
+        if poll > args.warm:
+            part = growth["quiet" if cycle.summary is None else "batch"]
+            part[0], part[1] = part[0] + 1, part[1] + rss[-1] - rss[-2]
         if poll % 100 == 0:
             print(f"poll {poll:>5}: RSS {rss[-1] / MIB:7.1f} MiB, {site.listed} pages listed", flush=True)
     sampler.stop.set()
@@ -219,6 +223,8 @@ def main() -> int:
         f"- drift: {drift / MIB:+.1f} MiB from poll {warm + 1} ({baseline / MIB:.1f} MiB) to poll {args.polls} "
         f"({last / MIB:.1f} MiB) = {drift / baseline:+.1%} of the baseline (target ≤ {DRIFT_SHARE:.0%} and "
         f"≤ {DRIFT_MIB} MiB); fitted slope {slope:+.2f} MiB per 1,000 polls",
+        f"- where it happened: {growth['quiet'][1] / MIB:+.1f} MiB over the {growth['quiet'][0]:,} polls after the "
+        f"baseline that wrote nothing, {growth['batch'][1] / MIB:+.1f} MiB over its {growth['batch'][0]:,} batches",
         f"- {'PASS' if ok else 'FAIL'}",
     ]
     text = "\n".join(lines) + "\n"
