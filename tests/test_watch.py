@@ -481,7 +481,8 @@ def test_kill_9_mid_batch_then_restart_loses_nothing_and_doubles_nothing(server,
     sources = sources_file(tmp_path, feeds=[feed], minutes=60)
     proc = start_watch("--once", "--sources", str(sources), "--timeout", "120", "--deadline", "120")
     try:
-        wait_for(lambda: (read_when_free(db_path, "SELECT count(*) FROM articles") or [(0,)])[0][0] >= 1)
+        wait_for(lambda: (read_when_free(db_path, "SELECT count(*) FROM articles") or [(0,)])[0][0] >= 1,
+                 timeout=240)  # a cold start (imports, the taxonomy compiled) on a loaded machine
         proc.kill()
         proc.wait(timeout=10)
     finally:
