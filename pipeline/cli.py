@@ -1,5 +1,5 @@
-"""Command line: `python -m pipeline {ingest,retag,sample,stats,export,changes,repair,taxonomy-check}` — a thin
-layer over the library.
+"""Command line: `python -m pipeline {ingest,retag,sample,stats,export,changes,repair,taxonomy-check,watch}`
+— a thin layer over the library.
 
 Exit codes (Contract): 0 the run completed (failed inputs are recorded, not fatal); 2 usage or
 configuration error (also a damaged database, a full disk, a read-only folder: one line naming the
@@ -19,7 +19,7 @@ from typing import NoReturn
 
 import duckdb
 
-from . import config, export, store
+from . import alerts, config, export, store
 from .collect.sources import SourcesError
 from .config import DEFAULT_SOURCES, SAMPLE_DIR, FetchPolicy
 from .mentions.check import CheckError, evaluate, format_report, read_samples
@@ -30,6 +30,7 @@ from .run.engines import ENGINES, EngineError
 from .run.ingest import Options, ingest
 from .run.repair import repair
 from .run.retag import retag
+from .run.watch import BATCH_ITEMS, Hooks, WatchOptions, watch
 
 EXIT_OK, EXIT_USAGE, EXIT_BUSY = 0, 2, 3
 
@@ -137,7 +138,52 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("repair", help="finish the upkeep a crashed run left pending (clusters, text index, summaries)")
     common(p)
+
+    p = sub.add_parser("watch", help="poll the feeds and sitemaps of data/sources.yaml on their schedules")
+    common(p)
+    p.add_argument("--sources", type=Path, default=DEFAULT_SOURCES,
+                   help="sources file listing the feeds and sitemaps (default data/sources.yaml)")
+    p.add_argument("--once", action="store_true",
+                   help="poll every due feed and sitemap once, fetch what they list anew, and exit (for cron)")
+    p.add_argument("--allow-private", action="store_true", default=config.allow_private_default(),
+                   help="allow loopback/private addresses (also TRACKER_ALLOW_PRIVATE=1)")
+    p.add_argument("--workers", type=_workers, default=1,
+                   help="processes extracting each batch (default 1: batches are small)")
+    p.add_argument("--batch", type=_batch, default=BATCH_ITEMS,
+                   help=f"pages fetched per batch at most; the rest wait for the next batch (default {BATCH_ITEMS})")
+    p.add_argument("--timeout", type=_seconds, default=FetchPolicy.timeout,
+                   help="seconds to connect and to wait for data, the first byte included (default 10)")
+    p.add_argument("--deadline", type=_seconds, default=FetchPolicy.deadline,
+                   help="seconds one whole download may take, however slowly it arrives (default 30)")
+    p.add_argument("--delay", type=_delay, default=1.0, help="seconds between requests to one host (default 1)")
+    p.add_argument("--taxonomy", type=Path, default=None, help="taxonomy file (default: $TRACKER_TAXONOMY)")
+    p.add_argument("--alerts", type=Path, default=None,
+                   help="the alert feed file (Atom; default: $TRACKER_ALERTS, else alerts.atom beside the database)")
+    p.add_argument("--dashboard-url", default=None,
+                   help="the dashboard's address for links in the alert feed (default: $TRACKER_DASHBOARD_URL or "
+                        "http://127.0.0.1:8501)")
     return parser
+
+
+def _batch(value: str) -> int:
+    n = int(value)
+    if not 1 <= n <= 10_000:
+        raise argparse.ArgumentTypeError("must be between 1 and 10000")
+    return n
+
+
+def _watch(args: argparse.Namespace, db: Path) -> int:
+    opts = Options(db=db, taxonomy=args.taxonomy or config.taxonomy_override(), sources=args.sources,
+                   workers=args.workers, allow_private=args.allow_private, timeout=args.timeout,
+                   deadline=args.deadline, delay=args.delay, wait=args.wait, progress=False)
+    try:
+        return watch(WatchOptions(opts, once=args.once, batch=args.batch, alerts=args.alerts,
+                                  dashboard_url=(args.dashboard_url or config.dashboard_url()).rstrip("/")),
+                     Hooks(publish=alerts.publish_for_watch))
+    except KeyboardInterrupt:
+        print("stopped at once (a second signal): batches written so far are kept; the run in hand stays "
+              "unfinished", file=sys.stderr)
+        return 130
 
 
 def _day_or_time(value: str) -> str:
@@ -191,7 +237,7 @@ def _changes_arguments(p: argparse.ArgumentParser) -> None:
 
 def _changes(args: argparse.Namespace, db: Path) -> int:
     """Print (or write) the signals of the window under the filters; the tested counts on stderr."""
-    url = args.dashboard_url or os.environ.get("TRACKER_DASHBOARD_URL") or "http://127.0.0.1:8501"
+    url = args.dashboard_url or config.dashboard_url()
     try:
         f = export.filters_from_args(args)
         until = dt.datetime.fromisoformat(args.until).date() if args.until else None
@@ -347,6 +393,8 @@ def _run(args: argparse.Namespace, db: Path) -> int:
         return _ingest(args, db, args.inputs)
     if args.command == "sample":
         return _sample(args, db)
+    if args.command == "watch":
+        return _watch(args, db)
     if not db.exists():
         print(f"{db}: no database (run `python -m pipeline sample` or `ingest`)", file=sys.stderr)
         return EXIT_USAGE

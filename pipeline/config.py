@@ -3,7 +3,8 @@
 Contract environment: `TRACKER_DB` (database, default `data/tracker.duckdb`), `TRACKER_TAXONOMY`
 (default `data/taxonomy.yaml`), `TRACKER_ALLOW_PRIVATE=1` (fetch from loopback/private addresses).
 Also: `TRACKER_DASHBOARD_INGEST=1` (the dashboard may start ingest runs), `TRACKER_JOBS_DIR` (where
-those runs keep uploads and logs), and the limits every input, download and upload is held to.
+those runs keep uploads and logs), `TRACKER_DASHBOARD_URL` (the dashboard's address in alert links), `TRACKER_ALERTS` (the alert feed file),
+and the limits every input, download and upload is held to.
 """
 from __future__ import annotations
 
@@ -104,6 +105,22 @@ class UploadLimits:
     file_bytes: int = 20_000_000
     total_bytes: int = 100_000_000
     urls: int = 1_000
+
+
+ENV_DASHBOARD_URL = "TRACKER_DASHBOARD_URL"
+ENV_ALERTS = "TRACKER_ALERTS"
+
+
+def alerts_path(db: Path) -> Path:
+    """The alert feed (Atom) of the store `db`, which `watch` writes and the dashboard serves:
+    $TRACKER_ALERTS, else alerts.atom beside the database (data/alerts.atom by default)."""
+    return Path(os.environ.get(ENV_ALERTS) or Path(db).with_name("alerts.atom"))
+
+
+def dashboard_url() -> str:
+    """Where analysts open the dashboard, for links in the alert feed: $TRACKER_DASHBOARD_URL, else
+    Streamlit's local address."""
+    return (os.environ.get(ENV_DASHBOARD_URL) or "http://127.0.0.1:8501").rstrip("/")
 
 
 def dashboard_ingest_allowed() -> bool:

@@ -39,6 +39,14 @@ class Route:
     drip: float = 0.0
     drip_headers: bool = False
     then: Route | None = None
+    etag: str | None = None  # sent with the answer; a request whose If-None-Match has it gets a 304
+    last_modified: str | None = None  # likewise, with If-Modified-Since (compared as the same string)
+
+    def not_modified(self, headers: dict[str, str]) -> bool:
+        """True when the request's validators match this route's (conditional request → 304)."""
+        if self.etag and "if-none-match" in headers:
+            return self.etag in [t.strip() for t in headers["if-none-match"].split(",")]
+        return bool(self.last_modified) and headers.get("if-modified-since") == self.last_modified
 
 
 @dataclass
@@ -48,6 +56,9 @@ class LocalServer:
     routes: dict[str, Route] = field(default_factory=dict)
     requests: list[str] = field(default_factory=list)
     port: int = 0
+    headers: list[tuple[str, dict[str, str]]] = field(default_factory=list)  # (path, lower-cased request headers)
+    answers: list[tuple[str, int]] = field(default_factory=list)  # (path, status) of every answer
+    times: list[float] = field(default_factory=list)  # time.monotonic() of every request's arrival
 
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.port}{path}"
@@ -66,19 +77,25 @@ def server() -> Iterator[LocalServer]:
             path = self.path.split("?")[0]
             seen = sum(1 for p in state.requests if p.split("?")[0] == path)
             state.requests.append(self.path)
+            state.times.append(time.monotonic())
             route = state.routes.get(path)
             if route is None:
                 route = Route(b"<html><body><h1>Not found</h1></body></html>", status=404)
             while seen and route.then is not None:
                 route, seen = route.then, seen - 1
+            asked = {k.lower(): v for k, v in self.headers.items()}
+            state.headers.append((path, asked))
             if route.delay:
                 time.sleep(route.delay)
-            head = [f"HTTP/1.1 {route.status} {http.HTTPStatus(route.status).phrase}",
-                    f"Content-Type: {route.content_type}", f"Content-Length: {len(route.body)}",
-                    *(f"{k}: {v}" for k, v in route.headers.items()), "", ""]
+            validators = [f"{k}: {v}" for k, v in (("ETag", route.etag), ("Last-Modified", route.last_modified)) if v]
+            status, body = (304, b"") if route.status == 200 and route.not_modified(asked) else (route.status, route.body)
+            state.answers.append((path, status))
+            head = [f"HTTP/1.1 {status} {http.HTTPStatus(status).phrase}",
+                    *([f"Content-Type: {route.content_type}", f"Content-Length: {len(body)}"] if status != 304 else []),
+                    *validators, *(f"{k}: {v}" for k, v in route.headers.items()), "", ""]
             try:
                 self._write("\r\n".join(head).encode("latin-1"), route.drip if route.drip_headers else 0)
-                self._write(route.body, route.drip)
+                self._write(body, route.drip)
             except (BrokenPipeError, ConnectionResetError):
                 pass
             self.close_connection = True

@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from pathlib import Path
 from urllib.parse import urlsplit
 
+import feedparser
 import pandas as pd
 import streamlit as st
 
+from pipeline import config
 from pipeline.query import changes
 from views import common, data, url
 from views.common import Context
@@ -20,6 +23,8 @@ SURGE_P = {"0.01": "0.01", "0.001": "0.001", "0.0001": "0.0001", "0.00001": "0.0
 MIN_ARTICLES = {"1": "1", "2": "2", "3": "3", "5": "5", "10": "10", "20": "20"}
 SHIFT_P = {"0.05": "0.05", "0.01": "0.01", "0.001": "0.001"}
 DEFAULTS = changes.Settings()
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"  # served at <base>/app/static/ (.streamlit)
+ALERT_BYTES = 5_000_000  # the alert feed holds at most 200 entries; anything larger is not offered
 
 # Per kind: section title, what the generic columns mean there (None: hidden), the links' texts.
 SECTIONS = {
@@ -104,6 +109,48 @@ def _section(kind: str, rows: pd.DataFrame) -> None:
     common.download(part, f"changes_{kind}", f"Download {title.lower()} (CSV)")
 
 
+def alert_feed_url(path: Path) -> str | None:
+    """The address a feed reader subscribes to: the file's place under Streamlit's static serving
+    (<dashboard>/app/static/…) when it lies in the app's static folder and serving is on; else None."""
+    try:
+        inside = path.resolve().relative_to(STATIC_DIR.resolve())
+    except (OSError, ValueError):
+        return None
+    if not st.get_option("server.enableStaticServing"):
+        return None
+    base = dashboard_url() or "/" + (st.get_option("server.baseUrlPath") or "").strip("/")
+    return f"{base.rstrip('/')}/app/static/{inside.as_posix()}"
+
+
+def _alert_feed() -> None:
+    """The alert feed `watch` writes: when it was written, a download, and the address to subscribe to."""
+    st.subheader("Alert feed")
+    path = config.alerts_path(data.db_path())
+    try:
+        size = path.stat().st_size
+        document = path.read_bytes() if size <= ALERT_BYTES else None
+    except OSError:
+        st.caption(f"No alert feed yet: `python -m pipeline watch` writes these signals to {path} after each batch "
+                   "(README “Alerts”).")
+        return
+    if document is None:
+        st.warning(f"{path}: {size:,} bytes, above the {ALERT_BYTES:,}-byte limit of an alert feed; not offered.")
+        return
+    parsed = feedparser.parse(document)
+    written = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    st.caption(f"{len(parsed.entries):,} entries, written {written} by `watch`: the signals of the last 7 days of "
+               "data with the default thresholds, and the articles each run stored.")
+    subscribe = alert_feed_url(path)
+    if subscribe:
+        st.caption("Subscribe in a feed reader with this address:")
+        st.code(subscribe, language=None)
+    else:
+        st.caption("To subscribe from a feed reader, let watch and the dashboard both use "
+                   "`TRACKER_ALERTS=static/alerts.atom`: Streamlit then serves the file at /app/static/alerts.atom.")
+    st.download_button("⬇ Download the alert feed (Atom)", document, file_name="alerts.atom",
+                       mime="application/atom+xml", key="dl_alerts", on_click="ignore")
+
+
 def render(ctx: Context) -> None:
     since, settings = _controls()
     f = dataclasses.replace(ctx.filters, start=None, end=None)
@@ -125,3 +172,4 @@ def render(ctx: Context) -> None:
         common.download(signals, "changes", "Download all signals (CSV)")
     for kind in SECTIONS:
         _section(kind, signals)
+    _alert_feed()

@@ -404,6 +404,14 @@ def runs(db: Store, limit: int) -> pd.DataFrame:
 
 @frame
 @_cache
+def feeds(db: Store) -> pd.DataFrame:
+    """The health of each feed and sitemap `watch` polls."""
+    with db.connect() as con:
+        return queries.feeds(con)
+
+
+@frame
+@_cache
 def failures(db: Store, run_id: str | None, limit: int) -> pd.DataFrame:
     """Failed inputs, latest runs first."""
     with db.connect() as con:

@@ -1,5 +1,5 @@
-"""Sources & runs page: per-source coverage, pipeline runs and failed inputs, and a form that
-ingests URLs, feeds or uploaded files in a separate process."""
+"""Sources & runs page: per-source coverage, the health of the feeds `watch` polls, pipeline runs and
+failed inputs, and a form that ingests URLs, feeds or uploaded files in a separate process."""
 from __future__ import annotations
 
 import tempfile
@@ -25,6 +25,33 @@ def _coverage(ctx: Context) -> None:
         "first_date": st.column_config.DateColumn("First date", format="YYYY-MM-DD"),
         "last_date": st.column_config.DateColumn("Last date", format="YYYY-MM-DD"),
         "languages": "Languages"})
+
+
+def _feeds() -> None:
+    """Each feed and sitemap `python -m pipeline watch` polls (the `feeds` table), failing ones first."""
+    st.subheader("Watched feeds")
+    health = data.feeds()
+    if health.empty:
+        st.caption("No feed or sitemap watched yet: list them under `feeds:` / `sitemaps:` in data/sources.yaml and "
+                   "run `python -m pipeline watch` (README “Watching sources”).")
+        return
+    failing = int((health["health"] == "failing").sum())
+    st.caption(f"{len(health):,} feeds and sitemaps, {failing:,} failing; {int(health['queued'].sum()):,} items "
+               "queued to fetch. Times are UTC; a failing feed is polled again after its interval × 2^failures "
+               "(at most 12 hours, or longer when the server's Retry-After asks).")
+    common.show_table(health, "feeds", column_config={
+        "source": None, "name": "Source", "feed_url": st.column_config.TextColumn("Feed or sitemap", width="large"),
+        "kind": "Kind", "health": "Health", "failures": st.column_config.NumberColumn("Failures in a row", format="%d"),
+        "last_attempt": st.column_config.DatetimeColumn("Last attempt", format="YYYY-MM-DD HH:mm"),
+        "last_success": st.column_config.DatetimeColumn("Last success", format="YYYY-MM-DD HH:mm"),
+        "last_status": st.column_config.NumberColumn("Last status", format="%d"),
+        "last_error": st.column_config.TextColumn("Last error", width="large"),
+        "items_seen": st.column_config.NumberColumn("Items seen", format="%d"),
+        "items_new": st.column_config.NumberColumn("New at last poll", format="%d"),
+        "queued": st.column_config.NumberColumn("Queued", format="%d"),
+        "failed_items": st.column_config.NumberColumn("Failed items", format="%d"),
+        "poll_minutes": st.column_config.NumberColumn("Every (min)", format="%g"),
+        "next_poll": st.column_config.DatetimeColumn("Next poll", format="YYYY-MM-DD HH:mm")})
 
 
 def _runs() -> None:
@@ -79,5 +106,6 @@ def ingest_form() -> None:
 
 def render(ctx: Context) -> None:
     _coverage(ctx)
+    _feeds()
     _runs()
     ingest_form()

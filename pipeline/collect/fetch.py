@@ -23,6 +23,7 @@ import re
 import socket
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from urllib.parse import urljoin, urlsplit
@@ -39,6 +40,8 @@ from .inputs import InputError, Item, feed_items, is_url
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 REDIRECTS = (301, 302, 303, 307, 308)
+MAX_HOSTS_KEPT = 1024  # per-host turns remembered before those already past are forgotten
+MAX_VALIDATOR = 512  # characters of an ETag or Last-Modified worth keeping
 RETRY_STATUSES = (429, 503)
 USER_AGENT = f"diplomatic-statement-tracker (trafilatura/{version('trafilatura')}; urllib3/{urllib3.__version__})"
 HEADERS = {"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate",
@@ -52,7 +55,52 @@ _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([\w.:-]+)""",
 
 
 class FetchError(Exception):
-    """A download that failed; the message is one line and names the URL."""
+    """A download that failed; the message is one line and names the URL. `status` is the HTTP status
+    when the server answered, `retry_after` the seconds its Retry-After asked for."""
+
+    def __init__(self, message: str, status: int | None = None, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.status, self.retry_after = status, retry_after
+
+
+@dataclass(frozen=True)
+class Validators:
+    """What a server said identifies the version of a document (ETag, Last-Modified), sent back as
+    If-None-Match / If-Modified-Since so that an unchanged document costs a 304 and no body."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+
+    def headers(self) -> dict[str, str]:
+        out = {}
+        if self.etag:
+            out["If-None-Match"] = self.etag
+        if self.last_modified:
+            out["If-Modified-Since"] = self.last_modified
+        return out
+
+
+@dataclass(frozen=True)
+class Document:
+    """A feed or sitemap file read by a poll: its validators, and the sitemap index that listed it
+    (None for the URL polled), so an index answering 304 still has its nested sitemaps checked."""
+
+    url: str
+    parent: str | None = None
+    validators: Validators = Validators()
+
+
+@dataclass
+class Polled:
+    """One poll of a feed or sitemap. `status` is the HTTP status of the URL polled (304: unchanged,
+    so no items); `items` are the pages listed by what changed; `notes` are parts left out (one
+    line each); `documents` are the files read or confirmed unchanged, for the next poll's
+    conditional requests."""
+
+    status: int
+    items: list[Item] = field(default_factory=list)
+    notes: list[InputError] = field(default_factory=list)
+    documents: dict[str, Document] = field(default_factory=dict)
 
 
 @dataclass
@@ -67,6 +115,7 @@ class Fetched:
     status: int = 200
     body: bytes = b""
     warning: str | None = None
+    validators: Validators = Validators()  # the answer's ETag and Last-Modified (kept for conditional requests)
 
 
 def refusal(address: str, allow_private: bool, host: str | None = None) -> str | None:
@@ -241,17 +290,21 @@ class Fetcher:
         host = (urlsplit(url).hostname or "").lower()
         with self._lock:
             now = time.monotonic()
+            if len(self._next_slot) >= MAX_HOSTS_KEPT:  # a long-running watch: forget hosts whose turn has passed
+                self._next_slot = {h: t for h, t in self._next_slot.items() if t > now}
             slot = max(now + at_least, self._next_slot.get(host, now))
             self._next_slot[host] = slot + self.delay
         if slot > now:
             time.sleep(slot - now)
 
-    def get(self, url: str) -> Fetched:
+    def get(self, url: str, validators: Validators | None = None) -> Fetched:
         """Download one URL; raise FetchError with a one-line reason (HTTP status, timeout, size…).
 
         Redirects are followed (each hop checked); an HTTP 429/503 whose Retry-After is at most
-        `retry_cap` s is retried once after that wait; nothing else is retried."""
+        `retry_cap` s is retried once after that wait; nothing else is retried. With `validators`
+        the request is conditional, and a 304 comes back as a Fetched with status 304 and no body."""
         current, hops, retried, pause = url, 0, None, 0.0
+        conditional = validators.headers() if validators else {}
         while True:
             prefix = url if current == url else f"{url}: redirected to {current}"
             try:
@@ -259,7 +312,7 @@ class Fetcher:
             except FetchError as exc:
                 raise FetchError(str(exc).replace(current, prefix, 1)) from exc
             self._wait_turn(current, pause)
-            status, reason, headers, body = self._request(current, prefix)
+            status, reason, headers, body = self._request(current, prefix, conditional)
             if status in REDIRECTS and headers.get("location"):
                 hops += 1
                 if hops > self.max_redirects:
@@ -273,19 +326,26 @@ class Fetcher:
                     continue
                 asked = (f"Retry-After {wait:g} s is above the {self.retry_cap:g} s cap" if wait is not None
                          else "no Retry-After")
-                raise FetchError(f"{prefix}: HTTP {status} {reason} ({asked}; not retried)")
+                raise FetchError(f"{prefix}: HTTP {status} {reason} ({asked}; not retried)", status, wait)
+            if status == 304 and conditional:
+                return Fetched(url=url, final_url=current, text="", content_type="", status=304,
+                               validators=_validators(headers, validators))
             if status != 200:
                 again = f" (after one retry {retried:g} s later, as Retry-After asked)" if retried is not None else ""
-                raise FetchError(f"{prefix}: HTTP {status}{' ' + reason if reason else ''}{again}".rstrip())
+                wait = retry_after(headers.get("retry-after")) if status in RETRY_STATUSES else None
+                raise FetchError(f"{prefix}: HTTP {status}{' ' + reason if reason else ''}{again}".rstrip(),
+                                 status, wait)
             if not body:
-                raise FetchError(f"{prefix}: HTTP 200, empty response")
+                raise FetchError(f"{prefix}: HTTP 200, empty response", status)
             content_type = headers.get("content-type", "")
             text, warning = decode(body, content_type)
             return Fetched(url=url, final_url=current, text=text, body=body, status=status,
                            content_type=content_type.split(";")[0].strip().lower(),
-                           warning=f"{prefix}: {warning}" if warning else None)
+                           warning=f"{prefix}: {warning}" if warning else None,
+                           validators=_validators(headers))
 
-    def _request(self, url: str, prefix: str) -> tuple[int, str, dict[str, str], bytes]:
+    def _request(self, url: str, prefix: str, conditional: dict[str, str] | None = None
+                 ) -> tuple[int, str, dict[str, str], bytes]:
         """One GET without redirects or retries: (status, reason, lower-cased headers, body of a 200)."""
         parts = urlsplit(url)
         https = parts.scheme.lower() == "https"
@@ -298,8 +358,9 @@ class Fetcher:
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         status, got = None, 0
         try:
-            response = pool.urlopen("GET", target, headers=HEADERS, redirect=False, retries=False,
-                                    preload_content=False, decode_content=False, assert_same_host=False)
+            response = pool.urlopen("GET", target, headers={**HEADERS, **(conditional or {})}, redirect=False,
+                                    retries=False, preload_content=False, decode_content=False,
+                                    assert_same_host=False)
             status = response.status
             headers = {k.lower(): v for k, v in response.headers.items()}
             try:
@@ -316,8 +377,8 @@ class Fetcher:
             if watchdog.expired:
                 where = (f"HTTP {status}: the download took longer than the {self.deadline:g} s limit"
                          if status else f"no response within the {self.deadline:g} s download limit")
-                raise FetchError(f"{prefix}: {where}") from exc
-            raise FetchError(f"{prefix}: {_reason(exc, status, self.timeout, got)}") from exc
+                raise FetchError(f"{prefix}: {where}", status) from exc
+            raise FetchError(f"{prefix}: {_reason(exc, status, self.timeout, got)}", status) from exc
         finally:
             watchdog.cancel()
             pool.close()
@@ -327,11 +388,11 @@ class Fetcher:
         limit = self.max_bytes
         encoding = headers.get("content-encoding", "identity").strip().lower()
         if encoding not in ("identity", "gzip", "x-gzip", "deflate", ""):
-            raise FetchError(f"{prefix}: HTTP 200, unsupported content-encoding {encoding}")
+            raise FetchError(f"{prefix}: HTTP 200, unsupported content-encoding {encoding}", 200)
         declared = headers.get("content-length", "")
         if declared.isdigit() and int(declared) > limit:
             raise FetchError(f"{prefix}: HTTP 200, {megabytes(int(declared))} declared, larger than the "
-                             f"{megabytes(limit)} size limit")
+                             f"{megabytes(limit)} size limit", 200)
         inflater = Inflater(encoding, limit, self.limits.gzip_ratio, " size limit") if encoding in (
             "gzip", "x-gzip", "deflate") else None
         out, raw = bytearray(), 0
@@ -344,7 +405,7 @@ class Fetcher:
             if inflater:
                 out += inflater.finish()
         except LimitError as exc:
-            raise FetchError(f"{prefix}: HTTP 200, {exc}") from exc
+            raise FetchError(f"{prefix}: HTTP 200, {exc}", 200) from exc
         return bytes(out)
 
     def page(self, url: str) -> Fetched:
@@ -359,61 +420,97 @@ class Fetcher:
     def feed(self, url: str) -> list[Item | InputError]:
         """Items of a remote feed (parsed once, at most `limits.feed_items`); a web page is searched
         for its feed links first (trafilatura.feeds)."""
-        fetched = self.get(url)
+        polled = self.poll_feed(url)
+        return [*polled.items, *polled.notes]
+
+    def poll_feed(self, url: str, validators: Validators | None = None) -> Polled:
+        """One poll of a feed, conditional when `validators` (from the last poll) are given: a 304
+        gives no items. A web page is searched for its feed links (trafilatura.feeds); its
+        validators are then not kept, since an unchanged page says nothing about its feed."""
+        fetched = self.get(url, validators)
+        if fetched.status == 304:
+            return Polled(304, documents={url: Document(url, None, fetched.validators)})
         try:
-            found = feed_items(fetched.body, url, self.limits.feed_items)
+            return _polled(feed_items(fetched.body, url, self.limits.feed_items),
+                           {url: Document(url, None, fetched.validators)})
         except InputError:
-            found = []
-        if found:
-            return found
+            pass  # not a feed: a web page that may link to one
         params = feeds.FeedParameters(fetched.final_url, urlsplit(fetched.final_url).netloc, "")
         for feed_url in feeds.determine_feed(fetched.text, params):
             if feed_url != url:
                 try:
-                    return feed_items(self.get(feed_url).body, feed_url, self.limits.feed_items)
+                    return _polled(feed_items(self.get(feed_url).body, feed_url, self.limits.feed_items), {})
                 except (FetchError, InputError):
                     continue
-        raise FetchError(f"{url}: HTTP 200, no RSS/Atom feed found")
+        raise FetchError(f"{url}: HTTP 200, no RSS/Atom feed found", 200)
 
     def sitemap(self, url: str) -> list[Item | InputError]:
-        """Page URLs of an XML or plain-text sitemap (also .xml.gz), following nested sitemap indexes.
+        """Page URLs of an XML or plain-text sitemap (also .xml.gz), following nested sitemap indexes
+        (see `poll_sitemap`)."""
+        polled = self.poll_sitemap(url)
+        return [*polled.items, *polled.notes]
+
+    def poll_sitemap(self, url: str, known: Mapping[str, Document] | None = None) -> Polled:
+        """One poll of a sitemap: the page URLs (with their <lastmod> as the item's version) of every
+        sitemap file that changed, following nested sitemap indexes.
 
         trafilatura.sitemaps.sitemap_search would do this, but courlan rejects IP-address hosts
         (intranet mirrors, the test server), so the same <loc> walk is done here on fetched text.
         An index never lists itself or another index as a page; at most `limits.sitemaps` files
-        and `limits.sitemap_urls` page URLs are taken, with one InputError naming the limit.
+        and `limits.sitemap_urls` page URLs are taken, with one InputError naming the limit. With
+        `known` (the documents of the last poll) every request is conditional; a file answering 304
+        lists nothing new, and the nested sitemaps it listed last time are checked in its place.
         """
-        queue, seen, pages, notes = [url], {url}, {}, []
-        fetched_files = 0
+        known = known or {}
+        queue, seen, pages, notes = [(url, None)], {url}, {}, []
+        documents: dict[str, Document] = {}
+        status = fetched_files = 0
         while queue:
             if fetched_files >= self.limits.sitemaps:
                 notes.append(InputError(url, f"{len(queue):,} nested sitemaps left out (the limit is "
                                              f"{self.limits.sitemaps} sitemap files)"))
                 break
-            current = queue.pop(0)
+            current, parent = queue.pop(0)
             fetched_files += 1
+            previous = known.get(current)
             try:
-                body = self._sitemap_body(self.get(current))
+                fetched = self.get(current, previous.validators if previous else None)
             except FetchError as exc:
                 if current == url:
                     raise
                 notes.append(InputError(current, str(exc).removeprefix(f"{current}: ")))
                 continue
-            for link, nested in _sitemap_links(body, current):
-                if nested:
-                    if link not in seen:
-                        seen.add(link)
-                        queue.append(link)
-                elif link not in seen:
-                    pages[link] = None
-        if not pages and not notes:
-            raise FetchError(f"{url}: HTTP 200, no page URLs found in sitemap")
+            status = status or fetched.status
+            documents[current] = Document(current, parent, fetched.validators)
+            if fetched.status == 304:
+                listed = [(d.url, True) for d in known.values() if d.parent == current]
+            else:
+                try:
+                    links = _sitemap_links(self._sitemap_body(fetched), current)
+                except FetchError as exc:
+                    if current == url:
+                        raise
+                    notes.append(InputError(current, str(exc).removeprefix(f"{current}: ")))
+                    continue
+                listed = []
+                for link, nested, lastmod in links:
+                    if not nested:
+                        if link not in seen:
+                            pages.setdefault(link, lastmod)
+                    else:
+                        listed.append((link, True))
+            for link, _ in listed:
+                if link not in seen:
+                    seen.add(link)
+                    queue.append((link, current))
+        if not pages and not notes and status != 304:
+            raise FetchError(f"{url}: HTTP 200, no page URLs found in sitemap", 200)
         links = list(pages)
         if len(links) > self.limits.sitemap_urls:
             notes.append(InputError(url, f"sitemaps list {len(links):,} pages; only the first "
                                          f"{self.limits.sitemap_urls:,} are taken (the sitemap URL limit)"))
             links = links[:self.limits.sitemap_urls]
-        return [Item(input=u, url=u) for u in links] + notes
+        return Polled(status, [Item(input=u, url=u, version=pages[u]) for u in links], notes, documents)
 
     def _sitemap_body(self, fetched: Fetched) -> bytes:
         if fetched.body[:2] != b"\x1f\x8b":  # a .xml.gz sitemap served as a file
@@ -425,20 +522,40 @@ class Fetcher:
             raise FetchError(f"{fetched.final_url}: HTTP 200, {exc}") from exc
 
 
-def _sitemap_links(body: bytes, url: str) -> list[tuple[str, bool]]:
-    """(URL, is a nested sitemap) for each <loc> of an XML sitemap, or each URL line of a text one."""
+def _sitemap_links(body: bytes, url: str) -> list[tuple[str, bool, str | None]]:
+    """(URL, is a nested sitemap, its <lastmod>) for each <loc> of an XML sitemap, or each URL line of a text one."""
     if body.lstrip()[:1] != b"<":
         text, _ = decode(body, "text/plain")
-        return [(line.strip(), False) for line in text.splitlines() if is_url(line.strip())]
+        return [(line.strip(), False, None) for line in text.splitlines() if is_url(line.strip())]
     try:
         root = etree.fromstring(body, _XML_PARSER)
     except etree.XMLSyntaxError as exc:
-        raise FetchError(f"{url}: HTTP 200, not a readable sitemap ({exc.msg})") from exc
+        raise FetchError(f"{url}: HTTP 200, not a readable sitemap ({exc.msg})", 200) from exc
     if root is None:
-        raise FetchError(f"{url}: HTTP 200, not a readable sitemap")
+        raise FetchError(f"{url}: HTTP 200, not a readable sitemap", 200)
     nested = etree.QName(root).localname == "sitemapindex"
-    links = ((loc.text or "").strip() for loc in root.iter("{*}loc"))
-    return [(link, nested) for link in links if is_url(link)]
+    out = []
+    for loc in root.iter("{*}loc"):
+        link = (loc.text or "").strip()
+        if is_url(link):
+            lastmod = loc.getparent().find("{*}lastmod") if loc.getparent() is not None else None
+            out.append((link, nested, (lastmod.text or "").strip()[:64] or None if lastmod is not None else None))
+    return out
+
+
+def _polled(found: list[Item | InputError], documents: dict[str, Document]) -> Polled:
+    return Polled(200, [f for f in found if isinstance(f, Item)], [f for f in found if isinstance(f, InputError)],
+                  documents)
+
+
+def _validators(headers: dict[str, str], sent: Validators | None = None) -> Validators:
+    """The ETag and Last-Modified of an answer (a 304 may leave them out: then the ones sent stand).
+    Values longer than MAX_VALIDATOR characters are not kept."""
+    etag, modified = headers.get("etag"), headers.get("last-modified")
+    keep = lambda v: v.strip() if v and len(v) <= MAX_VALIDATOR else None  # noqa: E731
+    if sent is not None:
+        return Validators(keep(etag) or sent.etag, keep(modified) or sent.last_modified)
+    return Validators(keep(etag), keep(modified))
 
 
 def _reason(exc: BaseException, status: int | None, timeout: float, got: int) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -50,6 +51,7 @@ class Item:
     date_source: str | None = None
     record: int | None = None  # byte offset of the page's record in `path`, a WARC archive
     fetched_at: dt.datetime | None = None  # capture time (WARC-Date); None: the time it is stored
+    version: str | None = None  # what a feed or sitemap says of this item's version (watch refetches on change)
 
     @property
     def needs_fetch(self) -> bool:
@@ -131,10 +133,13 @@ def _parse_date(value: object) -> dt.date | None:
 def feed_items(content: bytes | str, origin: str, max_items: int = Limits.feed_items) -> list[Item | InputError]:
     """Items of an RSS/Atom feed (parsed once): link, title, item date (date_source 'feed'), inline
     content if full. Links that are not http(s) are dropped; past `max_items` the rest is left out
-    with one InputError naming the limit. Raises InputError when the text is not a feed at all."""
+    with one InputError naming the limit. Raises InputError when the text is not a feed at all (a
+    feed with no items yet gives an empty list)."""
     parsed = feedparser.parse(content)
     if parsed.bozo and not parsed.entries:
         raise InputError(origin, f"not a readable RSS/Atom feed ({type(parsed.bozo_exception).__name__})")
+    if not parsed.get("version") and not parsed.entries:
+        raise InputError(origin, "not an RSS/Atom feed")
     items: list[Item | InputError] = []
     for n, entry in enumerate(parsed.entries[:max_items], 1):
         link = entry.get("link")
@@ -152,11 +157,20 @@ def feed_items(content: bytes | str, origin: str, max_items: int = Limits.feed_i
                 items.append(InputError(f"{origin}#{n}", "item link is not an http(s) URL"))
             continue
         items.append(Item(input=link or f"{origin}#{n}", url=link, html=html, title=entry.get("title"),
-                          published=published, date_source="feed" if published else None))
+                          published=published, date_source="feed" if published else None,
+                          version=_entry_version(entry)))
     if len(parsed.entries) > max_items:
         items.append(InputError(origin, f"feed lists {len(parsed.entries):,} items; only the first {max_items:,} "
                                         "are taken (the feed item limit)"))
     return items
+
+
+def _entry_version(entry: dict) -> str:
+    """A digest of what a feed entry says about its page (dates, title, summary, content): it changes
+    when the publisher revises the entry."""
+    parts = [entry.get("updated") or "", entry.get("published") or "", entry.get("title") or "",
+             entry.get("summary") or "", *(c.get("value", "") for c in entry.get("content", []))]
+    return hashlib.sha256("\x1f".join(str(p) for p in parts).encode()).hexdigest()[:16]
 
 
 def _lines(path: Path, limits: Limits) -> Iterator[tuple[int, bytes | None]]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import reprlib
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -28,9 +29,20 @@ class Source:
     kind: str
     owner: str | None
     issuer: str | None = None   # taxonomy id of the body whose own pages these are (their releases' issuer)
+    feeds: tuple[str, ...] = ()      # RSS/Atom feeds `watch` polls for new pages
+    sitemaps: tuple[str, ...] = ()   # sitemaps `watch` polls for new pages
+    poll_minutes: float = 0.0        # minutes between polls of each feed and sitemap (DEFAULT_POLL_MINUTES when 0)
+
+    @property
+    def poll_every(self) -> float:
+        """Minutes between two polls of this source's feeds and sitemaps."""
+        return self.poll_minutes or DEFAULT_POLL_MINUTES
 
 
 MAX_BYTES = 5_000_000
+DEFAULT_POLL_MINUTES = 30.0
+MAX_POLL_MINUTES = 7 * 24 * 60  # a week
+MAX_POLLED = 100  # feeds plus sitemaps of one source
 MAX_ALIASES = 100  # YAML aliases (*name); a sources file needs few or none
 MAX_EXPANDED = 100_000  # nodes the aliases may stand for in all (aliases of aliases multiply)
 _SHORT = reprlib.Repr()
@@ -103,6 +115,7 @@ def load_sources(path: str | Path = DEFAULT_SOURCES) -> list[Source]:
     if not isinstance(entries, list):
         raise SourcesError(f"{path}: expected a list of sources under 'sources:'")
     result = []
+    polled: dict[str, str] = {}  # feed or sitemap URL -> the entry that lists it
     for entry in entries:
         if not isinstance(entry, dict) or not entry.get("source"):
             raise SourcesError(f"{path}: entry {_SHORT.repr(entry)}: needs a 'source' id")
@@ -117,10 +130,47 @@ def load_sources(path: str | Path = DEFAULT_SOURCES) -> list[Source]:
         issuer = entry.get("issuer")
         if issuer is not None and not (isinstance(issuer, str) and issuer.strip()):
             raise SourcesError(f"{path}: entry '{entry['source']}': issuer must be a taxonomy id")
+        where = f"{path}: entry '{entry['source']}'"
+        feeds, sitemaps = _urls(entry, "feeds", where), _urls(entry, "sitemaps", where)
+        for url in (*feeds, *sitemaps):
+            if url in polled:
+                raise SourcesError(f"{where}: {_SHORT.repr(url)} is already polled for entry '{polled[url]}'; "
+                                   "list each feed or sitemap once")
+            polled[url] = str(entry["source"])
         result.append(Source(source=str(entry["source"]), hostname=host.lower().removeprefix("www.") if host else None,
                              name=str(entry.get("name") or entry["source"]), country=entry.get("country"),
-                             kind=kind, owner=entry.get("owner"), issuer=issuer.strip() if issuer else None))
+                             kind=kind, owner=entry.get("owner"), issuer=issuer.strip() if issuer else None,
+                             feeds=feeds, sitemaps=sitemaps, poll_minutes=_poll_minutes(entry, where)))
     return result
+
+
+def _urls(entry: dict, key: str, where: str) -> tuple[str, ...]:
+    """The http(s) URLs listed under `key` (feeds, sitemaps), in order, each once."""
+    value = entry.get(key)
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise SourcesError(f"{where}: '{key}' must be a list of http(s) URLs (write `{key}: [https://…]`)")
+    if len(value) > MAX_POLLED:
+        raise SourcesError(f"{where}: '{key}' lists {len(value):,} URLs; at most {MAX_POLLED} per source")
+    urls: dict[str, None] = {}
+    for url in value:
+        text = url.strip() if isinstance(url, str) else ""
+        parts = urlsplit(text)
+        if parts.scheme.lower() not in ("http", "https") or not parts.netloc or any(c.isspace() for c in text):
+            raise SourcesError(f"{where}: '{key}' entry {_SHORT.repr(url)} is not an http(s) URL")
+        urls[text] = None
+    return tuple(urls)
+
+
+def _poll_minutes(entry: dict, where: str) -> float:
+    value = entry.get("poll_minutes")
+    if value is None:
+        return 0.0
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= MAX_POLL_MINUTES:
+        raise SourcesError(f"{where}: poll_minutes must be a number of minutes above 0 and at most "
+                           f"{MAX_POLL_MINUTES:,} (a week), not {_SHORT.repr(value)}")
+    return float(value)
 
 
 def check_issuers(sources: list[Source], entity_ids: set[str] | dict, path: str | Path = DEFAULT_SOURCES) -> None:

@@ -756,6 +756,22 @@ def runs(con: duckdb.DuckDBPyConnection, limit: int = 50) -> pd.DataFrame:
     return Sql(fill("runs"), {"limit": limit}).df(con)
 
 
+FEED_COLUMNS = ["source", "name", "feed_url", "kind", "health", "failures", "last_attempt", "last_success",
+                "last_status", "last_error", "items_seen", "items_new", "queued", "failed_items", "poll_minutes",
+                "next_poll"]
+
+
+def feeds(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Each feed and sitemap `watch` polls (FEED_COLUMNS), failing ones first: health ('ok',
+    'unchanged' (304), 'failing', 'not polled yet'), failed polls in a row, last attempt and success
+    (UTC), last HTTP status and error, items seen and new at the last poll, items queued and failed,
+    interval and next poll. Empty for a store that `watch` never wrote."""
+    if not con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'feeds' "
+                       "AND schema_name = 'main'").fetchone()[0]:
+        return pd.DataFrame(columns=FEED_COLUMNS)
+    return Sql(fill("feeds"), {}).df(con)
+
+
 def failures(con: duckdb.DuckDBPyConnection, run_id: str | None = None, limit: int = 500) -> pd.DataFrame:
     """Failed inputs, latest runs first (optionally of one run): run_id, started, input, stage, error."""
     return Sql(fill("failures"), {"run_id": run_id, "limit": limit}).df(con)

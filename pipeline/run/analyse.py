@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import config
 from ..collect.sources import Source, SourceResolver, load_sources
 from ..config import DEFAULT_SOURCES
 from ..mentions.matcher import Tagger
@@ -127,15 +128,32 @@ EMPTY_DIGEST = mentions_digest([])
 
 
 _WORKER: Analyser | None = None
+_WORKER_FILES: tuple | None = None  # the files `_WORKER` was built from, with their size and mtime
+
+
+def _file_state(path: str | Path) -> tuple:
+    try:
+        stat = Path(path).stat()
+    except OSError:
+        return (str(path), None)
+    return (str(path), stat.st_size, stat.st_mtime_ns)
 
 
 def init_worker(taxonomy_path: str | None, taxonomy: Taxonomy | None = None,
                 sources: str | Path | list[Source] | None = None) -> None:
     """Process-pool initializer: load the taxonomy (unless given) and the sources (a file, or the
-    outlets themselves), and compile the matcher once per process."""
-    global _WORKER
+    outlets themselves), and compile the matcher once per process. Called again with the same files
+    unchanged (runs in this process one after another: `watch`'s batches), it keeps the analyser."""
+    global _WORKER, _WORKER_FILES
+    files = None
+    if taxonomy is None and not isinstance(sources, list):
+        files = tuple(_file_state(p) for p in (taxonomy_path or config.taxonomy_path(), sources or DEFAULT_SOURCES,
+                                               DEFAULT_SOURCES))
+        if _WORKER is not None and files == _WORKER_FILES:
+            return
     outlets = sources if isinstance(sources, list) else load_sources(sources or DEFAULT_SOURCES)
     _WORKER = Analyser(taxonomy if taxonomy is not None else load_taxonomy(taxonomy_path), outlets)
+    _WORKER_FILES = files
 
 
 def worker() -> Analyser:

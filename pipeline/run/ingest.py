@@ -65,6 +65,7 @@ class Options:
     limits: Limits = field(default_factory=Limits)
     engine: str = "local"  # "local": a process pool; "dask": a Dask cluster (run/engines.py)
     scheduler: str | None = None  # Dask scheduler address; None starts a LocalCluster of `workers`
+    fetcher: Fetcher | None = None  # a caller's downloader, so its per-host delay spans its own requests too (watch)
 
 
 @dataclass
@@ -306,8 +307,10 @@ def _expand_all(inputs: list[str], opts: Options, fetcher: Fetcher,
     return items
 
 
-def ingest(inputs: list[str], opts: Options) -> Summary:
+def ingest(inputs: list[str], opts: Options, items: list[Item] | None = None) -> Summary:
     """Run one ingest: every input becomes stored articles or `failures` rows; returns the counts.
+    `items`, when given, are the work items themselves (watch's feed items, with their feed dates
+    and content), and `inputs` only name them in the run's record.
 
     The taxonomy and sources files are checked first (a broken one raises before any file is
     created), and the engine is connected; then the run holds the store's run lock from start to
@@ -321,23 +324,24 @@ def ingest(inputs: list[str], opts: Options) -> Summary:
     engine = engines.start(opts.engine, taxonomy, opts.taxonomy, opts.scheduler, opts.workers, opts.sources)
     try:
         with store.run_lock(opts.db, opts.wait, "ingest"):
-            return _ingest(inputs, opts, taxonomy, sources, fingerprint, engine)
+            return _ingest(inputs, opts, taxonomy, sources, fingerprint, engine, items)
     finally:
         engine.close()
 
 
 def _ingest(inputs: list[str], opts: Options, taxonomy: Taxonomy, sources: list[Source], fingerprint: str,
-            engine: engines.Local | engines.Dask) -> Summary:
+            engine: engines.Local | engines.Dask, items: list[Item] | None = None) -> Summary:
     started = time.monotonic()
     run_id = utcnow().strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
     summary = Summary(run_id)
     with store.open_store(opts.db, wait=opts.wait) as con:
         resolver = prepare(con, taxonomy, sources)
         store.start_run(con, run_id, utcnow(), list(inputs))
-    fetcher = Fetcher(allow_private=opts.allow_private, timeout=opts.timeout, delay=opts.delay,
-                      deadline=opts.deadline, max_bytes=opts.limits.page_bytes, limits=opts.limits)
+    fetcher = opts.fetcher or Fetcher(allow_private=opts.allow_private, timeout=opts.timeout, delay=opts.delay,
+                                      deadline=opts.deadline, max_bytes=opts.limits.page_bytes, limits=opts.limits)
     writer = _Writer(opts, run_id, resolver, summary)
-    items = _expand_all(inputs, opts, fetcher, writer.fail, summary.leave_out)
+    if items is None:
+        items = _expand_all(inputs, opts, fetcher, writer.fail, summary.leave_out)
     bar = tqdm(total=len(items), unit="page", disable=not opts.progress, file=sys.stderr, dynamic_ncols=True)
     warnings: dict[str, str] = {}  # decoding warnings of downloaded pages, by input, joined to their outcome
     task = engines.Task(prepare=functools.partial(_prepare, fetcher, opts.limits, warnings),

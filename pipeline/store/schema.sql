@@ -94,6 +94,44 @@ CREATE TABLE IF NOT EXISTS meta (
     key VARCHAR PRIMARY KEY,
     value VARCHAR
 );
+-- watch: one row per polled feed or sitemap (its health and schedule), the documents its polls read (their
+-- validators for conditional requests) and the items it listed (what was fetched, what is queued).
+CREATE TABLE IF NOT EXISTS feeds (
+    feed_url VARCHAR PRIMARY KEY,
+    source VARCHAR,
+    last_attempt TIMESTAMP,     -- last poll (UTC)
+    last_success TIMESTAMP,     -- last poll that got an answer it could use (a feed, a sitemap, or 304 unchanged)
+    last_status INTEGER,        -- HTTP status of the last poll (304: unchanged); NULL when no server answered
+    last_error VARCHAR,         -- one line; NULL after a success
+    items_seen INTEGER,         -- distinct items this feed has listed since it was first polled
+    items_new INTEGER,          -- new or changed items the last poll found (0 when it was unchanged)
+    kind VARCHAR,               -- feed | sitemap
+    poll_minutes DOUBLE,        -- the interval in force (sources.yaml)
+    failures INTEGER,           -- failed polls in a row (0 after a success): the backoff's exponent
+    next_poll TIMESTAMP         -- due again from then (UTC): the interval after a success, backed off after failures
+);
+CREATE TABLE IF NOT EXISTS feed_documents (
+    feed_url VARCHAR,
+    doc_url VARCHAR,            -- the feed or sitemap itself, or a sitemap nested in its index
+    parent_url VARCHAR,         -- the index that listed it (NULL for the feed or sitemap polled)
+    etag VARCHAR,
+    last_modified VARCHAR,
+    PRIMARY KEY (feed_url, doc_url)
+);
+CREATE TABLE IF NOT EXISTS feed_items (
+    feed_url VARCHAR,
+    item_url VARCHAR,
+    first_seen TIMESTAMP,
+    last_seen TIMESTAMP,        -- last poll that listed it
+    version VARCHAR,            -- what the feed said of the item's version (entry digest, <lastmod>)
+    state VARCHAR,              -- queued (to fetch) | stored (stored, unchanged or duplicate) | failed
+    attempts INTEGER,           -- fetches of this version that failed
+    last_error VARCHAR,
+    title VARCHAR,              -- from the feed entry, for the fetch of a queued item
+    published DATE,
+    html VARCHAR,               -- the entry's own full content while queued (NULL once stored)
+    PRIMARY KEY (feed_url, item_url)
+);
 -- views (created after the tables have all their columns)
 -- One row per statement cluster (version 2): where it was first said and how many outlets reported it.
 -- A cluster led by a statement from a transcript or release (cluster_id = that statement's id) has a
