@@ -19,6 +19,15 @@ DEFAULT_DB = DATA_DIR / "tracker.duckdb"
 DEFAULT_TAXONOMY = DATA_DIR / "taxonomy.yaml"
 DEFAULT_SOURCES = DATA_DIR / "sources.yaml"
 
+def read_yaml(path: str | Path) -> object:
+    """A YAML data file, parsed with libyaml's safe loader when PyYAML has it (ten times faster than
+    the pure-Python one: every worker process reads the pipeline's word lists once)."""
+    import yaml
+
+    with open(path, encoding="utf-8") as fh:
+        return yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
 ENV_DB = "TRACKER_DB"
 ENV_TAXONOMY = "TRACKER_TAXONOMY"
 ENV_ALLOW_PRIVATE = "TRACKER_ALLOW_PRIVATE"
