@@ -33,6 +33,19 @@ ENV_TAXONOMY = "TRACKER_TAXONOMY"
 ENV_ALLOW_PRIVATE = "TRACKER_ALLOW_PRIVATE"
 
 
+ENV_DUCKDB_MEMORY = "TRACKER_DUCKDB_MEMORY"
+# DuckDB's memory_limit per connection: the writer (ingest, upkeep) shares the machine with the
+# worker processes, so it gets less than a reader serving the dashboard; beyond it DuckDB spills
+# to a temporary folder beside the database instead of growing.
+WRITER_MEMORY, READER_MEMORY = "512MB", "2GB"
+
+
+def duckdb_memory_limit(read_only: bool) -> str:
+    """DuckDB memory_limit for a connection: $TRACKER_DUCKDB_MEMORY (e.g. "768MB", "2GB"), else
+    512MB for a read-write connection and 2GB for a read-only one."""
+    return os.environ.get(ENV_DUCKDB_MEMORY) or (READER_MEMORY if read_only else WRITER_MEMORY)
+
+
 def db_path() -> Path:
     """The database path: $TRACKER_DB, else data/tracker.duckdb in the project."""
     return Path(os.environ.get(ENV_DB) or DEFAULT_DB)
