@@ -297,7 +297,11 @@ class Context:
     theme: str
     week: dt.date
     article_id: str
+    source: str
+    state: str
+    speaker: str
     text_query: str = "lachin corridor"
+    period: tuple[dt.date, dt.date] = (dt.date(2023, 1, 1), dt.date(2023, 12, 31))
 
 
 def pick_context(path: Path) -> Context:
@@ -311,21 +315,41 @@ def pick_context(path: Path) -> Context:
         article_id = con.execute(
             "SELECT article_id FROM statements GROUP BY article_id ORDER BY count(*) DESC, article_id LIMIT 1"
         ).fetchone()[0]
+        source = con.execute("SELECT source FROM articles GROUP BY source ORDER BY count(*) DESC, source LIMIT 1"
+                             ).fetchone()[0]
+        state, speaker = (con.execute(
+            f"SELECT {col} FROM statements WHERE {col} IS NOT NULL GROUP BY ALL ORDER BY count(*) DESC, 1 LIMIT 1"
+        ).fetchone()[0] for col in ("speaker_state_id", "speaker_key"))
     by_kind: dict[str, list[str]] = {}
     for kind, eid, _ in top:
         by_kind.setdefault(kind, []).append(eid)
     return Context(top_actor=by_kind["actor"][0], actors=by_kind["actor"][:2], place=by_kind["place"][0],
-                   theme=by_kind["theme"][0], week=week, article_id=article_id)
+                   theme=by_kind["theme"][0], week=week, article_id=article_id, source=source, state=state,
+                   speaker=speaker)
 
 
 def filter_sets(ctx: Context) -> dict[str, Filters]:
-    """The fixed filter sets: none (all years), the top actor, three entities plus a theme, a text search."""
+    """The fixed filter sets: none (all years), the top actor, three entities plus a theme, a text search,
+    a date range alone (one year), a source plus a text search, a theme plus a date range, and the
+    statements-only "said by × about" sets (`STATEMENT_SETS`: a state's speakers about a place; one
+    speaker's statements of one type within the year)."""
+    start, end = ctx.period
     return {
         "none": Filters(),
         "top actor": Filters(actors=[ctx.top_actor]),
         "3 entities + theme": Filters(actors=list(ctx.actors), places=[ctx.place], themes=[ctx.theme]),
         "text search": Filters(q=ctx.text_query),
+        "date range": Filters(start=start, end=end),
+        "source + text": Filters(sources=[ctx.source], q=ctx.text_query),
+        "theme + dates": Filters(themes=[ctx.theme], start=start, end=end),
+        "said by × about": Filters(by_states=[ctx.state], about=[ctx.place]),
+        "speaker + type + dates": Filters(speakers=[ctx.speaker], types=["concern"], start=start, end=end),
     }
+
+
+# Sets with statements-only filters: timed on the statement functions (the others ignore those keys).
+STATEMENT_SETS = {"said by × about", "speaker + type + dates"}
+STATEMENT_CASES = {"statements", "statements_by_state_type"}
 
 
 Case = Callable[[duckdb.DuckDBPyConnection, Filters, Context], object]
@@ -340,6 +364,7 @@ CASES: dict[str, tuple[Case, bool]] = {
     "language_options": (lambda con, f, c: queries.language_options(con), False),
     "speaker_options": (lambda con, f, c: queries.speaker_options(con), False),
     "statement_type_options": (lambda con, f, c: queries.statement_type_options(con), False),
+    "statement_options": (lambda con, f, c: queries.statement_options(con), False),
     "period_totals": (lambda con, f, c: queries.period_totals(con, f, "week"), True),
     "trend": (lambda con, f, c: queries.trend(con, f, f.entity_ids() or [c.top_actor], "week"), True),
     "total_trend": (lambda con, f, c: queries.total_trend(con, f, "week"), True),
@@ -552,7 +577,7 @@ def main(argv: list[str] | None = None) -> int:
         results[name] = {}
         row = f"{name:<26}"
         for set_name, f in sets.items():
-            if not filtered and set_name != "none":
+            if (not filtered and set_name != "none") or (set_name in STATEMENT_SETS and name not in STATEMENT_CASES):
                 row += f"{'—':>22}"
                 continue
             cell = time_case(path, case, f, ctx, args.repeats, args.limit)

@@ -227,3 +227,22 @@ def test_run_lock_is_reentrant_in_one_thread_and_exclusive_across_threads(tmp_pa
         thread.start()
         thread.join()
         assert errors and "busy" in errors[0]
+
+
+def test_connections_carry_a_duckdb_memory_limit(tmp_path, monkeypatch):
+    monkeypatch.delenv("TRACKER_DUCKDB_MEMORY", raising=False)
+    path = tmp_path / "t.duckdb"
+
+    def limit(con) -> str:
+        return con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+
+    with store.open_store(path) as con:
+        assert limit(con) == "488.2 MiB"     # 512 MB: the writer shares the machine with the workers
+    with store.open_store(path, read_only=True) as con:
+        assert limit(con) == "1.8 GiB"       # 2 GB for a reader
+    monkeypatch.setenv("TRACKER_DUCKDB_MEMORY", "300MB")
+    with store.open_store(path) as con:
+        assert limit(con) == "286.1 MiB"
+    monkeypatch.setenv("TRACKER_DUCKDB_MEMORY", "lots")
+    with pytest.raises(store.StoreError, match="TRACKER_DUCKDB_MEMORY='lots': not a memory size"):
+        store.connect(path)

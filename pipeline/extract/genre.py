@@ -8,7 +8,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
+from ..config import read_yaml
 
 CUES_PATH = Path(__file__).with_name("genre_cues.yaml")
 HEADER_LINES = 4          # short lines at the top of the text that may carry a page-type label
@@ -27,8 +27,7 @@ def _phrase(phrase: str) -> str:
 @lru_cache(maxsize=2)
 def _cues(path: str | Path | None = None) -> dict[str, re.Pattern]:
     """The compiled title patterns: release at the start / end / as a line, transcript anywhere."""
-    with open(path or CUES_PATH, encoding="utf-8") as fh:
-        data = yaml.safe_load(fh)
+    data = read_yaml(path or CUES_PATH)
     alt = lambda phrases: "|".join(_phrase(p) for p in phrases)  # noqa: E731
     rel, tra = data["release"], data["transcript"]
     return {

@@ -19,9 +19,7 @@ import tempfile
 from importlib import metadata
 from pathlib import Path
 
-import yaml
-
-from ..config import DATA_DIR
+from ..config import DATA_DIR, read_yaml
 
 DEFAULT_CACHE = DATA_DIR / "cache" / "word_forms.json"
 _RULES = Path(__file__).with_name("inflection.yaml")
@@ -77,7 +75,7 @@ class WordForms:
     """Forms of alias words by language; build one per taxonomy load, call `save` when done."""
 
     def __init__(self, cache: Path | None = DEFAULT_CACHE) -> None:
-        spec = yaml.safe_load(_RULES.read_text(encoding="utf-8"))
+        spec = read_yaml(_RULES)
         self.endings = {lang: _Endings(s) for lang, s in spec.items()}
         self.cache_path = cache
         self._morph = None

@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
+from ..config import read_yaml
 from ..vocab import CUE_TYPES
 from .tokens import Tok, is_cyr, stem
 
@@ -315,6 +314,4 @@ class Lexicon:
 @lru_cache(maxsize=4)
 def load_cues(path: str | Path | None = None) -> Lexicon:
     """The lexicon from speech_cues.yaml (cached per path)."""
-    with open(path or CUES_PATH, encoding="utf-8") as fh:
-        # the C loader when PyYAML has it: the lexicon is read once per process, ten times faster
-        return Lexicon(yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
+    return Lexicon(read_yaml(path or CUES_PATH))

@@ -34,7 +34,7 @@ from ..mentions.matcher import Mention
 from ..mentions.taxonomy import Taxonomy, fold, normalize_title
 from .cues import Lexicon, load_cues
 from .extractor import Statement, capitals_of, news_statements, with_state_and_key
-from .quotes import Layout
+from .quotes import layout_of
 from .speaker_keys import speaker_key
 from .speakers import Speaker, fitting_holders, polity
 from .tokens import base, stem, tokenize
@@ -566,7 +566,7 @@ def _release(text: str, published: dt.date | None, taxonomy: Taxonomy | None, se
             own.append(st)
         else:
             reported.append(st)
-    layout = Layout(text, sentences, lex)
+    layout = layout_of(text, sentences, lex)
     header = set(ctx.header_lines())
     paragraphs = [(a, b) for i, (a, b) in enumerate(layout.paragraphs)
                   if i not in layout.skipped and (a, b) not in header]

@@ -23,13 +23,12 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
 
-import yaml
-
+from ..config import read_yaml
 from ..mentions.matcher import Mention
 from ..mentions.taxonomy import Taxonomy
 from .attribution import Frame, FrameFinder
 from .cues import Lexicon, SpeechVerb, load_cues
-from .quotes import QUOTE_CHARS, Layout, Unit
+from .quotes import QUOTE_CHARS, Layout, Unit, layout_of
 from .speaker_keys import DATA_PATH, speaker_key
 from .speaker_phrases import Grammar
 from .speakers import Resolver, Speaker, polity
@@ -59,8 +58,7 @@ class Statement:
 
 @lru_cache(maxsize=4)
 def _capitals() -> dict[str, str]:
-    with open(DATA_PATH, encoding="utf-8") as fh:
-        return dict(yaml.safe_load(fh).get("capitals") or {})
+    return dict(read_yaml(DATA_PATH).get("capitals") or {})
 
 
 def capitals_of(taxonomy: Taxonomy | None) -> dict[str, str]:
@@ -231,7 +229,7 @@ def news_statements(text: str, published: dt.date | None, taxonomy: Taxonomy | N
     if not text or not text.strip():
         return []
     lex = load_cues()
-    layout = Layout(text, sentences, lex)
+    layout = layout_of(text, sentences, lex)
     place_ends = frozenset(m.char_end for m in mentions if _is_place_or_state(taxonomy, m.entity_id))
     grammar = Grammar(lex, place_ends)
     finder = FrameFinder(lex, grammar, genre)

@@ -207,3 +207,18 @@ class Layout:
         if unit.para + 1 >= len(self.paragraphs):
             return False
         return self.text[self.paragraphs[unit.para + 1][0]] in OPENERS
+
+
+_last_layout: list[tuple[str, list[tuple[int, int]], Lexicon, Layout]] = []
+
+
+def layout_of(text: str, sentences: list[tuple[int, int]], lex: Lexicon) -> Layout:
+    """The Layout of a text, reused when asked again for the same text (a release reads its layout twice:
+    for the quotes it reports and for its own acts); a Layout is never changed once built."""
+    if _last_layout:
+        t, sents, lx, layout = _last_layout[0]
+        if lx is lex and t == text and sents == sentences:
+            return layout
+    layout = Layout(text, sentences, lex)
+    _last_layout[:] = [(text, list(sentences), lex, layout)]
+    return layout

@@ -14,8 +14,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
+from ..config import read_yaml
 from .tokens import is_cyr, stem
 
 DATA_PATH = Path(__file__).with_name("speakers.yaml")
@@ -77,8 +76,7 @@ class _Translit:
 
 @lru_cache(maxsize=1)
 def _translit() -> _Translit:
-    with open(DATA_PATH, encoding="utf-8") as fh:
-        return _Translit(yaml.safe_load(fh).get("transliteration") or {})
+    return _Translit(read_yaml(DATA_PATH).get("transliteration") or {})
 
 
 def name_skeleton(word: str) -> str:

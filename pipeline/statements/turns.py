@@ -10,8 +10,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
+from ..config import read_yaml
 from .cues import load_cues
 from .tokens import stem
 
@@ -54,8 +53,7 @@ class Labels:
 @lru_cache(maxsize=2)
 def load_labels(path: str | Path | None = None) -> Labels:
     """The label vocabulary (cached per path)."""
-    with open(path or LABELS_PATH, encoding="utf-8") as fh:
-        data = yaml.safe_load(fh)
+    data = read_yaml(path or LABELS_PATH)
     sets: dict[str, set[str]] = {k: set() for k in ("question", "answer", "moderator", "not_speakers", "honorifics")}
     non, attributable, endings, moderation = [], [], [], set()
     for block in data.values():

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import duckdb
 
+from ..config import ENV_DUCKDB_MEMORY, duckdb_memory_limit
 from .schema import migrate
 
 
@@ -96,10 +97,14 @@ def connect(db_path: str | Path, read_only: bool = False, wait: float = 30.0) ->
             raise StoreError(f"{path}: cannot create the database folder ({exc.strerror})") from exc
     deadline = time.monotonic() + wait
     delay = 0.05
+    limit = duckdb_memory_limit(read_only)
     while True:
         try:
-            con = duckdb.connect(str(path), read_only=read_only)
+            con = duckdb.connect(str(path), read_only=read_only, config={"memory_limit": limit})
             break
+        except (duckdb.InvalidInputException, duckdb.ParserException) as exc:
+            raise StoreError(f"{ENV_DUCKDB_MEMORY}={limit!r}: not a memory size DuckDB accepts "
+                             "(e.g. 512MB, 2GB)") from exc
         except duckdb.IOException as exc:
             if not _is_lock_error(exc):
                 raise StoreError(describe_error(path, exc) if is_store_failure(exc) else
