@@ -315,14 +315,18 @@ def test_snapshot_zip_holds_each_csv_and_manifest():
               "statements.csv": pd.DataFrame({"quote": ["=x", "y", "z"]})}
     created = dt.datetime(2024, 3, 7, 12, 30, 5, 123, tzinfo=dt.timezone.utc)
     data = export.snapshot_zip(frames, {"actor": ["armenia"], "from": "2024-03-01"}, "ab" * 32, "r1:a6:m8:s3",
-                               created_at=created)
+                               created_at=created, view={"page": "trends", "granularity": "week",
+                                                         "measure": "share"})
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         assert sorted(zf.namelist()) == ["manifest.json", "statements.csv", "trends.csv"]
         assert zf.read("trends.csv") == BOM + b"date,total_articles\r\n2024-03-04,2\r\n"
         assert zf.read("statements.csv") == BOM + b"quote\r\n'=x\r\ny\r\nz\r\n"
         manifest = json.loads(zf.read("manifest.json"))
     assert manifest == {
-        "filters": {"actor": ["armenia"], "from": "2024-03-01"},
+        "view": {"page": "trends", "granularity": "week", "measure": "share"},
+        "filters": {"from": "2024-03-01", "to": None, "actor": ["armenia"], "place": [], "theme": [], "source": [],
+                    "kind": [], "country": [], "lang": [], "speaker": [], "by_state": [], "speaker_type": [],
+                    "genre": [], "about": [], "type": [], "q": None},
         "taxonomy_sha256": "ab" * 32,
         "data_version": "r1:a6:m8:s3",
         "created_at": "2024-03-07T12:30:05Z",
