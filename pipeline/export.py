@@ -15,8 +15,8 @@ import json
 import sys
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import BinaryIO
 from pathlib import Path
+from typing import BinaryIO
 
 import duckdb
 import numpy as np

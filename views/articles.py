@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from pipeline.export import ARTICLE_COLUMNS, articles_batches, articles_table
 from views import common, data, url
 from views.common import Context
 
@@ -20,13 +21,14 @@ def _results(ctx: Context) -> pd.DataFrame:
         return found
     total = int(found["total"].iloc[0])
     st.caption(f"{total:,} matching articles · showing {len(found):,} (newest first, undated last).")
-    shown = found.drop(columns=["total"])
-    st.dataframe(shown, hide_index=True, height=min(520, 38 + 35 * len(shown)), column_config={
+    shown = articles_table(found)
+    common.table(shown, hide_index=True, height=min(520, 38 + 35 * len(shown)), column_config={
         "article_id": None, "published": st.column_config.DateColumn("Published", format="YYYY-MM-DD"),
         "source": "Source", "title": st.column_config.TextColumn("Title", width="large"),
         "url": st.column_config.LinkColumn("URL", width="small"), "language": "Lang",
         "snippet": st.column_config.TextColumn("Beginning", width="medium")})
-    common.download(shown, "articles")
+    common.download(shown, "articles", "Articles CSV", f=ctx.filters, total=total,
+                    rows=lambda con, f=ctx.filters: (ARTICLE_COLUMNS, articles_batches(con, f)))
     return found
 
 

@@ -332,10 +332,10 @@ def places_map(db: Store, f: Filters) -> pd.DataFrame:
 
 @frame
 @_cache
-def wording(db: Store, f: Filters, entity_id: str, gran: str) -> pd.DataFrame:
-    """Which surface form each source uses for one entity per period."""
+def wording(db: Store, f: Filters, entity_id: str, gran: str, undated: bool = False) -> pd.DataFrame:
+    """Which surface form each source uses for one entity per period (undated rows too on request)."""
     with db.connect() as con:
-        return queries.wording(con, f, entity_id, gran)
+        return queries.wording(con, f, entity_id, gran, undated)
 
 
 @frame
@@ -428,3 +428,23 @@ def freshness(db: Store, new_since: dt.datetime | None, f: Filters) -> pd.DataFr
     """When the store last changed (updated_at, UTC) and the articles stored after `new_since`."""
     with db.connect() as con:
         return changes.freshness(con, new_since, f)
+
+
+# ---------------------------------------------------------------------------------------------
+# Row counts of the complete downloads ("all N matching rows")
+# ---------------------------------------------------------------------------------------------
+
+@scalar
+@_cache
+def statements_count(db: Store, f: Filters) -> int | None:
+    """How many statement clusters pass the filters (the rows of the whole Statements table)."""
+    with db.connect() as con:
+        return queries.statements_count(con, f)
+
+
+@scalar
+@_cache
+def sentences_count(db: Store, f: Filters, ids: Sequence[str], start: dt.date, end: dt.date) -> int | None:
+    """How many sentences the drill-down lists over [start, end) without a limit."""
+    with db.connect() as con:
+        return queries.sentences_count(con, f, ids, start, end)

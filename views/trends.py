@@ -8,6 +8,7 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
+from pipeline.export import MENTION_COLUMNS, mentions_batches, sentences_table
 from pipeline.query import queries
 from views import common, data, url
 from views.common import Context
@@ -89,7 +90,8 @@ def _sentences(ctx: Context, start: dt.date, end: dt.date, ids: list[str]) -> No
     if rows.empty:
         st.info("No sentences for this selection.")
         return
-    st.caption(f"{len(rows):,} sentence{'' if len(rows) == 1 else 's'} (newest first, at most 200).")
+    total = data.sentences_count(ctx.filters, ids, start, end) or len(rows)
+    st.caption(f"{total:,} sentence{'' if total == 1 else 's'} match · showing {len(rows):,} (newest first).")
     items = []
     for r in rows.itertuples():
         marked = common.highlight(r.sentence or "", list(r.hl_starts), list(r.hl_ends))
@@ -98,8 +100,8 @@ def _sentences(ctx: Context, start: dt.date, end: dt.date, ids: list[str]) -> No
         items.append(f'<div class="dst-sentence"><div class="dst-meta">{date} · {common.esc(r.source)} · '
                      f'{link}</div><div>{marked}</div></div>')
     st.html(common.SENTENCE_CSS + "".join(items))
-    table = rows.drop(columns=["hl_starts", "hl_ends"])
-    common.download(table, "sentences", "Download these sentences (CSV)")
+    common.download(sentences_table(rows), "sentences", "Sentences CSV", f=ctx.filters, total=total,
+                    rows=lambda con, f=ctx.filters: (MENTION_COLUMNS, mentions_batches(con, f, ids, start, end)))
 
 
 def render(ctx: Context) -> None:
@@ -117,7 +119,7 @@ def render(ctx: Context) -> None:
                          labels={"period": GRAN_LABELS[gran], "total_articles": "Dated articles"})
             fig.update_layout(height=380, margin=dict(l=10, r=10, t=30, b=10))
             st.plotly_chart(fig, key="totals_chart")
-            common.download(totals, "article_totals")
+            common.download(totals, "article_totals", "Chart data", f=f)
         _undated(ctx, ids)
         return
     df = data.trend(f, ids, gran)
@@ -133,10 +135,10 @@ def render(ctx: Context) -> None:
                "(same source and language filters). Weeks start on Monday.")
     c1, c2 = st.columns(2)
     with c1:
-        common.download(df, "trend", "Download chart data (CSV)")
+        common.download(df, "trend", "Chart data", f=f)
     with c2:
         daily = data.combined_daily(f, ids)
-        common.download(daily, "trends_daily", "Download combined per-day CSV")
+        common.download(daily, "trends_daily", "Combined per-day CSV", f=f)
     _undated(ctx, ids)
     picked = _selected_range(event, gran)
     if picked:

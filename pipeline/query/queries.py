@@ -384,6 +384,16 @@ def sentences_behind_batches(con: duckdb.DuckDBPyConnection, f: Filters, entity_
         side.close()
 
 
+def sentences_count(con: duckdb.DuckDBPyConnection, f: Filters, entity_ids: Sequence[str] | None,
+                    start: dt.date, end: dt.date) -> int:
+    """How many sentences `sentences_behind` lists over [start, end) without a limit."""
+    ids = list(entity_ids if entity_ids is not None else f.entity_ids())
+    s = Scope.of(con, f, ids=ids, from_day=start, to_day=end)
+    sql = fill("sentences_behind/count", entities="AND x.entity_id = ANY($ids)" if ids else "",
+               where=s.rows(entities=False))
+    return int(s.sql(sql).fetchall(con)[0][0])
+
+
 def _sentence_spans(s: Scope, ids: list[str]) -> Sql:
     return s.sql(fill("sentences_behind", entities="AND x.entity_id = ANY($ids)" if ids else "",
                       where=s.rows(entities=False)))
@@ -607,25 +617,28 @@ def _co_mentions(con: duckdb.DuckDBPyConnection, strategy: str | None, f: Filter
     return s.sql(fill("co_mentions", pairs=pairs)).df(con)
 
 
-def wording(con: duckdb.DuckDBPyConnection, f: Filters, entity_id: str, gran: str = "month") -> pd.DataFrame:
+def wording(con: duckdb.DuckDBPyConnection, f: Filters, entity_id: str, gran: str = "month",
+            undated: bool = False) -> pd.DataFrame:
     """Which surface form each source uses for one entity per period: period, source, surface,
-    mentions, articles (dated articles under the filters, entity filter ignored)."""
-    return _wording(con, None, f, entity_id, gran)
+    mentions, articles (dated articles under the filters, entity filter ignored; with `undated`,
+    undated articles too, their period NULL)."""
+    return _wording(con, None, f, entity_id, gran, undated)
 
 
 def _wording(con: duckdb.DuckDBPyConnection, strategy: str | None, f: Filters, entity_id: str,
-             gran: str = "month") -> pd.DataFrame:
+             gran: str = "month", undated: bool = False) -> pd.DataFrame:
     """Strategies: "plain" (every mention, from mention_spans) and "entity_surfaces" (counts per
     day and surface form; no text search)."""
     s = Scope.of(con, f, entity_id=entity_id, gran=_gran(gran))
+    dated = "" if undated else "AND x.published IS NOT NULL"
     strategy = _chosen("wording", strategy or ("entity_surfaces" if s.has("entity_surfaces") and not s.q else "plain"))
     if strategy == "plain":
         sql = fill("wording", relation="mention_spans", mentions="count(*)", articles="count(DISTINCT x.article_key)",
-                   where=s.rows(entities=False))
+                   where=s.rows(entities=False), dated=dated)
     else:
         _require(not s.q, strategy, "cannot filter by text")
         sql = fill("wording", relation="entity_surfaces", mentions="sum(x.mentions)", articles="sum(x.articles)",
-                   where=s.rows(entities=False, text=False))
+                   where=s.rows(entities=False, text=False), dated=dated)
     return s.sql(sql).df(con)
 
 
@@ -646,6 +659,14 @@ def statements(con: duckdb.DuckDBPyConnection, f: Filters, limit: int = 500) -> 
     after the oldest of those statements (older clusters cannot overtake them), else (rare: many
     undated or long-running clusters) every cluster is grouped."""
     return _statements(con, None, f, limit)
+
+
+def statements_count(con: duckdb.DuckDBPyConnection, f: Filters) -> int:
+    """How many rows `statements` returns without a limit (statement clusters with a passing statement)."""
+    s = Scope.of(con, f)
+    strategy = "facts" if s.has("statement_facts", "entity_keys") else "plain"
+    hits = fill(f"statements/hits_{strategy}", where=s.statements("facts" if strategy == "facts" else "base"))
+    return int(s.sql(fill("statements/count", hits=hits)).fetchall(con)[0][0])
 
 
 def statements_batches(con: duckdb.DuckDBPyConnection, f: Filters, rows: int = BATCH_ROWS) -> Iterator[pd.DataFrame]:
