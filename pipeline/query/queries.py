@@ -72,8 +72,8 @@ _ALL = 2**62
 
 def _stream(sql: Sql, con: duckdb.DuckDBPyConnection, rows: int) -> Iterator[pd.DataFrame]:
     """The result of `sql` in frames of at most `rows` rows, streamed from DuckDB (Arrow batches):
-    the whole result is never held in Python."""
-    reader = sql.execute(con).to_arrow_reader(rows)
+    the whole result is never held in Python (`rows` None: BATCH_ROWS)."""
+    reader = sql.execute(con).to_arrow_reader(rows or BATCH_ROWS)
     for batch in reader:
         if batch.num_rows:
             yield batch.to_pandas()
@@ -369,7 +369,7 @@ def _sentences_behind(con: duckdb.DuckDBPyConnection, strategy: str | None, f: F
 
 
 def sentences_behind_batches(con: duckdb.DuckDBPyConnection, f: Filters, entity_ids: Sequence[str] | None,
-                             start: dt.date, end: dt.date, rows: int = BATCH_ROWS) -> Iterator[pd.DataFrame]:
+                             start: dt.date, end: dt.date, rows: int | None = None) -> Iterator[pd.DataFrame]:
     """Every sentence `sentences_behind` would list over [start, end), in frames of at most `rows`
     rows: DuckDB streams the sentence spans and each frame's text is read apart, so Python never
     holds more than one frame (exports of any size)."""
@@ -669,7 +669,7 @@ def statements_count(con: duckdb.DuckDBPyConnection, f: Filters) -> int:
     return int(s.sql(fill("statements/count", hits=hits)).fetchall(con)[0][0])
 
 
-def statements_batches(con: duckdb.DuckDBPyConnection, f: Filters, rows: int = BATCH_ROWS) -> Iterator[pd.DataFrame]:
+def statements_batches(con: duckdb.DuckDBPyConnection, f: Filters, rows: int | None = None) -> Iterator[pd.DataFrame]:
     """Every row `statements` would return without a limit, newest first, in frames of at most
     `rows` rows: DuckDB groups the clusters and streams them; each frame's details are read apart."""
     s = Scope.of(con, f, limit=_ALL)
@@ -800,7 +800,7 @@ def _article_rows(con: duckdb.DuckDBPyConnection, s: Scope, relation: str, keys:
 
 
 def search_articles_batches(con: duckdb.DuckDBPyConnection, f: Filters,
-                            rows: int = BATCH_ROWS) -> Iterator[pd.DataFrame]:
+                            rows: int | None = None) -> Iterator[pd.DataFrame]:
     """Every article `search_articles` would list, newest first, in frames of at most `rows` rows
     (without `total`): DuckDB streams the ordered ids and each frame's rows are read apart."""
     s = Scope.of(con, f, limit=_ALL, offset=0)
