@@ -567,7 +567,8 @@ def test_changes_page_rows_link_to_the_views_behind_them(changes_store):
         "&to=2024-03-10"]
     assert any("sidebar's date range does not apply" in c.value for c in at.caption)
     labels = [b.label for b in at.get("download_button")]
-    assert "⬇ Download all signals (CSV)" in labels and "⬇ Download surges (CSV)" in labels
+    assert any(b.startswith("⬇ Download all signals (CSV) · all ") for b in labels)
+    assert any(b.startswith("⬇ Download surges (CSV) · all ") for b in labels)
 
 
 def test_freshness_in_the_sidebar(changes_store):

@@ -415,7 +415,7 @@ def test_download_combined_csv_matches_database_and_cli(app: StreamlitApp, built
         button.click()
     download = info.value
     data = Path(download.path()).read_bytes()
-    assert download.suggested_filename == "trends_daily.csv"
+    assert download.suggested_filename == "trends_daily_all-dates_all.csv"
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert rows[0] == ["date", "total_articles", "armenia_articles", "armenia_share",
@@ -431,11 +431,10 @@ def test_download_combined_csv_matches_database_and_cli(app: StreamlitApp, built
 
 
 def test_snapshot_zip_download(app: StreamlitApp, built_db: Path, page) -> None:
-    open_app(page, app, "?page=trends&actor=armenia")
-    page.get_by_test_id("stSidebar").get_by_role("button", name="Prepare snapshot (zip)").click()
-    settle(page)
+    open_app(page, app, "?page=trends&actor=armenia&gran=month")
     with page.expect_download() as info:
         page.get_by_test_id("stSidebar").get_by_test_id("stDownloadButton").filter(has_text="snapshot").click()
+    assert re.fullmatch(r"tracker-snapshot_trends_all-dates_\d{8}-\d{4}\.zip", info.value.suggested_filename)
     with zipfile.ZipFile(info.value.path()) as zf:
         names = set(zf.namelist())
         manifest = json.loads(zf.read("manifest.json"))
@@ -443,8 +442,9 @@ def test_snapshot_zip_download(app: StreamlitApp, built_db: Path, page) -> None:
         counts = {n: len(list(csv.reader(io.StringIO(zf.read(n).decode("utf-8-sig"))))) - 1
                   for n in names if n.endswith(".csv")}
     assert {"manifest.json", "trends_daily.csv", "statements.csv", "articles.csv"} <= names
-    assert set(manifest) == {"filters", "taxonomy_sha256", "data_version", "created_at", "rows"}
-    assert manifest["filters"] == {"actor": ["armenia"]}
+    assert set(manifest) == {"view", "filters", "taxonomy_sha256", "data_version", "created_at", "rows"}
+    assert manifest["view"] == {"page": "trends", "granularity": "month", "measure": "articles", "chart": "line"}
+    assert {k: v for k, v in manifest["filters"].items() if v} == {"actor": ["armenia"]}
     assert re.fullmatch(r"[0-9a-f]{64}", manifest["taxonomy_sha256"])
     assert manifest["data_version"].endswith(":a5:m" + str(_count(built_db, "mentions")) + ":s"
                                              + str(_count(built_db, "statements")))

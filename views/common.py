@@ -74,13 +74,15 @@ def count_ticks(top: float) -> dict:
 
 
 def show_table(df: pd.DataFrame, name: str, empty: str = "No results for these filters.",
-               column_config: dict | None = None, height: int | str = "auto") -> None:
-    """A dataframe with its CSV download, or a 'no results' note."""
+               column_config: dict | None = None, height: int | str = "auto", *, f: Filters | None = None,
+               total: int | None = None, rows: AllRows | None = None) -> None:
+    """A dataframe with its CSV downloads (`download`: `df` is complete unless `total` says more
+    match), or a 'no results' note."""
     if df is None or df.empty:
         st.info(empty)
         return
     table(df, hide_index=True, column_config=column_config, height=height)
-    download(df, name)
+    download(df, name, f=f, total=total, rows=rows)
 
 
 # ---------------------------------------------------------------------------------------------

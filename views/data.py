@@ -448,3 +448,11 @@ def sentences_count(db: Store, f: Filters, ids: Sequence[str], start: dt.date, e
     """How many sentences the drill-down lists over [start, end) without a limit."""
     with db.connect() as con:
         return queries.sentences_count(con, f, ids, start, end)
+
+
+@scalar
+@_cache
+def run_counts(db: Store) -> tuple[int, int] | None:
+    """(runs, failed inputs) recorded."""
+    with db.connect() as con:
+        return queries.run_counts(con)

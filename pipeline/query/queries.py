@@ -862,6 +862,20 @@ def failures(con: duckdb.DuckDBPyConnection, run_id: str | None = None, limit: i
     return Sql(fill("failures"), {"run_id": run_id, "limit": limit}).df(con)
 
 
+def run_counts(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
+    """(runs, failed inputs) recorded: the rows of the complete `runs` and `failures` lists."""
+    runs_, failures_ = Sql(fill("run_counts")).fetchall(con)[0]
+    return int(runs_), int(failures_)
+
+
+def log_batches(con: duckdb.DuckDBPyConnection, table: str, rows: int | None = None) -> Iterator[pd.DataFrame]:
+    """Every row of `runs` or `failures` (table = "runs"/"failures", as those functions order them),
+    streamed in frames of at most `rows` rows."""
+    if table not in ("runs", "failures"):
+        raise ValueError(f"log_batches reads runs or failures, not {table!r}")
+    return _stream(Sql(fill(table), {"run_id": None, "limit": _ALL}), con, rows)
+
+
 # ---------------------------------------------------------------------------------------------
 # The planned queries
 # ---------------------------------------------------------------------------------------------
