@@ -2,6 +2,7 @@
 with drill-down from a selected point or range to the sentences behind it."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pandas as pd
@@ -100,7 +101,8 @@ def _sentences(ctx: Context, start: dt.date, end: dt.date, ids: list[str]) -> No
         items.append(f'<div class="dst-sentence"><div class="dst-meta">{date} · {common.esc(r.source)} · '
                      f'{link}</div><div>{marked}</div></div>')
     st.html(common.SENTENCE_CSS + "".join(items))
-    common.download(sentences_table(rows), "sentences", "Sentences CSV", f=ctx.filters, total=total,
+    period = dataclasses.replace(ctx.filters, start=start, end=last)  # the file is named after the period read
+    common.download(sentences_table(rows), "sentences", "Sentences CSV", f=period, total=total,
                     rows=lambda con, f=ctx.filters: (MENTION_COLUMNS, mentions_batches(con, f, ids, start, end)))
 
 
