@@ -209,17 +209,7 @@ def _changes(args: argparse.Namespace, db: Path) -> int:
         data = export.to_csv_bytes(rep.signals)
     else:
         data = "".join(line + "\n" for line in changes.text_lines(rep.signals)).encode("utf-8")
-    if args.output is None:
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
-        return EXIT_OK
-    try:
-        args.output.write_bytes(data)
-    except OSError as exc:
-        print(f"error: {args.output}: cannot write ({exc.strerror or exc})", file=sys.stderr)
-        return EXIT_USAGE
-    print(f"wrote {len(rep.signals):,} signals to {args.output}", file=sys.stderr)
-    return EXIT_OK
+    return export.write_output(data, args.output, f"{len(rep.signals):,} signals")
 
 
 def _taxonomy_check(args: argparse.Namespace) -> int:

@@ -14,7 +14,7 @@ import io
 import json
 import sys
 import zipfile
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import BinaryIO
 
@@ -393,27 +393,35 @@ def check_known(con: duckdb.DuckDBPyConnection, f: Filters) -> None:
 
 def run(args: argparse.Namespace, db: Path) -> int:
     """Write the chosen view's CSV for the filters to --output or stdout, streamed a frame at a time
-    (a file is written beside the target and renamed when complete); 2 on a bad filter value."""
+    (write_output); 2 on a bad filter value."""
     try:
         f = filters_from_args(args)
         with store.open_store(db, read_only=True, wait=args.wait) as con:
             check_known(con, f)
             columns, frames = view_rows(con, args.view, f, args.granularity)
-            if args.output is None:
-                rows = write_csv(frames, sys.stdout.buffer, columns)
-                sys.stdout.buffer.flush()
-                return EXIT_OK
-            part = args.output.with_name(args.output.name + ".part")
-            try:
-                with part.open("wb") as out:
-                    rows = write_csv(frames, out, columns)
-                part.replace(args.output)
-            except OSError as exc:
-                part.unlink(missing_ok=True)
-                print(f"error: {args.output}: cannot write ({exc.strerror or exc})", file=sys.stderr)
-                return EXIT_USAGE
+            return write_output(lambda out: f"{write_csv(frames, out, columns):,} {args.view} rows", args.output)
     except FilterError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    print(f"wrote {rows:,} {args.view} rows to {args.output}", file=sys.stderr)
+
+
+def write_output(data: bytes | Callable[[BinaryIO], str], output: Path | None, what: str = "") -> int:
+    """Write a CLI result to `output` (stdout when None); an exit code, one line on a failed write.
+    `data` is the bytes, or a function that writes them to a binary stream (streamed: a file goes
+    beside the target and is renamed when complete) and returns what it wrote ("N rows")."""
+    write = data if callable(data) else (lambda out: (out.write(data), what)[1])
+    if output is None:
+        write(sys.stdout.buffer)
+        sys.stdout.buffer.flush()
+        return EXIT_OK
+    part = output.with_name(output.name + ".part")
+    try:
+        with part.open("wb") as out:
+            what = write(out)
+        part.replace(output)
+    except OSError as exc:
+        part.unlink(missing_ok=True)
+        print(f"error: {output}: cannot write ({exc.strerror or exc})", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"wrote {what} to {output}", file=sys.stderr)
     return EXIT_OK

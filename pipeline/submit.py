@@ -32,6 +32,7 @@ from pathlib import Path
 from . import config
 from .collect.inputs import FEED_SUFFIXES, JSONL_SUFFIXES, LIST_SUFFIXES, PAGE_SUFFIXES, is_url
 from .config import ROOT, UploadLimits
+from .store.lock import pid_alive
 
 KIND_FLAGS = {"pages": [], "feeds": ["--feed"], "sitemaps": ["--sitemap"]}
 UPLOAD_SUFFIXES = PAGE_SUFFIXES + LIST_SUFFIXES + FEED_SUFFIXES + JSONL_SUFFIXES
@@ -245,14 +246,6 @@ def _read(path: Path) -> dict:
         return {}
 
 
-def _alive(pid: object) -> bool:
-    try:
-        os.kill(int(pid), 0)
-    except (OSError, ValueError, TypeError):
-        return False
-    return True
-
-
 def cleanup_jobs(root: Path | None = None, keep: dt.timedelta = KEEP_ENDED) -> list[Path]:
     """Delete job folders that ended (or whose process died) more than `keep` ago; a dead job's
     uploads go at once. Only folders holding a job request are touched. Returns what was deleted."""
@@ -265,7 +258,7 @@ def cleanup_jobs(root: Path | None = None, keep: dt.timedelta = KEEP_ENDED) -> l
         ended = _read(folder / EXIT_FILE).get("ended")
         status = _read(folder / STATUS_FILE)
         if not ended:
-            if _alive(status.get("pid")):
+            if pid_alive(status.get("pid")):
                 continue
             # a folder without a status was left by a start that failed (or is being started right now)
             ended = dt.datetime.fromtimestamp(folder.stat().st_mtime, dt.UTC).isoformat()

@@ -442,6 +442,50 @@ places:
                               ("south_caucasus", "Кавказе")]
 
 
+def test_not_before_words_reach_past_a_coordinated_modifier(tmp_path):
+    t = small_tagger(tmp_path, """
+actors:
+  - id: india
+    name: India
+    type: state
+    aliases:
+      en: [India, {text: Indian, forms: exact, not_before: [Ocean, plate*]}]
+""")
+    text = ("The Indian and Australian plates collide. The Indian or Pacific Ocean. "
+            "Indian and Pakistani diplomats met; the Indian plate moved.")
+    assert found(t, text) == [("india", "Indian")]
+
+
+def test_a_hyphenated_pair_of_names_is_not_one_party_s_phrase(tmp_path):
+    t = small_tagger(tmp_path, """
+actors:
+  - id: georgia
+    name: Georgia
+    type: state
+    aliases:
+      az: [Gürcüstan]
+      en: [Georgia]
+  - id: armenia
+    name: Armenia
+    type: state
+    aliases:
+      az: [Ermənistan]
+      en: [Armenia]
+  - id: armenian_armed_forces
+    name: Armed Forces of Armenia
+    type: armed force
+    aliases:
+      az: [Ermənistan ordusu]
+      en: [Armenia army]
+""")
+    text = ("Birgə Gürcüstan-Ermənistan ordusu. Ermənistan ordusu geri çəkildi. "
+            "A Georgia–Armenia army; the Armenia army; the Nagorno-Armenia army.")
+    assert found(t, text) == [
+        ("georgia", "Gürcüstan"), ("armenia", "Ermənistan"), ("armenian_armed_forces", "Ermənistan ordusu"),
+        ("georgia", "Georgia"), ("armenia", "Armenia"), ("armenian_armed_forces", "Armenia army"),
+        ("armenian_armed_forces", "Armenia army")]
+
+
 def test_outlet_names_never_count(tmp_path):
     (tmp_path / "sources.yaml").write_text(
         "sources:\n  - {source: cw, hostname: cw.example, name: Caucasus Wire}\n"

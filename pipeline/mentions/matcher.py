@@ -19,6 +19,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import ahocorasick
 
@@ -40,6 +41,20 @@ _REMAPPED = re.compile(DROPPED_MARKS.pattern[:-1] + "\u0587]")
 _EXACT_CLASSES = {" ": r"[\s\-\u2010-\u2015]", "-": r"[\s\-\u2010-\u2015]", "'": "['\u2018\u2019\u02bc]",
                   "\u2019": "['\u2018\u2019\u02bc]", "е": "[её]", "Е": "[ЕЁ]"}
 _ACRONYM = re.compile(r"(?:[^\W\d_]\.){2,6}|[^\W\d_]{2,6}")
+# Hyphen, non-breaking hyphen and en dash join two names into one modifier ("Georgian–Armenian army").
+_HYPHENS = "-\u2010\u2011\u2013"
+_COORDINATORS = Path(__file__).with_name("coordinators.txt")
+
+
+def _coordinated() -> str:
+    """Regex for the space before a `not_before` word, optionally across "<conjunction> <word>"."""
+    words = [fold(w.strip()) for w in _COORDINATORS.read_text(encoding="utf-8").splitlines()
+             if w.strip() and not w.startswith("#")]
+    alts = "|".join(re.escape(w) for w in dict.fromkeys(words))
+    return r" +(?:(?:" + alts + r") +[^\W\d_]+ +)?"
+
+
+_COORDINATED = _coordinated()
 
 
 @dataclass(frozen=True)
@@ -173,7 +188,7 @@ def _compile(entity_id: str | None, alias: Alias, rank: int) -> list[tuple[str, 
     """Automaton keys (key, open?, pattern) for one alias: one key per form of its first word that has
     several forms (or is a stem), after the words that have one; the rest is the pattern's tail."""
     out = []
-    not_before = re.compile(" +" + _context(alias.not_before) + r"(?!\w)") if alias.not_before else None
+    not_before = re.compile(_COORDINATED + _context(alias.not_before) + r"(?!\w)") if alias.not_before else None
     not_after = re.compile(r"(?<!\w)" + _context(alias.not_after) + r" +\Z") if alias.not_after else None
     for text, words in _variants(alias):
         # A final '.' ("U.S.", "Washington D.C.") is part of the match when the text has it, but not
@@ -260,6 +275,7 @@ class Tagger:
         """Every alias occurrence: (start, end, rank, entity_id, surname?, yields_to), overlaps included."""
         view, positions = _view(text)
         out = []
+        joint = []  # multiword candidates that begin after a hyphen ("Georgian-Armenian army")
         # A key is " word " (or " stem"); it ends at view index `last`. Without a map, view index i is
         # text index i - 1.
         for last, (klen, closed, patterns, plain) in self._automaton.iter(view):
@@ -296,8 +312,20 @@ class Tagger:
                     continue
                 if p.dot and text[end:end + 1] == ".":
                     end += 1
+                if p.multiword and start > 1 and text[start - 1] in _HYPHENS and text[start - 2].isalnum():
+                    joint.append(len(out))
                 out.append((start, end, p.rank, p.entity_id, p.surname, p.yields_to))
-        return out
+        return _without_joint_phrases(out, joint)
+
+
+def _without_joint_phrases(candidates: list[tuple], joint: list[int]) -> list[tuple]:
+    """Drop a multiword alias whose first word is the second half of a hyphenated pair of names: in
+    "Georgian-Armenian army" the army is a joint one, not the "Armenian army"; the names still count."""
+    if not joint:
+        return candidates
+    ends = {c[1] for c in candidates if c[3] is not None}
+    drop = {i for i in joint if candidates[i][0] - 1 in ends}
+    return [c for i, c in enumerate(candidates) if i not in drop] if drop else candidates
 
 
 @lru_cache(maxsize=None)

@@ -50,7 +50,8 @@ def _describe(holder: dict) -> str:
             f"started {holder.get('started', '?')})")
 
 
-def _alive(pid: object) -> bool:
+def pid_alive(pid: object) -> bool:
+    """Whether a process with this pid runs on this machine (False for a missing or malformed pid)."""
     try:
         os.kill(int(pid), 0)
     except (OSError, ValueError, TypeError):
@@ -97,7 +98,7 @@ def run_lock(db_path: str | Path, wait: float = 30.0, command: str = "a run") ->
             _acquire(fd, db_path, deadline, wait)
             previous = _holder(fd)
             if previous and previous.get("pid") != os.getpid():
-                state = "no longer running" if not _alive(previous.get("pid")) else "its lock released"
+                state = "no longer running" if not pid_alive(previous.get("pid")) else "its lock released"
                 print(f"note: {db_path}: taking over the lock left by {_describe(previous)}, {state}",
                       file=sys.stderr)
             me = {"pid": os.getpid(), "host": socket.gethostname(), "command": command,
