@@ -403,19 +403,126 @@ def test_store_busy_before_anything_is_cached(tmp_path, monkeypatch):
 def test_snapshot_zip_holds_each_view_and_manifest(db):
     import io
     import zipfile
-    at = app(actor="armenia")
-    next(b for b in at.button if b.label == "Prepare snapshot (zip)").click().run()
+
+    from views import snapshot
+    at = app(actor="armenia", gran="month", measure="share")
     no_exception(at)
-    data = at.session_state["_snapshot"][1]
-    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+    button = next(b for b in at.get("download_button") if b.proto.label == "⬇ Download snapshot (zip)")
+    assert button.proto.label
+    view = {"page": "trends", "granularity": "month", "measure": "share", "chart": "line"}
+    zipped = snapshot.snapshot_bytes(db, export.Filters(actors=["armenia"]), view, "ab" * 32)
+    with zipfile.ZipFile(io.BytesIO(zipped)) as zf:
         names = set(zf.namelist())
         manifest = json.loads(zf.read("manifest.json"))
         daily = zf.read("trends_daily.csv").decode("utf-8-sig").splitlines()
-    assert {"trends_daily.csv", "statements.csv", "source_coverage.csv", "manifest.json"} <= names
-    assert manifest["filters"] == {"actor": ["armenia"]}
+        statements = zf.read("statements.csv").decode("utf-8-sig").splitlines()
+    assert {"trends_daily.csv", "statements.csv", "articles.csv", "mentions.csv", "source_coverage.csv",
+            "manifest.json"} <= names
+    assert manifest["view"] == view
+    assert manifest["filters"]["actor"] == ["armenia"] and manifest["filters"]["from"] is None
+    assert set(manifest["filters"]) >= {"from", "to", "actor", "place", "source", "lang", "about", "type", "q"}
     assert manifest["data_version"] == "r1:a9:m17:s3"
     assert daily[0] == "date,total_articles,armenia_articles,armenia_share"
     assert daily[1].startswith("2024-01-01,1,1,1.0")
+    assert statements[0] == ",".join(export.STATEMENT_COLUMNS)
+
+
+def labels(at: AppTest) -> list[str]:
+    return [b.proto.label for b in at.get("download_button")]
+
+
+def test_articles_offer_rows_shown_and_all_matching_rows(db, monkeypatch):
+    """Three articles a page of eight: "3 rows shown" beside "All 8 matching rows"; the all-rows bytes
+    (built on click) are the CLI export's bytes, every article; file names carry view and dates."""
+    from views import articles, common
+    monkeypatch.setattr(articles, "PAGE_SIZE", 3)
+    at = app(page="articles")
+    no_exception(at)
+    assert "⬇ Articles CSV · 3 rows shown" in labels(at) and "⬇ All 8 matching rows" in labels(at)
+    assert len(at.dataframe[0].value) == 3
+    every = common.all_rows_csv(lambda con: (export.ARTICLE_COLUMNS, export.articles_batches(con, export.Filters())), db)
+    cli = subprocess.run([sys.executable, "-m", "pipeline", "export", "articles", "--db", str(db)], cwd=ROOT,
+                         capture_output=True, timeout=120)
+    assert cli.returncode == 0 and every == cli.stdout
+    assert len(every.decode("utf-8-sig").strip().splitlines()) == 1 + 8
+    assert export.file_name("articles", export.Filters(start=dt.date(2024, 1, 1)), "all") == \
+        "articles_2024-01-01_end_all.csv"
+
+
+def test_statements_page_csv_cli_csv_and_snapshot_csv_have_the_same_columns(db, monkeypatch):
+    """The Statements page's table (what its CSV writes), `python -m pipeline export statements` and the
+    snapshot's statements.csv: one header; the same for articles and the drill-down sentences (mentions)."""
+    import io
+    import zipfile
+
+    from views import snapshot
+    at = app(page="statements")
+    page_statements = list(at.dataframe[0].value.columns)
+    at = app(page="articles")
+    page_articles = list(at.dataframe[0].value.columns)
+    zipped = snapshot.snapshot_bytes(db, export.Filters(), {}, None)
+    with zipfile.ZipFile(io.BytesIO(zipped)) as zf:
+        snap = {n: zf.read(f"{n}.csv").decode("utf-8-sig").splitlines()[0].split(",")
+                for n in ("statements", "articles", "mentions")}
+    for view, page_columns in (("statements", page_statements), ("articles", page_articles),
+                               ("mentions", export.MENTION_COLUMNS)):
+        cli = subprocess.run([sys.executable, "-m", "pipeline", "export", view, "--db", str(db)], cwd=ROOT,
+                             capture_output=True, timeout=120)
+        header = cli.stdout.decode("utf-8-sig").splitlines()[0].split(",")
+        assert page_columns == header == snap[view], view
+
+
+def test_statements_page_counts_every_match_and_offers_all_of_them(db, monkeypatch):
+    from views import statements
+    monkeypatch.setattr(statements, "SHOWN_ROWS", 1)
+    at = app(page="statements")
+    no_exception(at)
+    assert len(at.dataframe[0].value) == 1
+    assert any("2 statements match · showing 1" in c.value for c in at.caption)
+    assert "⬇ Statements CSV · 1 rows shown" in labels(at) and "⬇ All 2 matching rows" in labels(at)
+
+
+def test_grids_show_a_formula_safe_copy_for_their_own_csv_download(said, tmp_path):
+    """st.dataframe's toolbar "Download as CSV" exports the grid's cells: each grid gets the neutralised
+    copy (a speaker named like a formula shows, and downloads, with a leading apostrophe)."""
+    con = duckdb.connect(str(said))
+    con.execute("UPDATE statements SET speaker = '=HYPERLINK(\"http://evil.example\")' WHERE statement_id = 'r3'")
+    con.close()
+    at = app(page="statements")
+    no_exception(at)
+    speakers = at.dataframe[0].value["speaker"].tolist()
+    assert "'=HYPERLINK(\"http://evil.example\")" in speakers
+    assert not any(str(s).startswith(("=", "+", "-", "@", "\t", "\r")) for s in speakers)
+
+
+def test_wording_groups_case_forms_under_the_taxonomy_spelling_and_the_tail_as_other():
+    import pandas as pd
+
+    from views import entities
+    surfaces = ["Степанакерта", "Степанакерте", "Степанакерт", "Stepanakert", "Ханкенди"] + \
+        [f"Spelling{i}" for i in range(12)]
+    words = pd.DataFrame({"period": pd.Timestamp("2024-01-01"), "source": "s1", "surface": surfaces,
+                          "mentions": [50, 40, 30, 20, 15] + list(range(12, 0, -1)), "articles": 1})
+    grouped = entities.spellings(words, "stepanakert")
+    counts = grouped.groupby("spelling")["mentions"].sum()
+    assert counts["Степанакерт"] == 120 and counts["Stepanakert"] == 20
+    assert grouped.set_index("spelling")["forms"]["Степанакерт"] == "Степанакерт, Степанакерта, Степанакерте"
+    assert len(counts) == entities.MAX_SPELLINGS and counts["other"] == sum(range(1, 7))
+    assert len(set(entities.SPELLING_COLOURS)) == entities.MAX_SPELLINGS - 1
+
+
+def test_wording_chart_uses_outlet_names_and_counts_undated(db):
+    at = app(page="actors")
+    no_exception(at)
+    spec = next(s for s in charts(at) if any(t.get("name") == "Ханкенди" for t in s["data"]))
+    facets = {a["text"] for a in spec["layout"].get("annotations", [])}
+    outlets = data.source_options()
+    assert facets and facets <= set(outlets["name"]), facets
+    colours = [t["marker"]["color"] for t in spec["data"]]
+    assert len({(t["name"], t["marker"]["color"]) for t in spec["data"]}) == len({t["name"] for t in spec["data"]})
+    assert colours
+    notes = " ".join(m.value for m in at.markdown)
+    assert "Undated" in notes or "Every mention of it under these filters is dated." in notes
 
 
 # ---------------------------------------------------------------------------------------------
@@ -482,7 +589,8 @@ def test_changes_page_rows_link_to_the_views_behind_them(changes_store):
         "&to=2024-03-10"]
     assert any("sidebar's date range does not apply" in c.value for c in at.caption)
     labels = [b.label for b in at.get("download_button")]
-    assert "⬇ Download all signals (CSV)" in labels and "⬇ Download surges (CSV)" in labels
+    assert any(b.startswith("⬇ Download all signals (CSV) · all ") for b in labels)
+    assert any(b.startswith("⬇ Download surges (CSV) · all ") for b in labels)
 
 
 def test_freshness_in_the_sidebar(changes_store):

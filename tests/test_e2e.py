@@ -512,7 +512,7 @@ def test_download_combined_csv_matches_database_and_cli(app: StreamlitApp, built
         button.click()
     download = info.value
     data = Path(download.path()).read_bytes()
-    assert download.suggested_filename == "trends_daily.csv"
+    assert download.suggested_filename == "trends_daily_all-dates_all.csv"
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert rows[0] == ["date", "total_articles", "armenia_articles", "armenia_share",
@@ -528,11 +528,10 @@ def test_download_combined_csv_matches_database_and_cli(app: StreamlitApp, built
 
 
 def test_snapshot_zip_download(app: StreamlitApp, built_db: Path, page) -> None:
-    open_app(page, app, "?page=trends&actor=armenia")
-    page.get_by_test_id("stSidebar").get_by_role("button", name="Prepare snapshot (zip)").click()
-    settle(page)
+    open_app(page, app, "?page=trends&actor=armenia&gran=month")
     with page.expect_download() as info:
         page.get_by_test_id("stSidebar").get_by_test_id("stDownloadButton").filter(has_text="snapshot").click()
+    assert re.fullmatch(r"tracker-snapshot_trends_all-dates_\d{8}-\d{4}\.zip", info.value.suggested_filename)
     with zipfile.ZipFile(info.value.path()) as zf:
         names = set(zf.namelist())
         manifest = json.loads(zf.read("manifest.json"))
@@ -540,8 +539,9 @@ def test_snapshot_zip_download(app: StreamlitApp, built_db: Path, page) -> None:
         counts = {n: len(list(csv.reader(io.StringIO(zf.read(n).decode("utf-8-sig"))))) - 1
                   for n in names if n.endswith(".csv")}
     assert {"manifest.json", "trends_daily.csv", "statements.csv", "articles.csv"} <= names
-    assert set(manifest) == {"filters", "taxonomy_sha256", "data_version", "created_at", "rows"}
-    assert manifest["filters"] == {"actor": ["armenia"]}
+    assert set(manifest) == {"view", "filters", "taxonomy_sha256", "data_version", "created_at", "rows"}
+    assert manifest["view"] == {"page": "trends", "granularity": "month", "measure": "articles", "chart": "line"}
+    assert {k: v for k, v in manifest["filters"].items() if v} == {"actor": ["armenia"]}
     assert re.fullmatch(r"[0-9a-f]{64}", manifest["taxonomy_sha256"])
     assert manifest["data_version"].endswith(":a5:m" + str(_count(built_db, "mentions")) + ":s"
                                              + str(_count(built_db, "statements")))
@@ -640,3 +640,92 @@ def test_cli_ingest_while_open_shows_the_new_article(writable_app: StreamlitApp,
     go_to(page, "Articles")
     expect(page.get_by_text("1 matching articles")).to_be_visible()
     assert grid_rows(page)[1][2] == LATE_TITLE
+
+
+# ---------------------------------------------------------------------------------------------
+# Complete and formula-safe downloads (a generated store with more articles than a results page)
+# ---------------------------------------------------------------------------------------------
+
+FORMULA_TITLE = '=HYPERLINK("http://evil.example","click")'
+
+
+@pytest.fixture(scope="module")
+def many_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The benchmark generator's store at 400 articles; its newest article titled like a formula."""
+    from benchmarks.queries import Sizes, build
+
+    db = tmp_path_factory.mktemp("e2e-many") / "many.duckdb"
+    build(db, Sizes(articles=400, mentions=3_000, statements=200, sources=6, entities=120, speakers=20,
+                    vocabulary=300, words=30), log=lambda _: None)
+    con = duckdb.connect(str(db))
+    newest = con.execute("SELECT article_id FROM articles WHERE duplicate_of IS NULL "
+                         "ORDER BY published DESC NULLS LAST, article_id LIMIT 1").fetchone()[0]
+    con.execute("UPDATE articles SET title = ? WHERE article_id = ?", [FORMULA_TITLE, newest])
+    con.close()
+    return db
+
+
+@pytest.fixture(scope="module")
+def many_app(many_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[StreamlitApp]:
+    server = StreamlitApp(db=many_db, log=tmp_path_factory.mktemp("e2e-many-log") / "streamlit.log").start()
+    yield server
+    server.stop()
+
+
+def open_cold(page, app: StreamlitApp, query: str) -> None:
+    """open_app on a server whose first run reads a fresh store (slow on a busy 2-core machine)."""
+    page.goto(app.url + query)
+    page.get_by_test_id("stSidebar").get_by_test_id("stMultiSelect").first.wait_for(timeout=120_000)
+    page.get_by_test_id("stHeading").first.wait_for(timeout=120_000)
+    settle(page, timeout=120)
+    assert_no_traceback(page)
+
+
+def _csv_rows(data: bytes) -> list[dict[str, str]]:
+    assert data.startswith(b"\xef\xbb\xbf")
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+
+
+def test_all_matching_rows_download_holds_every_article_of_the_database(many_app: StreamlitApp, many_db: Path,
+                                                                        page) -> None:
+    """Articles page: 50 shown of every non-duplicate article; "All N matching rows" downloads all N,
+    in the page's order, each title as stored (the formula one neutralised), named after the view."""
+    con = duckdb.connect(str(many_db), read_only=True)
+    stored = con.execute("SELECT article_id, title FROM articles WHERE duplicate_of IS NULL "
+                         "ORDER BY published DESC NULLS LAST, article_id").fetchall()
+    con.close()
+    open_cold(page, many_app, "?page=articles")
+    n = len(stored)
+    assert f"{n:,} matching articles · showing 50" in captions(page)
+    with page.expect_download() as shown_dl:
+        page.get_by_role("button", name="⬇ Articles CSV · 50 rows shown").click()
+    shown = _csv_rows(shown_dl.value.path().read_bytes())
+    assert [r["article_id"] for r in shown] == [a for a, _ in stored[:50]]
+    assert shown_dl.value.suggested_filename == "articles_all-dates_shown.csv"
+    with page.expect_download(timeout=60_000) as all_dl:
+        page.get_by_role("button", name=f"⬇ All {n:,} matching rows").click()
+    rows = _csv_rows(all_dl.value.path().read_bytes())
+    assert all_dl.value.suggested_filename == "articles_all-dates_all.csv"
+    assert [r["article_id"] for r in rows] == [a for a, _ in stored]
+    assert [r["title"] for r in rows] == ["'" + t if t.startswith("=") else t for _, t in stored]
+    assert rows[0]["title"] == "'" + FORMULA_TITLE
+    assert list(rows[0]) == ["article_id", "published", "source", "title", "url", "language", "snippet"]
+    assert_no_traceback(page)
+
+
+def test_grid_toolbar_csv_download_is_formula_safe(many_app: StreamlitApp, context) -> None:
+    """The grid's own toolbar "Download as CSV" (st.dataframe's) exports the neutralised cell."""
+    context.add_init_script("delete window.showSaveFilePicker;")  # the anchor download Playwright can catch
+    page = context.new_page()
+    open_cold(page, many_app, "?page=articles")
+    grid = page.get_by_test_id("stDataFrame").first
+    grid.hover()
+    with page.expect_download() as dl:
+        grid.get_by_role("button", name="Download as CSV").click()
+    data = dl.value.path().read_bytes()
+    text = data.decode("utf-8-sig")
+    assert FORMULA_TITLE not in text.replace("'" + FORMULA_TITLE, "").replace(
+        "'" + FORMULA_TITLE.replace('"', '""'), "")
+    assert "'=HYPERLINK(" in text
+    for row in csv.reader(io.StringIO(text, newline="")):
+        assert not any(cell.startswith(("=", "+", "@", "\t", "\r")) for cell in row), row

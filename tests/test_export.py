@@ -315,14 +315,18 @@ def test_snapshot_zip_holds_each_csv_and_manifest():
               "statements.csv": pd.DataFrame({"quote": ["=x", "y", "z"]})}
     created = dt.datetime(2024, 3, 7, 12, 30, 5, 123, tzinfo=dt.timezone.utc)
     data = export.snapshot_zip(frames, {"actor": ["armenia"], "from": "2024-03-01"}, "ab" * 32, "r1:a6:m8:s3",
-                               created_at=created)
+                               created_at=created, view={"page": "trends", "granularity": "week",
+                                                         "measure": "share"})
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         assert sorted(zf.namelist()) == ["manifest.json", "statements.csv", "trends.csv"]
         assert zf.read("trends.csv") == BOM + b"date,total_articles\r\n2024-03-04,2\r\n"
         assert zf.read("statements.csv") == BOM + b"quote\r\n'=x\r\ny\r\nz\r\n"
         manifest = json.loads(zf.read("manifest.json"))
     assert manifest == {
-        "filters": {"actor": ["armenia"], "from": "2024-03-01"},
+        "view": {"page": "trends", "granularity": "week", "measure": "share"},
+        "filters": {"from": "2024-03-01", "to": None, "actor": ["armenia"], "place": [], "theme": [], "source": [],
+                    "kind": [], "country": [], "lang": [], "speaker": [], "by_state": [], "speaker_type": [],
+                    "genre": [], "about": [], "type": [], "q": None},
         "taxonomy_sha256": "ab" * 32,
         "data_version": "r1:a6:m8:s3",
         "created_at": "2024-03-07T12:30:05Z",
@@ -362,3 +366,65 @@ def test_cli_export_bad_entity_exits_2(db):
     assert proc.returncode == 2
     assert proc.stderr == "error: --place: unknown entity id 'atlantis'\n"
     assert proc.stdout == ""
+
+
+# ---------------------------------------------------------------------------------------------
+# Every matching row, streamed (the "all N matching rows" downloads, the CLI and the snapshot)
+# ---------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("kind", ["views", "tables"])
+def test_all_rows_are_streamed_in_bounded_frames(large_stores, monkeypatch, kind):
+    """On the generated store (3,000 articles, 1,500 statements) with 400-row frames: the streamed rows
+    equal the whole result, no frame holds more than 400 rows and no DataFrame read from DuckDB more
+    than a frame's details (the whole result is never fetched into pandas), and there are several frames."""
+    from pipeline.query import queries
+    from pipeline.query.templates import Sql
+
+    batch = 400
+    monkeypatch.setattr(queries, "BATCH_ROWS", batch)
+    with store.open_store(large_stores[kind], read_only=True) as con:
+        f = export.Filters()
+        whole = {"articles": queries.search_articles(con, f, limit=2**62).pipe(export.articles_table),
+                 "statements": export.statements_table(queries.statements(con, f, limit=2**62)),
+                 "mentions": export.sentences_table(queries.sentences_behind(
+                     con, f, [], *export._date_span(con, f), limit=2**62))}
+        read: list[int] = []
+        real_df = Sql.df
+        monkeypatch.setattr(Sql, "df", lambda self, c: read.append(len(out := real_df(self, c))) or out)
+        for view, expected in whole.items():
+            read.clear()
+            columns, frames = export.view_rows(con, view, f)
+            parts = [frame for frame in frames]
+            assert len(expected) > 2 * batch
+            assert max(len(p) for p in parts) <= batch and len(parts) >= len(expected) // batch
+            # Each frame's details (its articles' sentences, its clusters' statements) stay near the frame's size.
+            assert max(read, default=0) <= 2 * batch < len(expected), (view, max(read))
+            streamed = pd.concat(parts, ignore_index=True)
+            assert list(streamed.columns) == columns
+            pd.testing.assert_frame_equal(streamed.astype(str), expected.reset_index(drop=True).astype(str))
+
+
+def test_write_csv_matches_to_csv_bytes_and_stops_at_its_byte_limit():
+    frame = pd.DataFrame({"a": ["=1", "x", "\tb"], "n": [-1, 2, 3]})
+    out = io.BytesIO()
+    assert export.write_csv([frame.iloc[:2], frame.iloc[2:]], out, ["a", "n"]) == 3
+    assert out.getvalue() == export.to_csv_bytes(frame)
+    empty = io.BytesIO()
+    assert export.write_csv([], empty, ["a", "n"]) == 0 and empty.getvalue() == BOM + b"a,n\r\n"
+    with pytest.raises(export.ExportTooLarge, match="passed 0 MB"):
+        export.write_csv([frame] * 10, io.BytesIO(), ["a", "n"], max_bytes=40)
+
+
+def test_file_names_carry_the_view_and_the_date_range():
+    f = export.Filters(start=D(2023, 1, 1), end=D(2023, 12, 31))
+    assert export.file_name("statements", f, "all") == "statements_2023-01-01_2023-12-31_all.csv"
+    assert export.file_name("articles", export.Filters(), "shown") == "articles_all-dates_shown.csv"
+    assert export.file_name("wording_x/../y", export.Filters(end=D(2024, 2, 1))) == "wording_x----y_start_2024-02-01.csv"
+
+
+def test_display_copy_neutralises_text_and_list_cells_for_the_grid_toolbar():
+    df = pd.DataFrame({"t": ['=HYPERLINK("x")', "\rcr", "ok"], "l": [["@a", "b"], [], ["+c"]], "n": [-1, 0, 1]})
+    safe = export.display_safe(df)
+    assert safe["t"].tolist() == ["'=HYPERLINK(\"x\")", "'\rcr", "ok"]
+    assert safe["l"].tolist() == [["'@a", "b"], [], ["'+c"]]
+    assert safe["n"].tolist() == [-1, 0, 1] and df["t"][0].startswith("=")

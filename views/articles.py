@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from pipeline.export import ARTICLE_COLUMNS, articles_batches, articles_table
 from pipeline.query import search
 from views import common, data, url
 from views.common import Context
@@ -21,16 +22,16 @@ def _results(ctx: Context) -> pd.DataFrame:
         return found
     total = int(found["total"].iloc[0])
     st.caption(f"{total:,} matching articles · showing {len(found):,} (newest first, undated last).")
-    shown = found.drop(columns=["total"])
+    shown = articles_table(found)
     names = data.outlet_names()
-    display = common.blank_missing(shown.assign(source=shown["source"].map(lambda s: names.get(s, s))),
-                                   keep=("url",))
-    st.dataframe(display, hide_index=True, height=min(520, 38 + 35 * len(shown)), column_config={
+    common.table(shown.assign(source=shown["source"].map(lambda s: names.get(s, s))), keep=("url",),
+                 hide_index=True, height=min(520, 38 + 35 * len(shown)), column_config={
         "article_id": None, "published": st.column_config.DateColumn("Published", format="YYYY-MM-DD"),
         "source": "Outlet", "title": st.column_config.TextColumn("Title", width="large"),
         "url": st.column_config.LinkColumn("URL", width="small"), "language": "Lang",
         "snippet": st.column_config.TextColumn("Beginning", width="medium")})
-    common.download(shown, "articles")
+    common.download(shown, "articles", "Articles CSV", f=ctx.filters, total=total,
+                    rows=lambda con, f=ctx.filters: (ARTICLE_COLUMNS, articles_batches(con, f)))
     return found
 
 

@@ -104,7 +104,7 @@ def _section(kind: str, rows: pd.DataFrame) -> None:
     if "p_value" in labels:
         config["p_value"] = st.column_config.NumberColumn(labels["p_value"], format="%.2g")
     order = ["day", "subject", "count", "expected", "p_value", "link", "behind_link", "summary"]
-    st.dataframe(part, hide_index=True, column_config=config, column_order=[c for c in order if config.get(c)],
+    common.table(part, hide_index=True, column_config=config, column_order=[c for c in order if config.get(c)],
                  height="auto" if len(part) <= 12 else 460, key=f"changes_{kind}")
     common.download(part, f"changes_{kind}", f"Download {title.lower()} (CSV)")
 

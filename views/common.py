@@ -3,38 +3,71 @@ highlighting of article text, links and labels. Reads of the store are in views/
 from __future__ import annotations
 
 import dataclasses
+import functools
 import html
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
 from urllib.parse import urlencode
 
+import duckdb
 import pandas as pd
 import streamlit as st
 
+from pipeline.export import display_safe, file_name, to_csv_bytes, write_csv
+from pipeline.query import queries
 from pipeline.query.filters import Filters
+from views import data
 
 # ---------------------------------------------------------------------------------------------
-# CSV downloads
+# Tables and CSV downloads
 # ---------------------------------------------------------------------------------------------
 
-def csv_bytes(df: pd.DataFrame) -> bytes | None:
-    """The CSV bytes of exactly these rows (pipeline.export's builder); None if unavailable."""
-    try:
-        from pipeline.export import to_csv_bytes
-    except ImportError:
-        return None
-    return to_csv_bytes(df)
+MAX_DOWNLOAD_BYTES = 512 * 2**20  # an "all rows" CSV built for the browser stops here (the CLI has no cap)
+AllRows = Callable[[duckdb.DuckDBPyConnection], tuple[Sequence[str], Iterable[pd.DataFrame]]]
 
 
-def download(df: pd.DataFrame, name: str, label: str = "Download CSV") -> None:
-    """A CSV download button for the rows shown (nothing when there are none)."""
+def table(df: pd.DataFrame, keep: Sequence[str] = (), **kwargs):
+    """st.dataframe of a formula-safe copy of `df` (export.display_safe) with missing text blank
+    (`blank_missing`, `keep` columns untouched): the grid's own "Download as CSV" then neutralises
+    = + - @, tab and CR like every other download. Returns st.dataframe's value."""
+    return st.dataframe(display_safe(blank_missing(df, keep)), **kwargs)
+
+
+def all_rows_csv(rows: AllRows, db: Path | None = None, max_bytes: int = MAX_DOWNLOAD_BYTES) -> bytes:
+    """Every matching row as CSV (pipeline.export's format), streamed from a read-only connection into a
+    temporary file a frame at a time (Python never holds the rows), then read back for the browser."""
+    with tempfile.TemporaryFile(prefix="tracker-export-") as out:
+        with queries.connect_readonly(db or data.db_path(), wait=10) as con:
+            columns, frames = rows(con)
+            write_csv(frames, out, columns, max_bytes=max_bytes)
+        out.seek(0)
+        return out.read()
+
+
+def download(df: pd.DataFrame, name: str, label: str = "Download CSV", *, f: Filters | None = None,
+             total: int | None = None, rows: AllRows | None = None) -> None:
+    """CSV downloads of a table or chart: "rows shown" and, when more match (`total` > shown), "all N
+    matching rows" built on click by `rows` (streamed, see all_rows_csv). File names carry the view and
+    the date range (export.file_name). Nothing when there are no rows."""
     if df is None or df.empty:
         return
-    data = csv_bytes(df)
-    if data is None:
-        st.caption("CSV export is not available in this installation.")
+    f = f or Filters()
+    shown = len(df)
+    everything = total is None or total <= shown or rows is None
+    key = f"dl_{name}"
+    if everything:
+        count = shown if total is None else total
+        st.download_button(f"⬇ {label} · all {count:,} rows", to_csv_bytes(df), file_name=file_name(name, f, "all"),
+                           mime="text/csv", key=key, on_click="ignore")
         return
-    st.download_button(f"⬇ {label}", data, file_name=f"{name}.csv", mime="text/csv",
-                       key=f"dl_{name}", on_click="ignore")
+    path = data.db_path()
+    left, right = st.columns(2)
+    left.download_button(f"⬇ {label} · {shown:,} rows shown", to_csv_bytes(df), file_name=file_name(name, f, "shown"),
+                         mime="text/csv", key=key, on_click="ignore")
+    right.download_button(f"⬇ All {total:,} matching rows", functools.partial(all_rows_csv, rows, path),
+                          file_name=file_name(name, f, "all"), mime="text/csv", key=f"{key}_all", on_click="ignore",
+                          help="Every row under the current filters, written in chunks as it is read.")
 
 
 # A chart's figure built once per distinct data and settings and shared by every session: plotly
@@ -50,13 +83,15 @@ def count_ticks(top: float) -> dict:
 
 
 def show_table(df: pd.DataFrame, name: str, empty: str = "No results for these filters.",
-               column_config: dict | None = None, height: int | str = "auto") -> None:
-    """A dataframe with its CSV download, or a 'no results' note."""
+               column_config: dict | None = None, height: int | str = "auto", *, f: Filters | None = None,
+               total: int | None = None, rows: AllRows | None = None) -> None:
+    """A dataframe with its CSV downloads (`download`: `df` is complete unless `total` says more
+    match), or a 'no results' note."""
     if df is None or df.empty:
         st.info(empty)
         return
-    st.dataframe(blank_missing(df), hide_index=True, column_config=column_config, height=height)
-    download(df, name)
+    table(df, hide_index=True, column_config=column_config, height=height)
+    download(df, name, f=f, total=total, rows=rows)
 
 
 def blank_missing(df: pd.DataFrame, keep: Sequence[str] = ()) -> pd.DataFrame:

@@ -332,10 +332,10 @@ def places_map(db: Store, f: Filters) -> pd.DataFrame:
 
 @frame
 @_cache
-def wording(db: Store, f: Filters, entity_id: str, gran: str) -> pd.DataFrame:
-    """Which surface form each source uses for one entity per period."""
+def wording(db: Store, f: Filters, entity_id: str, gran: str, undated: bool = False) -> pd.DataFrame:
+    """Which surface form each source uses for one entity per period (undated rows too on request)."""
     with db.connect() as con:
-        return queries.wording(con, f, entity_id, gran)
+        return queries.wording(con, f, entity_id, gran, undated)
 
 
 @frame
@@ -442,3 +442,31 @@ def outlet_names() -> dict[str, str]:
     """source id -> outlet name (the id when the outlet has no name)."""
     src = source_options()
     return {r.source: r.name or r.source for r in src.itertuples()} if not src.empty else {}
+
+
+# ---------------------------------------------------------------------------------------------
+# Row counts of the complete downloads ("all N matching rows")
+# ---------------------------------------------------------------------------------------------
+
+@scalar
+@_cache
+def statements_count(db: Store, f: Filters) -> int | None:
+    """How many statement clusters pass the filters (the rows of the whole Statements table)."""
+    with db.connect() as con:
+        return queries.statements_count(con, f)
+
+
+@scalar
+@_cache
+def sentences_count(db: Store, f: Filters, ids: Sequence[str], start: dt.date, end: dt.date) -> int | None:
+    """How many sentences the drill-down lists over [start, end) without a limit."""
+    with db.connect() as con:
+        return queries.sentences_count(con, f, ids, start, end)
+
+
+@scalar
+@_cache
+def run_counts(db: Store) -> tuple[int, int] | None:
+    """(runs, failed inputs) recorded."""
+    with db.connect() as con:
+        return queries.run_counts(con)

@@ -7,10 +7,14 @@ from pathlib import Path
 
 import streamlit as st
 
+from pipeline.query import queries
 from views import common, data, jobs
 from views.common import Context
 
 URL_KEYS: tuple[str, ...] = ()  # no keys of its own beyond the sidebar's filters
+SHOWN_RUNS, SHOWN_FAILURES = 50, 500  # rows on the page; "all N matching rows" downloads every one
+RUN_COLUMNS = ["run_id", "started", "finished", "inputs", "ok", "failed", "skipped"]
+FAILURE_COLUMNS = ["run_id", "started", "input", "stage", "error"]
 UPLOAD_TYPES = ["html", "htm", "gz", "txt", "xml", "rss", "atom", "jsonl"]
 
 
@@ -56,13 +60,16 @@ def _feeds() -> None:
 
 def _runs() -> None:
     st.subheader("Runs")
-    common.show_table(data.runs(50), "runs", "No runs recorded yet.", column_config={
+    n_runs, n_failures = data.run_counts() or (None, None)
+    common.show_table(data.runs(SHOWN_RUNS), "runs", "No runs recorded yet.", total=n_runs,
+                      rows=lambda con: (RUN_COLUMNS, queries.log_batches(con, "runs")), column_config={
         "run_id": "Run", "started": st.column_config.DatetimeColumn("Started", format="YYYY-MM-DD HH:mm:ss"),
         "finished": st.column_config.DatetimeColumn("Finished", format="YYYY-MM-DD HH:mm:ss"),
         "inputs": st.column_config.TextColumn("Inputs", width="large"), "ok": "OK", "failed": "Failed",
         "skipped": "Skipped"})
     st.subheader("Failures")
-    common.show_table(data.failures(None, 500), "failures", "No failed inputs.",
+    common.show_table(data.failures(None, SHOWN_FAILURES), "failures", "No failed inputs.", total=n_failures,
+                      rows=lambda con: (FAILURE_COLUMNS, queries.log_batches(con, "failures")),
                       column_config={"run_id": "Run", "started": None,
                                      "input": st.column_config.TextColumn("Input", width="large"),
                                      "stage": "Stage", "error": st.column_config.TextColumn("Error", width="large")})

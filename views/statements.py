@@ -7,15 +7,17 @@ import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
-from pipeline.export import statements_table
+from pipeline.export import STATEMENT_COLUMNS, statements_batches, statements_table
 from pipeline.query.filters import Filters
 from views import common, data
 from views.common import Context
 
 URL_KEYS: tuple[str, ...] = ()  # no keys of its own beyond the sidebar's filters
 MAX_STATES = 6
+SHOWN_ROWS = 500  # statements in the table; the "all N matching rows" download has every one
 MONTH_BAR_MS = 25 * 24 * 3600 * 1000  # bar width on a monthly date axis
 # The table's columns in the order shown (the CSV keeps pipeline.export's order).
+LIST_COLUMNS = ("sources", "about", "urls", "read", "link")  # shown as they are, not blanked
 SHOWN = ["said_on", "speaker", "state", "statement_type", "about", "reports", "quote", "read", "sources", "link",
          "speaker_role", "kind", "genre", "urls"]
 
@@ -38,18 +40,20 @@ def in_force(f: Filters) -> str:
 
 
 def _table(ctx: Context) -> None:
-    rows = data.statements(ctx.filters, 500)
+    rows = data.statements(ctx.filters, SHOWN_ROWS)
     said = in_force(ctx.filters)
     if said:  # speaker names come from article text: escaped HTML, never Markdown
         st.html(f'<div style="margin:.2rem 0 .4rem"><b>{common.esc(said)}</b></div>')
     if rows.empty:
         st.info("No statements for these filters.")
         return
-    st.caption(f"{len(rows):,} statements (newest first, at most 500), each dated by its earliest report. "
+    total = data.statements_count(ctx.filters) or len(rows)
+    st.caption(f"{total:,} statements match · showing {len(rows):,} (newest first), each dated by its earliest report. "
                "“Reports” counts the articles under these filters that carry the same statement by the same "
                "speaker; “About” lists the entities named in the statement or its sentence.")
-    table = statements_table(rows)
-    st.dataframe(display(table), hide_index=True, height="auto" if len(table) <= 12 else 460, column_order=SHOWN,
+    shown = statements_table(rows)
+    common.table(display(shown), keep=LIST_COLUMNS, hide_index=True, height="auto" if len(shown) <= 12 else 460,
+                 column_order=SHOWN,
                  column_config={
                      "said_on": st.column_config.DateColumn("Said on", format="YYYY-MM-DD"),
                      "speaker": st.column_config.TextColumn("Speaker", width="medium"), "speaker_role": "Role",
@@ -63,17 +67,17 @@ def _table(ctx: Context) -> None:
                                                               "with the statement shaded"),
                      "link": st.column_config.LinkColumn("First report"),
                      "urls": st.column_config.ListColumn("All reports")})
-    common.download(table, "statements")
+    common.download(shown, "statements", "Statements CSV", f=ctx.filters, total=total,
+                    rows=lambda con, f=ctx.filters: (STATEMENT_COLUMNS, statements_batches(con, f)))
 
 
 def display(table: pd.DataFrame) -> pd.DataFrame:
-    """The statements table as shown: outlets by name, a link to the first report in the in-app
-    reader, and blanks (not "None") where a value is missing."""
+    """The statements table as shown: outlets by name and a link to the first report in the in-app
+    reader (common.table blanks missing values)."""
     names = data.outlet_names()
-    out = table.assign(
+    return table.assign(
         sources=table["sources"].map(lambda ids: [names.get(i, i) for i in ids] if ids is not None else []),
         read=common.reader_urls(list(table["article_id"])))
-    return common.blank_missing(out, keep=("sources", "about", "urls", "read", "link"))
 
 
 def _grid(ctx: Context) -> None:
@@ -86,7 +90,8 @@ def _grid(ctx: Context) -> None:
     shown = grid[grid["state"].isin(top)]
     st.plotly_chart(_grid_figure(shown, list(top)), key="statements_chart")
     st.caption(f"Top {len(top)} speaker states by statements; a statement reported by several outlets counts once.")
-    common.download(shown, "statements_by_state_type")
+    common.download(shown, "statements_by_state_type", "Chart data", f=ctx.filters, total=len(grid),
+                    rows=lambda con, g=grid: (list(g.columns), [g]))
 
 
 @common.cached_figure

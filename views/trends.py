@@ -2,6 +2,7 @@
 with drill-down from a selected point or range to the sentences behind it."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pandas as pd
@@ -9,6 +10,7 @@ import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
+from pipeline.export import MENTION_COLUMNS, mentions_batches, sentences_table
 from pipeline.query import queries
 from views import common, data, url
 from views.common import Context
@@ -196,7 +198,8 @@ def _sentences(ctx: Context, start: dt.date, last: dt.date, ids: list[str]) -> N
     if rows.empty:
         st.info("No sentences for this selection.")
         return
-    st.caption(f"{len(rows):,} sentence{'' if len(rows) == 1 else 's'} (newest first, at most 200).")
+    total = data.sentences_count(ctx.filters, ids, start, end) or len(rows)
+    st.caption(f"{total:,} sentence{'' if total == 1 else 's'} match · showing {len(rows):,} (newest first).")
     items = []
     outlets = data.outlet_names()
     reads = common.reader_urls(list(rows["article_id"]))
@@ -207,8 +210,9 @@ def _sentences(ctx: Context, start: dt.date, last: dt.date, ids: list[str]) -> N
         items.append(f'<div class="dst-sentence"><div class="dst-meta">{date} · {common.esc(outlets.get(r.source, r.source))}'
                      f' · {link} · {common.reader_link(read)}</div><div>{marked}</div></div>')
     st.html(common.SENTENCE_CSS + "".join(items))
-    table = rows.drop(columns=["hl_starts", "hl_ends"])
-    common.download(table, "sentences", "Download these sentences (CSV)")
+    period = dataclasses.replace(ctx.filters, start=start, end=last)  # the file is named after the period read
+    common.download(sentences_table(rows), "sentences", "Sentences CSV", f=period, total=total,
+                    rows=lambda con, f=ctx.filters: (MENTION_COLUMNS, mentions_batches(con, f, ids, start, end)))
 
 
 def render(ctx: Context) -> None:
@@ -224,7 +228,7 @@ def render(ctx: Context) -> None:
         else:
             st.plotly_chart(_totals_figure(totals, gran), key="totals_chart")
             _partial(f, totals["period"], gran)
-            common.download(totals, "article_totals")
+            common.download(totals, "article_totals", "Chart data", f=f)
         _undated(ctx, ids)
         for key in ("period", "period_entity"):  # no lines, nothing to drill into
             url.publish(key, None)
@@ -246,10 +250,10 @@ def render(ctx: Context) -> None:
     _partial(f, df["period"], gran)
     c1, c2 = st.columns(2)
     with c1:
-        common.download(df, "trend", "Download chart data (CSV)")
+        common.download(df, "trend", "Chart data", f=f)
     with c2:
         daily = data.combined_daily(f, ids)
-        common.download(daily, "trends_daily", "Download combined per-day CSV")
+        common.download(daily, "trends_daily", "Combined per-day CSV", f=f)
     _undated(ctx, ids)
     drill = _drill(df, event, gran, ids)
     if drill:

@@ -602,3 +602,17 @@ def _disjoint(a: Alias, b: Alias) -> bool:
     if a.case_sensitive and b.case_sensitive:
         return a.text != b.text
     return (lower_exact(a) and capital(b)) or (lower_exact(b) and capital(a))
+
+
+def _word_fits(word: str, forms: tuple[str, ...]) -> bool:
+    return any(word == f or (f.endswith("*") and word.startswith(f[:-1])) for f in forms)
+
+
+def spelling(entity: Entity, surface: str) -> str | None:
+    """The alias of `entity` that `surface` is a word form of, as the taxonomy writes it (the matcher's
+    forms: "Степанакерта" -> "Степанакерт", "Нагорном Карабахе" -> "Нагорный Карабах"); None if none fits."""
+    words = fold(surface).split()
+    for alias in entity.aliases:
+        if len(alias.words) == len(words) and all(_word_fits(w, forms) for w, forms in zip(words, alias.words)):
+            return alias.text
+    return None

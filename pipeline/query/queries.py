@@ -38,7 +38,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import duckdb
@@ -64,6 +64,19 @@ _MAX_BITS = 120
 
 # Statements read per cluster wanted, before the exactness check (see `statements`).
 _PAGE_ROWS = 4
+
+# Rows per frame of the `*_batches` functions (exports of every matching row), and their LIMIT.
+BATCH_ROWS = 20_000
+_ALL = 2**62
+
+
+def _stream(sql: Sql, con: duckdb.DuckDBPyConnection, rows: int) -> Iterator[pd.DataFrame]:
+    """The result of `sql` in frames of at most `rows` rows, streamed from DuckDB (Arrow batches):
+    the whole result is never held in Python (`rows` None: BATCH_ROWS)."""
+    reader = sql.execute(con).to_arrow_reader(rows or BATCH_ROWS)
+    for batch in reader:
+        if batch.num_rows:
+            yield batch.to_pandas()
 
 
 def connect_readonly(db_path: str | Path, wait: float = 2.0) -> duckdb.DuckDBPyConnection:
@@ -352,10 +365,47 @@ def _sentences_behind(con: duckdb.DuckDBPyConnection, strategy: str | None, f: F
     s = Scope.of(con, f, ids=ids, from_day=start, to_day=end, limit=limit)
     strategy = _chosen("sentences_behind", strategy or (
         "rollups" if s.has("mention_sentences", "article_facts") else "plain"))
-    spans = s.sql(fill("sentences_behind", entities="AND x.entity_id = ANY($ids)" if ids else "",
-                       where=s.rows(entities=False))).df(con)
-    cols = ["published", "source", "title", "url", "article_id", "sentence_no", "entity_ids", "sentence",
-            "hl_starts", "hl_ends"]
+    return _sentence_rows(con, s, strategy, _sentence_spans(s, ids).df(con))
+
+
+def sentences_behind_batches(con: duckdb.DuckDBPyConnection, f: Filters, entity_ids: Sequence[str] | None,
+                             start: dt.date, end: dt.date, rows: int | None = None) -> Iterator[pd.DataFrame]:
+    """Every sentence `sentences_behind` would list over [start, end), in frames of at most `rows`
+    rows: DuckDB streams the sentence spans and each frame's text is read apart, so Python never
+    holds more than one frame (exports of any size)."""
+    ids = list(entity_ids if entity_ids is not None else f.entity_ids())
+    s = Scope.of(con, f, ids=ids, from_day=start, to_day=end, limit=_ALL)
+    strategy = _chosen("sentences_behind", "rollups" if s.has("mention_sentences", "article_facts") else "plain")
+    side = con.cursor()
+    try:
+        for spans in _stream(_sentence_spans(s, ids), con, rows):
+            yield _sentence_rows(side, dataclasses.replace(s, con=side), strategy, spans)
+    finally:
+        side.close()
+
+
+def sentences_count(con: duckdb.DuckDBPyConnection, f: Filters, entity_ids: Sequence[str] | None,
+                    start: dt.date, end: dt.date) -> int:
+    """How many sentences `sentences_behind` lists over [start, end) without a limit."""
+    ids = list(entity_ids if entity_ids is not None else f.entity_ids())
+    s = Scope.of(con, f, ids=ids, from_day=start, to_day=end)
+    sql = fill("sentences_behind/count", entities="AND x.entity_id = ANY($ids)" if ids else "",
+               where=s.rows(entities=False))
+    return int(s.sql(sql).fetchall(con)[0][0])
+
+
+def _sentence_spans(s: Scope, ids: list[str]) -> Sql:
+    return s.sql(fill("sentences_behind", entities="AND x.entity_id = ANY($ids)" if ids else "",
+                      where=s.rows(entities=False)))
+
+
+SENTENCE_COLUMNS = ["published", "source", "title", "url", "article_id", "sentence_no", "entity_ids", "sentence",
+                    "hl_starts", "hl_ends"]
+
+
+def _sentence_rows(con: duckdb.DuckDBPyConnection, s: Scope, strategy: str, spans: pd.DataFrame) -> pd.DataFrame:
+    """The listed sentences of these spans: article details and sentence text added."""
+    cols = SENTENCE_COLUMNS
     if spans.empty or strategy == "plain":
         out = spans.merge(_details(con, spans["article_id"].tolist()), on="article_id", how="left")
         out["sentence"] = [None if not isinstance(t, str) else t[int(a):int(b)]
@@ -567,25 +617,28 @@ def _co_mentions(con: duckdb.DuckDBPyConnection, strategy: str | None, f: Filter
     return s.sql(fill("co_mentions", pairs=pairs)).df(con)
 
 
-def wording(con: duckdb.DuckDBPyConnection, f: Filters, entity_id: str, gran: str = "month") -> pd.DataFrame:
+def wording(con: duckdb.DuckDBPyConnection, f: Filters, entity_id: str, gran: str = "month",
+            undated: bool = False) -> pd.DataFrame:
     """Which surface form each source uses for one entity per period: period, source, surface,
-    mentions, articles (dated articles under the filters, entity filter ignored)."""
-    return _wording(con, None, f, entity_id, gran)
+    mentions, articles (dated articles under the filters, entity filter ignored; with `undated`,
+    undated articles too, their period NULL)."""
+    return _wording(con, None, f, entity_id, gran, undated)
 
 
 def _wording(con: duckdb.DuckDBPyConnection, strategy: str | None, f: Filters, entity_id: str,
-             gran: str = "month") -> pd.DataFrame:
+             gran: str = "month", undated: bool = False) -> pd.DataFrame:
     """Strategies: "plain" (every mention, from mention_spans) and "entity_surfaces" (counts per
     day and surface form; no text search)."""
     s = Scope.of(con, f, entity_id=entity_id, gran=_gran(gran))
+    dated = "" if undated else "AND x.published IS NOT NULL"
     strategy = _chosen("wording", strategy or ("entity_surfaces" if s.has("entity_surfaces") and not s.q else "plain"))
     if strategy == "plain":
         sql = fill("wording", relation="mention_spans", mentions="count(*)", articles="count(DISTINCT x.article_key)",
-                   where=s.rows(entities=False))
+                   where=s.rows(entities=False), dated=dated)
     else:
         _require(not s.q, strategy, "cannot filter by text")
         sql = fill("wording", relation="entity_surfaces", mentions="sum(x.mentions)", articles="sum(x.articles)",
-                   where=s.rows(entities=False, text=False))
+                   where=s.rows(entities=False, text=False), dated=dated)
     return s.sql(sql).df(con)
 
 
@@ -608,6 +661,28 @@ def statements(con: duckdb.DuckDBPyConnection, f: Filters, limit: int = 500) -> 
     return _statements(con, None, f, limit)
 
 
+def statements_count(con: duckdb.DuckDBPyConnection, f: Filters) -> int:
+    """How many rows `statements` returns without a limit (statement clusters with a passing statement)."""
+    s = Scope.of(con, f)
+    strategy = "facts" if s.has("statement_facts", "entity_keys") else "plain"
+    hits = fill(f"statements/hits_{strategy}", where=s.statements("facts" if strategy == "facts" else "base"))
+    return int(s.sql(fill("statements/count", hits=hits)).fetchall(con)[0][0])
+
+
+def statements_batches(con: duckdb.DuckDBPyConnection, f: Filters, rows: int | None = None) -> Iterator[pd.DataFrame]:
+    """Every row `statements` would return without a limit, newest first, in frames of at most
+    `rows` rows: DuckDB groups the clusters and streams them; each frame's details are read apart."""
+    s = Scope.of(con, f, limit=_ALL)
+    strategy = _chosen("statements", "facts" if s.has("statement_facts", "entity_keys") else "plain")
+    hits = fill(f"statements/hits_{strategy}", where=s.statements("facts" if strategy == "facts" else "base"))
+    side = con.cursor()
+    try:
+        for page in _stream(s.sql(fill("statements/page", hits=hits, candidates="")), con, rows):
+            yield _statement_rows(side, dataclasses.replace(s, con=side), strategy, page)
+    finally:
+        side.close()
+
+
 def _statements(con: duckdb.DuckDBPyConnection, strategy: str | None, f: Filters, limit: int = 500) -> pd.DataFrame:
     """Strategies: "plain" (statements and articles) and "facts" (statement_facts: masks, dates said
     and each cluster's first date precomputed)."""
@@ -628,6 +703,12 @@ def _statements(con: duckdb.DuckDBPyConnection, strategy: str | None, f: Filters
     complete = len(newest) < wanted or (len(page) == limit and pd.notna(oldest) and (page["said_on"] > oldest).all())
     if not complete:
         page = s.sql(fill("statements/page", hits=hits, candidates="")).df(con)
+    return _statement_rows(con, s, strategy, page)
+
+
+def _statement_rows(con: duckdb.DuckDBPyConnection, s: Scope, strategy: str, page: pd.DataFrame) -> pd.DataFrame:
+    """The table's rows of these clusters (statements/page rows): speaker, state, about, quote… added."""
+    facts = strategy == "facts"
     ids = page["first_id"].tolist()
     bounded = facts and bool(ids) and not page["said_on"].isna().any()
     bound = "s.said >= $said_from::DATE AND" if bounded else ""
@@ -702,6 +783,11 @@ def _search_articles(con: duckdb.DuckDBPyConnection, strategy: str | None, f: Fi
     strategy = _chosen("search_articles", strategy or ("facts" if s.has("article_facts", "entity_keys") else "plain"))
     relation, where = _article_relation(s, strategy)
     keys = s.sql(fill("search_articles/keys", relation=relation, where=where)).df(con)
+    return _article_rows(con, s, relation, keys)
+
+
+def _article_rows(con: duckdb.DuckDBPyConnection, s: Scope, relation: str, keys: pd.DataFrame) -> pd.DataFrame:
+    """What a result shows of these articles (search_articles/keys rows), in the keys' order."""
     # Then the page's rows by id; in the date-sorted rollup a date range lets DuckDB skip every
     # block but the page's (looking 100 ids up one by one costs ~1 ms each on a fresh connection).
     dated = bool(len(keys)) and keys["published"].notna().all()
@@ -711,6 +797,21 @@ def _search_articles(con: duckdb.DuckDBPyConnection, strategy: str | None, f: Fi
                   "hi": keys["published"].max() if dated else None}).df(con)
     page["total"] = int(keys["total"].iloc[0]) if len(keys) else 0
     return page
+
+
+def search_articles_batches(con: duckdb.DuckDBPyConnection, f: Filters,
+                            rows: int | None = None) -> Iterator[pd.DataFrame]:
+    """Every article `search_articles` would list, newest first, in frames of at most `rows` rows
+    (without `total`): DuckDB streams the ordered ids and each frame's rows are read apart."""
+    s = Scope.of(con, f, limit=_ALL, offset=0)
+    strategy = _chosen("search_articles", "facts" if s.has("article_facts", "entity_keys") else "plain")
+    relation, where = _article_relation(s, strategy)
+    side = con.cursor()
+    try:
+        for keys in _stream(s.sql(fill("search_articles/keys", relation=relation, where=where)), con, rows):
+            yield _article_rows(side, dataclasses.replace(s, con=side), relation, keys).drop(columns=["total"])
+    finally:
+        side.close()
 
 
 def article(con: duckdb.DuckDBPyConnection, article_id: str) -> pd.DataFrame:
@@ -775,6 +876,20 @@ def feeds(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 def failures(con: duckdb.DuckDBPyConnection, run_id: str | None = None, limit: int = 500) -> pd.DataFrame:
     """Failed inputs, latest runs first (optionally of one run): run_id, started, input, stage, error."""
     return Sql(fill("failures"), {"run_id": run_id, "limit": limit}).df(con)
+
+
+def run_counts(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
+    """(runs, failed inputs) recorded: the rows of the complete `runs` and `failures` lists."""
+    runs_, failures_ = Sql(fill("run_counts")).fetchall(con)[0]
+    return int(runs_), int(failures_)
+
+
+def log_batches(con: duckdb.DuckDBPyConnection, table: str, rows: int | None = None) -> Iterator[pd.DataFrame]:
+    """Every row of `runs` or `failures` (table = "runs"/"failures", as those functions order them),
+    streamed in frames of at most `rows` rows."""
+    if table not in ("runs", "failures"):
+        raise ValueError(f"log_batches reads runs or failures, not {table!r}")
+    return _stream(Sql(fill(table), {"run_id": None, "limit": _ALL}), con, rows)
 
 
 # ---------------------------------------------------------------------------------------------
