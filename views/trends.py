@@ -192,7 +192,8 @@ def _drill(df: pd.DataFrame, event, gran: str, ids: list[str]) -> tuple[dt.date,
 
 
 def _sentences(ctx: Context, start: dt.date, last: dt.date, ids: list[str]) -> None:
-    rows = data.sentences_behind(ctx.filters, ids, start, last + dt.timedelta(days=1), 200)
+    end = last + dt.timedelta(days=1)
+    rows = data.sentences_behind(ctx.filters, ids, start, end, 200)
     who = ", ".join(ctx.name(i) for i in ids) or "any entity"
     st.subheader(f"Sentences behind {start.isoformat()} – {last.isoformat()} · {who}")
     if rows.empty:
