@@ -122,6 +122,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("repair", help="finish the upkeep a crashed run left pending (clusters, text index, summaries)")
     common(p)
+    p.add_argument("--full", action="store_true",
+                   help="recompute clusters, speaker states, the text index and every summary table over the whole store")
     return parser
 
 
@@ -269,7 +271,7 @@ def _run(args: argparse.Namespace, db: Path) -> int:
         print(summary.line())
         return EXIT_OK
     if args.command == "repair":
-        print(repair(db, args.wait).line())
+        print(repair(db, args.wait, full=args.full).line())
         return EXIT_OK
     if args.command == "stats":
         return _stats(args, db)

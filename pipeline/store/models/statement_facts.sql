@@ -4,6 +4,7 @@
 -- (the statements page reads a cluster's rows from there on); `entity_mask`: the top_bit mask of
 -- its speaker, speaker state and quote entities. Column names match the statement filter's.
 -- sorted: said DESC NULLS LAST, statement_id
+-- upkeep: rows per cluster
 WITH kept AS (
     SELECT s.*, coalesce(s.cluster_id, s.statement_id) AS cid, coalesce(s.said_on, a.published) AS said,
            a.published, a.source, a.language, a.duplicate_of, coalesce(a.canonical_url, a.url) AS url
