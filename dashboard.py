@@ -17,8 +17,21 @@ from types import ModuleType
 import pandas as pd
 import streamlit as st
 
-from pipeline.query.filters import Filters
-from views import articles, common, data, entities, setup, snapshot, sources, statements, trends, url
+from pipeline.query.filters import STATEMENT_KEYS, Filters
+from views import (
+    articles,
+    changes,
+    common,
+    data,
+    entities,
+    freshness,
+    setup,
+    snapshot,
+    sources,
+    statements,
+    trends,
+    url,
+)
 from views.common import Context
 
 # URL key -> (title, module with render(ctx) and URL_KEYS); the first page is served at /. No page
@@ -29,6 +42,7 @@ PAGES: dict[str, tuple[str, ModuleType]] = {
     "statements": ("Statements", statements),
     "articles": ("Articles", articles),
     "sources": ("Sources & runs", sources),
+    "changes": ("Changes", changes),
 }
 DATE_RANGE = (dt.date(1900, 1, 1), dt.date(2100, 12, 31))  # what the date filters accept
 
@@ -60,7 +74,7 @@ def follow_page_key(pages: dict[str, st.Page], current: st.Page) -> None:
 
 
 def _clear_filters() -> None:
-    for key in ("actor", "place", "theme", "source", "kind", "country", "speaker", "type", "lang"):
+    for key in ("actor", "place", "theme", "source", "kind", "country", "lang", *STATEMENT_KEYS):
         st.session_state[key] = []
     st.session_state["from"] = st.session_state["to"] = None
     st.session_state["q"] = ""
@@ -95,17 +109,53 @@ def sidebar(entities: pd.DataFrame) -> Filters:
             counts = src.groupby(key, as_index=False)["articles"].sum().sort_values("articles", ascending=False) \
                 if not src.empty else src
             setattr(f, attr, url.multiselect(label, key, _counted(counts, key, "articles")))
-        spk = data.speaker_options()
-        f.speakers = url.multiselect("Speakers", "speaker", {r.key: f"{r.label} ({r.statements:,})"
-                                                            for r in spk.itertuples()}, help="Statements only.")
-        f.types = url.multiselect("Statement types", "type",
-                                  _counted(data.statement_type_options(), "statement_type", "statements"),
-                                  help="Statements only.")
         f.languages = url.multiselect("Languages", "lang", _counted(data.language_options(), "language", "articles"))
         f.q = st.text_input("Text search", key="q", placeholder="words in title or text",
                             bind="query-params").strip()
+        said_by_about(f)
         st.button("Clear filters", on_click=_clear_filters, width="stretch")
     return f
+
+
+SPEAKER_TYPE_LABELS = {"person": "person outside the taxonomy", "other": "other (unnamed sources, groups)"}
+GENRE_LABELS = {"news": "news report", "transcript": "briefing transcript", "release": "official release"}
+
+
+def _facet(options: pd.DataFrame, facet: str, names: dict[str, str] | None = None) -> dict[str, str]:
+    """value -> 'label (N)' of one facet of the statement options."""
+    part = options[options["facet"] == facet] if not options.empty else options
+    return {r.value: f"{(names or {}).get(r.value, r.label)} ({r.statements:,})" for r in part.itertuples()}
+
+
+def said_by_about(f: Filters) -> None:
+    """The statements-only filters into `f`: who said it (speaker, the speaker's state and type, the
+    genre of the text) and what it is about, and the statement type."""
+    st.markdown("**Statements: said by × about**")
+    st.caption("Statements only. A statement passes a filter when it matches any of the filter's choices, "
+               "and must pass every filter set: Said by state = United States with About = Lachin corridor "
+               "gives the US statements about the corridor. Actors, places and themes above pick the "
+               "articles the statements come from.")
+    options = data.statement_options()
+    spk = data.speaker_options()
+    f.speakers = url.multiselect("Said by: speaker", "speaker",
+                                 {r.key: f"{r.label} ({r.statements:,})" for r in spk.itertuples()},
+                                 help="The same person under every spelling and script counts as one speaker.")
+    f.by_states = url.multiselect("Said by: speaker's state", "by_state", _facet(options, "by_state"),
+                                  help="The state the speaker speaks for (an organisation for its own officials).")
+    f.speaker_types = url.multiselect("Said by: type of speaker", "speaker_type",
+                                      _facet(options, "speaker_type", SPEAKER_TYPE_LABELS),
+                                      help="The taxonomy's actor type of the speaker.")
+    f.genres = url.multiselect("Said in", "genre", _facet(options, "genre", GENRE_LABELS),
+                               help="The kind of text the statement was found in.")
+    about = options[options["facet"] == "about"] if not options.empty else options
+    f.about = url.multiselect("About", "about", {r.value: f"{r.label} · {r.kind} ({r.statements:,})"
+                                                 if isinstance(r.kind, str) else f"{r.label} ({r.statements:,})"
+                                                 for r in about.itertuples()},
+                              help="Entities mentioned in the statement or in its sentence (\"On the Lachin "
+                                   "corridor, the Secretary said …\"); the speaker's own side (itself, its "
+                                   "ministry, its state) never counts as what it speaks about.")
+    f.types = url.multiselect("Statement types", "type",
+                              _counted(data.statement_type_options(), "statement_type", "statements"))
 
 
 def main() -> None:
@@ -127,8 +177,7 @@ def main() -> None:
         ctx.names = common.names(options)
         current.run()
         snapshot.sidebar_button(ctx, st.session_state.get("gran") or "week")
-        st.sidebar.caption(f"Database: {data.db_path()} · updated "
-                           f"{dt.datetime.fromtimestamp(data.db_mtime()):%Y-%m-%d %H:%M}")
+        freshness.sidebar(ctx)
     if data.is_busy():
         banner.warning(data.BUSY_MESSAGE, icon=":material/hourglass_top:")
         data.rerun_when_free()

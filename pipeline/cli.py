@@ -1,5 +1,5 @@
-"""Command line: `python -m pipeline {ingest,retag,sample,stats,export,repair,taxonomy-check}` — a thin layer
-over the library.
+"""Command line: `python -m pipeline {ingest,retag,sample,stats,export,changes,repair,taxonomy-check}` — a thin
+layer over the library.
 
 Exit codes (Contract): 0 the run completed (failed inputs are recorded, not fatal); 2 usage or
 configuration error (also a damaged database, a full disk, a read-only folder: one line naming the
@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime as dt
 import json
+import math
 import os
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import duckdb
 
@@ -22,6 +25,7 @@ from .config import DEFAULT_SOURCES, SAMPLE_DIR, FetchPolicy
 from .mentions.check import CheckError, evaluate, format_report, read_samples
 from .mentions.matcher import Tagger
 from .mentions.taxonomy import TaxonomyError, load_taxonomy
+from .query import changes
 from .run.engines import ENGINES, EngineError
 from .run.ingest import Options, ingest
 from .run.repair import repair
@@ -62,8 +66,15 @@ def _delay(value: str) -> float:
     return n
 
 
+class _Parser(argparse.ArgumentParser):
+    """Usage errors as one line naming the problem and where help is (exit 2), for every command."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"error: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m pipeline", description="Diplomatic Statement Tracker pipeline")
+    parser = _Parser(prog="python -m pipeline", description="Diplomatic Statement Tracker pipeline")
     sub = parser.add_subparsers(dest="command", required=True)
 
     def common(p: argparse.ArgumentParser) -> None:
@@ -115,6 +126,10 @@ def build_parser() -> argparse.ArgumentParser:
     common(p)
     export.add_arguments(p)
 
+    p = sub.add_parser("changes", help="what changed: surges, first appearances, shifts in statement types")
+    common(p)
+    _changes_arguments(p)
+
     p = sub.add_parser("taxonomy-check", help="recall and precision of the taxonomy on sentences with expected ids")
     p.add_argument("folder", type=Path, help="folder of .tsv files with the columns lang, expected, text")
     p.add_argument("--taxonomy", type=Path, default=None, help="taxonomy file (default: $TRACKER_TAXONOMY)")
@@ -125,6 +140,88 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--full", action="store_true",
                    help="recompute clusters, speaker states, the text index and every summary table over the whole store")
     return parser
+
+
+def _day_or_time(value: str) -> str:
+    try:
+        dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date (YYYY-MM-DD or YYYY-MM-DDTHH:MM)") from None
+    return value
+
+
+def _probability(value: str) -> float:
+    try:
+        p = float(value)
+    except ValueError:
+        p = math.nan
+    if not 0 < p <= 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a probability above 0 and at most 1")
+    return p
+
+
+def _count(value: str) -> int:
+    if not value.isdigit() or not 1 <= int(value) <= 1_000_000:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number from 1 to 1000000")
+    return int(value)
+
+
+def _changes_arguments(p: argparse.ArgumentParser) -> None:
+    """`changes`: the window, the tests' thresholds, the export filters, the output."""
+    d = changes.Settings()
+    p.add_argument("--since", type=_day_or_time, metavar="DATE",
+                   help=f"first day of the window, YYYY-MM-DD (a time is ignored; default: {d.window_days} days "
+                        "ending on --until)")
+    p.add_argument("--until", type=_day_or_time, metavar="DATE",
+                   help="last day of the window (default: the last publication date up to today)")
+    p.add_argument("--p", dest="surge_p", type=_probability, default=d.surge_p, metavar="P",
+                   help=f"surges: Poisson upper-tail p-value at most P (default {d.surge_p:g})")
+    p.add_argument("--min-articles", type=_count, default=d.min_articles, metavar="N",
+                   help=f"surges: at least N articles on the day (default {d.min_articles})")
+    p.add_argument("--shift-p", type=_probability, default=d.shift_p, metavar="P",
+                   help=f"type shifts: chi-square p-value at most P (default {d.shift_p:g})")
+    p.add_argument("--min-statements", type=_count, default=d.min_statements, metavar="N",
+                   help=f"type shifts: at least N statements in each window (default {d.min_statements})")
+    export.add_filter_arguments(p)
+    p.add_argument("--format", choices=("text", "csv"), default="text",
+                   help="text: one line per signal (default); csv: every column, formula-safe")
+    p.add_argument("-o", "--output", type=Path, default=None, help="file to write (default: stdout)")
+    p.add_argument("--dashboard-url", default=None,
+                   help="the dashboard's address in the links (default: $TRACKER_DASHBOARD_URL or "
+                        "http://127.0.0.1:8501)")
+
+
+def _changes(args: argparse.Namespace, db: Path) -> int:
+    """Print (or write) the signals of the window under the filters; the tested counts on stderr."""
+    url = args.dashboard_url or os.environ.get("TRACKER_DASHBOARD_URL") or "http://127.0.0.1:8501"
+    try:
+        f = export.filters_from_args(args)
+        until = dt.datetime.fromisoformat(args.until).date() if args.until else None
+        settings = changes.Settings(until=until, surge_p=args.surge_p, min_articles=args.min_articles,
+                                    shift_p=args.shift_p, min_statements=args.min_statements,
+                                    dashboard_url=url.rstrip("/"))
+        with store.open_store(db, read_only=True, wait=args.wait) as con:
+            export.check_known(con, f)
+            rep = changes.report(con, args.since, f, settings)
+    except (export.FilterError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print(changes.tested_line(rep, settings), file=sys.stderr)
+    if args.format == "csv":
+        data = export.to_csv_bytes(rep.signals)
+    else:
+        data = "".join(line + "\n" for line in changes.text_lines(rep.signals)).encode("utf-8")
+    if args.output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return EXIT_OK
+    try:
+        args.output.write_bytes(data)
+    except OSError as exc:
+        print(f"error: {args.output}: cannot write ({exc.strerror or exc})", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"wrote {len(rep.signals):,} signals to {args.output}", file=sys.stderr)
+    return EXIT_OK
 
 
 def _taxonomy_check(args: argparse.Namespace) -> int:
@@ -275,4 +372,6 @@ def _run(args: argparse.Namespace, db: Path) -> int:
         return EXIT_OK
     if args.command == "stats":
         return _stats(args, db)
+    if args.command == "changes":
+        return _changes(args, db)
     return export.run(args, db)

@@ -24,7 +24,7 @@ import pandas as pd
 from . import store
 from .query import queries
 from .query.queries import Filters
-from .vocab import GRANULARITIES, SOURCE_KINDS, STATEMENT_TYPES
+from .vocab import GENRES, GRANULARITIES, SOURCE_KINDS, SPEAKER_TYPES, STATEMENT_TYPES
 
 VIEWS = ("articles", "mentions", "statements", "trends")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -136,8 +136,8 @@ def articles_table(found: pd.DataFrame) -> pd.DataFrame:
     return found.drop(columns=[c for c in ("total",) if c in found.columns])
 
 
-STATEMENT_COLUMNS = ["said_on", "speaker", "speaker_role", "state", "statement_type", "kind", "quote",
-                     "reports", "sources", "link", "urls", "statement_id", "article_id", "cluster_id"]
+STATEMENT_COLUMNS = ["said_on", "speaker", "speaker_role", "state", "statement_type", "kind", "genre", "about",
+                     "quote", "reports", "sources", "link", "urls", "statement_id", "article_id", "cluster_id"]
 
 
 def statements_table(rows: pd.DataFrame) -> pd.DataFrame:
@@ -196,20 +196,30 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-o", "--output", type=Path, default=None, help="CSV file to write (default: stdout)")
     parser.add_argument("--from", dest="start", metavar="YYYY-MM-DD", help="first published date (inclusive)")
     parser.add_argument("--to", dest="end", metavar="YYYY-MM-DD", help="last published date (inclusive)")
+    add_filter_arguments(parser)
+    parser.add_argument("--granularity", default="day", metavar="{day,week,month}",
+                        help="trends period (default day: the combined per-day CSV)")
+
+
+def add_filter_arguments(parser: argparse.ArgumentParser) -> None:
+    """The filter flags other than the dates (entities, sources, speakers, types, languages, --q):
+    `export` and `changes` share them; `filters_from_args` reads them."""
     for flag, dest, what in (
         ("--actor", "actors", "actor entity id"), ("--place", "places", "place entity id"),
         ("--theme", "themes", "theme entity id"), ("--source", "sources", "source key"),
         ("--kind", "kinds", f"source kind ({', '.join(SOURCE_KINDS)})"),
         ("--country", "countries", "source country"),
-        ("--speaker", "speakers", "speaker entity id or name (statements)"),
-        ("--type", "types", f"statement type ({', '.join(STATEMENT_TYPES)})"),
         ("--lang", "languages", "article language, ISO 639-1"),
+        ("--speaker", "speakers", "statements said by this speaker: entity id, speaker key or name"),
+        ("--by-state", "by_states", "statements whose speaker speaks for this state (entity id)"),
+        ("--speaker-type", "speaker_types", f"statements by this type of speaker ({', '.join(SPEAKER_TYPES)})"),
+        ("--genre", "genres", f"statements found in this genre of text ({', '.join(GENRES)})"),
+        ("--about", "about", "statements about this entity (named in the statement or its sentence)"),
+        ("--type", "types", f"statement type ({', '.join(STATEMENT_TYPES)})"),
     ):
         parser.add_argument(flag, dest=dest, action="append", default=[], metavar="VALUE",
                             help=f"{what}; repeat for several")
     parser.add_argument("--q", default="", help="text search over titles and text")
-    parser.add_argument("--granularity", default="day", metavar="{day,week,month}",
-                        help="trends period (default day: the combined per-day CSV)")
 
 
 def _date(flag: str, value: str | None) -> dt.date | None:
@@ -223,21 +233,24 @@ def _date(flag: str, value: str | None) -> dt.date | None:
 
 def filters_from_args(args: argparse.Namespace) -> Filters:
     """Filters from parsed arguments; dates and fixed vocabularies checked (FilterError)."""
-    f = Filters(start=_date("--from", args.start), end=_date("--to", args.end),
+    f = Filters(start=_date("--from", getattr(args, "start", None)), end=_date("--to", getattr(args, "end", None)),
                 actors=list(dict.fromkeys(args.actors)), places=list(dict.fromkeys(args.places)),
                 themes=list(dict.fromkeys(args.themes)), sources=list(dict.fromkeys(args.sources)),
                 kinds=list(dict.fromkeys(args.kinds)), countries=list(dict.fromkeys(args.countries)),
                 speakers=list(dict.fromkeys(args.speakers)), types=list(dict.fromkeys(args.types)),
-                languages=list(dict.fromkeys(args.languages)), q=args.q or "")
+                languages=list(dict.fromkeys(args.languages)), q=args.q or "",
+                by_states=list(dict.fromkeys(args.by_states)), speaker_types=list(dict.fromkeys(args.speaker_types)),
+                genres=list(dict.fromkeys(args.genres)), about=list(dict.fromkeys(args.about)))
     if f.start and f.end and f.start > f.end:
         raise FilterError(f"--from {f.start} is after --to {f.end}")
-    for value in f.types:
-        if value not in STATEMENT_TYPES:
-            raise FilterError(f"--type: unknown statement type {value!r} (one of {', '.join(STATEMENT_TYPES)})")
-    for value in f.kinds:
-        if value not in SOURCE_KINDS:
-            raise FilterError(f"--kind: unknown source kind {value!r} (one of {', '.join(SOURCE_KINDS)})")
-    if args.granularity not in GRANULARITIES:
+    for flag, what, values, known in (("--type", "statement type", f.types, STATEMENT_TYPES),
+                                      ("--kind", "source kind", f.kinds, SOURCE_KINDS),
+                                      ("--speaker-type", "speaker type", f.speaker_types, SPEAKER_TYPES),
+                                      ("--genre", "genre", f.genres, GENRES)):
+        for value in values:
+            if value not in known:
+                raise FilterError(f"{flag}: unknown {what} {value!r} (one of {', '.join(known)})")
+    if getattr(args, "granularity", "day") not in GRANULARITIES:
         raise FilterError(f"--granularity: {args.granularity!r} is not one of {', '.join(GRANULARITIES)}")
     return f
 
@@ -247,12 +260,14 @@ def check_known(con: duckdb.DuckDBPyConnection, f: Filters) -> None:
     entities = queries.entity_options(con, Filters())
     kind_of = dict(zip(entities["entity_id"], entities["kind"]))
     for flag, kind, ids in (("--actor", "actor", f.actors), ("--place", "place", f.places),
-                            ("--theme", "theme", f.themes)):
+                            ("--theme", "theme", f.themes), ("--by-state", "actor", f.by_states),
+                            ("--about", None, f.about)):
         for eid in ids:
             if eid not in kind_of:
                 raise FilterError(f"{flag}: unknown entity id {eid!r}")
-            if kind_of[eid] != kind:
-                raise FilterError(f"{flag}: {eid!r} is a {kind_of[eid]}; use --{kind_of[eid]}")
+            if kind and kind_of[eid] != kind:
+                raise FilterError(f"{flag}: {eid!r} is a {kind_of[eid]}; use --{kind_of[eid]}"
+                                  if flag != "--by-state" else f"{flag}: {eid!r} is a {kind_of[eid]}, not an actor")
     if f.sources:
         known = set(queries.source_options(con)["source"])
         for source in f.sources:

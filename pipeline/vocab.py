@@ -16,6 +16,12 @@ TAXONOMY_SECTIONS = {"actors": "actor", "places": "place", "themes": "theme"}
 DATE_SOURCES = ("meta", "url", "feed", "text", "none")
 # articles.genre
 GENRES = ("news", "transcript", "release")
+# entities.type of actors (the taxonomy's actor types)
+ACTOR_TYPES = ("state", "government body", "official", "organisation", "armed force", "media")
+# A statement's speaker type (the statement filters): its speaker entity's actor type, else "person" for
+# a named person outside the taxonomy (speaker_key p:…), else "other" (unnamed sources, groups, capitals
+# not resolved to a state).
+SPEAKER_TYPES = (*ACTOR_TYPES, "person", "other")
 # Trend granularities and measures of the dashboard and `export trends`.
 GRANULARITIES = ("day", "week", "month")
 MEASURES = ("articles", "share", "mentions")

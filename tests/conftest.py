@@ -273,6 +273,21 @@ def _sentences(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _text_rows(texts: dict[str, str], mentions: list[tuple]) -> tuple[list[dict], list[dict]]:
+    """Sentence and mention rows of the fixture texts; `mentions` as (article, entity, surface, occurrence)."""
+    sentence_rows, mention_rows = [], []
+    for aid, text in texts.items():
+        for no, (s0, s1) in enumerate(_sentences(text)):
+            sentence_rows.append({"article_id": aid, "sentence_no": no, "char_start": s0, "char_end": s1})
+    for aid, eid, surface, n in mentions:
+        text = texts[aid]
+        start = _nth(text, surface, n)
+        no = next(i for i, (s0, s1) in enumerate(_sentences(text)) if s0 <= start < s1)
+        mention_rows.append({"article_id": aid, "entity_id": eid, "sentence_no": no,
+                             "char_start": start, "char_end": start + len(surface), "surface": surface})
+    return sentence_rows, mention_rows
+
+
 def build_small_db(path: Path) -> Path:
     """Write the small fixture database to `path`.
 
@@ -286,16 +301,7 @@ def build_small_db(path: Path) -> Path:
     Armenia: a1 (1 mention), a2 (2), a5 (1), a6 (undated), a8 (duplicate). Azerbaijan: a1, a3, a4.
     """
     texts = {row[0]: row[5] for row in SMALL_ARTICLES}
-    sentence_rows, mention_rows = [], []
-    for aid, text in texts.items():
-        for no, (s0, s1) in enumerate(_sentences(text)):
-            sentence_rows.append({"article_id": aid, "sentence_no": no, "char_start": s0, "char_end": s1})
-    for aid, eid, surface, n in SMALL_MENTIONS:
-        text = texts[aid]
-        start = _nth(text, surface, n)
-        no = next(i for i, (s0, s1) in enumerate(_sentences(text)) if s0 <= start < s1)
-        mention_rows.append({"article_id": aid, "entity_id": eid, "sentence_no": no,
-                             "char_start": start, "char_end": start + len(surface), "surface": surface})
+    sentence_rows, mention_rows = _text_rows(texts, SMALL_MENTIONS)
     article_rows = [{
         "article_id": aid, "url": f"https://{src}.example/{aid}", "canonical_url": f"https://{src}.example/{aid}",
         "source": src, "hostname": f"{src}.example", "title": title, "published": pub,
@@ -325,6 +331,167 @@ def build_small_db(path: Path) -> Path:
                     "['data/sample'], 9, 1, 0)")
         con.execute("INSERT INTO failures VALUES ('r1', 'https://bad.example/x', 'fetch', 'HTTP 404')")
     return path
+
+
+# ---------------------------------------------------------------------------------------------
+# Who said what about what: a store for the "said by" × "about" statement filters, counted by hand
+# ---------------------------------------------------------------------------------------------
+
+SAID_ENTITIES = [
+    ("united_states", "actor", "United States", "state", None, None, None),
+    ("russia", "actor", "Russia", "state", None, None, None),
+    ("armenia", "actor", "Armenia", "state", None, None, None),
+    ("azerbaijan", "actor", "Azerbaijan", "state", None, None, None),
+    ("us_state_department", "actor", "US Department of State", "government body", "united_states", None, None),
+    ("ned_price", "actor", "Ned Price", "official", "us_state_department", None, None),
+    ("antony_blinken", "actor", "Antony Blinken", "official", "us_state_department", None, None),
+    ("russian_mfa", "actor", "Russian Foreign Ministry", "government body", "russia", None, None),
+    ("lachin_corridor", "place", "Lachin corridor", "route", None, 39.60, 46.55),
+    ("stepanakert", "place", "Stepanakert", "settlement", None, 39.8153, 46.7519),
+    ("theme_humanitarian", "theme", "Humanitarian situation", None, None, None, None),
+    ("theme_peace_talks", "theme", "Peace talks", None, None, None, None),
+]
+SAID_SOURCES = [
+    ("state_dept", "state.example", "US State Department", "US", "government", None),
+    ("wire", "wire.example", "Caucasus Wire", "GE", "independent media", None),
+    ("moscow", "moscow.example", "Moscow Daily", "RU", "state media", None),
+]
+# article_id, source, published, genre, title, text (sentences separated by "\n"); b7 copies b3
+SAID_ARTICLES = [
+    ("b1", "state_dept", D(2023, 1, 10), "transcript", "Department Press Briefing",
+     "MR PRICE: The Lachin corridor must reopen.\nQUESTION: What about Stepanakert?\n"
+     "MR PRICE: We call on Azerbaijan to restore free movement."),
+    ("b2", "state_dept", D(2023, 2, 1), "release", "Press Statement: The Lachin corridor",
+     "The United States is concerned by the blockade of the Lachin corridor.\n"
+     "The United States supports peace talks between Armenia and Azerbaijan."),
+    ("b3", "wire", D(2023, 2, 3), "news", "Corridor diplomacy",
+     "On the Lachin corridor, Secretary Blinken said the road must stay open.\n"
+     "Russia's foreign ministry said the Lachin corridor is watched by Russian peacekeepers."),
+    ("b4", "wire", D(2023, 2, 4), "news", "State Department concerned",
+     "The US State Department said it is concerned by the blockade of the Lachin corridor."),
+    ("b5", "moscow", D(2023, 2, 5), "news", "Aid to Stepanakert",
+     "Karen Whitlow, a US diplomat, said humanitarian aid must reach Stepanakert."),
+    ("b6", "wire", D(2023, 3, 1), "news", "Yerevan presses Washington",
+     "Armenia's foreign minister said the United States must press Azerbaijan on the Lachin corridor."),
+    ("b7", "moscow", D(2023, 2, 3), "news", "Corridor diplomacy (copy)",
+     "On the Lachin corridor, Secretary Blinken said the road must stay open.\n"
+     "Russia's foreign ministry said the Lachin corridor is watched by Russian peacekeepers."),
+    ("b8", "state_dept", D(2023, 6, 15), "release", "Press Statement: Reopening",
+     "The United States welcomes the reopening of the Lachin corridor."),
+]
+SAID_MENTIONS = [
+    ("b1", "lachin_corridor", "Lachin corridor", 0), ("b1", "stepanakert", "Stepanakert", 0),
+    ("b1", "azerbaijan", "Azerbaijan", 0),
+    ("b2", "united_states", "United States", 0), ("b2", "lachin_corridor", "Lachin corridor", 0),
+    ("b2", "united_states", "United States", 1), ("b2", "theme_peace_talks", "peace talks", 0),
+    ("b2", "armenia", "Armenia", 0), ("b2", "azerbaijan", "Azerbaijan", 0),
+    ("b3", "lachin_corridor", "Lachin corridor", 0), ("b3", "antony_blinken", "Blinken", 0),
+    ("b3", "russian_mfa", "Russia's foreign ministry", 0), ("b3", "lachin_corridor", "Lachin corridor", 1),
+    ("b4", "us_state_department", "US State Department", 0), ("b4", "lachin_corridor", "Lachin corridor", 0),
+    ("b5", "stepanakert", "Stepanakert", 0), ("b5", "theme_humanitarian", "humanitarian aid", 0),
+    ("b6", "armenia", "Armenia", 0), ("b6", "united_states", "United States", 0),
+    ("b6", "azerbaijan", "Azerbaijan", 0), ("b6", "lachin_corridor", "Lachin corridor", 0),
+    ("b7", "lachin_corridor", "Lachin corridor", 0), ("b7", "antony_blinken", "Blinken", 0),
+    ("b8", "united_states", "United States", 0), ("b8", "lachin_corridor", "Lachin corridor", 0),
+]
+# id, article, speaker, speaker entity, state, speaker key, quote, type, kind, said_on, cluster
+SAID_STATEMENTS = [
+    ("t1", "b1", "Ned Price", "ned_price", "united_states", "e:ned_price", "The Lachin corridor must reopen.",
+     "appeal", "transcript", D(2023, 1, 10), "t1"),
+    ("t2", "b1", "Ned Price", "ned_price", "united_states", "e:ned_price",
+     "We call on Azerbaijan to restore free movement.", "appeal", "transcript", D(2023, 1, 10), "t2"),
+    ("r1", "b2", "US Department of State", "us_state_department", "united_states", "e:us_state_department",
+     "The United States is concerned by the blockade of the Lachin corridor.", "concern", "release",
+     D(2023, 2, 1), "r1"),
+    ("r2", "b2", "US Department of State", "us_state_department", "united_states", "e:us_state_department",
+     "The United States supports peace talks between Armenia and Azerbaijan.", "commit", "release",
+     D(2023, 2, 1), "r2"),
+    ("n1", "b3", "Antony Blinken", "antony_blinken", "united_states", "e:antony_blinken", "the road must stay open",
+     "appeal", "indirect", D(2023, 2, 3), "n1"),
+    ("n2", "b3", "Russian Foreign Ministry", "russian_mfa", "russia", "e:russian_mfa",
+     "the Lachin corridor is watched by Russian peacekeepers", "statement", "indirect", D(2023, 2, 3), "n2"),
+    ("n3", "b4", "US Department of State", "us_state_department", "united_states", "e:us_state_department",
+     "it is concerned by the blockade of the Lachin corridor", "concern", "indirect", D(2023, 2, 4), "r1"),
+    ("n4", "b5", "Karen Whitlow", None, "united_states", "p:krnwtlw:k", "humanitarian aid must reach Stepanakert",
+     "appeal", "indirect", D(2023, 2, 5), "n4"),
+    ("n5", "b6", "Armenia's foreign minister", None, "armenia", "s:armenia's foreign minister",
+     "the United States must press Azerbaijan on the Lachin corridor", "appeal", "indirect", D(2023, 3, 1), "n5"),
+    ("n6", "b7", "Antony Blinken", "antony_blinken", "united_states", "e:antony_blinken", "the road must stay open",
+     "appeal", "indirect", D(2023, 2, 3), "n1"),
+    ("r3", "b8", "US Department of State", "us_state_department", "united_states", "e:us_state_department",
+     "The United States welcomes the reopening of the Lachin corridor.", "welcome", "release",
+     D(2023, 6, 15), "r3"),
+]
+
+
+def build_said_db(path: Path) -> Path:
+    """Write the "said by" × "about" store to `path` (rows as the pipeline writes them: statement_mentions
+    are the mentions inside each statement's span).
+
+    Said by state = United States and About = Lachin corridor, counted by hand (newest first):
+      r3  2023-06-15  US Department of State  release: "… welcomes the reopening of the Lachin corridor."
+      n1  2023-02-03  Antony Blinken          "On the Lachin corridor, Secretary Blinken said the road must
+                                              stay open": the corridor is in its sentence, not its quote
+                                              (n6, its copy in the duplicate b7, is left out)
+      r1  2023-02-01  US Department of State  release, reported again by b4 (n3, same cluster): 2 reports
+      t1  2023-01-10  Ned Price               transcript turn
+    Left out: t2 and r2 (US, not about the corridor), n4 (US, about Stepanakert), n2 (Russia) and n5
+    (Armenia, though its quote names the United States and the corridor). The United States naming
+    itself (r1, r2, r3) is never what those statements are about: About = United States gives n5 only.
+    """
+    texts = {row[0]: row[5] for row in SAID_ARTICLES}
+    sentence_rows, mention_rows = _text_rows(texts, SAID_MENTIONS)
+    article_rows = [{
+        "article_id": aid, "url": f"https://{src}.example/{aid}", "canonical_url": f"https://{src}.example/{aid}",
+        "source": src, "hostname": f"{src}.example", "title": title, "published": pub, "date_source": "meta",
+        "language": "en", "text": text, "content_hash": aid, "duplicate_of": "b3" if aid == "b7" else None,
+        "fetched_at": dt.datetime(2023, 7, 1), "run_id": "r1", "genre": genre,
+    } for aid, src, pub, genre, title, text in SAID_ARTICLES]
+    statement_rows, inside = [], []
+    for sid, aid, speaker, spk, state, key, quote, stype, kind, said, cluster in SAID_STATEMENTS:
+        start = texts[aid].index(quote)
+        end = start + len(quote)
+        statement_rows.append({
+            "statement_id": sid, "article_id": aid, "speaker": speaker, "speaker_role": None,
+            "speaker_entity_id": spk, "speaker_state_id": state, "quote": quote, "kind": kind,
+            "statement_type": stype, "cue": None, "char_start": start, "char_end": end, "said_on": said,
+            "cluster_id": cluster, "speaker_key": key})
+        inside += sorted({(sid, m["entity_id"]) for m in mention_rows
+                          if m["article_id"] == aid and m["char_start"] >= start and m["char_end"] <= end})
+    with store.open_store(path) as con:
+        store.insert_frame(con, "entities", pd.DataFrame(SAID_ENTITIES, columns=store.COLUMNS["entities"]))
+        store.insert_frame(con, "sources", pd.DataFrame(SAID_SOURCES, columns=store.COLUMNS["sources"]))
+        store.insert_frame(con, "articles", store.frame("articles", article_rows))
+        store.insert_frame(con, "sentences", store.frame("sentences", sentence_rows))
+        store.insert_frame(con, "mentions", store.frame("mentions", mention_rows))
+        store.insert_frame(con, "statements", store.frame("statements", statement_rows))
+        store.insert_frame(con, "statement_mentions", pd.DataFrame(inside, columns=store.COLUMNS["statement_mentions"]))
+        con.execute("INSERT INTO runs VALUES ('r1', TIMESTAMP '2023-07-01 10:00', TIMESTAMP '2023-07-01 10:05', "
+                    "['fixtures'], 8, 0, 0)")
+    return path
+
+
+# The statements CSV of Said by state = United States and About = Lachin corridor (build_said_db).
+US_ON_LACHIN = [
+    "said_on,speaker,speaker_role,state,statement_type,kind,genre,about,quote,reports,sources,link,urls,"
+    "statement_id,article_id,cluster_id",
+    "2023-06-15,US Department of State,,United States,welcome,release,release,Lachin corridor,"
+    "The United States welcomes the reopening of the Lachin corridor.,1,state_dept,https://state_dept.example/b8,"
+    "https://state_dept.example/b8,r3,b8,r3",
+    "2023-02-03,Antony Blinken,,United States,appeal,indirect,news,Lachin corridor,the road must stay open,1,wire,"
+    "https://wire.example/b3,https://wire.example/b3,n1,b3,n1",
+    "2023-02-01,US Department of State,,United States,concern,release,release,Lachin corridor,"
+    "The United States is concerned by the blockade of the Lachin corridor.,2,state_dept; wire,"
+    "https://state_dept.example/b2,https://state_dept.example/b2; https://wire.example/b4,r1,b2,r1",
+    "2023-01-10,Ned Price,,United States,appeal,transcript,transcript,Lachin corridor,"
+    "The Lachin corridor must reopen.,1,state_dept,https://state_dept.example/b1,https://state_dept.example/b1,t1,b1,t1",
+]
+
+
+@pytest.fixture
+def said_db(tmp_path: Path) -> Path:
+    """The "said by" × "about" store (`build_said_db`), no summary table materialised."""
+    return build_said_db(tmp_path / "said.duckdb")
 
 
 @pytest.fixture
@@ -379,3 +546,129 @@ def large_stores(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     base = tmp_path_factory.mktemp("large") / "views.duckdb"
     build(base, Sizes(**LARGE_SIZES), log=lambda _: None)
     return {"views": base, "tables": rolled_copy(base, "tables.duckdb")}
+
+
+# ---------------------------------------------------------------------------------------------
+# A store with known changes (tests/test_changes.py counts its signals by hand)
+# ---------------------------------------------------------------------------------------------
+
+CHANGES_WINDOW = (D(2024, 3, 4), D(2024, 3, 10))  # Monday to Sunday; the window before: 26 Feb – 3 Mar
+CHANGES_ENTITIES = [
+    ("armenia", "actor", "Armenia", "state", None, None, None),
+    ("azerbaijan", "actor", "Azerbaijan", "state", None, None, None),
+    ("russia", "actor", "Russia", "state", None, None, None),
+    ("european_union", "actor", "European Union", "organisation", None, None, None),
+    ("ned_price", "actor", "Ned Price", "official", "united_states", None, None),
+    ("lachin_corridor", "place", "Lachin corridor", None, None, 39.60, 46.55),
+    ("stepanakert", "place", "Stepanakert", None, None, 39.8153, 46.7519),
+]
+# Articles mentioning an entity on a day (2024): armenia 2 a day from 1 Jan to 10 Mar, but 9 on 6 Mar
+# and 4 on 8 Mar; lachin_corridor only on 9 Mar (3); stepanakert once on 20 Feb and once on 5 Mar.
+CHANGES_DAILY = {
+    "armenia": {**{D(2024, 1, 1) + dt.timedelta(days=i): 2 for i in range(70)}, D(2024, 3, 6): 9, D(2024, 3, 8): 4},
+    "lachin_corridor": {D(2024, 3, 9): 3},
+    "stepanakert": {D(2024, 2, 20): 1, D(2024, 3, 5): 1},
+}
+# Statements: (speaker, speaker_key, speaker entity, state, type, said_on, cluster or None, how many)
+CHANGES_STATEMENTS = [
+    # Azerbaijan's types move from appeal to condemn: before 10 appeal, 3 concern, 1 condemn; in the
+    # window 1 appeal, 3 concern, 11 condemn (one condemn cluster reported three times counts once;
+    # one earlier appeal cluster reported again in the window counts before only).
+    *[("Azerbaijani MFA", "e:azerbaijani_mfa", None, "azerbaijan", t, D(2024, 2, 27), None, n)
+      for t, n in (("appeal", 9), ("concern", 3), ("condemn", 1))],
+    ("Azerbaijani MFA", "e:azerbaijani_mfa", None, "azerbaijan", "appeal", D(2024, 2, 28), "c-appeal", 1),
+    ("Azerbaijani MFA", "e:azerbaijani_mfa", None, "azerbaijan", "appeal", D(2024, 3, 5), "c-appeal", 1),
+    *[("Azerbaijani MFA", "e:azerbaijani_mfa", None, "azerbaijan", t, D(2024, 3, 6), None, n)
+      for t, n in (("appeal", 1), ("concern", 3), ("condemn", 10))],
+    ("Azerbaijani MFA", "e:azerbaijani_mfa", None, "azerbaijan", "condemn", D(2024, 3, 7), "c-condemn", 3),
+    # Armenia says the same in both windows (no shift); Russia too little to test.
+    *[("Armenian MFA", "e:armenian_mfa", None, "armenia", t, day, None, 6)
+      for t in ("appeal", "concern") for day in (D(2024, 2, 28), D(2024, 3, 6))],
+    ("Russian MFA", "e:russian_mfa", None, "russia", "statement", D(2024, 3, 6), None, 5),
+    # Speakers: new in the window (Anneke Vos, 2 statements; Ned Price without a key; a name that
+    # starts like a spreadsheet formula) or not (Sargsyants spoke in February; generic speakers).
+    ("Anneke Vos", "p:vs:a", None, "european_union", "concern", D(2024, 3, 5), None, 2),
+    ("Arman Sargsyants", "p:srksnc:r", None, "armenia", "appeal", D(2024, 2, 10), None, 1),
+    ("Arman Sargsyants", "p:srksnc:r", None, "armenia", "appeal", D(2024, 3, 6), None, 1),
+    ("officials", "s:officials", None, None, "statement", D(2024, 3, 7), None, 1),
+    ("Ned Price", None, "ned_price", "united_states", "concern", D(2024, 3, 8), None, 1),
+    ("a diplomatic source", None, None, None, "statement", D(2024, 3, 8), None, 1),
+    ("=SUM(1,2)", "p:sm:x", None, None, "statement", D(2024, 3, 9), None, 1),
+]
+CHANGES_RUN_STARTED = dt.datetime(2024, 1, 2, 5, 0)
+CHANGES_ARCHIVE_RUN = (dt.datetime(2024, 3, 12, 9, 0), dt.datetime(2024, 3, 12, 9, 30))
+
+
+def build_changes_db(path: Path) -> Path:
+    """Write the store with known changes to `path`.
+
+    Articles: one per entity mention of CHANGES_DAILY (sources gov, azn, indy in turn), fetched the
+    day after publication at 06:00 plus one minute per article of that day, stored by run r1
+    (started 2 Jan, finished 11 Mar 08:00). Never counted: 6 duplicate copies of 7 March Armenia
+    articles (dated 7 Mar), 4 undated articles mentioning Armenia, an undated one and a duplicate
+    (dated 2 Feb) mentioning the Lachin corridor, and the statements inside duplicates. Run r2
+    (12 Mar 09:00–09:30) stored one web-archive capture fetched on 1 May 2023 (undated, no
+    mentions). Statements (CHANGES_STATEMENTS) sit in the 1 January Armenia article; one Armenian
+    appeal more sits in a duplicate. meta data_version = 2024-03-12T09:30:00.
+    """
+    sources = ["gov", "azn", "indy"]
+    articles, mentions = [], []
+
+    def article(aid: str, published: dt.date | None, fetched: dt.datetime, text: str, entity: str | None,
+                duplicate_of: str | None = None, run_id: str = "r1") -> None:
+        source = sources[len(articles) % 3]
+        articles.append({"article_id": aid, "url": f"https://{source}.example/{aid}",
+                         "canonical_url": f"https://{source}.example/{aid}", "source": source,
+                         "hostname": f"{source}.example", "title": f"Report {aid}", "published": published,
+                         "date_source": "meta" if published else "none", "language": "en", "text": text,
+                         "content_hash": aid, "duplicate_of": duplicate_of, "fetched_at": fetched, "run_id": run_id})
+        if entity:
+            name = next(e[2] for e in CHANGES_ENTITIES if e[0] == entity)
+            mentions.append({"article_id": aid, "entity_id": entity, "sentence_no": 0, "char_start": 0,
+                             "char_end": len(name), "surface": name})
+
+    for entity, days in CHANGES_DAILY.items():
+        name = next(e[2] for e in CHANGES_ENTITIES if e[0] == entity)
+        for day, n in sorted(days.items()):
+            for k in range(n):
+                fetched = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(6, k))
+                article(f"{entity}-{day:%m%d}-{k}", day, fetched, f"{name} in the news.", entity)
+    for k in range(6):
+        article(f"dup-{k}", D(2024, 3, 7), dt.datetime(2024, 3, 8, 7, k), "Armenia in the news.", "armenia",
+                duplicate_of="armenia-0307-0")
+    for k in range(4):
+        article(f"undated-{k}", None, dt.datetime(2024, 3, 8, 8, k), "Armenia in the news.", "armenia")
+    article("undated-lachin", None, dt.datetime(2024, 2, 2, 8), "Lachin corridor in the news.", "lachin_corridor")
+    article("dup-lachin", D(2024, 2, 2), dt.datetime(2024, 2, 3, 8), "Lachin corridor in the news.", "lachin_corridor",
+            duplicate_of="undated-lachin")
+    article("archive-capture", None, dt.datetime(2023, 5, 1, 12), "An old page.", None, run_id="r2")
+
+    statements = []
+    for speaker, key, entity, state, kind, said, cluster, n in CHANGES_STATEMENTS:
+        for _ in range(n):
+            sid = f"s{len(statements):03d}"
+            statements.append({"statement_id": sid, "article_id": "armenia-0101-0", "speaker": speaker,
+                               "speaker_role": None, "speaker_entity_id": entity, "speaker_state_id": state,
+                               "quote": f"quote {sid}", "kind": "indirect", "statement_type": kind, "cue": None,
+                               "char_start": 0, "char_end": 7, "said_on": said, "cluster_id": cluster or sid,
+                               "speaker_key": key})
+    statements.append({"statement_id": "s-dup", "article_id": "dup-0", "speaker": "Armenian MFA",
+                       "speaker_entity_id": None, "speaker_state_id": "armenia", "quote": "quote", "kind": "indirect",
+                       "statement_type": "condemn", "said_on": D(2024, 3, 6), "cluster_id": "s-dup",
+                       "speaker_key": "e:armenian_mfa"})
+    with store.open_store(path) as con:
+        store.insert_frame(con, "entities", pd.DataFrame(CHANGES_ENTITIES, columns=store.COLUMNS["entities"]))
+        store.insert_frame(con, "sources", pd.DataFrame(SMALL_SOURCES, columns=store.COLUMNS["sources"]))
+        store.insert_frame(con, "articles", store.frame("articles", articles))
+        store.insert_frame(con, "mentions", store.frame("mentions", mentions))
+        store.insert_frame(con, "statements", store.frame("statements", statements))
+        con.execute("INSERT INTO runs VALUES ('r1', ?, TIMESTAMP '2024-03-11 08:00', ['feeds'], 0, 0, 0), "
+                    "('r2', ?, ?, ['crawl.warc.gz'], 1, 0, 0)", [CHANGES_RUN_STARTED, *CHANGES_ARCHIVE_RUN])
+        store.set_meta(con, "data_version", "2024-03-12T09:30:00")
+    return path
+
+
+@pytest.fixture
+def changes_db(tmp_path: Path) -> Path:
+    """The store with known changes (`build_changes_db`), no summary table materialised."""
+    return build_changes_db(tmp_path / "changes.duckdb")

@@ -59,6 +59,7 @@ class StreamlitApp:
     db: Path
     log: Path
     port: int = field(default_factory=free_port)
+    root: Path = ROOT  # the project checkout to serve (benchmarks/pages.py compares two)
     proc: subprocess.Popen | None = None
 
     @property
@@ -71,7 +72,7 @@ class StreamlitApp:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
              "--server.address", "127.0.0.1", "--server.port", str(self.port)],
-            cwd=ROOT, env=env, stdout=self._log_file, stderr=subprocess.STDOUT, start_new_session=True)
+            cwd=self.root, env=env, stdout=self._log_file, stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:

@@ -15,7 +15,8 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import build_small_db
+from pipeline import export
+from tests.conftest import US_ON_LACHIN, build_said_db, build_small_db
 from views import data
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -202,6 +203,52 @@ def test_statements_page_clusters(db):
     assert at.dataframe[0].value["speaker"].tolist() == ["Ned Price"]
 
 
+@pytest.fixture()
+def said(tmp_path, monkeypatch):
+    """The "said by" × "about" store of tests/conftest.py (its docstring counts US on Lachin by hand)."""
+    path = build_said_db(tmp_path / "said.duckdb")
+    monkeypatch.setenv("TRACKER_DB", str(path))
+    return path
+
+
+def test_statements_said_by_state_and_about_lachin(said):
+    """Two clicks: Said by state = United States, About = Lachin corridor give the US statements about the
+    corridor — the table, its CSV (the export's bytes), the chart and the URL — not the union."""
+    at = app(page="statements")
+    no_exception(at)
+    assert len(at.dataframe[0].value) == 9  # every cluster (n6 is in a duplicate article)
+    at.multiselect(key="by_state").select("united_states").run()
+    at.multiselect(key="about").select("lachin_corridor").run()
+    no_exception(at)
+    table = at.dataframe[0].value
+    assert table["statement_id"].tolist() == ["r3", "n1", "r1", "t1"]
+    assert table["reports"].tolist() == [1, 1, 2, 1]
+    assert export.to_csv_bytes(table) == "".join(row + "\r\n" for row in US_ON_LACHIN).encode("utf-8-sig")
+    assert url(at) == {"page": ["statements"], "by_state": ["united_states"], "about": ["lachin_corridor"]}
+    assert "Said by state: United States · About: Lachin corridor" in html_bodies(at)
+    bars = {(t["name"], x[:7]): y for t in charts(at)[0]["data"] for x, y in zip(values(t["x"]), values(t["y"]))}
+    assert bars == {("appeal", "2023-01"): 1, ("appeal", "2023-02"): 1, ("concern", "2023-02"): 1,
+                    ("welcome", "2023-06"): 1}
+    # The article filters keep their meaning: statements from articles mentioning the US or the corridor.
+    at = app(page="statements", actor="united_states", place="lachin_corridor")
+    assert at.dataframe[0].value["statement_id"].tolist() == ["r3", "n5", "n1", "n2", "r1", "r2", "t1", "t2"]
+
+
+def test_statement_filters_from_a_link_and_their_options(said):
+    at = app(page="statements", by_state="united_states", genre="transcript", speaker_type="official",
+             about="lachin_corridor")
+    no_exception(at)
+    assert at.dataframe[0].value["statement_id"].tolist() == ["t1"]
+    assert at.multiselect(key="genre").value == ["transcript"]
+    options = at.multiselect(key="speaker_type").options
+    assert "official (3)" in options and "person outside the taxonomy (1)" in options
+    assert "Lachin corridor · place (7)" in at.multiselect(key="about").options
+    at = app(page="statements", speaker="p:krnwtlw:k", type="appeal")
+    assert at.dataframe[0].value["speaker"].tolist() == ["Karen Whitlow"]
+    next(b for b in at.button if b.label == "Clear filters").click().run()
+    assert url(at) == {"page": ["statements"]} and len(at.dataframe[0].value) == 9
+
+
 def test_articles_page_reader_escapes_text(db):
     at = app(page="articles", article="a5")
     no_exception(at)
@@ -348,3 +395,89 @@ def test_snapshot_zip_holds_each_view_and_manifest(db):
     assert manifest["data_version"] == "r1:a9:m17:s3"
     assert daily[0] == "date,total_articles,armenia_articles,armenia_share"
     assert daily[1].startswith("2024-01-01,1,1,1.0")
+
+
+# ---------------------------------------------------------------------------------------------
+# Changes page and freshness (the store with known changes: tests/test_changes.py counts it)
+# ---------------------------------------------------------------------------------------------
+
+@pytest.fixture()
+def changes_store(changes_db, monkeypatch):
+    monkeypatch.setenv("TRACKER_DB", str(changes_db))
+    return changes_db
+
+
+def signal_tables(at: AppTest) -> dict[str, object]:
+    """The Changes page's tables by signal kind (each table holds one kind)."""
+    return {frame.value["kind"].iloc[0]: frame.value for frame in at.dataframe if "kind" in frame.value}
+
+
+def test_changes_page_threshold_round_trips_through_the_url(changes_store):
+    at = app(page="changes", p="0.0001")
+    no_exception(at)
+    assert title(at) == "Changes"
+    assert at.segmented_control(key="p").value == "0.0001"
+    assert url(at) == {"page": ["changes"], "p": ["0.0001"]}
+    assert signal_tables(at)["surge"]["key"].tolist() == ["surge/lachin_corridor/2024-03-09"]
+    at.segmented_control(key="p").set_value("0.001").run()  # the default leaves the URL
+    assert url(at) == {"page": ["changes"]}
+    assert signal_tables(at)["surge"]["key"].tolist() == ["surge/lachin_corridor/2024-03-09",
+                                                          "surge/armenia/2024-03-06"]
+    at.segmented_control(key="min").set_value("5").run()
+    assert url(at) == {"page": ["changes"], "min": ["5"]}
+    assert signal_tables(at)["surge"]["key"].tolist() == ["surge/armenia/2024-03-06"]
+    assert any("Window 2024-03-04 – 2024-03-10 (7 days). Surges: 1 entity-day tested" in c.value for c in at.caption)
+
+
+def test_changes_page_window_and_bad_values_in_the_url(changes_store):
+    at = app(page="changes", since="2024-03-06", until="2024-03-09", p="0.5", shift_p="0.05")
+    no_exception(at)
+    assert url(at) == {"page": ["changes"], "since": ["2024-03-06"], "until": ["2024-03-09"], "shift_p": ["0.05"]}
+    assert at.date_input(key="since").value == dt.date(2024, 3, 6)
+    assert any(c.value.startswith("Window 2024-03-06 – 2024-03-09 (4 days).") for c in at.caption)
+    tables = signal_tables(at)
+    assert tables["surge"]["day"].tolist() == [dt.date(2024, 3, 9), dt.date(2024, 3, 6)]
+    assert "type_shift" not in tables  # 6–9 March against 2–5 March: too few statements before
+    at = app(page="changes", since="2024-13-01")
+    assert url(at) == {"page": ["changes"]}
+    at = app(page="trends", p="0.01", since="2024-03-06")  # the Changes page's keys leave other pages
+    assert url(at) == {"page": ["trends"]}
+
+
+def test_changes_page_rows_link_to_the_views_behind_them(changes_store):
+    at = app(page="changes", lang="en", **{"from": "2024-01-01"})
+    no_exception(at)
+    tables = signal_tables(at)
+    assert set(tables) == {"surge", "first_entity", "first_speaker", "type_shift"}
+    surge = tables["surge"].set_index("key")
+    assert surge.loc["surge/armenia/2024-03-06", "link"] == (
+        "/?page=trends&lang=en&actor=armenia&from=2024-02-07&to=2024-03-06&gran=day")
+    assert surge.loc["surge/armenia/2024-03-06", "behind_link"] == (
+        "/articles?page=articles&lang=en&actor=armenia&from=2024-03-06&to=2024-03-06")
+    assert tables["first_entity"]["link"].tolist() == ["/articles?page=articles&lang=en&article=lachin_corridor-0309-0"]
+    assert tables["type_shift"]["behind_link"].tolist() == [
+        "/statements?page=statements&lang=en&by_state=azerbaijan&type=condemn&type=appeal&from=2024-03-04"
+        "&to=2024-03-10"]
+    assert any("sidebar's date range does not apply" in c.value for c in at.caption)
+    labels = [b.label for b in at.get("download_button")]
+    assert "⬇ Download all signals (CSV)" in labels and "⬇ Download surges (CSV)" in labels
+
+
+def test_freshness_in_the_sidebar(changes_store):
+    at = app(page="articles", new_since="2024-03-11T00:00")
+    no_exception(at)
+    assert url(at)["new_since"] == ["2024-03-11T00:00"]
+    shown = [m.value for m in at.sidebar.markdown]
+    assert "**3** new articles since 2024-03-11 00:00 UTC" in shown
+    assert any(c.value.startswith(f"Database: {changes_store} · updated ") and "(2024-03-12 09:30 UTC)" in c.value
+               for c in at.sidebar.caption)
+    at = app(page="articles", new_since="2024-03-08", place="lachin_corridor")  # a date alone means midnight
+    assert "**3** new articles since 2024-03-08 00:00 UTC" in [m.value for m in at.sidebar.markdown]
+    assert url(at)["new_since"] == ["2024-03-08T00:00"]
+    next(b for b in at.button if b.label == "Mark as seen").click().run()
+    no_exception(at)
+    (seen,) = url(at)["new_since"]
+    assert abs(dt.datetime.fromisoformat(seen) - dt.datetime.now(dt.UTC).replace(tzinfo=None)) < dt.timedelta(minutes=2)
+    assert "**0** new articles since" in " ".join(m.value for m in at.sidebar.markdown)
+    at = app(page="articles", new_since="soon")
+    assert "new_since" not in url(at)

@@ -25,6 +25,7 @@ import pandas as pd
 import pytest
 
 from pipeline import export, store
+from tests.conftest import US_ON_LACHIN
 
 ROOT = Path(__file__).resolve().parent.parent
 D = dt.date
@@ -237,15 +238,15 @@ def test_mentions_export_lists_the_sentences_behind(db, tmp_path):
 def test_statements_export_one_row_per_cluster(db, tmp_path):
     text = export_text(db, tmp_path, ["statements"])
     df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-    assert df.columns.tolist() == ["said_on", "speaker", "speaker_role", "state", "statement_type", "kind",
-                                   "quote", "reports", "sources", "link", "urls", "statement_id", "article_id",
-                                   "cluster_id"]
-    assert df.values.tolist() == [
-        ["2024-03-04", "'-Anonymous official", "spokesperson", "Azerbaijan", "reject", "indirect",
+    assert df.columns.tolist() == ["said_on", "speaker", "speaker_role", "state", "statement_type", "kind", "genre",
+                                   "about", "quote", "reports", "sources", "link", "urls", "statement_id",
+                                   "article_id", "cluster_id"]
+    assert df.values.tolist() == [  # the speakers' own states are never what they speak about
+        ["2024-03-04", "'-Anonymous official", "spokesperson", "Azerbaijan", "reject", "indirect", "news", "",
          "rejected the claim", "2", "news", "https://news.example/a2",
          "https://news.example/a2; https://news.example/a3", "s1", "a2", "c1"],
-        ["2024-03-04", "Envoy", "", "Armenia", "appeal", "direct", "'=reopen the corridor", "1", "gov",
-         "https://gov.example/a1", "https://gov.example/a1", "s3", "a1", "s3"],
+        ["2024-03-04", "Envoy", "", "Armenia", "appeal", "direct", "news", "Lachin corridor", "'=reopen the corridor",
+         "1", "gov", "https://gov.example/a1", "https://gov.example/a1", "s3", "a1", "s3"],
     ]
 
 
@@ -253,6 +254,28 @@ def test_statements_export_type_filter(db, tmp_path):
     text = export_text(db, tmp_path, ["statements", "--type", "appeal"])
     df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     assert df["statement_id"].tolist() == ["s3"]
+
+
+def test_statements_export_said_by_state_about(said_db, tmp_path):
+    """--by-state and --about are AND-ed: the US statements about the corridor, not the union."""
+    text = export_text(said_db, tmp_path, ["statements", "--by-state", "united_states", "--about", "lachin_corridor"])
+    assert text == lines(*US_ON_LACHIN)
+    union = export_text(said_db, tmp_path, ["statements", "--actor", "united_states", "--place", "lachin_corridor"])
+    assert len(union.splitlines()) == 1 + 8  # article filters: statements in articles naming either
+
+
+@pytest.mark.parametrize("argv, ids", [
+    (["--about", "lachin_corridor", "--about", "united_states"], ["r3", "n5", "n1", "n2", "r1", "t1"]),
+    (["--by-state", "united_states", "--by-state", "russia", "--genre", "news"], ["n4", "n3", "n1", "n2"]),
+    (["--genre", "transcript", "--genre", "release", "--type", "appeal"], ["t1", "t2"]),
+    (["--speaker-type", "person", "--speaker-type", "other"], ["n5", "n4"]),
+    (["--speaker", "p:krnwtlw:k"], ["n4"]),
+    (["--by-state", "united_states", "--about", "lachin_corridor", "--from", "2023-02-02", "--to", "2023-03-31"],
+     ["n3", "n1"]),
+])
+def test_statements_export_repeatable_flags(said_db, tmp_path, argv, ids):
+    text = export_text(said_db, tmp_path, ["statements", *argv])
+    assert pd.read_csv(io.StringIO(text), dtype=str)["statement_id"].tolist() == ids
 
 
 @pytest.mark.parametrize("argv, message", [
@@ -263,6 +286,12 @@ def test_statements_export_type_filter(db, tmp_path):
     (["statements", "--type", "praise"], "error: --type: unknown statement type 'praise'"),
     (["articles", "--source", "nowhere"], "error: --source: unknown source 'nowhere'"),
     (["trends", "--granularity", "year"], "error: --granularity: 'year' is not one of day, week, month"),
+    (["statements", "--genre", "briefing"], "error: --genre: unknown genre 'briefing' (one of news, transcript, "
+                                            "release)"),
+    (["statements", "--speaker-type", "minister"], "error: --speaker-type: unknown speaker type 'minister'"),
+    (["statements", "--by-state", "lachin_corridor"], "error: --by-state: 'lachin_corridor' is a place, not an actor"),
+    (["statements", "--by-state", "atlantis"], "error: --by-state: unknown entity id 'atlantis'"),
+    (["statements", "--about", "atlantis"], "error: --about: unknown entity id 'atlantis'"),
 ])
 def test_bad_filter_values_exit_2_with_one_line(db, tmp_path, capsys, argv, message):
     out = tmp_path / "never.csv"

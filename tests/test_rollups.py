@@ -218,7 +218,8 @@ def test_what_each_summary_table_reads_comes_from_its_sql():
         "mention_spans": {"mentions", "articles", "sentences"},
         "entity_surfaces": {"mention_spans"},
         "mention_sentences": {"mention_spans", "articles"},
-        "statement_facts": {"statements", "articles", "statement_mentions", "entity_keys"},
+        "statement_facts": {"statements", "articles", "statement_mentions", "entity_keys", "entities", "sentences",
+                            "mentions"},
         "statement_months": {"statement_facts"},
         "text_postings": {"articles"},  # through the text index over articles
     } == rollups.READS

@@ -25,7 +25,7 @@ import pandas as pd
 import streamlit as st
 
 from pipeline import config, store
-from pipeline.query import queries
+from pipeline.query import changes, queries
 from pipeline.query.filters import Filters
 
 BUSY_WAIT = 1.5  # seconds one read retries a locked store before falling back to the last results
@@ -33,6 +33,7 @@ BUSY_MESSAGE = "store busy — showing last results"
 CACHE_ENTRIES = 64  # cached results per read, shared by all sessions (~1,600 over the 25 reads)
 LAST_MAX = 64  # fallback results kept per browser session
 _LAST_KEY = "_last_results"
+RUN_STAT_KEY = "_run_stat"  # the store's stat when this script run began (views/freshness.py compares)
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -75,9 +76,11 @@ def taxonomy_sha256() -> str | None:
 
 
 def begin_run() -> None:
-    """Reset the per-run busy/error flags (call once at the top of each script run)."""
+    """Reset the per-run busy/error flags and note the store's stat as this run reads it (call once at
+    the top of each script run)."""
     st.session_state["_busy"] = False
     st.session_state["_errors"] = []
+    st.session_state[RUN_STAT_KEY] = db_stat(db_path())
 
 
 def is_busy() -> bool:
@@ -240,6 +243,14 @@ def speaker_options(db: Store) -> pd.DataFrame:
 
 @frame
 @_cache
+def statement_options(db: Store) -> pd.DataFrame:
+    """Values of the statements-only filters with statement counts (facet, value, label, kind, statements)."""
+    with db.connect() as con:
+        return queries.statement_options(con)
+
+
+@frame
+@_cache
 def statement_type_options(db: Store) -> pd.DataFrame:
     """Statement types with counts."""
     with db.connect() as con:
@@ -397,3 +408,23 @@ def failures(db: Store, run_id: str | None, limit: int) -> pd.DataFrame:
     """Failed inputs, latest runs first."""
     with db.connect() as con:
         return queries.failures(con, run_id, limit)
+
+
+# ---------------------------------------------------------------------------------------------
+# What changed, and freshness (pipeline.query.changes)
+# ---------------------------------------------------------------------------------------------
+
+@scalar
+@_cache
+def change_report(db: Store, since: dt.date | None, f: Filters, settings: changes.Settings) -> changes.Report | None:
+    """The signals of the window from `since` (None: the default window) with every test made."""
+    with db.connect() as con:
+        return changes.report(con, since, f, settings)
+
+
+@frame
+@_cache
+def freshness(db: Store, new_since: dt.datetime | None, f: Filters) -> pd.DataFrame:
+    """When the store last changed (updated_at, UTC) and the articles stored after `new_since`."""
+    with db.connect() as con:
+        return changes.freshness(con, new_since, f)

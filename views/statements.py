@@ -1,39 +1,63 @@
 """Statements page: who said what (one row per statement, with how many outlets reported it) and
-statements per speaker state and type over time."""
+statements per speaker state and type over time, under the sidebar's "said by" × "about" filters."""
 from __future__ import annotations
 
 import plotly.express as px
 import streamlit as st
 
+from pipeline.export import statements_table
+from pipeline.query.filters import Filters
 from views import common, data
 from views.common import Context
 
 URL_KEYS: tuple[str, ...] = ()  # no keys of its own beyond the sidebar's filters
 MAX_STATES = 6
 MONTH_BAR_MS = 25 * 24 * 3600 * 1000  # bar width on a monthly date axis
+# The table's columns in the order shown (the CSV keeps pipeline.export's order).
+SHOWN = ["said_on", "speaker", "state", "statement_type", "about", "reports", "quote", "sources", "link",
+         "speaker_role", "kind", "genre", "urls"]
+
+
+def in_force(f: Filters) -> str:
+    """The statements-only filters set, in words ("Said by state: United States · About: Lachin
+    corridor"); empty when none is."""
+    options = data.statement_options()
+    labels = dict(zip(zip(options["facet"], options["value"]), options["label"])) if not options.empty else {}
+    speakers = data.speaker_options()
+    names = dict(zip(speakers["key"], speakers["label"])) if not speakers.empty else {}
+    parts = []
+    for title, facet, values in (("Said by", None, f.speakers), ("Said by state", "by_state", f.by_states),
+                                 ("Type of speaker", "speaker_type", f.speaker_types), ("Said in", "genre", f.genres),
+                                 ("About", "about", f.about), ("Type", None, f.types)):
+        if values:
+            shown = [names.get(v, v) if title == "Said by" else labels.get((facet, v), v) for v in values]
+            parts.append(f"{title}: " + " or ".join(shown))
+    return " · ".join(parts)
 
 
 def _table(ctx: Context) -> None:
     rows = data.statements(ctx.filters, 500)
+    said = in_force(ctx.filters)
+    if said:  # speaker names come from article text: escaped HTML, never Markdown
+        st.html(f'<div style="margin:.2rem 0 .4rem"><b>{common.esc(said)}</b></div>')
     if rows.empty:
         st.info("No statements for these filters.")
         return
     st.caption(f"{len(rows):,} statements (newest first, at most 500), each dated by its earliest report. "
                "“Reports” counts the articles under these filters that carry the same statement by the same "
-               "speaker.")
-    shown = rows.assign(link=rows["urls"].map(lambda u: u[0] if u is not None and len(u) else None))
-    shown = shown[["said_on", "speaker", "state", "statement_type", "reports", "quote", "sources", "link",
-                   "speaker_role", "kind", "urls", "statement_id", "article_id", "cluster_id"]]
-    st.dataframe(shown, hide_index=True, height="auto" if len(shown) <= 12 else 460, column_config={
-        "said_on": st.column_config.DateColumn("Said on", format="YYYY-MM-DD"),
-        "speaker": st.column_config.TextColumn("Speaker", width="medium"), "speaker_role": "Role",
-        "state": "State", "statement_type": "Type",
-        "kind": "Quote kind", "quote": st.column_config.TextColumn("Quote", width="large"),
-        "reports": st.column_config.NumberColumn("Reports", format="%d"),
-        "sources": st.column_config.ListColumn("Sources"),
-        "link": st.column_config.LinkColumn("First report"),
-        "urls": st.column_config.ListColumn("All reports"),
-        "statement_id": None, "article_id": None, "cluster_id": None})
+               "speaker; “About” lists the entities named in the statement or its sentence.")
+    shown = statements_table(rows)
+    st.dataframe(shown, hide_index=True, height="auto" if len(shown) <= 12 else 460, column_order=SHOWN,
+                 column_config={
+                     "said_on": st.column_config.DateColumn("Said on", format="YYYY-MM-DD"),
+                     "speaker": st.column_config.TextColumn("Speaker", width="medium"), "speaker_role": "Role",
+                     "state": "State", "statement_type": "Type", "kind": "Quote kind", "genre": "Said in",
+                     "about": st.column_config.ListColumn("About"),
+                     "quote": st.column_config.TextColumn("Quote", width="large"),
+                     "reports": st.column_config.NumberColumn("Reports", format="%d"),
+                     "sources": st.column_config.ListColumn("Sources"),
+                     "link": st.column_config.LinkColumn("First report"),
+                     "urls": st.column_config.ListColumn("All reports")})
     common.download(shown, "statements")
 
 

@@ -19,10 +19,9 @@ import yaml
 
 from ..collect.sources import load_sources
 from ..config import DEFAULT_SOURCES, taxonomy_path
-from ..vocab import TAXONOMY_SECTIONS
+from ..vocab import ACTOR_TYPES, TAXONOMY_SECTIONS
 from .forms import WordForms
 
-ACTOR_TYPES = ("state", "government body", "official", "organisation", "armed force", "media")
 PLACE_TYPES = ("settlement", "region", "route", "crossing")
 ALLOWED_KEYS = {
     "actor": {"id", "name", "type", "parent", "aliases", "roles", "note"},

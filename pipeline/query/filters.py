@@ -10,14 +10,21 @@ from collections.abc import Mapping, Sequence
 class Filters:
     """The sidebar's filters; URL keys (repeat a key for several values, dates as YYYY-MM-DD):
 
-    from, to        published date range (inclusive)
-    actor, place, theme   entity ids
+    from, to        published date range (inclusive); statements: the date said, else published
+    actor, place, theme   entity ids: articles mentioning any of them (statements: in those articles)
     source          source keys (articles.source)
     kind, country   sources.kind / sources.country
-    speaker         speaker entity ids or raw speaker names
-    type            statement types
     lang            article languages (ISO 639-1)
     q               text search
+    Statements only ("said by" × "about"):
+    speaker         speakers: entity ids, speaker keys (statements.speaker_key) or raw speaker names
+    by_state        the speaker's state (statements.speaker_state_id)
+    speaker_type    the speaker's type (vocab.SPEAKER_TYPES)
+    genre           the genre of the statement's article (vocab.GENRES)
+    about           entity ids the statement is about (mentioned in it or in its sentence; never its
+                    own speaker's side)
+    type            statement types
+    Values of one key are OR-ed, different keys AND-ed.
     View keys kept by the dashboard next to these (ignored here): gran (day|week|month),
     measure (articles|share|mentions), page, entity (wording), article (reader).
     """
@@ -34,10 +41,18 @@ class Filters:
     types: list[str] = dataclasses.field(default_factory=list)
     languages: list[str] = dataclasses.field(default_factory=list)
     q: str = ""
+    by_states: list[str] = dataclasses.field(default_factory=list)
+    speaker_types: list[str] = dataclasses.field(default_factory=list)
+    genres: list[str] = dataclasses.field(default_factory=list)
+    about: list[str] = dataclasses.field(default_factory=list)
 
     def entity_ids(self) -> list[str]:
         """Chosen actors, places and themes in that order, without repeats."""
         return list(dict.fromkeys([*self.actors, *self.places, *self.themes]))
+
+    def said_by_about(self) -> bool:
+        """True when a statements-only filter is set (speaker, its state or type, genre, about, type)."""
+        return any(getattr(self, attr) for attr in STATEMENT_KEYS.values())
 
     def to_query_params(self) -> dict[str, str | list[str]]:
         """The filters as URL query parameters (only the keys that are set)."""
@@ -77,7 +92,12 @@ class Filters:
                    **{attr: values(key) for key, attr in _LIST_KEYS.items()})
 
 
+# URL key -> attribute of the filters that apply to statements only
+STATEMENT_KEYS = {
+    "speaker": "speakers", "by_state": "by_states", "speaker_type": "speaker_types", "genre": "genres",
+    "about": "about", "type": "types",
+}
 _LIST_KEYS = {
     "actor": "actors", "place": "places", "theme": "themes", "source": "sources", "kind": "kinds",
-    "country": "countries", "speaker": "speakers", "type": "types", "lang": "languages",
+    "country": "countries", "lang": "languages", **STATEMENT_KEYS,
 }

@@ -21,12 +21,15 @@ Filter semantics (one `Filters` for every view):
 - `start`/`end` (inclusive) bound `articles.published`; when either is set, undated articles drop
   out of lists (they have no date in the range) and are still reported by `undated_counts`.
 - `actors`, `places`, `themes`: an article passes when it mentions ANY chosen entity; trends draw
-  one series per chosen entity. Statements pass when the speaker, the speaker's state or an
-  entity inside the quote is chosen.
+  one series per chosen entity. Statements pass when their article does (as every article filter).
 - `sources`, `kinds`, `countries`, `languages`: source key, `sources.kind`, `sources.country`,
   `articles.language`.
-- `speakers` (speaker entity ids or raw speaker names) and `types` (statement types) filter
-  statements only.
+- Statements only, "said by" × "about": `speakers` (entity ids, speaker keys or raw names),
+  `by_states` (the speaker's state), `speaker_types`, `genres` (of the statement's article),
+  `about` (entities mentioned in the statement or its sentence, the speaker's own side left out:
+  `sql/statements/about.sql`) and `types`. A statement passes a filter when it matches ANY of
+  its values, and must pass every filter set (Said by state = United States and About = Lachin
+  corridor: the US statements about the corridor).
 - `q`: text search over title and text; an fts index (`TEXT_INDEX_SQL`) is used when present,
   else a case-insensitive substring match.
 """
@@ -45,7 +48,7 @@ from .. import store
 from ..vocab import GRANULARITIES
 from .filters import Filters as Filters
 from .templates import Sql, fill
-from .where import NotApplicable, Scope, meta_value
+from .where import NotApplicable, Scope, about, meta_value
 from .where import has_text_index as has_text_index  # re-exported: part of this module's API
 from .where import load_fts as load_fts
 
@@ -190,6 +193,20 @@ def _speaker_options(con: duckdb.DuckDBPyConnection, strategy: str | None, limit
     s = Scope.of(con, Filters(), limit=limit)
     strategy = _chosen("speaker_options", strategy or ("speaker_counts" if s.has("speaker_counts") else "plain"))
     return s.sql(fill(f"speaker_options/{strategy}")).df(con)
+
+
+def statement_options(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The values of the statements-only filters with statement counts: facet (by_state,
+    speaker_type, genre, about), value, label, kind (of an entity), statements; most first per facet."""
+    return _statement_options(con, None)
+
+
+def _statement_options(con: duckdb.DuckDBPyConnection, strategy: str | None) -> pd.DataFrame:
+    """Strategies: "plain" (statements, articles, entities, mentions) and "facts" (statement_facts)."""
+    s = Scope.of(con, Filters())
+    strategy = _chosen("statement_options", strategy or ("facts" if s.has("statement_facts") else "plain"))
+    ctes = fill(f"statement_options/{strategy}", about=about())
+    return s.sql(fill("statement_options", ctes=ctes)).df(con)
 
 
 def statement_type_options(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -579,8 +596,9 @@ def _wording(con: duckdb.DuckDBPyConnection, strategy: str | None, f: Filters, e
 def statements(con: duckdb.DuckDBPyConnection, f: Filters, limit: int = 500) -> pd.DataFrame:
     """Who said what, one row per statement cluster with a statement passing the filters: said_on
     (the earliest date said among those statements), speaker, speaker_role, state_id, state,
-    statement_type, kind, quote (of that earliest statement), reports (passing statements in the
-    cluster), sources, urls, statement_id, article_id, cluster_id; newest first, at most `limit`.
+    statement_type, kind, genre (of its article), about (names of the entities it is about), quote
+    (of that earliest statement), reports (passing statements in the cluster), sources, urls,
+    statement_id, article_id, cluster_id; newest first, at most `limit`.
 
     Grouping every cluster costs most on a large store, so only the clusters of the newest
     `_PAGE_ROWS × limit` passing statements are grouped, reading (with statement_facts) only the
@@ -612,12 +630,24 @@ def _statements(con: duckdb.DuckDBPyConnection, strategy: str | None, f: Filters
         page = s.sql(fill("statements/page", hits=hits, candidates="")).df(con)
     ids = page["first_id"].tolist()
     bounded = facts and bool(ids) and not page["said_on"].isna().any()
-    shown = s.sql(fill("statements/shown", relation="statement_facts" if facts else "statements",
-                       bound="s.said >= $said_from::DATE AND" if bounded else ""),
+    bound = "s.said >= $said_from::DATE AND" if bounded else ""
+    if facts:
+        about_rows = ("SELECT s.statement_id, unnest(s.about_entities) AS entity_id FROM statement_facts s "
+                      f"WHERE {bound} s.statement_id IN (SELECT unnest($first_ids::VARCHAR[]))")
+        genre = "s.genre"
+    else:
+        about_rows = about("(SELECT * FROM statements WHERE statement_id IN (SELECT unnest($first_ids::VARCHAR[])))")
+        genre = "(SELECT coalesce(a.genre, 'news') FROM articles a WHERE a.article_id = s.article_id)"
+    shown = s.sql(fill("statements/shown", relation="statement_facts" if facts else "statements", bound=bound,
+                       about=about_rows, genre=genre),
                   {"first_ids": ids, "said_from": page["said_on"].min() if bounded else None}).df(con)
     out = page.merge(shown, left_on="first_id", right_on="statement_id", how="left")
-    return out[["said_on", "speaker", "speaker_role", "state_id", "state", "statement_type", "kind", "quote",
-                "reports", "sources", "urls", "statement_id", "article_id", "cluster_id"]]
+    return out[STATEMENT_COLUMNS]
+
+
+# What `statements` returns, in this order.
+STATEMENT_COLUMNS = ["said_on", "speaker", "speaker_role", "state_id", "state", "statement_type", "kind", "genre",
+                     "about", "quote", "reports", "sources", "urls", "statement_id", "article_id", "cluster_id"]
 
 
 def statements_by_state_type(con: duckdb.DuckDBPyConnection, f: Filters, gran: str = "month") -> pd.DataFrame:
@@ -748,6 +778,7 @@ class Planned:
 PLANNED: dict[str, Planned] = {
     "entity_options": Planned(("plain", "entity_totals", "entity_days"), _entity_options),
     "speaker_options": Planned(("plain", "speaker_counts"), _speaker_options),
+    "statement_options": Planned(("plain", "facts"), _statement_options),
     "period_totals": Planned(("plain", "rollups"), _period_totals),
     "trend": Planned(("plain", "rollups"), _trend),
     "total_trend": Planned(("plain", "day_totals", "facts"), _total_trend),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import weakref
 from collections.abc import Sequence
 
 import duckdb
@@ -17,24 +18,20 @@ import pandas as pd
 
 from .. import store
 from ..store import rollups
+from . import search
 from .filters import Filters
-from .templates import Sql
+from .templates import Sql, fill
 
 FTS_SCHEMA = "fts_main_articles"
 
-# Text search strategies: the index's conjunctive BM25 match (every query term present) or the same
-# documents read from the term-sorted postings; `substring` where the store has no text index.
-TEXT_STRATEGIES = ("index", "postings", "substring")
+# Text search strategies (`search.py` has the syntax): "plain" cuts and stems every article's title and
+# text (right on any store, slow on a large one); "postings" reads the text index's words, their stems
+# and the term-sorted postings, and cuts only the articles a phrase's words narrowed down.
+TEXT_STRATEGIES = ("plain", "postings")
 
 
 class NotApplicable(ValueError):
     """A strategy that cannot answer these filters or arguments on this store (only forcing one hits this)."""
-
-
-def like_pattern(text: str) -> str:
-    """A case-insensitive substring pattern for ILIKE … ESCAPE '\\'."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
 
 
 @dataclasses.dataclass
@@ -53,7 +50,9 @@ class Scope:
         scope = cls(con, f, rollups.catalog(con))
         scope.params.update(start=f.start, end=f.end, sources=list(f.sources), kinds=list(f.kinds),
                             countries=list(f.countries), languages=list(f.languages),
-                            entity_ids=f.entity_ids(), speakers=list(f.speakers), types=list(f.types), **params)
+                            entity_ids=f.entity_ids(), speakers=list(f.speakers), types=list(f.types),
+                            by_states=list(f.by_states), speaker_types=list(f.speaker_types), genres=list(f.genres),
+                            about=list(f.about), **params)
         return scope
 
     def universe(self) -> Scope:
@@ -152,88 +151,175 @@ class Scope:
         return "(" + (" OR ".join(terms) or "FALSE") + ")"
 
     def statements(self, over: str) -> str:
-        """The statement filter: over "base" (statements s JOIN articles a) or "facts" (statement_facts s,
-        whose quote_entities and entity_mask stand in for statement_mentions)."""
+        """The statement filter over "base" (statements s JOIN articles a) or "facts" (statement_facts s).
+
+        The article filters (sources, languages, text search, chosen actors/places/themes: the
+        article mentions any) select the articles, the dates bound the date said (else published),
+        and the statements-only filters — speaker, speaker's state and type, genre, about, type —
+        each keep the statements matching any of their values: one condition per filter, all AND-ed.
+        """
         facts = over == "facts"
         a = "s" if facts else "a"
         key = "s.article_key" if facts else f"id_key({a}.article_id)"
-        where = [self._join(a, key, dates=False, entities=False, text=True,
+        where = [self._join(a, key, dates=False, entities=True, text=True,
                             extra=[] if facts else [f"{a}.duplicate_of IS NULL"])]
         where += self.date_terms("s.said" if facts else "coalesce(s.said_on, a.published)")
-        bits: dict[str, int] = {}
-        if self.ids and facts:
-            # entity_mask holds the top bits of each statement's speaker, speaker state and quote
-            # entities: one AND tests every chosen entity that has a bit.
-            bits = {eid: bit for eid, _, bit in self.entity_keys(self.ids) if bit is not None}
-        rest = [i for i in self.ids if i not in bits]
-        terms = ["s.entity_mask & $statement_mask::HUGEINT <> 0"] * bool(bits)
-        self.params.update(statement_mask=str(sum(1 << bit for bit in bits.values())), rest_ids=rest)
-        if rest:
-            if facts:  # one list_contains per entity: several times faster than list_has_any
-                quoted = " OR ".join(f"list_contains(s.quote_entities, $rest{i})" for i in range(len(rest)))
-                self.params.update({f"rest{i}": eid for i, eid in enumerate(rest)})
-            else:
-                quoted = ("s.statement_id IN (SELECT statement_id FROM statement_mentions "
-                          "WHERE entity_id = ANY($rest_ids))")
-            terms.append(f"s.speaker_entity_id = ANY($rest_ids) OR s.speaker_state_id = ANY($rest_ids) OR {quoted}")
-        if terms:
-            where.append("(" + " OR ".join(terms) + ")")
-        if self.f.speakers:
-            where.append("(s.speaker_entity_id = ANY($speakers) OR s.speaker = ANY($speakers))")
-        if self.f.types:
+        f = self.f
+        if f.speakers:
+            where.append("(s.speaker_entity_id = ANY($speakers) OR s.speaker_key = ANY($speakers) "
+                         "OR s.speaker = ANY($speakers))")
+        if f.by_states:
+            where.append("s.speaker_state_id = ANY($by_states)")
+        if f.speaker_types:
+            where.append("s.speaker_type = ANY($speaker_types)" if facts else
+                         "speaker_type((SELECT e.type FROM entities e WHERE e.entity_id = s.speaker_entity_id "
+                         "AND e.kind = 'actor'), s.speaker_key) = ANY($speaker_types)")
+        if f.genres:
+            where.append("s.genre = ANY($genres)" if facts else "coalesce(a.genre, 'news') = ANY($genres)")
+        if f.about:
+            where.append(self.about_facts() if facts else
+                         f"s.statement_id IN (SELECT statement_id FROM ({about(ABOUT_CANDIDATES)}) "
+                         "WHERE entity_id = ANY($about))")
+        if f.types:
             where.append("s.statement_type = ANY($types)")
         return " AND ".join(where)
 
+    def about_facts(self) -> str:
+        """Over statement_facts: the statement is about a chosen entity. Those with a top bit cost one
+        AND on its about_mask together; each other one a list_contains."""
+        bits = {eid: bit for eid, _, bit in self.entity_keys(self.f.about) if bit is not None}
+        terms = ["s.about_mask & $about_mask::HUGEINT <> 0"] * bool(bits)
+        self.params["about_mask"] = str(sum(1 << bit for bit in bits.values()))
+        for i, eid in enumerate(e for e in self.f.about if e not in bits):
+            terms.append(f"list_contains(s.about_entities, $about{i})")
+            self.params[f"about{i}"] = eid
+        return "(" + (" OR ".join(terms) or "FALSE") + ")"
+
     # -- text search -----------------------------------------------------------------------------
+
+    def search(self) -> list[list[search.Resolved]]:
+        """The text search's groups of terms, each cut into the index's words and stems by the database."""
+        if "search" not in self.memo:
+            self.memo["search"] = resolve(self.con, search.parse(self.q))
+        return self.memo["search"]
 
     def text_keys(self) -> str:
         """SQL selecting the `article_key` of every article matching the text search."""
         strategy = self.text_strategy or plan_text(self)
-        if strategy == "substring":
-            self.params["q_like"] = like_pattern(self.q)
-            return ("SELECT id_key(article_id) AS article_key FROM articles "
-                    "WHERE title ILIKE $q_like ESCAPE '\\' OR text ILIKE $q_like ESCAPE '\\'")
-        if not self.text_index:
-            raise NotApplicable(f"text search strategy {strategy!r} needs the text index")
-        self.params["q"] = self.q
-        if strategy == "index":
-            if not fts_ready(self.con):
-                raise NotApplicable("the fts extension cannot be loaded")
-            return (f"SELECT id_key(article_id) AS article_key FROM (SELECT article_id, "
-                    f"{FTS_SCHEMA}.match_bm25(article_id, $q, conjunctive := 1) AS score FROM articles) "
-                    "WHERE score IS NOT NULL")
-        # Same documents as the index's conjunctive match: every distinct query term present, read
-        # from the term-sorted postings instead of scoring every article. Without stemming the
-        # index's tokenize macro is plain SQL, so the fts extension need not be loaded at all.
-        stemmer = fts_stemmer(self.con)
-        if stemmer is None or (stemmer != "none" and not fts_ready(self.con)):
-            raise NotApplicable("postings need the index's stemmer")
-        self.params["stemmer"] = stemmer
-        term = "t" if stemmer == "none" else "stem(t, $stemmer)"
-        termids = [row[0] for row in self.sql(
-            f"""SELECT d.termid FROM (SELECT DISTINCT {term} AS t FROM unnest({FTS_SCHEMA}.tokenize($q)) u(t)
-                                      WHERE t <> '') k
-                LEFT JOIN {FTS_SCHEMA}.dict d ON d.term = k.t ORDER BY d.df DESC NULLS FIRST""").fetchall(self.con)]
-        if not termids or termids[0] is None:  # no term, or one that no article has
+        if strategy not in TEXT_STRATEGIES:
+            raise ValueError(f"text search has no strategy {strategy!r} (it has {', '.join(TEXT_STRATEGIES)})")
+        # Each group's matchable terms; a term or group repeated ("corridor talks Corridor") counts once.
+        unique: dict[tuple, list[search.Resolved]] = {}
+        for group in self.search():
+            terms = list({r.key: r for r in reversed(group) if r.matchable}.values())[::-1]
+            unique.setdefault(tuple(r.key for r in terms), terms)
+        groups = list(unique.values())
+        if not groups or not all(groups):  # a group with no word in it (only punctuation): nothing matches
             return "SELECT NULL::BIGINT AS article_key WHERE FALSE"
-        # The commonest term's postings, kept where each rarer term's postings hold the article too
-        # (a small hash table each): several times faster than grouping all their postings.
-        self.params.update({f"term{i}": t for i, t in enumerate(termids)})
-        return "SELECT p.article_key FROM text_postings p WHERE p.termid = $term0" + "".join(
-            f" AND p.article_key IN (SELECT article_key FROM text_postings WHERE termid = $term{i})"
-            for i in range(1, len(termids)))
+        if strategy == "postings" and not self.text_index:
+            raise NotApplicable("the postings strategy needs the text index")
+        n = iter(range(1_000_000))
+        if strategy == "plain":
+            conditions = " AND ".join("(" + " OR ".join(self._plain_term(r, next(n)) for r in group) + ")"
+                                      for group in groups)
+            return f"SELECT article_key FROM {_WORD_STRINGS} d WHERE {conditions}"
+        return " INTERSECT ".join(
+            "SELECT DISTINCT article_key FROM (" + " UNION ".join(self._postings_term(r, next(n)) for r in group) + ")"
+            for group in groups)
+
+    def _plain_term(self, r: search.Resolved, i: int) -> str:
+        """Over one article's word strings (`_WORD_STRINGS`): the term occurs in its title or text."""
+        if r.kind == "prefix":
+            self.params[f"t{i}"] = " " + r.words[0]
+            return f"(contains(d.title_words, $t{i}) OR contains(d.text_words, $t{i}))"
+        self.params[f"t{i}"] = " " + " ".join(r.stems) + " "
+        return f"(contains(d.title_stems, $t{i}) OR contains(d.text_stems, $t{i}))"
+
+    def _postings_term(self, r: search.Resolved, i: int) -> str:
+        """SQL selecting the articles with the term, from the postings (a phrase: the articles with all of
+        its words, then those where the words' written forms follow each other)."""
+        if r.kind == "prefix":
+            self.params[f"t{i}"] = r.words[0]
+            return (f"SELECT article_key FROM text_postings WHERE termid IN "
+                    f"(SELECT termid FROM {FTS_SCHEMA}.dict WHERE starts_with(term, $t{i}))")
+        stems = self._stems()
+        words = []
+        for j, stem in enumerate(dict.fromkeys(r.stems)):
+            self.params[f"t{i}_{j}"] = stem
+            words.append(f"SELECT article_key FROM text_postings WHERE termid IN "
+                         f"(SELECT termid FROM {stems} WHERE stem = $t{i}_{j})")
+        having = " INTERSECT ".join(words)
+        if r.kind == "word":
+            return having
+        forms = dict(self.sql(f"SELECT stem, list(term ORDER BY term) FROM {stems} WHERE stem = ANY($stems) "
+                              "GROUP BY stem", {"stems": list(r.stems)}).fetchall(self.con))
+        if not all(forms.get(stem) for stem in r.stems):
+            return "SELECT NULL::BIGINT AS article_key WHERE FALSE"
+        # The index's words are its letters and digits between anything else: the phrase is each word in
+        # one of its written forms, the next one after a break.
+        self.params[f"t{i}"] = (f"(?:^|{_BREAK})" + f"{_BREAK}+".join(
+            "(?:" + "|".join(re.escape(form) for form in forms[stem]) + ")" for stem in r.stems) + f"(?:{_BREAK}|$)")
+        return (f"SELECT id_key(article_id) AS article_key FROM articles WHERE id_key(article_id) IN ({having}) "
+                f"AND (regexp_matches(lower(title), $t{i}) OR regexp_matches(lower(text), $t{i}))")
+
+    def _stems(self) -> str:
+        """The index's words with their stems: the table built with the index, or (an index built before
+        it existed) the same stems worked out here."""
+        if (FTS_SCHEMA, "stems") in self.seen.indexes:
+            return store.STEMS_TABLE
+        return f"(SELECT termid, term, search_stem(term) AS stem FROM {FTS_SCHEMA}.dict)"
+
+
+# Articles' titles and texts as " word word … " strings, as written and as stems (a term is then found
+# with `contains`: a word between spaces, a prefix after one, a phrase's stems in a row).
+_WORD_STRINGS = "(SELECT article_key, " + ", ".join(
+    f"' ' || array_to_string({words}, ' ') || ' ' AS {field}_{kind}"
+    for field in ("title", "text")
+    for kind, words in (("words", f"{field}_w"), ("stems", f"list_transform({field}_w, w -> search_stem(w))"))
+) + (" FROM (SELECT id_key(article_id) AS article_key, search_words(title) AS title_w, search_words(text) AS text_w "
+     "FROM articles))")
+_BREAK = r"[^\p{L}\p{N}]"  # a character that is not part of a word (store.text_index.WORD_BREAK)
+
+
+def resolve(con: duckdb.DuckDBPyConnection, parsed: search.Search) -> list[list[search.Resolved]]:
+    """Each term of a parsed search cut into words and stems by the index's own macros (one query)."""
+    if not parsed:
+        return []
+    prepare_words(con)
+    texts = [t.text for t in parsed.terms()]
+    words, stems = con.execute(
+        "SELECT list_transform($texts, t -> search_words(t)), "
+        "list_transform($texts, t -> list_transform(search_words(t), w -> search_stem(w)))", {"texts": texts}).fetchone()
+    cut = iter(zip(parsed.terms(), words, stems))
+    return [[search.Resolved(term, tuple(w), tuple(s)) for term, w, s in (next(cut) for _ in group)]
+            for group in parsed.groups]
+
+
+_WORDS_READY: weakref.WeakSet[duckdb.DuckDBPyConnection] = weakref.WeakSet()
+
+
+def prepare_words(con: duckdb.DuckDBPyConnection) -> None:
+    """The search's word macros on this connection (loads the fts extension: ~60 ms, searches only)."""
+    if con not in _WORDS_READY:
+        store.word_macros(con)
+        _WORDS_READY.add(con)
+
+
+# The statements that may be about an entity in $about: it is inside one of them, or in their article.
+ABOUT_CANDIDATES = ("(SELECT * FROM statements WHERE statement_id IN (SELECT statement_id FROM statement_mentions "
+                    "WHERE entity_id = ANY($about)) OR article_id IN (SELECT article_id FROM mentions "
+                    "WHERE entity_id = ANY($about)))")
+
+
+def about(statements: str = "statements") -> str:
+    """SQL of (statement_id, entity_id): the entities each of `statements` (a relation with the
+    statements table's columns) is about (sql/statements/about.sql)."""
+    return fill("statements/about", statements=statements)
 
 
 def plan_text(scope: Scope) -> str:
-    """The text search's strategy: the postings when materialised and the index's stemmer is usable,
-    else the index, else a substring match (no index)."""
-    con = scope.con
-    if not scope.text_index:
-        return "substring"
-    stemmer = fts_stemmer(con)
-    if scope.has("text_postings") and stemmer is not None and (stemmer == "none" or fts_ready(con)):
-        return "postings"
-    return "index" if fts_ready(con) else "substring"
+    """The postings wherever the store has a text index (materialised or a view over it), else plain."""
+    return "postings" if scope.text_index else "plain"
 
 
 def has_text_index(con: duckdb.DuckDBPyConnection) -> bool:
@@ -251,16 +337,6 @@ def load_fts(con: duckdb.DuckDBPyConnection) -> bool:
     return True
 
 
-def fts_ready(con: duckdb.DuckDBPyConnection) -> bool:
-    """True when the index exists and its match_bm25 macro can run (the extension loads: ~60 ms, so only
-    a search that needs it pays)."""
-    if not has_text_index(con):
-        return False
-    row = con.execute("SELECT count(*) FROM duckdb_functions() WHERE schema_name = ? AND function_name = 'match_bm25'",
-                      [FTS_SCHEMA]).fetchone()
-    return bool(row and row[0]) and load_fts(con)
-
-
 def meta_value(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
     """A value of the writers' key/value `meta` table (None when absent)."""
     exists = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'meta' AND schema_name = 'main'"
@@ -269,17 +345,6 @@ def meta_value(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
         return None
     row = con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
     return row[0] if row else None
-
-
-def fts_stemmer(con: duckdb.DuckDBPyConnection) -> str | None:
-    """The stemmer the fts index was built with (noted in meta, else read from its match_bm25 macro)."""
-    noted = meta_value(con, "text_index_stemmer")
-    if noted:
-        return noted
-    row = con.execute("SELECT macro_definition FROM duckdb_functions() WHERE schema_name = ? "
-                      "AND function_name = 'match_bm25'", [FTS_SCHEMA]).fetchone()
-    found = re.search(r"stem\(unnest\(\w+\.tokenize\(query_string\)\), '(\w+)'\)", row[0] if row else "")
-    return found.group(1) if found else None
 
 
 def text_matches(con: duckdb.DuckDBPyConnection, q: str, strategy: str | None = None) -> pd.DataFrame:

@@ -26,7 +26,15 @@ from .lock import holder as lock_holder
 from .lock import lock_path, run_lock
 from .reads import article_ids, article_texts, known_articles, stats, stored_mention_digests
 from .schema import COLUMNS, DERIVED, SCHEMA, SCHEMA_VERSION, migrate
-from .text_index import TEXT_INDEX_SQL, load_fts, rebuild_text_index, text_index_size, update_text_index
+from .text_index import (
+    STEMS_TABLE,
+    TEXT_INDEX_SQL,
+    load_fts,
+    rebuild_text_index,
+    text_index_size,
+    update_text_index,
+    word_macros,
+)
 from .writes import (
                     add_unknown_sources,
                     delete_articles,
@@ -42,11 +50,11 @@ from .writes import (
 )
 
 __all__ = [
-    "COLUMNS", "DERIVED", "SCHEMA", "SCHEMA_VERSION", "TEXT_INDEX_SQL", "UPKEEP_PENDING", "StoreBusy", "StoreError",
+    "COLUMNS", "DERIVED", "SCHEMA", "SCHEMA_VERSION", "STEMS_TABLE", "TEXT_INDEX_SQL", "UPKEEP_PENDING", "StoreBusy", "StoreError",
     "add_unknown_sources", "article_ids", "article_texts", "check_path", "clear_upkeep_pending", "connect",
     "delete_articles", "describe_error", "finish_run", "frame", "get_meta", "insert_frame", "is_store_failure", "known_articles",
     "load_fts", "lock_holder", "lock_path", "mark_upkeep_pending", "migrate", "open_store", "rebuild_text_index", "replace_table",
     "run_lock", "set_meta", "start_run", "stats", "stored_mention_digests",
     "swap_derived", "text_index_size", "transaction", "update_text_index", "upkeep_pending", "write_batch",
-    "write_parquet",
+    "word_macros", "write_parquet",
 ]

@@ -300,6 +300,9 @@ def complete(con: duckdb.DuckDBPyConnection) -> bool:
 
 # -- upkeep after a change ---------------------------------------------------------------------------
 
+# A statement's speaker as speaker_counts keys it: its entity, else its speaker key, else the raw name.
+SPEAKER = "coalesce(speaker_entity_id, speaker_key, speaker)"
+
 # For each unit of "rows per <unit>" tables: the column naming a row's unit, the temporary table of the
 # units touched (filled by `_touched`), and the condition narrowing an input relation to them.
 _UNITS = {
@@ -309,9 +312,11 @@ _UNITS = {
     "cluster": ("cid", "upkeep_clusters", {
         "statements": "coalesce(cluster_id, statement_id) IN (SELECT cid FROM upkeep_clusters)",
         "statement_mentions": "statement_id IN (SELECT statement_id FROM statements "
-                              "WHERE coalesce(cluster_id, statement_id) IN (SELECT cid FROM upkeep_clusters))"}),
+                              "WHERE coalesce(cluster_id, statement_id) IN (SELECT cid FROM upkeep_clusters))",
+        **dict.fromkeys(("sentences", "mentions"), "article_id IN (SELECT article_id FROM statements "
+                        "WHERE coalesce(cluster_id, statement_id) IN (SELECT cid FROM upkeep_clusters))")}),
     "speaker": ("key", "upkeep_speakers", {
-        "statements": "coalesce(speaker_entity_id, speaker) IN (SELECT key FROM upkeep_speakers)"}),
+        "statements": f"{SPEAKER} IN (SELECT key FROM upkeep_speakers)"}),
 }
 
 
@@ -377,8 +382,8 @@ def _touched(con: duckdb.DuckDBPyConnection) -> None:
            OR statement_id IN (SELECT statement_id FROM upkeep_statements)
         UNION SELECT coalesce(cluster_id, statement_id) FROM statements WHERE {changed}""")
     con.execute(f"""CREATE OR REPLACE TEMP TABLE upkeep_speakers AS
-        SELECT key FROM (SELECT coalesce(speaker_entity_id, speaker) AS key FROM statements WHERE {changed}
-                         UNION SELECT coalesce(speaker_entity_id, speaker) FROM upkeep_removed)
+        SELECT key FROM (SELECT {SPEAKER} AS key FROM statements WHERE {changed}
+                         UNION SELECT {SPEAKER} FROM upkeep_removed)
         WHERE key IS NOT NULL""")
 
 

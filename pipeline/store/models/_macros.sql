@@ -12,3 +12,8 @@ CREATE OR REPLACE TEMP MACRO top_bits_per_kind() AS 16;
 
 -- What a search result shows of an article's text: its first 240 characters, whitespace runs as one space.
 CREATE OR REPLACE TEMP MACRO snippet(text) AS left(trim(regexp_replace(text, '\s+', ' ', 'g')), 240);
+
+-- A statement's speaker type (vocab.SPEAKER_TYPES) from its speaker entity's actor type (NULL when it has
+-- none) and its speaker key: that type, else "person" for a named person outside the taxonomy, else "other".
+CREATE OR REPLACE TEMP MACRO speaker_type(actor_type, speaker_key) AS
+    coalesce(actor_type, CASE WHEN speaker_key LIKE 'p:%' THEN 'person' ELSE 'other' END);

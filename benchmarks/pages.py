@@ -1,0 +1,216 @@
+"""Page benchmark: each dashboard page's time to its first complete render in headless Chromium.
+
+Starts `streamlit run dashboard.py` on 127.0.0.1 against a store, then opens each page in a new
+browser context (a new Streamlit session, as a colleague opening a link) and times from the
+navigation to the moment the page is complete and stays so: the script run is over (no skeleton,
+stale element or running indicator), every plotly chart is drawn and every table's grid is shown.
+The first visit of each page after the server starts is reported apart ("cold": nothing cached
+yet); then each page is opened `--repeats` more times ("warm": the server's query cache filled,
+as for every visitor after the first). Also reported: what the server sent the browser for the
+page (websocket bytes) and the largest chart (plotly JSON). Every request to another host is
+blocked. Run it from the project folder with the project's Python; the targets are < 2 s per page
+on the sample store and < 3 s at 100 k articles on a quiet 2-core machine.
+
+    python benchmarks/pages.py                              # the sample store (built if missing)
+    python benchmarks/pages.py --articles 100000 --mentions 1000000 --statements 100000
+    python benchmarks/pages.py --db path/to/tracker.duckdb --repeats 5
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.e2e_helpers import CHROMIUM, CHROMIUM_ARGS, OutsideRequests, StreamlitApp  # noqa: E402
+
+RESULTS = ROOT / "benchmarks" / "results"
+VIEWPORT = {"width": 1440, "height": 1000}
+TARGETS = {"sample": 2.0, "large": 3.0}  # seconds per page (warm), sample store / 100 k articles
+
+# Page views timed: (label, query string). "{actor}" is the store's most mentioned actor.
+VIEWS = [
+    ("Trends", "?page=trends"),
+    ("Trends · actor", "?page=trends&actor={actor}"),
+    ("Actors & themes", "?page=actors"),
+    ("Statements", "?page=statements"),
+    ("Articles", "?page=articles"),
+    ("Sources & runs", "?page=sources"),
+]
+
+# True while the page is not complete: the run is going, or a chart or table is not drawn yet.
+_BUSY_JS = """() => {
+    if (document.querySelector('[data-testid="stSkeleton"], [data-stale="true"], [data-testid="stStatusWidget"]'))
+        return true;
+    if (!document.querySelector('[data-testid="stHeading"]')) return true;
+    for (const el of document.querySelectorAll('[data-testid="stPlotlyChart"]')) {
+        const plot = el.querySelector('.js-plotly-plot');
+        if (!plot || !plot._fullLayout) return true;
+    }
+    for (const el of document.querySelectorAll('[data-testid="stDataFrame"]')) {
+        if (!el.querySelector('canvas, [role="grid"]')) return true;
+    }
+    return false;
+}"""
+
+# The largest plotly figure spec on the page, in characters of JSON.
+_CHART_JS = """() => Math.max(0, ...Array.from(document.querySelectorAll('.js-plotly-plot')).map(
+    p => JSON.stringify({data: p.data || [], layout: p.layout || {}}).length))"""
+
+
+def render_time(page, url: str, quiet: float = 1.0, timeout: float = 120.0) -> float:
+    """Seconds from navigation until the page is complete, counted to the first moment after which
+    it stayed complete for `quiet` seconds."""
+    start = time.perf_counter()
+    page.goto(url)
+    calm_since = None
+    while time.perf_counter() - start < timeout:
+        busy = page.evaluate(_BUSY_JS)
+        now = time.perf_counter()
+        if busy:
+            calm_since = None
+        elif calm_since is None:
+            calm_since = now
+        elif now - calm_since >= quiet:
+            return calm_since - start
+        time.sleep(0.05)
+    raise TimeoutError(f"{url} not complete after {timeout:.0f} s")
+
+
+def top_actor(db: Path) -> str:
+    """The actor in most articles (for the Trends view with an entity)."""
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        row = con.execute("SELECT m.entity_id FROM mentions m JOIN entities e USING (entity_id) WHERE e.kind = "
+                          "'actor' GROUP BY 1 ORDER BY count(DISTINCT m.article_id) DESC, 1 LIMIT 1").fetchone()
+    finally:
+        con.close()
+    return row[0] if row else "armenia"
+
+
+def sample_store(path: Path) -> Path:
+    """The bundled sample built into `path` by the real pipeline (once)."""
+    if not path.exists():
+        print(f"building the sample store {path} …", flush=True)
+        subprocess.run([sys.executable, "-m", "pipeline", "sample", "--db", str(path)], cwd=ROOT, check=True,
+                       stdout=subprocess.DEVNULL)
+    return path
+
+
+def large_store(articles: int, mentions: int, statements: int) -> Path:
+    """The query benchmark's generated store of these sizes (benchmarks/queries.py; built once, cached)."""
+    from benchmarks.queries import Sizes, _params, build, cached_params
+
+    sizes = Sizes(articles=articles, mentions=mentions, statements=statements)
+    path = RESULTS / f"pages_a{articles}_m{mentions}_s{statements}.duckdb"
+    if cached_params(path) != _params(sizes):
+        print(f"generating {path} …", flush=True)
+        build(path, sizes)
+    return path
+
+
+def measure(db: Path, repeats: int, log_dir: Path, root: Path = ROOT) -> dict:
+    """Cold and warm render times, websocket bytes and chart sizes of every view."""
+    from playwright.sync_api import sync_playwright
+
+    actor = top_actor(db)
+    server = StreamlitApp(db=db, log=log_dir / "pages-streamlit.log", root=root).start(timeout=60)
+    out: dict[str, dict] = {}
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+            outside = OutsideRequests()
+            for round_ in range(1 + repeats):
+                for label, query in VIEWS:
+                    context = browser.new_context(viewport=VIEWPORT)
+                    context.route("**/*", outside.route)
+                    page = context.new_page()
+                    received = [0]
+                    page.on("websocket", lambda ws, r=received: ws.on(
+                        "framereceived", lambda payload: r.__setitem__(0, r[0] + len(payload))))
+                    seconds = render_time(page, server.url + query.format(actor=actor))
+                    cell = out.setdefault(label, {"warm": [], "kb": [], "chart_kb": 0})
+                    if round_ == 0:
+                        cell["cold"] = seconds
+                    else:
+                        cell["warm"].append(seconds)
+                    cell["kb"].append(received[0] / 1024)
+                    cell["chart_kb"] = max(cell["chart_kb"], page.evaluate(_CHART_JS) / 1024)
+                    if page.get_by_test_id("stException").count():
+                        cell["error"] = page.get_by_test_id("stException").first.inner_text()[:300]
+                    context.close()
+            browser.close()
+            if outside.blocked:
+                raise AssertionError(f"the pages asked other hosts: {outside.blocked[:5]}")
+    finally:
+        server.stop()
+    return {"views": out, "actor": actor}
+
+
+def table(result: dict, target: float) -> str:
+    """The markdown table of one run."""
+    lines = ["| page | cold (s) | warm median (s) | warm max (s) | sent to browser (KB) | largest chart (KB) | verdict |",
+             "|---|---:|---:|---:|---:|---:|---|"]
+    for label, cell in result["views"].items():
+        warm = cell["warm"]
+        median = statistics.median(warm) if warm else cell["cold"]
+        verdict = "error" if "error" in cell else ("ok" if median < target else f"over {target:g} s")
+        lines.append(f"| {label} | {cell['cold']:.2f} | {median:.2f} | {max(warm or [cell['cold']]):.2f} | "
+                     f"{statistics.median(cell['kb']):,.0f} | {cell['chart_kb']:,.0f} | {verdict} |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", type=Path, default=None, help="store to serve (default: the sample store)")
+    parser.add_argument("--articles", type=int, default=None, help="use the generated store of this many articles")
+    parser.add_argument("--mentions", type=int, default=None)
+    parser.add_argument("--statements", type=int, default=None)
+    parser.add_argument("--repeats", type=int, default=3, help="warm visits per page")
+    parser.add_argument("--app-root", type=Path, default=ROOT,
+                        help="serve the dashboard of another checkout (e.g. `git archive` of an older commit)")
+    parser.add_argument("--label", default="", help="a name for this run in the results (e.g. before/after)")
+    args = parser.parse_args(argv)
+
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    if args.db:
+        db, kind = args.db, "large" if args.articles else "sample"
+    elif args.articles:
+        n = args.articles
+        db, kind = large_store(n, args.mentions or 10 * n, args.statements or n), "large"
+    else:
+        db, kind = sample_store(RESULTS / "pages_sample.duckdb"), "sample"
+    target = TARGETS[kind]
+    load_before = os.getloadavg()
+    result = measure(db, args.repeats, RESULTS, args.app_root.resolve())
+    load_after = os.getloadavg()
+    md = table(result, target)
+    when = dt.datetime.now().isoformat(timespec="seconds")
+    head = (f"pages on {db.name} ({kind}; Trends · actor = {result['actor']}), {args.repeats} warm visits each, "
+            f"{when}, load average before {load_before[0]:.2f}/{load_before[1]:.2f}/{load_before[2]:.2f}, "
+            f"after {load_after[0]:.2f}/{load_after[1]:.2f}/{load_after[2]:.2f} on {os.cpu_count()} cores")
+    print(head + "\n\n" + md)
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    name = f"pages-{args.label + '-' if args.label else ''}{stamp}"
+    with contextlib.suppress(OSError):
+        (RESULTS / f"{name}.json").write_text(json.dumps({"head": head, "db": str(db), "label": args.label,
+                                                          **result}, indent=2, default=str))
+        (RESULTS / f"{name}.md").write_text(head + "\n\n" + md + "\n")
+    slow = [1 for cell in result["views"].values() if "error" in cell
+            or statistics.median(cell["warm"] or [cell["cold"]]) >= target]
+    return 1 if slow else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
