@@ -18,9 +18,9 @@ from pipeline.query import queries, where
 from pipeline.query.filters import Filters
 from pipeline.run import finish
 from pipeline.run.ingest import Options, ingest
-from pipeline.run.repair import repair
+from pipeline.run.repair import differences, rebuilt_copy, repair
 from pipeline.statements import assign_clusters
-from pipeline.store import changes, rollups, statement_upkeep
+from pipeline.store import changes, rollups
 from tests.conftest import FIXTURES, PAGES
 
 STATEMENT_PAGES = FIXTURES / "statements"
@@ -35,51 +35,8 @@ def incremental(monkeypatch):
 
 
 def full_rebuild(db: Path, name: str = "reference.duckdb", statements: bool = True) -> Path:
-    """A copy of the store with everything derived recomputed over the whole store (the entity keys
-    kept: a dictionary), beside it."""
-    copy = db.with_name(name)
-    shutil.copy(db, copy)
-    with store.open_store(copy) as con:
-        if statements:
-            statement_upkeep.fill_speaker_states(con)
-            statement_upkeep.recluster(con)
-        store.rebuild_text_index(con)
-        rollups.rebuild(con, force=True)
-    return copy
-
-
-def differences(db: Path, reference: Path) -> dict[str, int]:
-    """Rows that differ (both ways) per summary table, for statements' clusters and states, and for the
-    text index's documents, postings, vocabulary and stats; only tables that differ are listed."""
-    with duckdb.connect(str(db), read_only=True) as con:
-        con.execute(f"ATTACH '{reference.as_posix()}' AS ref (READ_ONLY)")
-        have = {t for (t,) in con.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = 'ref' "
-                                          "AND schema_name = 'main'").fetchall()}
-        pairs = {name: (f"SELECT * FROM {name}", f"SELECT * FROM ref.{name}") for name in rollups.MODELS if name in have}
-        assert set(pairs) == set(rollups.present(con)), "the reference and the store have other summary tables"
-        fts = "fts_main_articles"
-        if "text_postings" in pairs:  # term ids are the index's own: compare the terms
-            pairs["text_postings"] = tuple(f"SELECT w.term, p.article_key FROM {db}text_postings p "
-                                           f"JOIN {db}{fts}.dict w USING (termid)" for db in ("", "ref."))
-        pairs |= {
-            "statements": ("SELECT statement_id, cluster_id, speaker_state_id FROM statements",
-                           "SELECT statement_id, cluster_id, speaker_state_id FROM ref.statements"),
-            "index docs": (f"SELECT name, len FROM {fts}.docs", f"SELECT name, len FROM ref.{fts}.docs"),
-            "index postings": (
-                f"SELECT d.name, t.fieldid, w.term FROM {fts}.terms t JOIN {fts}.docs d USING (docid) "
-                f"JOIN {fts}.dict w USING (termid)",
-                f"SELECT d.name, t.fieldid, w.term FROM ref.{fts}.terms t JOIN ref.{fts}.docs d USING (docid) "
-                f"JOIN ref.{fts}.dict w USING (termid)"),
-            "index vocabulary": (f"SELECT term, df FROM {fts}.dict", f"SELECT term, df FROM ref.{fts}.dict"),
-            "index stats": (f"SELECT * FROM {fts}.stats", f"SELECT * FROM ref.{fts}.stats"),
-        }
-        out = {}
-        for name, (mine, theirs) in pairs.items():
-            n = con.execute(f"SELECT count(*) FROM (({mine}) EXCEPT ALL ({theirs})) UNION ALL "
-                            f"SELECT count(*) FROM (({theirs}) EXCEPT ALL ({mine}))").fetchall()
-            if n[0][0] or n[1][0]:
-                out[name] = n[0][0] + n[1][0]
-        return out
+    """A copy of the store with everything derived recomputed over the whole store, beside it."""
+    return rebuilt_copy(db, db.with_name(name), statements)
 
 
 def run(db: Path, *pages: Path | str, sources: Path = STATEMENT_PAGES / "sources.yaml"):
@@ -190,7 +147,7 @@ def test_incremental_upkeep_on_the_generated_store_equals_a_full_rebuild(large_s
         found = {}
         for path in (db, reference):
             with store.open_store(path, read_only=True) as con:
-                found[path] = [where.text_matches(con, q, s)["article_key"].tolist() for s in ("index", "postings")]
+                found[path] = [where.text_matches(con, q, s)["article_key"].tolist() for s in ("plain", "postings")]
         assert found[db] == found[reference] and found[db][0] == found[db][1], q
     assert found[db][0]
 
@@ -258,6 +215,7 @@ def test_a_failed_upkeep_keeps_the_change_record_and_repair_finishes_it(db_path,
     def broken(*args, **kwargs):
         raise duckdb.IOException("disk gone")
 
+    rollups_update = rollups.update
     monkeypatch.setattr(rollups, "update", broken)
     with pytest.raises(duckdb.IOException):
         run(db_path, STATEMENT_PAGES / "en_briefing.html", PAGES / "corridor_report.html")
@@ -265,8 +223,7 @@ def test_a_failed_upkeep_keeps_the_change_record_and_repair_finishes_it(db_path,
         assert store.upkeep_pending(con)
         assert changes.pending(con) == 2
         assert store.text_index_size(con) == 2  # the index update was rolled back with the rest
-    monkeypatch.undo()
-    monkeypatch.setattr(rollups, "MIN_ARTICLES", 1)
+    monkeypatch.setattr(rollups, "update", rollups_update)
     assert repair(db_path).done.mode == "incremental"
     assert differences(db_path, full_rebuild(db_path)) == {}
 

@@ -12,10 +12,14 @@ simply be ingested again.
 """
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
+
 from .. import store
+from ..store import rollups, statement_upkeep
 from .finish import Upkeep, done, upkeep
 
 
@@ -58,3 +62,52 @@ def repair(db: Path, wait: float = 30.0, full: bool = False) -> RepairSummary:
             done(con)
         con.execute("CHECKPOINT")
     return RepairSummary(pending, articles, indexed, interrupted, did, full)
+
+
+def rebuilt_copy(db: Path, copy: Path, statements: bool = True) -> Path:
+    """`copy`: the store copied with everything derived recomputed from its base tables — speakers'
+    states and clusters (unless not `statements`), the text index with its stems, every summary table
+    (the entity keys kept: a dictionary) — the reference the incremental upkeep is checked against."""
+    shutil.copy(db, copy)
+    with store.open_store(copy) as con:
+        if statements:
+            statement_upkeep.fill_speaker_states(con)
+            statement_upkeep.recluster(con)
+        store.rebuild_text_index(con)
+        rollups.rebuild(con, force=True)
+    return copy
+
+
+def differences(db: Path, reference: Path) -> dict[str, int]:
+    """Rows that differ (both ways) between two stores, per summary table, for the statements' clusters
+    and states, and for the text index's documents, postings, vocabulary, stats and stems; only what
+    differs is listed. Term ids are each index's own, so postings are compared by term."""
+    fts = "fts_main_articles"
+    with duckdb.connect(str(db), read_only=True) as con:
+        con.execute("ATTACH ? AS ref (READ_ONLY)", [str(reference)])
+        have = {t for (t,) in con.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = 'ref' "
+                                          "AND schema_name = 'main'").fetchall()}
+        if set(rollups.present(con)) != {n for n in rollups.MODELS if n in have}:
+            return {"summary tables present": -1}
+        pairs = {name: (f"SELECT * FROM {name}", f"SELECT * FROM ref.{name}") for name in rollups.MODELS if name in have}
+        if "text_postings" in pairs:
+            pairs["text_postings"] = tuple(f"SELECT w.term, p.article_key FROM {d}text_postings p "
+                                           f"JOIN {d}{fts}.dict w USING (termid)" for d in ("", "ref."))
+        pairs |= {
+            "statements": tuple(f"SELECT statement_id, cluster_id, speaker_state_id FROM {d}statements"
+                                for d in ("", "ref.")),
+            "index docs": tuple(f"SELECT name, len FROM {d}{fts}.docs" for d in ("", "ref.")),
+            "index postings": tuple(f"SELECT d.name, t.fieldid, w.term FROM {d}{fts}.terms t "
+                                    f"JOIN {d}{fts}.docs d USING (docid) JOIN {d}{fts}.dict w USING (termid)"
+                                    for d in ("", "ref.")),
+            "index vocabulary": tuple(f"SELECT term, df FROM {d}{fts}.dict" for d in ("", "ref.")),
+            "index stats": tuple(f"SELECT * FROM {d}{fts}.stats" for d in ("", "ref.")),
+            "index stems": tuple(f"SELECT term, stem FROM {d}{fts}.stems" for d in ("", "ref.")),
+        }
+        out = {}
+        for name, (mine, theirs) in pairs.items():
+            (a,), (b,) = con.execute(f"SELECT count(*) FROM (({mine}) EXCEPT ALL ({theirs})) UNION ALL "
+                                     f"SELECT count(*) FROM (({theirs}) EXCEPT ALL ({mine}))").fetchall()
+            if a or b:
+                out[name] = a + b
+        return out
