@@ -44,7 +44,9 @@ from pipeline.run.repair import differences, rebuilt_copy  # noqa: E402
 from pipeline.store import rollups  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
-RELEASES = ROOT.parent / "shared" / "corpora" / "caucasus" / "state_dept_press_releases_rss"
+# ../shared beside the project (a worktree under wt/ finds it one level further up).
+RELEASES = next((p / "shared" / "corpora" / "caucasus" / "state_dept_press_releases_rss"
+                 for p in (ROOT.parent, ROOT.parent.parent) if (p / "shared" / "corpora").is_dir()), ROOT.parent)
 FACTOR, SLACK_S = 2.0, 5.0
 
 

@@ -6,7 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import shutil
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -23,6 +27,7 @@ from pipeline.statements import assign_clusters
 from pipeline.store import changes, rollups
 from tests.conftest import FIXTURES, PAGES
 
+ROOT = Path(__file__).resolve().parent.parent
 STATEMENT_PAGES = FIXTURES / "statements"
 D = dt.date
 
@@ -226,6 +231,48 @@ def test_a_failed_upkeep_keeps_the_change_record_and_repair_finishes_it(db_path,
     monkeypatch.setattr(rollups, "update", rollups_update)
     assert repair(db_path).done.mode == "incremental"
     assert differences(db_path, full_rebuild(db_path)) == {}
+
+
+# An ingest in a real process that kills itself (SIGKILL) inside the incremental upkeep's transaction,
+# once statement clusters and the text index are updated and before the summary tables are.
+KILL_INSIDE_UPKEEP = """
+import os, signal, sys
+import pipeline.store as store
+from pipeline import cli
+from pipeline.run import finish
+from pipeline.store import rollups
+rollups.MIN_ARTICLES = 1
+finish.WHOLE_SHARE = 1.0
+original = store.update_text_index
+def crash(*args, **kwargs):
+    original(*args, **kwargs)
+    os.kill(os.getpid(), signal.SIGKILL)
+store.update_text_index = crash
+sys.exit(cli.main({argv!r}))
+"""
+
+
+def test_kill_9_inside_the_incremental_upkeep_is_recovered_by_repair(db_path, incremental):
+    """kill -9 mid-upkeep: the batch stays stored, the upkeep's transaction is lost whole (the text
+    index covers the old articles only), the marker and the change record stay; `repair` then does
+    the incremental upkeep it owed, equal to a full rebuild, and clears both."""
+    run(db_path, PAGES / "border_talks.html", STATEMENT_PAGES / "news_report_a.html")
+    argv = ["ingest", "--quiet", "--workers", "1", "--sources", str(STATEMENT_PAGES / "sources.yaml"),
+            str(STATEMENT_PAGES / "en_briefing.html"), str(PAGES / "corridor_report.html")]
+    killed = subprocess.run([sys.executable, "-c", KILL_INSIDE_UPKEEP.format(argv=argv)], cwd=ROOT,
+                            env=os.environ.copy(), capture_output=True, text=True, timeout=300)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    with store.open_store(db_path, read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM articles").fetchone() == (4,)
+        assert store.upkeep_pending(con) and changes.pending(con) == 2
+        assert store.text_index_size(con) == 2
+    summary = repair(db_path)
+    assert summary.done.mode == "incremental" and summary.done.articles == 2, summary.line()
+    assert differences(db_path, full_rebuild(db_path)) == {}
+    with store.open_store(db_path, read_only=True) as con:
+        assert store.upkeep_pending(con) is None and changes.pending(con) == 0
+        assert store.text_index_size(con) == 4
+    assert repair(db_path).done is None
 
 
 def test_repair_full_recomputes_everything(db_path, incremental):

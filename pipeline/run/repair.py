@@ -84,7 +84,8 @@ def differences(db: Path, reference: Path) -> dict[str, int]:
     differs is listed. Term ids are each index's own, so postings are compared by term."""
     fts = "fts_main_articles"
     with duckdb.connect(str(db), read_only=True) as con:
-        con.execute("ATTACH ? AS ref (READ_ONLY)", [str(reference)])
+        literal = reference.as_posix().replace("'", "''")  # ATTACH takes no parameters
+        con.execute(f"ATTACH '{literal}' AS ref (READ_ONLY)")
         have = {t for (t,) in con.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = 'ref' "
                                           "AND schema_name = 'main'").fetchall()}
         if set(rollups.present(con)) != {n for n in rollups.MODELS if n in have}:
