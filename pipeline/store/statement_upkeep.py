@@ -138,18 +138,23 @@ def _recluster_changed(con: duckdb.DuckDBPyConnection) -> int:
     affected = {r[0] for r in con.execute(
         "SELECT DISTINCT cluster_id FROM upkeep_removed WHERE cluster_id IS NOT NULL").fetchall()}
     blocked = new[new["block"].notna()]
+    label = None
     if not blocked.empty:
         candidates = _candidates(con, blocked)
-        if not candidates.empty:
-            together = pd.concat([blocked.drop(columns="block"), candidates], ignore_index=True)
-            label = assign_clusters(together)
-            linked = set(label.iloc[:len(blocked)])
-            old = label.iloc[len(blocked):]
-            affected |= set(candidates.loc[old.isin(linked).to_numpy(), "cluster_id"].dropna())
+        label = assign_clusters(pd.concat([blocked.drop(columns="block"), candidates], ignore_index=True))
+        linked = set(label.iloc[:len(blocked)])
+        old = label.iloc[len(blocked):]
+        affected |= set(candidates.loc[old.isin(linked).to_numpy(), "cluster_id"].dropna())
+    if not affected:
+        # No stored cluster gains or loses a statement: the new statements' clusters are the ones just
+        # found among them (an unblocked statement is a cluster of its own).
+        clusters = new["statement_id"].copy()
+        if label is not None:
+            clusters.loc[blocked.index] = label.iloc[:len(blocked)].to_numpy()
+        return _write(con, new.drop(columns="block"), clusters, note=True)
     members = con.execute(
         f"SELECT {_COLUMNS} FROM statements s JOIN articles a USING (article_id) WHERE s.cluster_id = ANY($ids) "
-        "AND s.article_id NOT IN (SELECT article_id FROM upkeep_articles)", {"ids": sorted(affected)}).df() \
-        if affected else new.iloc[:0].drop(columns="block")
+        "AND s.article_id NOT IN (SELECT article_id FROM upkeep_articles)", {"ids": sorted(affected)}).df()
     frame = pd.concat([new.drop(columns="block"), members], ignore_index=True)
     if frame.empty:
         return 0
