@@ -56,7 +56,9 @@ class Upkeep:
 
     def line(self) -> str:
         steps = ", ".join(f"{k} {v:.1f} s" for k, v in self.seconds.items())
-        return f"{self.mode} upkeep for {self.articles:,} changed article(s): {steps}"
+        if self.mode == "whole":
+            return f"whole-store upkeep: {steps}"
+        return f"incremental upkeep for {self.articles:,} changed article(s): {steps}"
 
 
 def finish(con: duckdb.DuckDBPyConnection, taxonomy: Taxonomy, fingerprint: str, text_changed: bool = True,
