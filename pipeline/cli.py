@@ -138,6 +138,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("repair", help="finish the upkeep a crashed run left pending (clusters, text index, summaries)")
     common(p)
+    p.add_argument("--full", action="store_true",
+                   help="recompute clusters, speaker states, the text index and every summary table over the whole store")
 
     p = sub.add_parser("watch", help="poll the feeds and sitemaps of data/sources.yaml on their schedules")
     common(p)
@@ -404,7 +406,7 @@ def _run(args: argparse.Namespace, db: Path) -> int:
         print(summary.line())
         return EXIT_OK
     if args.command == "repair":
-        print(repair(db, args.wait).line())
+        print(repair(db, args.wait, full=args.full).line())
         return EXIT_OK
     if args.command == "stats":
         return _stats(args, db)

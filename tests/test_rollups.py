@@ -110,7 +110,7 @@ def test_rebuild_after_a_change_touches_only_what_reads_it(small_db):
         # New mentions reach every rollup built on them, directly or through another rollup.
         assert set(rollups.rebuild(con, {"mentions"}, force=True)) == {
             "article_entities", "entity_keys", "article_facts", "entity_pairs", "entity_days", "entity_totals",
-            "mention_spans", "entity_surfaces", "mention_sentences", "statement_facts", "statement_months"}
+            "day_totals", "mention_spans", "entity_surfaces", "mention_sentences", "statement_facts", "statement_months"}
         con.execute("DROP TABLE entity_totals")  # a missing rollup is always built
         assert set(rollups.rebuild(con, {"statements"}, force=True)) == {
             "entity_totals", "speaker_counts", "statement_facts", "statement_months"}
@@ -213,7 +213,7 @@ def test_what_each_summary_table_reads_comes_from_its_sql():
         "entity_pairs": {"article_facts"},
         "entity_days": {"article_entities"},
         "entity_totals": {"entity_days"},
-        "day_totals": {"articles"},
+        "day_totals": {"article_facts"},
         "speaker_counts": {"statements", "entities"},
         "mention_spans": {"mentions", "articles", "sentences"},
         "entity_surfaces": {"mention_spans"},

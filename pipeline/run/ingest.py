@@ -34,7 +34,7 @@ from ..config import DEFAULT_SOURCES, FetchPolicy, Limits
 from ..extract import Article, ExtractionError, extract_article
 from ..mentions.taxonomy import Taxonomy, load_taxonomy
 from . import analyse, engines
-from .finish import finish, prepare, utcnow
+from .finish import Upkeep, finish, prepare, utcnow
 
 BATCH_ARTICLES = 200
 BATCH_SECONDS = 1.0
@@ -94,6 +94,7 @@ class Summary:
     failures: list[tuple[str, str, str]] = field(default_factory=list)
     left_out: dict[str, Counter] = field(default_factory=dict)  # input → reason → records (WARC non-pages)
     warnings: list[str] = field(default_factory=list)
+    upkeep: Upkeep | None = None  # the end-of-run upkeep this run did (None: none was owed)
 
     def leave_out(self, skipped: Skipped) -> None:
         self.left_out.setdefault(skipped.input, Counter())[skipped.reason] += 1
@@ -360,9 +361,9 @@ def _ingest(inputs: list[str], opts: Options, taxonomy: Taxonomy, sources: list[
             stored = store.get_meta(con, "statements_fingerprint")
             if writer.new_articles:
                 same = writer.started_empty or stored == fingerprint
-                finish(con, taxonomy, fingerprint if same else "mixed")
+                summary.upkeep = finish(con, taxonomy, fingerprint if same else "mixed")
             else:
-                finish(con, taxonomy, stored or "mixed")
+                summary.upkeep = finish(con, taxonomy, stored or "mixed")
         summary.seconds = time.monotonic() - started
         store.finish_run(con, run_id, utcnow(), summary.ok, summary.failed, summary.skipped)
     return summary

@@ -151,6 +151,7 @@ def _retag(db: Path, taxonomy: Taxonomy, taxonomy_path: Path | None, fingerprint
         with store.open_store(db, wait=wait) as con:
             store.mark_upkeep_pending(con, "retag")
             store.swap_derived(con, staged, entities, kept, frozenset(unchanged), genres)
-            finish(con, taxonomy, fingerprint, text_changed=owed, statements_changed=owed or counts["extracted"] > 0)
+            finish(con, taxonomy, fingerprint, text_changed=owed, statements_changed=owed or counts["extracted"] > 0,
+                   whole=True)
             n_statements = con.execute("SELECT count(*) FROM statements").fetchone()[0]
     return RetagSummary(len(ids), counts["mentions"], n_statements, time.monotonic() - started)

@@ -23,7 +23,7 @@ def _quote_tokens(quote: str) -> frozenset[str]:
     return frozenset(w.lower().replace("ё", "е") for w in _WORD.findall(quote or ""))
 
 
-def _speaker_key(entity_id: object, speaker: object, key: object = None) -> str | None:
+def block_key(entity_id: object, speaker: object, key: object = None) -> str | None:
     """Blocking key: the stored speaker key (the same across scripts), else the taxonomy entity, else the
     stem of the speaker's last word ("Brandt", "spokesperson")."""
     if isinstance(key, str) and key:
@@ -63,7 +63,7 @@ def assign_clusters(df: pd.DataFrame) -> pd.Series:
         return x
 
     stored = df["speaker_key"] if "speaker_key" in df.columns else [None] * len(df)
-    keys = [_speaker_key(e, s, k) for e, s, k in zip(df["speaker_entity_id"], df["speaker"], stored, strict=True)]
+    keys = [block_key(e, s, k) for e, s, k in zip(df["speaker_entity_id"], df["speaker"], stored, strict=True)]
     dates = pd.to_datetime(df["said_on"], errors="coerce").tolist()
     toks = [_quote_tokens(q) for q in df["quote"]]
     blocks: dict[tuple[str, bool], list[int]] = defaultdict(list)

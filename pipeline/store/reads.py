@@ -1,8 +1,7 @@
-"""Reads the writers need: known articles (duplicates), texts for retag, statements for clustering, stats."""
+"""Reads the writers need: known articles (duplicates), texts for retag, stats."""
 from __future__ import annotations
 
 import duckdb
-import pandas as pd
 
 from .db import upkeep_pending
 from .text_index import text_index_size
@@ -19,15 +18,6 @@ def known_articles(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, str], dict
         if duplicate_of is None:
             by_hash.setdefault(content_hash, article_id)
     return by_id, by_hash
-
-
-def statements_for_clustering(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Every statement with what clustering needs: speaker (and key), quote, date, and the article's
-    language and genre (a transcript's or release's statement leads its cluster)."""
-    return con.execute(
-        "SELECT s.statement_id, s.speaker, s.speaker_entity_id, s.speaker_key, s.quote, s.said_on, a.language, "
-        "a.genre FROM statements s JOIN articles a USING (article_id)"
-    ).df()
 
 
 def article_ids(con: duckdb.DuckDBPyConnection) -> list[str]:

@@ -12,6 +12,14 @@ stores, or tables left by another version of the models) `bind` gives the readin
 temporary view of the same name over the same definition: every query is written once against these
 names and returns the same rows either way. Duplicates (`articles.duplicate_of` set) are left out
 everywhere, as the queries' counting rules say. None of this is part of the Contract.
+
+After a run that changed a few articles, `update` brings the materialised tables up to date for those
+articles only (the `-- upkeep:` line of each model says how): "rows per article" (or per statement
+cluster, or per speaker) tables replace the rows of the articles (clusters, speakers) that changed,
+recomputed by the model's own SELECT over its inputs narrowed to them; "sums by <columns>" tables
+add, per group touched, the changed rows' new contribution less their old one (the same SELECT over
+the changed rows of its input, new and old); the "dictionary" (entity_keys) appends entities it has
+not seen and never renumbers. Every table then holds what `rebuild` gives (tests/test_upkeep.py).
 """
 from __future__ import annotations
 
@@ -26,6 +34,7 @@ from pathlib import Path
 
 import duckdb
 
+from .db import get_meta
 from .schema import COLUMNS
 
 # Below this many articles every query reads the base tables in milliseconds, and rebuilding the
@@ -34,6 +43,7 @@ MIN_ARTICLES = 10_000
 
 MODELS_DIR = Path(__file__).parent / "models"
 MACROS = (MODELS_DIR / "_macros.sql").read_text(encoding="utf-8")
+APPEND_KEYS = (MODELS_DIR / "_entity_keys_append.sql").read_text(encoding="utf-8")
 
 # Entities (most articles first) that get a bit in article_facts.top_mask: the `top_bits()` macro.
 TOP_BITS = int(re.search(r"MACRO top_bits\(\) AS (\d+)", MACROS).group(1))
@@ -49,6 +59,9 @@ class Model:
     sorted_by: str
     reads: frozenset[str]
     indexes: frozenset[tuple[str, str]]
+    upkeep: str = "dictionary"  # "rows", "sums" or "dictionary" (the `-- upkeep:` line)
+    unit: str = ""  # rows: "article", "cluster" or "speaker"
+    groups: tuple[str, ...] = ()  # sums: the grouping columns
 
 
 def _relations(sql: str) -> tuple[set[str], set[tuple[str, str]]]:
@@ -85,13 +98,25 @@ def _load() -> dict[str, Model]:
         order = re.search(r"^-- sorted: (.+)$", text, re.M)
         if not order:
             raise ValueError(f"{path.name}: no '-- sorted:' line")
+        upkeep = re.search(r"^-- upkeep: (?:rows per (article|cluster|speaker)|sums by (.+)|(dictionary))$", text, re.M)
+        if not upkeep:
+            raise ValueError(f"{path.name}: no '-- upkeep:' line (rows per article|cluster|speaker, sums by …, dictionary)")
         local, indexes = _relations(text)
         # A full-text index (schema fts_main_<table>) is derived from its table: reading it reads the table.
         reads = local | {s.removeprefix("fts_main_") for s, _ in indexes if s.startswith("fts_main_")}
-        found[path.stem] = Model(path.stem, text, order.group(1).strip(), frozenset(reads), frozenset(indexes))
+        unit, groups, _ = upkeep.groups()
+        found[path.stem] = Model(path.stem, text, order.group(1).strip(), frozenset(reads), frozenset(indexes),
+                                 "rows" if unit else "sums" if groups else "dictionary", unit or "",
+                                 tuple(g.strip() for g in (groups or "").split(",") if g.strip()))
     unknown = {f"{m.name} reads {r}" for m in found.values() for r in m.reads if r not in found and r not in COLUMNS}
     if unknown:
         raise ValueError("models read unknown relations: " + ", ".join(sorted(unknown)))
+    # A sums table's change is its one changing input's change summed: it reads one other model, and
+    # that one is not the dictionary (whose changes are appends no sum follows).
+    odd = [m.name for m in found.values() if m.upkeep == "sums" and (not m.reads <= set(found) or len(
+        [r for r in m.reads if found[r].upkeep != "dictionary"]) != 1)]
+    if odd:
+        raise ValueError("sums tables must read exactly one other summary table: " + ", ".join(sorted(odd)))
     ordered: dict[str, Model] = {}
     while len(ordered) < len(found):
         ready = [m for m in found.values() if m.name not in ordered and all(
@@ -111,7 +136,7 @@ ROLLUPS: dict[str, str] = {name: m.sql for name, m in MODELS.items() if not m.in
 READS: dict[str, set[str]] = {name: set(m.reads) for name, m in MODELS.items()}
 
 # Identifies the definitions: summary tables built from other definitions are never read.
-VERSION = hashlib.sha256("\n".join([MACROS, *(m.sql for m in MODELS.values())]).encode()).hexdigest()[:16]
+VERSION = hashlib.sha256("\n".join([MACROS, APPEND_KEYS, *(m.sql for m in MODELS.values())]).encode()).hexdigest()[:16]
 
 _MODEL_NAMES = re.compile(r"\b(" + "|".join(MODELS) + r")\b")
 
@@ -219,12 +244,15 @@ def _closure(names: Iterable[str]) -> set[str]:
     return out
 
 
-def rebuild(con: duckdb.DuckDBPyConnection, changed: set[str] | None = None, force: bool = False) -> dict[str, float]:
+def rebuild(con: duckdb.DuckDBPyConnection, changed: set[str] | None = None, force: bool = False,
+            rerank: bool = False) -> dict[str, float]:
     """Materialise the summary tables from the base tables in one transaction; seconds taken per table.
 
     With `changed` (the base tables a run rewrote), only the tables reading them, directly or
     through another rebuilt one, are rebuilt, besides any missing one. Without it, all of them.
     A table whose index is missing (text_postings without the text index) is dropped instead.
+    The entity keys, a dictionary, keep their numbers and bits (entities not seen before are
+    appended) unless `rerank` or they are missing, when they are ranked again.
     A store under MIN_ARTICLES articles gets none (any left from a bigger past are dropped) unless
     `force`."""
     if not force and con.execute("SELECT count(*) FROM articles").fetchone()[0] < MIN_ARTICLES:
@@ -247,17 +275,174 @@ def rebuild(con: duckdb.DuckDBPyConnection, changed: set[str] | None = None, for
                 continue
             stale.add(name)
             t0 = time.perf_counter()
-            if buildable:
-                con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM ({model.sql}) ORDER BY {model.sorted_by}")
-            else:
+            if not buildable:
                 con.execute(f"DROP TABLE IF EXISTS {name}")
+            elif model.upkeep == "dictionary" and name in have and not rerank:
+                con.execute(f"INSERT INTO {name} {APPEND_KEYS}")
+            else:
+                con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM ({model.sql}) ORDER BY {model.sorted_by}")
             took[name] = time.perf_counter() - t0
         con.execute("INSERT OR REPLACE INTO meta VALUES ('rollups_version', ?)", [VERSION])
+        _note_entities(con)
         con.execute("COMMIT")
     except Exception:
         con.execute("ROLLBACK")
         raise
     return took
+
+
+def complete(con: duckdb.DuckDBPyConnection) -> bool:
+    """True when every summary table the store can have is materialised by this version of the models
+    (the condition for `update`)."""
+    seen = catalog(con)
+    return bool(seen.materialised) and seen.materialised == {n for n, m in MODELS.items() if seen.readable(m)}
+
+
+# -- upkeep after a change ---------------------------------------------------------------------------
+
+# A statement's speaker as speaker_counts keys it: its entity, else its speaker key, else the raw name.
+SPEAKER = "coalesce(speaker_entity_id, speaker_key, speaker)"
+
+# For each unit of "rows per <unit>" tables: the column naming a row's unit, the temporary table of the
+# units touched (filled by `_touched`), and the condition narrowing an input relation to them.
+_UNITS = {
+    "article": ("article_key", "upkeep_article_keys", {
+        "article_key": "article_key IN (SELECT article_key FROM upkeep_article_keys)",
+        "article_id": "article_id IN (SELECT article_id FROM upkeep_articles)"}),
+    "cluster": ("cid", "upkeep_clusters", {
+        "statements": "coalesce(cluster_id, statement_id) IN (SELECT cid FROM upkeep_clusters)",
+        "statement_mentions": "statement_id IN (SELECT statement_id FROM statements "
+                              "WHERE coalesce(cluster_id, statement_id) IN (SELECT cid FROM upkeep_clusters))",
+        **dict.fromkeys(("sentences", "mentions"), "article_id IN (SELECT article_id FROM statements "
+                        "WHERE coalesce(cluster_id, statement_id) IN (SELECT cid FROM upkeep_clusters))")}),
+    "speaker": ("key", "upkeep_speakers", {
+        "statements": f"{SPEAKER} IN (SELECT key FROM upkeep_speakers)"}),
+}
+
+
+def update(con: duckdb.DuckDBPyConnection, whole: Iterable[str] = ()) -> dict[str, float]:
+    """Bring every summary table up to date for what changed since the last upkeep, inside the caller's
+    transaction, on a store where they are `complete`; seconds taken per table.
+
+    What changed is in this connection's temporary tables: `upkeep_articles` (article_id: written,
+    replaced or removed), `upkeep_removed` (statements removed with them) and `upkeep_statements`
+    (statement_id: other statements whose cluster or speaker state moved). `whole`: relations
+    rebuilt whole meanwhile (e.g. the text index's tables after a full rebuild): the tables reading
+    them are rebuilt whole too. When the entities changed (a new taxonomy), the tables reading them
+    follow as well: speaker labels are rebuilt, newcomers get keys."""
+    prepare(con)
+    _drop_views(con)
+    seen = catalog(con)
+    whole_set = set(whole) | ({"entities"} if _entities_digest(con) != get_meta(con, "rollups_entities") else set())
+    rebuilt: set[str] = set()
+    _touched(con)
+    took: dict[str, float] = {}
+    for name, model in MODELS.items():
+        t0 = time.perf_counter()
+        if not seen.readable(model):
+            con.execute(f"DROP TABLE IF EXISTS {name}")
+        elif model.upkeep == "dictionary":
+            con.execute(f"INSERT INTO {name} {APPEND_KEYS}")
+        elif (model.reads | {schema for schema, _ in model.indexes}) & (whole_set | rebuilt):
+            con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM ({model.sql}) ORDER BY {model.sorted_by}")
+            rebuilt.add(name)
+        elif model.upkeep == "rows":
+            _replace_rows(con, model)
+        else:
+            _add_sums(con, model)
+        took[name] = time.perf_counter() - t0
+    for (table,) in con.execute("SELECT table_name FROM duckdb_tables() WHERE temporary AND starts_with(table_name, "
+                                "'upkeep_') AND table_name NOT IN ('upkeep_articles', 'upkeep_removed', "
+                                "'upkeep_statements')").fetchall():
+        con.execute(f"DROP TABLE temp.main.{table}")
+    _note_entities(con)
+    return took
+
+
+def _entities_digest(con: duckdb.DuckDBPyConnection) -> str:
+    """A digest of the entities table (the taxonomy's entities as the last run stored them)."""
+    return con.execute("SELECT md5(coalesce(string_agg(concat_ws('|', entity_id, kind, name, type, parent, lat, lon), "
+                       "chr(10) ORDER BY entity_id), '')) FROM entities").fetchone()[0]
+
+
+def _note_entities(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("INSERT OR REPLACE INTO meta VALUES ('rollups_entities', ?)", [_entities_digest(con)])
+
+
+def _touched(con: duckdb.DuckDBPyConnection) -> None:
+    """The units the change touches: articles (keys), statement clusters (their old ids, read from
+    statement_facts before it changes, and their new ones) and speakers."""
+    changed = ("article_id IN (SELECT article_id FROM upkeep_articles) "
+               "OR statement_id IN (SELECT statement_id FROM upkeep_statements)")
+    con.execute("CREATE OR REPLACE TEMP TABLE upkeep_article_keys AS SELECT DISTINCT id_key(article_id) AS article_key "
+                "FROM upkeep_articles")
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE upkeep_clusters AS
+        SELECT cid FROM statement_facts
+        WHERE article_key IN (SELECT article_key FROM upkeep_article_keys)
+           OR statement_id IN (SELECT statement_id FROM upkeep_statements)
+        UNION SELECT coalesce(cluster_id, statement_id) FROM statements WHERE {changed}""")
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE upkeep_speakers AS
+        SELECT key FROM (SELECT {SPEAKER} AS key FROM statements WHERE {changed}
+                         UNION SELECT {SPEAKER} FROM upkeep_removed)
+        WHERE key IS NOT NULL""")
+
+
+def _columns(con: duckdb.DuckDBPyConnection, relation: str) -> list[tuple[str, str]]:
+    """(column, type) of a table of the main schema, in order."""
+    return con.execute("SELECT column_name, data_type FROM duckdb_columns() WHERE schema_name = 'main' "
+                       "AND table_name = ? AND NOT internal ORDER BY column_index", [relation]).fetchall()
+
+
+def _replace_rows(con: duckdb.DuckDBPyConnection, model: Model) -> None:
+    """A rows-per-unit table: the touched units' rows replaced by the model's rows over its inputs
+    narrowed to those units (kept, old and new, as upkeep_old_/upkeep_new_<name> for the sums reading it)."""
+    column, touched, filters = _UNITS[model.unit]
+    narrowed = []
+    for relation in sorted(model.reads):
+        names = {c for c, _ in _columns(con, relation)}
+        condition = filters.get(relation) or next((filters[c] for c in ("article_key", "article_id")
+                                                   if c in names and c in filters), None)
+        if condition:
+            narrowed.append(f"{relation} AS (SELECT * FROM main.{relation} WHERE {condition})")
+    units = f"{column} IN (SELECT {column} FROM {touched})"
+    name = model.name
+    con.execute(f"CREATE OR REPLACE TEMP TABLE upkeep_old_{name} AS SELECT * FROM main.{name} WHERE {units}")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE upkeep_new_{name} AS WITH {', '.join(narrowed)} "
+                f"SELECT * FROM ({model.sql})")
+    con.execute(f"DELETE FROM main.{name} WHERE {units}")
+    con.execute(f"INSERT INTO main.{name} SELECT * FROM upkeep_new_{name} ORDER BY {model.sorted_by}")
+
+
+def _add_sums(con: duckdb.DuckDBPyConnection, model: Model) -> None:
+    """A sums table: per group touched, its stored values plus the new contribution of its input's
+    changed rows less their old one (the model's SELECT over each); groups summing to nothing go."""
+    name, groups = model.name, list(model.groups)
+    source = next(r for r in model.reads if MODELS[r].upkeep != "dictionary")
+    columns = _columns(con, name)
+    values = [(c, t) for c, t in columns if c not in groups]
+    keys = ", ".join(groups)
+
+    def contribution(rows: str, sign: str) -> str:
+        picked = ", ".join([*groups, *(f"{sign}{c} AS {c}" for c, _ in values)])
+        return f"SELECT {picked} FROM (WITH {source} AS (SELECT * FROM {rows}) SELECT * FROM ({model.sql}))"
+
+    match = " AND ".join(f"t.{g} IS NOT DISTINCT FROM g.{g}" for g in groups)
+    totals = ", ".join(f"sum({c})::{t} AS {c}" for c, t in values)
+    nonzero = " OR ".join(f"sum({c}) <> 0" for c, _ in values)
+    for sql in (
+        f"CREATE OR REPLACE TEMP TABLE upkeep_delta AS {contribution(f'upkeep_new_{source}', '')} "
+        f"UNION ALL {contribution(f'upkeep_old_{source}', '-')}",
+        f"CREATE OR REPLACE TEMP TABLE upkeep_groups AS SELECT DISTINCT {keys} FROM upkeep_delta",
+        f"CREATE OR REPLACE TEMP TABLE upkeep_old_{name} AS SELECT t.* FROM main.{name} t "
+        f"SEMI JOIN upkeep_groups g ON {match}",
+        f"CREATE OR REPLACE TEMP TABLE upkeep_new_{name} AS SELECT {keys}, {totals} FROM "
+        f"(SELECT {', '.join(c for c, _ in columns)} FROM upkeep_old_{name} UNION ALL "
+        f"SELECT {', '.join(c for c, _ in columns)} FROM upkeep_delta) GROUP BY {keys} HAVING {nonzero}",
+        f"DELETE FROM main.{name} t USING upkeep_groups g WHERE {match}",
+        f"INSERT INTO main.{name} SELECT {', '.join(c for c, _ in columns)} FROM upkeep_new_{name} "
+        f"ORDER BY {model.sorted_by}",
+    ):
+        con.execute(sql)
 
 
 def drop(con: duckdb.DuckDBPyConnection) -> None:

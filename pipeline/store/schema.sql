@@ -132,6 +132,18 @@ CREATE TABLE IF NOT EXISTS feed_items (
     html VARCHAR,               -- the entry's own full content while queued (NULL once stored)
     PRIMARY KEY (feed_url, item_url)
 );
+-- What changed since the last end-of-run upkeep (not part of the Contract): articles written or removed,
+-- and the statements removed with them; committed with each batch, emptied by the upkeep that follows.
+CREATE TABLE IF NOT EXISTS changed_articles (
+    article_id VARCHAR
+);
+CREATE TABLE IF NOT EXISTS removed_statements (
+    statement_id VARCHAR,
+    cluster_id VARCHAR,
+    speaker_key VARCHAR,
+    speaker_entity_id VARCHAR,
+    speaker VARCHAR
+);
 -- views (created after the tables have all their columns)
 -- One row per statement cluster (version 2): where it was first said and how many outlets reported it.
 -- A cluster led by a statement from a transcript or release (cluster_id = that statement's id) has a

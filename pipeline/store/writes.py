@@ -10,6 +10,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from . import changes
+from .db import UPKEEP_PENDING
 from .schema import COLUMNS, DERIVED
 
 
@@ -53,17 +55,15 @@ def insert_frame(con: duckdb.DuckDBPyConnection, table: str, df: pd.DataFrame) -
 def write_batch(con: duckdb.DuckDBPyConnection, frames: dict[str, pd.DataFrame], replace_ids: list[str],
                 meta: Mapping[str, str] | None = None) -> None:
     """One short transaction: drop the rows of re-extracted articles, bulk-insert the batch, and set
-    `meta` keys (the pending-upkeep marker goes in with the first batch that changes articles)."""
+    `meta` keys (the pending-upkeep marker goes in with the first batch that changes articles); the
+    articles written and replaced are recorded for the upkeep that follows (`changes`)."""
     with transaction(con):
         for key, value in (meta or {}).items():
             con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
+        articles = frames.get("articles")
+        changes.record(con, [] if articles is None else articles["article_id"].tolist(), replace_ids)
         if replace_ids:
-            ids = list(replace_ids)
-            con.execute(
-                "DELETE FROM statement_mentions WHERE statement_id IN "
-                "(SELECT statement_id FROM statements WHERE article_id = ANY(?))", [ids])
-            for table in ("statements", "mentions", "sentences", "articles"):
-                con.execute(f"DELETE FROM {table} WHERE article_id = ANY(?)", [ids])
+            _delete(con, list(replace_ids))
         raw = frames.get("raw_pages")
         if raw is not None and not raw.empty:
             con.register("_raw", raw.drop_duplicates("raw_sha256"))
@@ -72,6 +72,23 @@ def write_batch(con: duckdb.DuckDBPyConnection, frames: dict[str, pd.DataFrame],
         for table in ("articles", "sentences", "mentions", "statements", "statement_mentions", "failures"):
             if table in frames:
                 insert_frame(con, table, frames[table])
+
+
+def _delete(con: duckdb.DuckDBPyConnection, ids: list[str]) -> None:
+    """Delete articles and every row derived from them."""
+    con.execute("DELETE FROM statement_mentions WHERE statement_id IN "
+                "(SELECT statement_id FROM statements WHERE article_id = ANY(?))", [ids])
+    for table in ("statements", "mentions", "sentences", "articles"):
+        con.execute(f"DELETE FROM {table} WHERE article_id = ANY(?)", [ids])
+
+
+def delete_articles(con: duckdb.DuckDBPyConnection, ids: list[str]) -> None:
+    """Remove articles and their mentions, sentences and statements in one transaction, recording the
+    change for the next upkeep (committed with the pending-upkeep marker, as a batch's changes are)."""
+    with transaction(con):
+        con.execute("INSERT OR IGNORE INTO meta VALUES (?, 'delete')", [UPKEEP_PENDING])
+        changes.record(con, [], ids)
+        _delete(con, list(ids))
 
 
 def start_run(con: duckdb.DuckDBPyConnection, run_id: str, started: object, inputs: list[str]) -> None:
@@ -90,34 +107,6 @@ def replace_table(con: duckdb.DuckDBPyConnection, table: str, df: pd.DataFrame) 
     with transaction(con):
         con.execute(f"DELETE FROM {table}")
         insert_frame(con, table, df)
-
-
-def update_clusters(con: duckdb.DuckDBPyConnection, clusters: pd.DataFrame) -> None:
-    """Write cluster ids (statement_id, cluster_id) back in one statement."""
-    if clusters.empty:
-        return
-    con.register("_clusters", clusters)
-    try:
-        con.execute(
-            "UPDATE statements SET cluster_id = c.cluster_id FROM _clusters c "
-            "WHERE statements.statement_id = c.statement_id AND statements.cluster_id IS DISTINCT FROM c.cluster_id")
-    finally:
-        con.unregister("_clusters")
-
-
-def fill_speaker_states(con: duckdb.DuckDBPyConnection) -> None:
-    """A person outside the taxonomy keeps one state across the corpus: statements whose speaker key
-    (`p:` keys, persons) has no state take the state that at least two thirds of the same speaker's
-    statements with a state have (an article naming "Deputy Foreign Minister X" alone learns X's state
-    from the articles that say which ministry X speaks for)."""
-    con.execute(
-        "WITH known AS (SELECT speaker_key, speaker_state_id, count(*) AS n FROM statements "
-        "  WHERE speaker_key LIKE 'p:%' AND speaker_state_id IS NOT NULL GROUP BY ALL), "
-        "best AS (SELECT speaker_key, arg_max(speaker_state_id, n) AS state, max(n) AS top, sum(n) AS total "
-        "  FROM known GROUP BY speaker_key) "
-        "UPDATE statements SET speaker_state_id = best.state FROM best "
-        "WHERE statements.speaker_key = best.speaker_key AND statements.speaker_state_id IS NULL "
-        "AND best.top * 3 >= best.total * 2")
 
 
 def add_unknown_sources(con: duckdb.DuckDBPyConnection) -> None:

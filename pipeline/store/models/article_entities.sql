@@ -1,6 +1,7 @@
 -- One row per (non-duplicate article, entity): its mention count and the article's date, source and
 -- language; `article_key` is the article's compact join key.
 -- sorted: entity_id, published, article_key
+-- upkeep: rows per article
 WITH kept_articles AS (
     SELECT article_id, published, source, language FROM articles WHERE duplicate_of IS NULL
 ),

@@ -3,6 +3,7 @@
 -- entities (filters and the heatmap test one AND instead of unnesting lists); and what a search
 -- result shows (title, url, snippet), so a page of results never looks articles up by id.
 -- sorted: published, article_key
+-- upkeep: rows per article
 WITH entity_lists AS (
     SELECT x.article_key, list(k.entity_no ORDER BY k.entity_no) AS entity_nos,
            list(x.mentions ORDER BY k.entity_no) AS mention_counts,

@@ -1,7 +1,10 @@
 -- A small integer per entity id (`entity_no`, in entity_id order), so per-article entity lists stay
 -- compact; `top_bit`: a bit number for the top_bits() entities (see _macros.sql; NULL for the others),
 -- in rank order: the top_bits_per_kind() of each kind in most articles, then the others in most articles.
+-- Materialised, it is a dictionary: upkeep appends entities it has not seen (_entity_keys_append.sql)
+-- and never renumbers; `repair --full` and retag rank them again.
 -- sorted: entity_no
+-- upkeep: dictionary
 WITH known AS (
     SELECT entity_id FROM entities UNION SELECT DISTINCT entity_id FROM article_entities
 ),

@@ -1,6 +1,7 @@
 -- The text of every stored sentence with a mention, by date: the sentences behind a trend point are
 -- read from a few blocks instead of cutting them out of their articles one by one.
 -- sorted: published, article_key, sentence_no
+-- upkeep: rows per article
 WITH sentences_with_mentions AS (
     SELECT DISTINCT published, article_key, article_id, sentence_no, sentence_start, sentence_end
     FROM mention_spans

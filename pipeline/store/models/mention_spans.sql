@@ -2,6 +2,7 @@
 -- and the article's date, source and language: the sentences behind a trend point and the wording
 -- chart read only the chosen entities' rows for the chosen dates.
 -- sorted: entity_id, published, article_key, char_start
+-- upkeep: rows per article
 WITH kept_articles AS (
     SELECT article_id, published, source, language FROM articles WHERE duplicate_of IS NULL
 )

@@ -3,6 +3,7 @@
 -- raw name (stores written before speaker keys); the label is the entity's name, else the spelling used
 -- most (ties: the first in sort order).
 -- sorted: statements DESC, label
+-- upkeep: rows per speaker
 WITH keyed AS (
     SELECT coalesce(s.speaker_entity_id, s.speaker_key, s.speaker) AS key, e.name, s.speaker
     FROM statements s LEFT JOIN entities e ON e.entity_id = s.speaker_entity_id

@@ -7,6 +7,7 @@
 -- earliest `said` (the statements page reads a cluster's rows from there on). Column names match the
 -- statement filter's.
 -- sorted: said DESC NULLS LAST, statement_id
+-- upkeep: rows per cluster
 WITH RECURSIVE chain(entity_id, member) AS (
     SELECT entity_id, entity_id FROM entities WHERE kind = 'actor'
     UNION

@@ -7,12 +7,13 @@ combos AS (SELECT cm, b, count(*) AS n FROM (SELECT cm, unnest(entity_nos) AS b 
 nos AS (
     SELECT ch.a, c.b, sum(c.n) AS articles
     FROM combos c JOIN chosen ch ON c.cm & ch.bit <> 0
-    WHERE ch.a <> c.b AND (NOT list_contains($chosen_nos::SMALLINT[], c.b) OR ch.a < c.b)
+    WHERE ch.a <> c.b
     GROUP BY ALL
 ),
 pairs AS (
     SELECT ka.entity_id AS entity_a, kb.entity_id AS entity_b, sum(nos.articles) AS articles
     FROM nos JOIN entity_keys ka ON ka.entity_no = nos.a JOIN entity_keys kb ON kb.entity_no = nos.b
+    WHERE NOT list_contains($chosen_nos::SMALLINT[], nos.b) OR ka.entity_id < kb.entity_id
     GROUP BY ALL
     ORDER BY articles DESC, entity_a, entity_b
     LIMIT $limit

@@ -10,9 +10,10 @@ named AS (
     FROM counted c JOIN entity_keys ka ON ka.entity_no = c.no_a JOIN entity_keys kb ON kb.entity_no = c.no_b
 ),
 pairs AS (
-    SELECT id_a AS entity_a, id_b AS entity_b, articles FROM named WHERE id_a = ANY($entity_ids)
+    SELECT id_a AS entity_a, id_b AS entity_b, articles FROM named
+    WHERE id_a = ANY($entity_ids) AND (NOT id_b = ANY($entity_ids) OR id_a < id_b)
     UNION ALL
-    SELECT id_b, id_a, articles FROM named WHERE id_b = ANY($entity_ids) AND NOT id_a = ANY($entity_ids)
+    SELECT id_b, id_a, articles FROM named WHERE id_b = ANY($entity_ids) AND (NOT id_a = ANY($entity_ids) OR id_b < id_a)
     ORDER BY articles DESC, entity_a, entity_b
     LIMIT $limit
 )

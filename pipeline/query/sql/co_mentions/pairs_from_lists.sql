@@ -5,10 +5,10 @@ ij AS (
     WHERE a < b GROUP BY ALL
 ),
 pairs AS (
-    SELECT ka.entity_id AS entity_a, kb.entity_id AS entity_b, ij.n AS articles
+    SELECT least(ka.entity_id, kb.entity_id) AS entity_a, greatest(ka.entity_id, kb.entity_id) AS entity_b,
+           ij.n AS articles
     FROM ij JOIN pool pa ON pa.pos = ij.a JOIN pool pb ON pb.pos = ij.b
-    JOIN entity_keys ka ON ka.entity_no = least(pa.entity_no, pb.entity_no)
-    JOIN entity_keys kb ON kb.entity_no = greatest(pa.entity_no, pb.entity_no)
+    JOIN entity_keys ka ON ka.entity_no = pa.entity_no JOIN entity_keys kb ON kb.entity_no = pb.entity_no
     ORDER BY articles DESC, entity_a, entity_b
     LIMIT $limit
 )

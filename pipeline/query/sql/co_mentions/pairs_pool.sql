@@ -6,7 +6,8 @@ pool AS (
     LIMIT $pool
 ),
 pairs AS (
-    SELECT ka.entity_id AS entity_a, kb.entity_id AS entity_b, sum(p.articles) AS articles
+    SELECT least(ka.entity_id, kb.entity_id) AS entity_a, greatest(ka.entity_id, kb.entity_id) AS entity_b,
+           sum(p.articles) AS articles
     FROM entity_pairs p SEMI JOIN pool pa ON pa.entity_no = p.no_a SEMI JOIN pool pb ON pb.entity_no = p.no_b
     JOIN entity_keys ka ON ka.entity_no = p.no_a JOIN entity_keys kb ON kb.entity_no = p.no_b
     WHERE {where}

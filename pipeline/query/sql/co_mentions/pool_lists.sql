@@ -2,9 +2,10 @@
 -- them, and articles counted per list of the pool positions they mention.
 arts AS (SELECT x.article_key, x.entity_nos FROM article_facts x WHERE {where}),
 pool AS (
-    SELECT entity_no, (row_number() OVER (ORDER BY n DESC, entity_no) - 1)::INTEGER AS pos
-    FROM (SELECT c.entity_no, count(*) AS n FROM (SELECT unnest(entity_nos) AS entity_no FROM arts) c
-          GROUP BY c.entity_no ORDER BY n DESC, c.entity_no LIMIT $pool)
+    SELECT entity_no, (row_number() OVER (ORDER BY n DESC, entity_id) - 1)::INTEGER AS pos
+    FROM (SELECT c.entity_no, k.entity_id, count(*) AS n FROM (SELECT unnest(entity_nos) AS entity_no FROM arts) c
+          JOIN entity_keys k USING (entity_no)
+          GROUP BY c.entity_no, k.entity_id ORDER BY n DESC, k.entity_id LIMIT $pool)
 ),
 lists AS (
     SELECT positions, count(*) AS n FROM (
