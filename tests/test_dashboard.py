@@ -295,7 +295,7 @@ def refusals(at: AppTest) -> list[str]:
 
 def send(at: AppTest, urls: str = "", **widgets) -> AppTest:
     """Fill the form (URLs, then any widget by key) and press Ingest."""
-    at.text_area(key="ingest_urls").input(urls)
+    next(t for t in at.text_area if t.label == "URLs (one per line)").input(urls)
     for key, value in widgets.items():
         at.number_input(key=key).set_value(value)
     return at.button(key=SUBMIT).click().run()
