@@ -577,7 +577,7 @@ def ingest_app(built_db: Path, tmp_path: Path) -> Iterator[StreamlitApp]:
 
 
 def test_ingest_form_is_off_without_the_setting(app: StreamlitApp, page) -> None:
-    open_app(page, app, "?page=sources")
+    open_fresh(page, app, "?page=sources")
     note = page.get_by_test_id("stAlertContentInfo").filter(has_text="Ingest from the dashboard is off")
     expect(note).to_contain_text("TRACKER_DASHBOARD_INGEST=1")
     expect(note).to_contain_text("authenticating reverse proxy")
@@ -604,8 +604,8 @@ def test_ingest_form_refuses_options_and_paths_and_ingests_a_local_url(ingest_ap
     for line in ("--allow-private", str(LATE_PAGE.parent), "--workers 500"):
         form.locator("textarea").fill(line)
         form.get_by_role("button", name="Ingest").click()
-        settle(page)
         expect(error).to_have_count(1)
+        settle(page)
         assert error.locator("li").all_inner_texts() == [f"line 1: '{line}' {NOT_A_URL}"]
         expect(form.locator("textarea")).to_have_value(line)  # kept, to be corrected
         assert_no_traceback(page)
