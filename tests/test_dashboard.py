@@ -324,18 +324,19 @@ def test_ingest_form_refuses_options_and_server_paths_in_one_line(ingest_on, lin
     assert at.text_area(key="ingest_urls").value == f"{line}\n"
 
 
-def test_ingest_form_options_are_bounded_widgets(ingest_on):
+def test_ingest_form_options_are_bounded_widgets(ingest_on, server, monkeypatch):
     at = app(page="sources")
     workers, timeout, delay = (at.number_input(key=k) for k in ("ingest_workers", "ingest_timeout", "ingest_delay"))
     assert (workers.min, workers.max, workers.value) == (1, submit.max_workers(), 1)
     assert (timeout.min, timeout.max) == submit.BOUNDS["timeout"]
     assert (delay.min, delay.max) == submit.BOUNDS["delay"]
     assert at.radio(key="ingest_kind").options == ["pages", "feeds (RSS/Atom)", "sitemaps"]
-    at = send(at, "https://ok.example/a\n", ingest_workers=500)  # a value out of bounds never reaches the run
+    monkeypatch.delenv("TRACKER_ALLOW_PRIVATE", raising=False)  # the job refuses 127.0.0.1 before connecting
+    at = send(at, server.url("/a") + "\n", ingest_workers=500)  # a value out of bounds never reaches the run
     assert "job" in at.session_state
     (saved,) = [json.loads(p.read_text()) for p in ingest_on.glob("*/request.json")]
-    assert 1 <= saved["workers"] <= submit.max_workers() and saved["urls"] == ["https://ok.example/a"]
-    at.session_state["job"]["proc"].wait(60)
+    assert 1 <= saved["workers"] <= submit.max_workers() and saved["urls"] == [server.url("/a")]
+    assert at.session_state["job"]["proc"].wait(60) == 0 and server.requests == []
 
 
 def test_ingest_form_bounds_uploads(ingest_on, monkeypatch):
