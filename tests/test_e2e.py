@@ -503,7 +503,7 @@ def writable_app(built_db: Path, tmp_path: Path) -> Iterator[StreamlitApp]:
 
 def test_ingest_while_open_with_store_locked(writable_app: StreamlitApp, page) -> None:
     app = writable_app
-    open_app(page, app, "?page=articles")
+    open_fresh(page, app, "?page=articles")
     assert "5 matching articles" in captions(page)
     go_to(page, "Sources & runs")
     go_to(page, "Articles")
@@ -543,7 +543,7 @@ def test_ingest_while_open_with_store_locked(writable_app: StreamlitApp, page) -
 def test_cli_ingest_while_open_shows_the_new_article(writable_app: StreamlitApp, page) -> None:
     """The same with the command line writing: the page picks the new rows up on its next run."""
     app = writable_app
-    open_app(page, app, "?page=articles&q=Kestrel")
+    open_fresh(page, app, "?page=articles&q=Kestrel")
     expect(page.get_by_text("No articles match these filters.")).to_be_visible()
     with hold_write_lock(app.db, seconds=4):
         ingest = subprocess.Popen([sys.executable, "-m", "pipeline", "ingest", "--db", str(app.db), "--workers", "1",
@@ -659,6 +659,7 @@ def test_said_by_state_and_about_in_two_clicks(said_app: StreamlitApp, page, tmp
     """Said by state = United States, About = Lachin corridor: exactly the four US statements about the
     corridor (not the union), in the table, the URL and the CSV — the same bytes as the export's flags."""
     open_fresh(page, said_app, "?page=statements")
+    expect(page.get_by_text("9 statements (newest first")).to_be_visible()
     assert len(grid_rows(page)) == 1 + 9
     sidebar_select(page, "Said by: speaker's state", "United States")
     sidebar_select(page, "About", "Lachin corridor", shown="Lachin corridor · place")
@@ -684,4 +685,5 @@ def test_said_by_state_and_about_in_two_clicks(said_app: StreamlitApp, page, tmp
     assert out.read_bytes() == data
     # A link with the two keys reopens the same view.
     open_fresh(page, said_app, "?page=statements&by_state=united_states&about=lachin_corridor")
+    expect(page.get_by_text("4 statements (newest first")).to_be_visible()
     assert len(grid_rows(page)) == 1 + 4
