@@ -60,6 +60,7 @@ class StreamlitApp:
     log: Path
     port: int = field(default_factory=free_port)
     root: Path = ROOT  # the project checkout to serve (benchmarks/pages.py compares two)
+    env: dict[str, str] = field(default_factory=dict)  # settings of this server (e.g. TRACKER_DASHBOARD_INGEST)
     proc: subprocess.Popen | None = None
 
     @property
@@ -67,7 +68,7 @@ class StreamlitApp:
         return f"http://127.0.0.1:{self.port}/"
 
     def start(self, timeout: float = 30) -> StreamlitApp:
-        env = {**os.environ, "TRACKER_DB": str(self.db), "PYTHONUNBUFFERED": "1"}
+        env = {**os.environ, "TRACKER_DB": str(self.db), "PYTHONUNBUFFERED": "1", **self.env}
         self._log_file = self.log.open("w")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",

@@ -5,9 +5,11 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
+import re
 import subprocess
 import sys
 import time
+import tomllib
 from pathlib import Path
 
 import duckdb
@@ -15,9 +17,10 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pipeline import export
+from pipeline import export, submit
+from pipeline.config import UploadLimits
 from pipeline.query.filters import Filters
-from tests.conftest import US_ON_LACHIN, build_said_db, build_small_db
+from tests.conftest import PAGES, US_ON_LACHIN, Route, build_said_db, build_small_db
 from views import data
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -289,6 +292,120 @@ def test_sources_page_coverage_runs_failures_and_form(db):
     assert at.dataframe[1].value["run_id"].tolist() == ["r1"]
     assert at.dataframe[2].value["error"].tolist() == ["HTTP 404"]
     assert at.text_area[0].label.startswith("URLs")
+
+
+# --- The ingest form: URLs and uploads as data, bounded options, off unless allowed ----------------
+
+SUBMIT = "FormSubmitter:ingest_form-Ingest"
+NOT_A_URL = "is not an http(s) URL (only URLs are accepted here, no options or server paths)"
+
+
+@pytest.fixture()
+def ingest_on(db, tmp_path, monkeypatch):
+    """The small store with dashboard ingest allowed; jobs kept under tmp_path/jobs."""
+    monkeypatch.setenv("TRACKER_DASHBOARD_INGEST", "1")
+    monkeypatch.setenv("TRACKER_JOBS_DIR", str(tmp_path / "jobs"))
+    return tmp_path / "jobs"
+
+
+def refusals(at: AppTest) -> list[str]:
+    """The problem lines of the form's error, as the user reads them (markdown escapes removed)."""
+    lines = [line for e in at.error for line in e.value.splitlines() if line.startswith("- ")]
+    return [re.sub(r"\\(.)", r"\1", line[2:]) for line in lines]
+
+
+def send(at: AppTest, urls: str = "", **widgets) -> AppTest:
+    """Fill the form (URLs, then any widget by key) and press Ingest."""
+    next(t for t in at.text_area if t.label == "URLs (one per line)").input(urls)
+    for key, value in widgets.items():
+        at.number_input(key=key).set_value(value)
+    return at.button(key=SUBMIT).click().run()
+
+
+def test_ingest_form_is_off_without_the_setting(db, monkeypatch):
+    monkeypatch.delenv("TRACKER_DASHBOARD_INGEST", raising=False)
+    at = app(page="sources")
+    no_exception(at)
+    note = " ".join(i.value for i in at.info)
+    assert "Ingest from the dashboard is off" in note and "TRACKER_DASHBOARD_INGEST=1" in note
+    assert "authenticating reverse proxy" in note
+    assert at.text_area(key="ingest_urls").disabled and at.radio(key="ingest_kind").disabled
+    assert all(n.disabled for n in at.number_input) and at.file_uploader[0].disabled
+    assert at.button(key=SUBMIT).disabled
+
+
+@pytest.mark.parametrize("line", ["--allow-private", "/etc", "--workers 500", str(PAGES), "file:///etc/passwd"])
+def test_ingest_form_refuses_options_and_server_paths_in_one_line(ingest_on, line):
+    """Each line is data: an option or a server path is a bad URL, refused with one line naming it; no job
+    starts and the text stays in the form to be corrected."""
+    at = send(app(page="sources"), f"{line}\n")
+    no_exception(at)
+    assert refusals(at) == [f"line 1: {line!r} {NOT_A_URL}"]
+    assert "job" not in at.session_state and not ingest_on.exists()
+    assert at.text_area(key="ingest_urls").value == f"{line}\n"
+
+
+def test_ingest_form_options_are_bounded_widgets(ingest_on, server, monkeypatch):
+    at = app(page="sources")
+    workers, timeout, delay = (at.number_input(key=k) for k in ("ingest_workers", "ingest_timeout", "ingest_delay"))
+    assert (workers.min, workers.max, workers.value) == (1, submit.max_workers(), 1)
+    assert (timeout.min, timeout.max) == submit.BOUNDS["timeout"]
+    assert (delay.min, delay.max) == submit.BOUNDS["delay"]
+    assert at.radio(key="ingest_kind").options == ["pages", "feeds (RSS/Atom)", "sitemaps"]
+    monkeypatch.delenv("TRACKER_ALLOW_PRIVATE", raising=False)  # the job refuses 127.0.0.1 before connecting
+    at = send(at, server.url("/a") + "\n", ingest_workers=500)  # a value out of bounds never reaches the run
+    assert "job" in at.session_state
+    (saved,) = [json.loads(p.read_text()) for p in ingest_on.glob("*/request.json")]
+    assert 1 <= saved["workers"] <= submit.max_workers() and saved["urls"] == [server.url("/a")]
+    assert at.session_state["job"]["proc"].wait(60) == 0 and server.requests == []
+
+
+def test_ingest_form_bounds_uploads(ingest_on, monkeypatch):
+    """Uploads: Streamlit's per-file cap (server.maxUploadSize, the widget's limit) agrees with the
+    request limits, and a file or a request over them is refused with one line naming it."""
+    limits = UploadLimits()
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["maxUploadSize"] == -(-limits.file_bytes // 2**20)
+    at = app(page="sources")
+    assert at.file_uploader[0].proto.max_upload_size_mb == config["server"]["maxUploadSize"]
+    monkeypatch.setattr(submit, "DEFAULT_UPLOAD_LIMITS", UploadLimits(files=3, file_bytes=100, total_bytes=150))
+    at.file_uploader[0].set_value([("big.html", b"x" * 101, "text/html")])
+    at = send(at)
+    assert refusals(at) == ["big.html: 101 bytes, larger than the 100-byte limit for one upload"]
+    at.file_uploader[0].set_value([("a.html", b"x" * 80, "text/html"), ("b.html", b"x" * 80, "text/html")])
+    at = send(at)
+    assert refusals(at) == ["160 bytes uploaded, more than the 150-byte limit per request"]
+    at.file_uploader[0].set_value([("urls.txt", b"https://ok.example/a\n/etc/passwd\n", "text/plain")])
+    at = send(at)
+    assert refusals(at) == ["urls.txt: line 2 is not an http(s) URL (uploaded lists may hold URLs only)"]
+    assert "job" not in at.session_state and not ingest_on.exists()
+
+
+def test_ingest_form_runs_a_validated_job(ingest_on, db, server, monkeypatch):
+    """A URL on 127.0.0.1 (allowed by the server's own TRACKER_ALLOW_PRIVATE, never by the form) and an
+    upload are ingested by a job that got data only; a redirect to a metadata address stays refused."""
+    monkeypatch.setenv("TRACKER_ALLOW_PRIVATE", "1")
+    url = server.add_page("/border", PAGES / "border_talks.html")
+    server.routes["/hop"] = Route(b"", status=302, headers={"Location": "http://169.254.169.254/latest/meta-data/"})
+    at = app(page="sources")
+    at.file_uploader[0].set_value([("../../report.html", (PAGES / "corridor_report.html").read_bytes(), "text/html")])
+    at = send(at, f"{url}\n{server.url('/hop')}\n", ingest_timeout=2.0)
+    no_exception(at)
+    assert refusals(at) == []
+    (folder,) = ingest_on.iterdir()
+    saved = json.loads((folder / "request.json").read_text())
+    assert saved == {"db": str(db.resolve()), "urls": [url, server.url("/hop")], "uploads": ["000-report.html"],
+                     "kind": "pages", "workers": 1, "timeout": 2.0, "delay": 1.0}
+    job = at.session_state["job"]
+    assert job["label"] == "Ingesting 3 input(s)" and job["proc"].wait(120) == 0
+    with duckdb.connect(str(db), read_only=True) as con:
+        urls = {u for (u,) in con.execute("SELECT url FROM articles").fetchall()}
+        errors = [e for (e,) in con.execute("SELECT error FROM failures").fetchall()]
+    assert url in urls and any("169.254.169.254" in e and "not even with --allow-private" in e for e in errors)
+    assert not (folder / "uploads").exists()
+    at.run()  # the job has ended: the form is back, emptied, under the job's result
+    assert at.text_area(key="ingest_urls").value == "" and not at.file_uploader[0].value
+    assert any("Ingesting 3 input(s) — finished" in s.value for s in at.success)
 
 
 def test_empty_database_offers_the_sample(tmp_path, monkeypatch):

@@ -33,6 +33,7 @@ from urllib.parse import parse_qs, urlsplit
 import duckdb
 import pytest
 
+from tests.conftest import US_ON_LACHIN, Route, build_said_db
 from tests.e2e_helpers import (
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -75,7 +76,8 @@ def built_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def app(built_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[StreamlitApp]:
     """One dashboard shared by the read-only scenarios."""
-    server = StreamlitApp(db=built_db, log=tmp_path_factory.mktemp("e2e-log") / "streamlit.log").start()
+    server = StreamlitApp(db=built_db, log=tmp_path_factory.mktemp("e2e-log") / "streamlit.log",
+                          env={"TRACKER_DASHBOARD_INGEST": ""}).start()  # ingest off, as by default
     yield server
     server.stop()
 
@@ -142,18 +144,28 @@ def open_app(page, app: StreamlitApp, query: str = "") -> None:
     assert_no_traceback(page)
 
 
+def open_fresh(page, app: StreamlitApp, query: str = "") -> None:
+    """`open_app` for a server just started: its first run imports and reads everything, which can
+    take longer than one UI step on a busy machine."""
+    page.goto(app.url + query)
+    page.get_by_test_id("stSidebar").get_by_test_id("stMultiSelect").first.wait_for(timeout=120_000)
+    page.get_by_test_id("stHeading").first.wait_for(timeout=120_000)
+    settle(page, timeout=120)
+    assert_no_traceback(page)
+
+
 def assert_no_traceback(page) -> None:
     assert page.get_by_test_id("stException").count() == 0, page.get_by_test_id("stException").first.inner_text()
     assert "Traceback" not in page.locator("body").inner_text()
 
 
-def sidebar_select(page, label: str, option: str) -> None:
+def sidebar_select(page, label: str, option: str, shown: str | None = None) -> None:
     """Pick one option of a sidebar multiselect by typing and clicking it (Enter would pick
-    Streamlit's 'Select all matches')."""
+    Streamlit's 'Select all matches'); `shown` is its label before the count when that is not `option`."""
     box = page.get_by_test_id("stSidebar").get_by_test_id("stMultiSelect").filter(has_text=label)
     box.click()
     page.keyboard.type(option)
-    page.get_by_role("option", name=re.compile(rf"^{re.escape(option)} \(")).first.click()
+    page.get_by_role("option", name=re.compile(rf"^{re.escape(shown or option)} \(")).first.click()
     page.keyboard.press("Escape")
     settle(page)
 
@@ -580,14 +592,15 @@ def test_every_page_renders_and_stays_offline(app: StreamlitApp, page) -> None:
 @pytest.fixture()
 def writable_app(built_db: Path, tmp_path: Path) -> Iterator[StreamlitApp]:
     """A dashboard on its own copy of the database (this scenario adds an article)."""
-    server = StreamlitApp(db=copy_db(built_db, tmp_path / "tracker.duckdb"), log=tmp_path / "streamlit.log").start()
+    server = StreamlitApp(db=copy_db(built_db, tmp_path / "tracker.duckdb"), log=tmp_path / "streamlit.log",
+                          env={"TRACKER_DASHBOARD_INGEST": "1", "TRACKER_JOBS_DIR": str(tmp_path / "jobs")}).start()
     yield server
     server.stop()
 
 
 def test_ingest_while_open_with_store_locked(writable_app: StreamlitApp, page) -> None:
     app = writable_app
-    open_app(page, app, "?page=articles")
+    open_fresh(page, app, "?page=articles")
     assert "5 matching articles" in captions(page)
     go_to(page, "Sources & runs")
     go_to(page, "Articles")
@@ -627,7 +640,7 @@ def test_ingest_while_open_with_store_locked(writable_app: StreamlitApp, page) -
 def test_cli_ingest_while_open_shows_the_new_article(writable_app: StreamlitApp, page) -> None:
     """The same with the command line writing: the page picks the new rows up on its next run."""
     app = writable_app
-    open_app(page, app, "?page=articles&q=Kestrel")
+    open_fresh(page, app, "?page=articles&q=Kestrel")
     expect(page.get_by_text("No articles match these filters.")).to_be_visible()
     with hold_write_lock(app.db, seconds=4):
         ingest = subprocess.Popen([sys.executable, "-m", "pipeline", "ingest", "--db", str(app.db), "--workers", "1",
@@ -672,15 +685,6 @@ def many_app(many_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     server.stop()
 
 
-def open_cold(page, app: StreamlitApp, query: str) -> None:
-    """open_app on a server whose first run reads a fresh store (slow on a busy 2-core machine)."""
-    page.goto(app.url + query)
-    page.get_by_test_id("stSidebar").get_by_test_id("stMultiSelect").first.wait_for(timeout=120_000)
-    page.get_by_test_id("stHeading").first.wait_for(timeout=120_000)
-    settle(page, timeout=120)
-    assert_no_traceback(page)
-
-
 def _csv_rows(data: bytes) -> list[dict[str, str]]:
     assert data.startswith(b"\xef\xbb\xbf")
     return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
@@ -694,7 +698,7 @@ def test_all_matching_rows_download_holds_every_article_of_the_database(many_app
     stored = con.execute("SELECT article_id, title FROM articles WHERE duplicate_of IS NULL "
                          "ORDER BY published DESC NULLS LAST, article_id").fetchall()
     con.close()
-    open_cold(page, many_app, "?page=articles")
+    open_fresh(page, many_app, "?page=articles")
     n = len(stored)
     assert f"{n:,} matching articles · showing 50" in captions(page)
     with page.expect_download() as shown_dl:
@@ -717,7 +721,7 @@ def test_grid_toolbar_csv_download_is_formula_safe(many_app: StreamlitApp, conte
     """The grid's own toolbar "Download as CSV" (st.dataframe's) exports the neutralised cell."""
     context.add_init_script("delete window.showSaveFilePicker;")  # the anchor download Playwright can catch
     page = context.new_page()
-    open_cold(page, many_app, "?page=articles")
+    open_fresh(page, many_app, "?page=articles")
     grid = page.get_by_test_id("stDataFrame").first
     grid.hover()
     with page.expect_download() as dl:
@@ -729,3 +733,134 @@ def test_grid_toolbar_csv_download_is_formula_safe(many_app: StreamlitApp, conte
     assert "'=HYPERLINK(" in text
     for row in csv.reader(io.StringIO(text, newline="")):
         assert not any(cell.startswith(("=", "+", "@", "\t", "\r")) for cell in row), row
+
+
+# ---------------------------------------------------------------------------------------------
+# The ingest form: URLs and uploads as data, never options or server paths
+# ---------------------------------------------------------------------------------------------
+
+NOT_A_URL = "is not an http(s) URL (only URLs are accepted here, no options or server paths)"
+
+
+@pytest.fixture()
+def ingest_app(built_db: Path, tmp_path: Path) -> Iterator[StreamlitApp]:
+    """A dashboard started with ingest allowed, on its own copy of the database. Its own configuration
+    (TRACKER_ALLOW_PRIVATE, never the form) lets it fetch from the test server on 127.0.0.1."""
+    env = {"TRACKER_DASHBOARD_INGEST": "1", "TRACKER_ALLOW_PRIVATE": "1", "TRACKER_JOBS_DIR": str(tmp_path / "jobs")}
+    server = StreamlitApp(db=copy_db(built_db, tmp_path / "tracker.duckdb"), log=tmp_path / "streamlit.log",
+                          env=env).start()
+    yield server
+    server.stop()
+
+
+def test_ingest_form_is_off_without_the_setting(app: StreamlitApp, page) -> None:
+    open_fresh(page, app, "?page=sources")
+    note = page.get_by_test_id("stAlertContentInfo").filter(has_text="Ingest from the dashboard is off")
+    expect(note).to_contain_text("TRACKER_DASHBOARD_INGEST=1")
+    expect(note).to_contain_text("authenticating reverse proxy")
+    form = page.get_by_test_id("stForm")
+    expect(form.get_by_role("button", name="Ingest")).to_be_disabled()
+    expect(form.locator("textarea")).to_be_disabled()
+    expect(form.locator("input[type=file]")).to_be_disabled()
+    for field in ("Workers", "Timeout (s)", "Delay per host (s)"):
+        expect(form.get_by_role("spinbutton", name=field)).to_be_disabled()
+
+
+def test_ingest_form_refuses_options_and_paths_and_ingests_a_local_url(ingest_app: StreamlitApp, server,
+                                                                       page) -> None:
+    """Hostile lines are bad URLs, refused with one line each and nothing run; a bounded option widget
+    cannot leave its bounds; a URL on 127.0.0.1 is ingested, and a redirect from it to the metadata
+    address stays refused although the server's configuration allows private addresses."""
+    app = ingest_app
+    before = _count(app.db, "articles")
+    url = server.add_page("/kestrel", LATE_PAGE)
+    server.routes["/hop"] = Route(b"", status=302, headers={"Location": "http://169.254.169.254/latest/meta-data/"})
+    open_fresh(page, app, "?page=sources")
+    form = page.get_by_test_id("stForm")
+    error = page.get_by_test_id("stAlertContentError")
+    for line in ("--allow-private", str(LATE_PAGE.parent), "--workers 500"):
+        form.locator("textarea").fill(line)
+        form.get_by_role("button", name="Ingest").click()
+        expect(error).to_have_count(1)
+        settle(page)
+        assert error.locator("li").all_inner_texts() == [f"line 1: '{line}' {NOT_A_URL}"]
+        expect(form.locator("textarea")).to_have_value(line)  # kept, to be corrected
+        assert_no_traceback(page)
+    shot(page, "14-ingest-refused")
+    assert not (app.db.parent / "jobs").exists() and _count(app.db, "articles") == before
+
+    workers = form.get_by_role("spinbutton", name="Workers")
+    workers.fill("500")
+    workers.press("Tab")
+    settle(page)
+    assert (workers.get_attribute("min"), workers.get_attribute("max")) == ("1", "2")  # 1 … the machine's cores
+    expect(form.get_by_text("Number is outside the allowed range. Please enter a value between 1 and 2.")) \
+        .to_be_visible()
+    workers.fill("2")
+    workers.press("Tab")
+
+    form.locator("textarea").fill(f"{url}\n{server.url('/hop')}")
+    form.get_by_role("button", name="Ingest").click()
+    expect(page.get_by_text(re.compile(r"Ingesting 2 input\(s\) — finished"))).to_be_visible(timeout=90_000)
+    expect(page.get_by_text(re.compile(r"1 stored \(0 duplicates\), 0 unchanged, 1 failed"))).to_be_visible()
+    assert error.count() == 0
+    shot(page, "15-ingest-finished")
+    (saved,) = [json.loads(p.read_text()) for p in (app.db.parent / "jobs").glob("*/request.json")]
+    assert saved["urls"] == [url, server.url("/hop")] and saved["uploads"] == [] and saved["workers"] == 2
+    with duckdb.connect(str(app.db), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM articles").fetchone() == (before + 1,)
+        assert con.execute("SELECT count(*) FROM articles WHERE url NOT LIKE 'http%'").fetchone() == (0,)
+        (error_row,), = con.execute("SELECT error FROM failures WHERE input = ?", [server.url("/hop")]).fetchall()
+    assert "169.254.169.254" in error_row and "not even with --allow-private" in error_row
+    go_to(page, "Articles")
+    page.get_by_test_id("stSidebar").get_by_test_id("stTextInput").locator("input").fill("Kestrel")
+    page.keyboard.press("Enter")
+    settle(page)
+    expect(page.get_by_text("1 matching articles")).to_be_visible()
+    assert grid_rows(page)[1][2] == LATE_TITLE
+
+
+# ---------------------------------------------------------------------------------------------
+# Said by × about on the hand-counted store
+# ---------------------------------------------------------------------------------------------
+
+@pytest.fixture()
+def said_app(tmp_path: Path) -> Iterator[StreamlitApp]:
+    """A dashboard on the "said by" × "about" store of tests/conftest.py (counted by hand there)."""
+    server = StreamlitApp(db=build_said_db(tmp_path / "said.duckdb"), log=tmp_path / "streamlit.log").start()
+    yield server
+    server.stop()
+
+
+def test_said_by_state_and_about_in_two_clicks(said_app: StreamlitApp, page, tmp_path) -> None:
+    """Said by state = United States, About = Lachin corridor: exactly the four US statements about the
+    corridor (not the union), in the table, the URL and the CSV — the same bytes as the export's flags."""
+    open_fresh(page, said_app, "?page=statements")
+    expect(page.get_by_text("9 statements (newest first")).to_be_visible()
+    assert len(grid_rows(page)) == 1 + 9
+    sidebar_select(page, "Said by: speaker's state", "United States")
+    sidebar_select(page, "About", "Lachin corridor", shown="Lachin corridor · place")
+    assert chosen(page, "Said by: speaker's state")[0].startswith("United States (")
+    assert chosen(page, "About")[0].startswith("Lachin corridor · place (")
+    assert query(page) == {"page": ["statements"], "by_state": ["united_states"], "about": ["lachin_corridor"]}
+    expect(page.get_by_text("Said by state: United States · About: Lachin corridor")).to_be_visible()
+    expect(page.get_by_text("4 statements (newest first")).to_be_visible()
+    rows = grid_rows(page)
+    assert [r[:4] for r in rows[1:]] == [["2023-06-15", "US Department of State", "United States", "welcome"],
+                                         ["2023-02-03", "Antony Blinken", "United States", "appeal"],
+                                         ["2023-02-01", "US Department of State", "United States", "concern"],
+                                         ["2023-01-10", "Ned Price", "United States", "appeal"]]
+    shot(page, "16-said-by-about")
+    with page.expect_download() as info:
+        page.get_by_test_id("stDownloadButton").filter(has_text="Download CSV").first.click()
+    data = Path(info.value.path()).read_bytes()
+    assert info.value.suggested_filename == "statements.csv"
+    assert data == "".join(row + "\r\n" for row in US_ON_LACHIN).encode("utf-8-sig")
+    out = tmp_path / "cli.csv"
+    run_pipeline("export", "statements", "--by-state", "united_states", "--about", "lachin_corridor", "-o", str(out),
+                 db=said_app.db)
+    assert out.read_bytes() == data
+    # A link with the two keys reopens the same view.
+    open_fresh(page, said_app, "?page=statements&by_state=united_states&about=lachin_corridor")
+    expect(page.get_by_text("4 statements (newest first")).to_be_visible()
+    assert len(grid_rows(page)) == 1 + 4

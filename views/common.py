@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import html
+import re
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -195,6 +196,15 @@ def esc(value: object) -> str:
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return ""
     return html.escape(str(value))
+
+
+MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def md_escape(text: str) -> str:
+    """User text safe inside Streamlit markdown (st.error, st.info …): shown as typed, never as links,
+    emphasis or math."""
+    return MARKDOWN_SPECIALS.sub(r"\\\1", text)
 
 
 def link(url: object, text: object) -> str:

@@ -11,18 +11,25 @@ from pathlib import Path
 
 import streamlit as st
 
-from pipeline import config
+from pipeline import config, submit
 from views import data
 
 LOG_TAIL = 12
 
 
 def start(args: list[str], label: str) -> None:
-    """Start `python -m pipeline <args>` with the dashboard's database; one job per session."""
+    """Start `python -m pipeline <args>` with the dashboard's database; one job per session. Only for
+    fixed arguments (the sample build): user input goes through `pipeline.submit` (views/sources.py)."""
+    submit.cleanup_legacy()
     log = Path(tempfile.mkstemp(prefix="tracker-job-", suffix=".log")[1])
     with log.open("wb") as out:
         proc = subprocess.Popen([sys.executable, "-m", "pipeline", *args, "--db", str(data.db_path())],
                                 cwd=config.ROOT, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    follow(proc, log, label)
+
+
+def follow(proc: subprocess.Popen, log: Path, label: str) -> None:
+    """Make a started process this session's job: its progress and log tail are shown until it ends."""
     st.session_state["job"] = {"proc": proc, "log": str(log), "label": label, "started": time.time()}
 
 
