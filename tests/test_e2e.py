@@ -274,7 +274,7 @@ def test_reopened_url_restores_the_same_filters(app: StreamlitApp, context, page
     open_app(page, app, "?page=trends")
     sidebar_select(page, "Actors", "Azerbaijan")
     sidebar_select(page, "Places", "Lachin corridor")
-    search = page.get_by_test_id("stSidebar").get_by_test_id("stTextInput").locator("input")
+    search = page.get_by_test_id("stSidebar").get_by_role("textbox", name="Text search")
     search.fill("checkpoint")
     search.press("Enter")
     settle(page)
@@ -287,7 +287,7 @@ def test_reopened_url_restores_the_same_filters(app: StreamlitApp, context, page
     open_app(again, app, "?" + url.split("?", 1)[1])
     assert chosen(again, "Actors") == ["Azerbaijan (5)"]
     assert chosen(again, "Places") == ["Lachin corridor (4)"]
-    search_box = again.get_by_test_id("stSidebar").get_by_test_id("stTextInput").locator("input")
+    search_box = again.get_by_test_id("stSidebar").get_by_role("textbox", name="Text search")
     assert search_box.input_value() == "checkpoint"
     after = {t["name"]: t["y"] for t in traces(again)}
     assert after == before and set(after) == {"Azerbaijan", "Lachin corridor"}
@@ -607,7 +607,7 @@ def test_ingest_while_open_with_store_locked(writable_app: StreamlitApp, page) -
 
     with hold_write_lock(app.db, seconds=8):
         # A new search needs a query the cache cannot answer while another process writes.
-        page.get_by_test_id("stSidebar").get_by_test_id("stTextInput").locator("input").fill("Goris")
+        page.get_by_test_id("stSidebar").get_by_role("textbox", name="Text search").fill("Goris")
         page.keyboard.press("Enter")
         settle(page)
         expect(page.get_by_text("store busy — showing last results")).to_be_visible()
@@ -641,7 +641,7 @@ def test_cli_ingest_while_open_shows_the_new_article(writable_app: StreamlitApp,
     """The same with the command line writing: the page picks the new rows up on its next run."""
     app = writable_app
     open_fresh(page, app, "?page=articles&q=Kestrel")
-    expect(page.get_by_text("No articles match these filters.")).to_be_visible()
+    expect(page.get_by_text("No articles match the search for")).to_be_visible()
     with hold_write_lock(app.db, seconds=4):
         ingest = subprocess.Popen([sys.executable, "-m", "pipeline", "ingest", "--db", str(app.db), "--workers", "1",
                                    "--quiet", str(LATE_PAGE)], cwd=ROOT, stdout=subprocess.PIPE,
@@ -813,7 +813,7 @@ def test_ingest_form_refuses_options_and_paths_and_ingests_a_local_url(ingest_ap
         (error_row,), = con.execute("SELECT error FROM failures WHERE input = ?", [server.url("/hop")]).fetchall()
     assert "169.254.169.254" in error_row and "not even with --allow-private" in error_row
     go_to(page, "Articles")
-    page.get_by_test_id("stSidebar").get_by_test_id("stTextInput").locator("input").fill("Kestrel")
+    page.get_by_test_id("stSidebar").get_by_role("textbox", name="Text search").fill("Kestrel")
     page.keyboard.press("Enter")
     settle(page)
     expect(page.get_by_text("1 matching articles")).to_be_visible()
@@ -836,7 +836,7 @@ def test_said_by_state_and_about_in_two_clicks(said_app: StreamlitApp, page, tmp
     """Said by state = United States, About = Lachin corridor: exactly the four US statements about the
     corridor (not the union), in the table, the URL and the CSV — the same bytes as the export's flags."""
     open_fresh(page, said_app, "?page=statements")
-    expect(page.get_by_text("9 statements (newest first")).to_be_visible()
+    expect(page.get_by_text("9 statements match · showing 9 (newest first")).to_be_visible()
     assert len(grid_rows(page)) == 1 + 9
     sidebar_select(page, "Said by: speaker's state", "United States")
     sidebar_select(page, "About", "Lachin corridor", shown="Lachin corridor · place")
@@ -844,7 +844,7 @@ def test_said_by_state_and_about_in_two_clicks(said_app: StreamlitApp, page, tmp
     assert chosen(page, "About")[0].startswith("Lachin corridor · place (")
     assert query(page) == {"page": ["statements"], "by_state": ["united_states"], "about": ["lachin_corridor"]}
     expect(page.get_by_text("Said by state: United States · About: Lachin corridor")).to_be_visible()
-    expect(page.get_by_text("4 statements (newest first")).to_be_visible()
+    expect(page.get_by_text("4 statements match · showing 4 (newest first")).to_be_visible()
     rows = grid_rows(page)
     assert [r[:4] for r in rows[1:]] == [["2023-06-15", "US Department of State", "United States", "welcome"],
                                          ["2023-02-03", "Antony Blinken", "United States", "appeal"],
@@ -852,9 +852,9 @@ def test_said_by_state_and_about_in_two_clicks(said_app: StreamlitApp, page, tmp
                                          ["2023-01-10", "Ned Price", "United States", "appeal"]]
     shot(page, "16-said-by-about")
     with page.expect_download() as info:
-        page.get_by_test_id("stDownloadButton").filter(has_text="Download CSV").first.click()
+        page.get_by_test_id("stDownloadButton").filter(has_text="Statements CSV · all 4 rows").first.click()
     data = Path(info.value.path()).read_bytes()
-    assert info.value.suggested_filename == "statements.csv"
+    assert info.value.suggested_filename == "statements_all-dates_all.csv"
     assert data == "".join(row + "\r\n" for row in US_ON_LACHIN).encode("utf-8-sig")
     out = tmp_path / "cli.csv"
     run_pipeline("export", "statements", "--by-state", "united_states", "--about", "lachin_corridor", "-o", str(out),
@@ -862,5 +862,5 @@ def test_said_by_state_and_about_in_two_clicks(said_app: StreamlitApp, page, tmp
     assert out.read_bytes() == data
     # A link with the two keys reopens the same view.
     open_fresh(page, said_app, "?page=statements&by_state=united_states&about=lachin_corridor")
-    expect(page.get_by_text("4 statements (newest first")).to_be_visible()
+    expect(page.get_by_text("4 statements match · showing 4 (newest first")).to_be_visible()
     assert len(grid_rows(page)) == 1 + 4
