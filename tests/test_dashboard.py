@@ -574,7 +574,8 @@ def test_statements_page_csv_cli_csv_and_snapshot_csv_have_the_same_columns(db, 
 
     from views import snapshot
     at = app(page="statements")
-    page_statements = list(at.dataframe[0].value.columns)
+    # The grid adds one display-only column, the in-app reader link; its CSV holds the export's columns.
+    page_statements = [c for c in at.dataframe[0].value.columns if c != "read"]
     at = app(page="articles")
     page_articles = list(at.dataframe[0].value.columns)
     zipped = snapshot.snapshot_bytes(db, export.Filters(), {}, None)
