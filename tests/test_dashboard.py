@@ -597,7 +597,7 @@ def test_statements_page_counts_every_match_and_offers_all_of_them(db, monkeypat
     no_exception(at)
     assert len(at.dataframe[0].value) == 1
     assert any("2 statements match · showing 1" in c.value for c in at.caption)
-    assert "⬇ Statements CSV · 1 rows shown" in labels(at) and "⬇ All 2 matching rows" in labels(at)
+    assert "⬇ Statements CSV · 1 row shown" in labels(at) and "⬇ All 2 matching rows" in labels(at)
 
 
 def test_grids_show_a_formula_safe_copy_for_their_own_csv_download(said, tmp_path):

@@ -33,7 +33,7 @@ from urllib.parse import parse_qs, urlsplit
 import duckdb
 import pytest
 
-from tests.conftest import US_ON_LACHIN, Route, build_said_db
+from tests.conftest import SMALL_ARTICLES, US_ON_LACHIN, Route, build_said_db, build_small_db
 from tests.e2e_helpers import (
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -864,3 +864,44 @@ def test_said_by_state_and_about_in_two_clicks(said_app: StreamlitApp, page, tmp
     open_fresh(page, said_app, "?page=statements&by_state=united_states&about=lachin_corridor")
     expect(page.get_by_text("4 statements match · showing 4 (newest first")).to_be_visible()
     assert len(grid_rows(page)) == 1 + 4
+
+
+# ---------------------------------------------------------------------------------------------
+# Search syntax in the browser, on the hand-counted store of tests/conftest.py
+# ---------------------------------------------------------------------------------------------
+
+@pytest.fixture()
+def small_app(tmp_path: Path) -> Iterator[StreamlitApp]:
+    server = StreamlitApp(db=build_small_db(tmp_path / "small.duckdb"), log=tmp_path / "streamlit.log").start()
+    yield server
+    server.stop()
+
+
+TITLES = {a[0]: a[4] for a in SMALL_ARTICLES}
+TYPED_SEARCHES = {  # counted by hand from SMALL_ARTICLES (as tests/test_queries.py's SEARCHES)
+    "Arm*": ["a5", "a2", "a1", "a6"],
+    "Stepanakert OR Ханкенди": ["a4", "a3"],
+    '"peace talks"': ["a1"],
+    "школы": ["a4"],
+}
+
+
+def test_search_syntax_typed_in_the_sidebar(small_app: StreamlitApp, page) -> None:
+    """Prefixes, OR, quoted phrases and word forms typed in the box give the hand-counted articles, in the
+    URL; a search that finds nothing says what was searched and suggests the prefix form."""
+    open_fresh(page, small_app, "?page=articles")
+    box = page.get_by_test_id("stSidebar").get_by_role("textbox", name="Text search")
+    for q, expected in TYPED_SEARCHES.items():
+        box.fill(q)
+        box.press("Enter")
+        settle(page)
+        expect(page.get_by_text(f"{len(expected)} matching articles")).to_be_visible()
+        assert [r[2] for r in grid_rows(page)[1:]] == [TITLES[a] for a in expected], q
+        assert query(page)["q"] == [q]
+        assert_no_traceback(page)
+    box.fill("Armeni")
+    box.press("Enter")
+    settle(page)
+    note = page.get_by_test_id("stAlertContentInfo").filter(has_text="No articles match the search for")
+    expect(note).to_contain_text("Armeni*")
+    shot(page, "17-search-zero-results")

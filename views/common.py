@@ -59,16 +59,20 @@ def download(df: pd.DataFrame, name: str, label: str = "Download CSV", *, f: Fil
     key = f"dl_{name}"
     if everything:
         count = shown if total is None else total
-        st.download_button(f"⬇ {label} · all {count:,} rows", to_csv_bytes(df), file_name=file_name(name, f, "all"),
+        st.download_button(f"⬇ {label} · all {_rows(count)}", to_csv_bytes(df), file_name=file_name(name, f, "all"),
                            mime="text/csv", key=key, on_click="ignore")
         return
     path = data.db_path()
     left, right = st.columns(2)
-    left.download_button(f"⬇ {label} · {shown:,} rows shown", to_csv_bytes(df), file_name=file_name(name, f, "shown"),
+    left.download_button(f"⬇ {label} · {_rows(shown)} shown", to_csv_bytes(df), file_name=file_name(name, f, "shown"),
                          mime="text/csv", key=key, on_click="ignore")
     right.download_button(f"⬇ All {total:,} matching rows", functools.partial(all_rows_csv, rows, path),
                           file_name=file_name(name, f, "all"), mime="text/csv", key=f"{key}_all", on_click="ignore",
                           help="Every row under the current filters, written in chunks as it is read.")
+
+
+def _rows(n: int) -> str:
+    return f"{n:,} row" if n == 1 else f"{n:,} rows"
 
 
 # A chart's figure built once per distinct data and settings and shared by every session: plotly
