@@ -86,20 +86,24 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--workers", type=_workers, default=os.cpu_count() or 1, help="processes (default: cores)")
         p.add_argument("--quiet", action="store_true", help="no progress bar")
 
+    def fetching(p: argparse.ArgumentParser) -> None:
+        """The options of every command that downloads and tags pages (ingest, watch)."""
+        p.add_argument("--allow-private", action="store_true",
+                       default=config.allow_private_default(),
+                       help="allow loopback/private addresses (also TRACKER_ALLOW_PRIVATE=1)")
+        p.add_argument("--timeout", type=_seconds, default=FetchPolicy.timeout,
+                       help="seconds to connect and to wait for data, the first byte included (default 10)")
+        p.add_argument("--deadline", type=_seconds, default=FetchPolicy.deadline,
+                       help="seconds one whole download may take, however slowly it arrives (default 30)")
+        p.add_argument("--delay", type=_delay, default=1.0, help="seconds between requests to one host (default 1)")
+        p.add_argument("--taxonomy", type=Path, default=None, help="taxonomy file (default: $TRACKER_TAXONOMY)")
+
     p = sub.add_parser("ingest", help="fetch/read, extract, tag, find statements, store")
     common(p)
     workers(p)
     p.add_argument("--feed", action="store_true", help="URL inputs are RSS/Atom feeds (or pages linking to one)")
     p.add_argument("--sitemap", action="store_true", help="URL inputs are sitemaps")
-    p.add_argument("--allow-private", action="store_true",
-                   default=config.allow_private_default(),
-                   help="allow loopback/private addresses (also TRACKER_ALLOW_PRIVATE=1)")
-    p.add_argument("--timeout", type=_seconds, default=FetchPolicy.timeout,
-                   help="seconds to connect and to wait for data, the first byte included (default 10)")
-    p.add_argument("--deadline", type=_seconds, default=FetchPolicy.deadline,
-                   help="seconds one whole download may take, however slowly it arrives (default 30)")
-    p.add_argument("--delay", type=_delay, default=1.0, help="seconds between requests to one host (default 1)")
-    p.add_argument("--taxonomy", type=Path, default=None, help="taxonomy file (default: $TRACKER_TAXONOMY)")
+    fetching(p)
     p.add_argument("--engine", choices=ENGINES, default="local",
                    help="where pages are processed: a local process pool (default) or a Dask cluster")
     p.add_argument("--scheduler", metavar="ADDRESS", default=None,
@@ -147,18 +151,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="sources file listing the feeds and sitemaps (default data/sources.yaml)")
     p.add_argument("--once", action="store_true",
                    help="poll every due feed and sitemap once, fetch what they list anew, and exit (for cron)")
-    p.add_argument("--allow-private", action="store_true", default=config.allow_private_default(),
-                   help="allow loopback/private addresses (also TRACKER_ALLOW_PRIVATE=1)")
     p.add_argument("--workers", type=_workers, default=1,
                    help="processes extracting each batch (default 1: batches are small)")
     p.add_argument("--batch", type=_batch, default=BATCH_ITEMS,
                    help=f"pages fetched per batch at most; the rest wait for the next batch (default {BATCH_ITEMS})")
-    p.add_argument("--timeout", type=_seconds, default=FetchPolicy.timeout,
-                   help="seconds to connect and to wait for data, the first byte included (default 10)")
-    p.add_argument("--deadline", type=_seconds, default=FetchPolicy.deadline,
-                   help="seconds one whole download may take, however slowly it arrives (default 30)")
-    p.add_argument("--delay", type=_delay, default=1.0, help="seconds between requests to one host (default 1)")
-    p.add_argument("--taxonomy", type=Path, default=None, help="taxonomy file (default: $TRACKER_TAXONOMY)")
+    fetching(p)
     p.add_argument("--alerts", type=Path, default=None,
                    help="the alert feed file (Atom; default: $TRACKER_ALERTS, else alerts.atom beside the database)")
     p.add_argument("--dashboard-url", default=None,
