@@ -14,14 +14,16 @@ from pathlib import Path
 
 import duckdb
 import numpy as np
+import pandas as pd
 import pytest
+import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from pipeline import export, submit
 from pipeline.config import UploadLimits
 from pipeline.query.filters import Filters
 from tests.conftest import PAGES, US_ON_LACHIN, Route, build_said_db, build_small_db
-from views import data
+from views import common, data
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "dashboard.py")
@@ -551,7 +553,7 @@ def labels(at: AppTest) -> list[str]:
 def test_articles_offer_rows_shown_and_all_matching_rows(db, monkeypatch):
     """Three articles a page of eight: "3 rows shown" beside "All 8 matching rows"; the all-rows bytes
     (built on click) are the CLI export's bytes, every article; file names carry view and dates."""
-    from views import articles, common
+    from views import articles
     monkeypatch.setattr(articles, "PAGE_SIZE", 3)
     at = app(page="articles")
     no_exception(at)
@@ -878,3 +880,19 @@ def test_zero_result_search_says_what_and_suggests_prefixes(db):
     at = app(page="articles", q="Armeni*")
     assert not [i for i in at.info if "No articles match" in i.value]
     assert any(c.value.startswith("4 matching articles") for c in at.caption)
+
+
+def test_missing_text_and_dates_are_blank_not_none():
+    frame = pd.DataFrame({"said_on": pd.to_datetime(["2024-01-15", None]),
+                          "seen": pd.to_datetime(["2024-01-15 10:30", None]),
+                          "speaker": pd.Series(["Mirzoyan", None], dtype="str"),
+                          "reports": [1, 2]})
+    shown, config = common.dates_as_text(common.blank_missing(frame), {
+        "said_on": st.column_config.DateColumn("Said on", format="YYYY-MM-DD", help="when"), "seen": "Seen"})
+    assert shown["said_on"].tolist() == ["2024-01-15", ""]
+    assert shown["seen"].tolist() == ["2024-01-15 10:30", ""]
+    assert shown["speaker"].tolist() == ["Mirzoyan", ""]
+    assert config["said_on"]["label"] == "Said on" and config["said_on"]["help"] == "when"
+    assert config["said_on"]["type_config"]["type"] == "text" and config["seen"]["label"] == "Seen"
+    full = frame.iloc[:1]
+    assert common.dates_as_text(full, {"said_on": "Said on"})[0]["said_on"].dtype.kind == "M"  # no gap: a date

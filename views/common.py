@@ -29,10 +29,11 @@ AllRows = Callable[[duckdb.DuckDBPyConnection], tuple[Sequence[str], Iterable[pd
 
 
 def table(df: pd.DataFrame, keep: Sequence[str] = (), **kwargs):
-    """st.dataframe of a formula-safe copy of `df` (export.display_safe) with missing text blank
-    (`blank_missing`, `keep` columns untouched): the grid's own "Download as CSV" then neutralises
-    = + - @, tab and CR like every other download. Returns st.dataframe's value."""
-    return st.dataframe(display_safe(blank_missing(df, keep)), **kwargs)
+    """st.dataframe of a formula-safe copy of `df` (export.display_safe) with missing text and dates
+    blank (`blank_missing`, `dates_as_text`; `keep` columns untouched): the grid's own "Download as
+    CSV" then neutralises = + - @, tab and CR like every other download. Returns st.dataframe's value."""
+    shown, config = dates_as_text(blank_missing(df, keep), kwargs.pop("column_config", None) or {})
+    return st.dataframe(display_safe(shown), column_config=config or None, **kwargs)
 
 
 def all_rows_csv(rows: AllRows, db: Path | None = None, max_bytes: int = MAX_DOWNLOAD_BYTES) -> bytes:
@@ -102,8 +103,28 @@ def show_table(df: pd.DataFrame, name: str, empty: str = "No results for these f
 def blank_missing(df: pd.DataFrame, keep: Sequence[str] = ()) -> pd.DataFrame:
     """The frame as shown: missing text (None/NaN in text columns) blank instead of "None"; `keep`
     columns (links, lists) untouched."""
-    text = [c for c in df.columns if df[c].dtype == object and c not in keep]
+    text = [c for c in df.columns if c not in keep
+            and (df[c].dtype == object or pd.api.types.is_string_dtype(df[c].dtype))]
     return df.assign(**{c: df[c].fillna("") for c in text}) if text else df
+
+
+def dates_as_text(df: pd.DataFrame, config: dict) -> tuple[pd.DataFrame, dict]:
+    """Date columns with missing values as ISO text with the gaps blank (the grid prints "None" for a
+    missing date), their column configs turned into text columns of the same label, help and width."""
+    config = dict(config)
+    for c in df.columns:
+        if not pd.api.types.is_datetime64_any_dtype(df[c].dtype) or not df[c].isna().any() or (
+                c in config and config[c] is None):
+            continue
+        known = df[c].dropna()
+        timed = bool((known != known.dt.normalize()).any())
+        df = df.assign(**{c: df[c].dt.strftime("%Y-%m-%d %H:%M" if timed else "%Y-%m-%d").fillna("")})
+        old = config.get(c)
+        if isinstance(old, dict):
+            config[c] = st.column_config.TextColumn(old.get("label"), help=old.get("help"), width=old.get("width"))
+        elif isinstance(old, str):
+            config[c] = st.column_config.TextColumn(old)
+    return df, config
 
 
 # ---------------------------------------------------------------------------------------------
