@@ -160,10 +160,10 @@ def test_page_key_is_kept_valid(db):
 
 
 def test_keys_of_other_pages_leave_the_url(db):
-    at = app(page="actors", gran="month", measure="share", article="a5")
+    at = app(page="actors", view="Wording by source", gran="month", measure="share", article="a5")
     no_exception(at)
-    assert url(at) == {"page": ["actors"], "entity": ["stepanakert"]}
-    at = app(page="articles", article="a5", entity="armenia", gran="month")
+    assert url(at) == {"page": ["actors"], "view": ["Wording by source"], "entity": ["stepanakert"]}
+    at = app(page="articles", article="a5", entity="armenia", view="Places", gran="month")
     assert url(at) == {"page": ["articles"], "article": ["a5"]}
 
 
@@ -206,11 +206,16 @@ def test_actors_page_top_lists_heatmap_map_wording(db):
     top_actors = at.dataframe[0].value
     assert top_actors["entity_id"].tolist()[:2] == ["armenia", "azerbaijan"]
     assert top_actors["articles"].tolist()[:2] == [4, 3]
-    specs = charts(at)
-    geo = next(c for c in at.get("plotly_chart") if "scattergeo" in c.proto.spec)
+    assert [json.loads(c.proto.spec)["data"][0]["type"] for c in at.get("plotly_chart")] == ["heatmap"]  # tab 1 only
+    at = app(page="actors", view="Places")
+    no_exception(at)
+    (geo,) = at.get("plotly_chart")
+    assert "scattergeo" in geo.proto.spec
     assert json.loads(geo.proto.config)["topojsonURL"] == "/app/static/topojson/"
     assert (ROOT / "static" / "topojson" / "world_50m.json").is_file()
-    wording = next(s for s in specs if any(t.get("name") == "Ханкенди" for t in s["data"]))
+    at = app(page="actors", view="Wording by source")
+    no_exception(at)
+    wording = next(s for s in charts(at) if any(t.get("name") == "Ханкенди" for t in s["data"]))
     assert {t["name"] for t in wording["data"]} == {"Stepanakert", "Ханкенди"}
     assert at.selectbox(key="entity").value == "stepanakert"
 
@@ -632,7 +637,7 @@ def test_wording_groups_case_forms_under_the_taxonomy_spelling_and_the_tail_as_o
 
 
 def test_wording_chart_uses_outlet_names_and_counts_undated(db):
-    at = app(page="actors")
+    at = app(page="actors", view="Wording by source")
     no_exception(at)
     spec = next(s for s in charts(at) if any(t.get("name") == "Ханкенди" for t in s["data"]))
     facets = {a["text"] for a in spec["layout"].get("annotations", [])}

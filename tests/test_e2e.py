@@ -320,11 +320,13 @@ def test_page_keys_follow_their_page(app: StreamlitApp, page) -> None:
     open_app(page, app, "?page=trends&actor=armenia&gran=month")
     wait_for(lambda: [t["x"] for t in traces(page)] == [["2024-05-01", "2024-06-01"]], what="the monthly line")
     go_to(page, "Actors & themes")
+    page.get_by_role("tab", name="Wording by source").click()
     wait_for(lambda: "entity" in query(page), what="the wording entity in the URL")
-    assert query(page) == {"page": ["actors"], "actor": ["armenia"], "entity": ["stepanakert"]}
+    assert query(page) == {"page": ["actors"], "actor": ["armenia"], "view": ["Wording by source"],
+                           "entity": ["stepanakert"]}
     go_to(page, "Trends")
     wait_for(lambda: query(page).get("gran") == ["month"], what="the granularity back in the URL")
-    assert "entity" not in query(page)
+    assert "entity" not in query(page) and "view" not in query(page)
     wait_for(lambda: [t["x"] for t in traces(page)] == [["2024-05-01", "2024-06-01"]], what="the monthly line")
 
 
@@ -580,7 +582,7 @@ def test_every_page_renders_and_stays_offline(app: StreamlitApp, page) -> None:
         assert_no_traceback(page)
         shot(page, name)
     # The offline map: its base map comes from this server, and it drew country outlines.
-    open_app(page, app, "?page=actors")
+    open_app(page, app, "?page=actors&view=Places")
     assert page.locator(".js-plotly-plot .geo, .js-plotly-plot .geolayer").count() >= 1
     assert page.locator(".js-plotly-plot .geo path, .js-plotly-plot .geolayer path").count() > 5
 

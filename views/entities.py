@@ -1,5 +1,6 @@
-"""Actors & themes page: top entities (select a row to filter by it), actor × theme heatmap,
-co-mention pairs, an offline map of places, and the wording each source uses for one entity."""
+"""Actors & themes page, in four tabs of which only the open one runs and is drawn (its name is the
+URL's `view`): top entities (select a row to filter by it) with the actor × theme heatmap, co-mention
+pairs, an offline map of places, and the wording each source uses for one entity."""
 from __future__ import annotations
 
 import pandas as pd
@@ -12,7 +13,7 @@ from pipeline.query import queries
 from views import common, data, geo, url
 from views.common import Context
 
-URL_KEYS = ("entity",)  # this page's own key in the URL (views/url.py): the wording chart's entity
+URL_KEYS = ("entity", "view")  # this page's own keys in the URL: the wording chart's entity, the open tab
 KINDS = (("actor", "Actors"), ("place", "Places"), ("theme", "Themes"))
 MONTH_BAR_MS = 25 * 24 * 3600 * 1000  # bar width on a monthly date axis (plotly guesses badly with few bars)
 MAX_SPELLINGS = 10  # colours in the wording chart: the 9 most used spellings, then "other"
@@ -232,14 +233,20 @@ def _wording(ctx: Context) -> None:
         "mentions": "Mentions", "undated": "of them undated", "articles": "Articles"})
 
 
-def render(ctx: Context) -> None:
+def _overview(ctx: Context) -> None:
     _top_lists(ctx)
     _heatmap(ctx)
-    left, right = st.columns([1, 1])
-    with left:
-        _co_mentions(ctx)
-    with right:
-        _map(ctx)
-    _wording(ctx)
+
+
+SECTIONS = {"Most mentioned": _overview, "Mentioned together": _co_mentions, "Places": _map,
+            "Wording by source": _wording}
+
+
+def render(ctx: Context) -> None:
+    tabs = st.tabs(list(SECTIONS), key="view", bind="query-params", on_change="rerun")
+    for tab, section in zip(tabs, SECTIONS.values()):
+        if tab.open:
+            with tab:
+                section(ctx)
     if ctx.filters.entity_ids():
-        st.caption("Lists above are limited to articles mentioning the chosen entities.")
+        st.caption("Lists and charts here are limited to articles mentioning the chosen entities.")
