@@ -14,7 +14,7 @@ from views.common import Context
 
 URL_KEYS: tuple[str, ...] = ()  # no keys of its own beyond the sidebar's filters
 MAX_STATES = 6
-SHOWN_ROWS = 500  # statements in the table; the "all N matching rows" download has every one
+SHOWN_ROWS = 200  # statements in the table (newest first); the "all N matching rows" download has every one
 MONTH_BAR_MS = 25 * 24 * 3600 * 1000  # bar width on a monthly date axis
 # The table's columns in the order shown (the CSV keeps pipeline.export's order).
 LIST_COLUMNS = ("sources", "about", "urls", "read", "link")  # shown as they are, not blanked
