@@ -7,8 +7,11 @@ Three kinds of visit per page:
 - cold: the first visit after the server started, in a new browser (nothing cached anywhere);
 - new browser: a visit in a new browser context once the server's query cache is warm (a colleague
   opening a link for the first time: Streamlit's JavaScript is downloaded and compiled again);
-- warm: `--repeats` visits in one browser tab (the browser's cache and the server's cache filled, as
-  for an analyst moving between pages or going back to one); the target applies to these.
+- reload: `--repeats` visits in one browser tab by address (the browser's cache and the server's
+  cache filled: an analyst reopening a bookmark; the page and its JavaScript load again);
+- warm: `--repeats` moves to the page from the sidebar menu in that tab, coming from another page
+  with the same filters (how an analyst goes from page to page: nothing reloads, the server runs the
+  page's script and the browser draws it); the target applies to these.
 Also reported: what the server sent the browser (websocket bytes), the largest chart (plotly JSON)
 and the CPU seconds the Streamlit server and Chromium spent on the page: on a shared machine the
 wall-clock times grow with the load average, the CPU seconds much less, so they compare two runs
@@ -45,14 +48,15 @@ RESULTS = ROOT / "benchmarks" / "results"
 VIEWPORT = {"width": 1440, "height": 1000}
 TARGETS = {"sample": 2.0, "large": 3.0}  # seconds per page (warm), sample store / 100 k articles
 
-# Page views timed: (label, query string). "{actor}" is the store's most mentioned actor.
+# Page views timed: (label, query string, its entry in the sidebar menu). "{actor}" is the store's
+# most mentioned actor.
 VIEWS = [
-    ("Trends", "?page=trends"),
-    ("Trends · actor", "?page=trends&actor={actor}"),
-    ("Actors & themes", "?page=actors"),
-    ("Statements", "?page=statements"),
-    ("Articles", "?page=articles"),
-    ("Sources & runs", "?page=sources"),
+    ("Trends", "?page=trends", "Trends"),
+    ("Trends · actor", "?page=trends&actor={actor}", "Trends"),
+    ("Actors & themes", "?page=actors", "Actors & themes"),
+    ("Statements", "?page=statements", "Statements"),
+    ("Articles", "?page=articles", "Articles"),
+    ("Sources & runs", "?page=sources", "Sources & runs"),
 ]
 
 # True while the page is not complete: the run is going, or a chart or table is not drawn yet.
@@ -75,11 +79,15 @@ _CHART_JS = """() => Math.max(0, ...Array.from(document.querySelectorAll('.js-pl
     p => JSON.stringify({data: p.data || [], layout: p.layout || {}}).length))"""
 
 
-def render_time(page, url: str, quiet: float = 1.0, timeout: float = 120.0) -> float:
-    """Seconds from navigation until the page is complete, counted to the first moment after which
-    it stayed complete for `quiet` seconds."""
+def render_time(page, url: str, quiet: float = 1.0, timeout: float = 120.0, menu: str | None = None) -> float:
+    """Seconds from navigation (to `url`, or a click on the sidebar menu's `menu` entry) until the page
+    is complete, counted to the first moment after which it stayed complete for `quiet` seconds."""
     start = time.perf_counter()
-    page.goto(url)
+    if menu:
+        page.get_by_test_id("stSidebarNav").get_by_text(menu, exact=True).click()
+        time.sleep(0.1)  # the click's rerun marks the page stale
+    else:
+        page.goto(url)
     calm_since = None
     while time.perf_counter() - start < timeout:
         busy = page.evaluate(_BUSY_JS)
@@ -154,7 +162,7 @@ def large_store(articles: int, mentions: int, statements: int) -> Path:
     return path
 
 
-def _visit(page, url: str, server_pid: int) -> dict:
+def _visit(page, url: str, server_pid: int, menu: str | None = None) -> dict:
     """One timed visit of `url` in the browser tab `page`: seconds, CPU seconds per kind of process,
     websocket KB received, the largest chart's KB and the page's exception text, if any."""
     received = [0]
@@ -164,7 +172,7 @@ def _visit(page, url: str, server_pid: int) -> dict:
 
     page.on("websocket", count)
     before = cpu_times(server_pid)
-    seconds = render_time(page, url)
+    seconds = render_time(page, url, menu=menu)
     spent = cpu_spent(before, cpu_times(server_pid))
     page.remove_listener("websocket", count)
     out = {"seconds": seconds, **spent, "kb": received[0] / 1024, "chart_kb": page.evaluate(_CHART_JS) / 1024}
@@ -179,16 +187,16 @@ def measure(db: Path, repeats: int, log_dir: Path, root: Path = ROOT) -> dict:
 
     actor = top_actor(db)
     server = StreamlitApp(db=db, log=log_dir / "pages-streamlit.log", root=root).start(timeout=60)
-    out: dict[str, dict] = {label: {"warm": [], "kb": [], "chart_kb": 0.0, "server_cpu": [], "browser_cpu": []}
-                            for label, _ in VIEWS}
+    out: dict[str, dict] = {label: {"warm": [], "reload": [], "kb": [], "chart_kb": 0.0, "server_cpu": [],
+                                    "browser_cpu": []} for label, _, _ in VIEWS}
     outside: list[str] = []
 
     def record(context) -> None:
         context.on("request", lambda r: None if (urlsplit(r.url).hostname or "") in LOCAL_HOSTS
                    or r.url.startswith(("data:", "blob:", "about:")) else outside.append(r.url))
 
-    def visit(page, label: str, query: str) -> dict:
-        seen = _visit(page, server.url + query.format(actor=actor), server.proc.pid)
+    def visit(page, label: str, query: str, menu: str | None = None) -> dict:
+        seen = _visit(page, server.url + query.format(actor=actor), server.proc.pid, menu)
         cell = out[label]
         cell["kb"].append(seen["kb"])
         cell["chart_kb"] = max(cell["chart_kb"], seen["chart_kb"])
@@ -201,7 +209,7 @@ def measure(db: Path, repeats: int, log_dir: Path, root: Path = ROOT) -> dict:
             browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
                                          args=[*CHROMIUM_ARGS, "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"])
             for kind in ("cold", "new_browser"):
-                for label, query in VIEWS:
+                for label, query, _ in VIEWS:
                     context = browser.new_context(viewport=VIEWPORT)
                     record(context)
                     out[label][kind] = visit(context.new_page(), label, query)["seconds"]
@@ -209,11 +217,14 @@ def measure(db: Path, repeats: int, log_dir: Path, root: Path = ROOT) -> dict:
             context = browser.new_context(viewport=VIEWPORT)
             record(context)
             tab = context.new_page()  # one tab, as an analyst moving between pages
-            for label, query in VIEWS:  # fill this browser's cache with each page once, untimed
+            for label, query, _ in VIEWS:  # fill this browser's cache with each page once, untimed
                 visit(tab, label, query)
             for _ in range(repeats):
-                for label, query in VIEWS:
-                    seen = visit(tab, label, query)
+                for label, query, menu in VIEWS:
+                    out[label]["reload"].append(visit(tab, label, query)["seconds"])
+                    other = "sources" if menu != "Sources & runs" else "trends"
+                    render_time(tab, server.url + query.format(actor=actor).replace(query.split("&")[0], f"?page={other}"))
+                    seen = visit(tab, label, query, menu)
                     out[label]["warm"].append(seen["seconds"])
                     out[label]["server_cpu"].append(seen["server"])
                     out[label]["browser_cpu"].append(seen["browser"])
@@ -228,15 +239,16 @@ def measure(db: Path, repeats: int, log_dir: Path, root: Path = ROOT) -> dict:
 
 def table(result: dict, target: float) -> str:
     """The markdown table of one run."""
-    lines = ["| page | cold (s) | new browser (s) | warm median (s) | warm max (s) | server CPU (s) | browser CPU (s) "
-             "| sent to browser (KB) | largest chart (KB) | verdict |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+    lines = ["| page | cold (s) | new browser (s) | reload median (s) | warm median (s) | warm max (s) | server CPU (s) "
+             "| browser CPU (s) | sent to browser (KB) | largest chart (KB) | verdict |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
     for label, cell in result["views"].items():
         warm = cell["warm"]
         median = statistics.median(warm) if warm else cell["cold"]
         verdict = "error" if "error" in cell else ("ok" if median < target else f"over {target:g} s")
         cpu = {k: f"{statistics.median(cell[k]):.2f}" if cell.get(k) else "–" for k in ("server_cpu", "browser_cpu")}
-        lines.append(f"| {label} | {cell['cold']:.2f} | {cell['new_browser']:.2f} | {median:.2f} | {max(warm or [cell['cold']]):.2f} | "
+        reload = statistics.median(cell["reload"]) if cell["reload"] else float("nan")
+        lines.append(f"| {label} | {cell['cold']:.2f} | {cell['new_browser']:.2f} | {reload:.2f} | {median:.2f} | {max(warm or [cell['cold']]):.2f} | "
                      f"{cpu['server_cpu']} | {cpu['browser_cpu']} | "
                      f"{statistics.median(cell['kb']):,.0f} | {cell['chart_kb']:,.0f} | {verdict} |")
     return "\n".join(lines)
@@ -248,7 +260,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--articles", type=int, default=None, help="use the generated store of this many articles")
     parser.add_argument("--mentions", type=int, default=None)
     parser.add_argument("--statements", type=int, default=None)
-    parser.add_argument("--repeats", type=int, default=3, help="warm visits per page")
+    parser.add_argument("--repeats", type=int, default=3, help="reload and warm (menu) visits per page")
     parser.add_argument("--app-root", type=Path, default=ROOT,
                         help="serve the dashboard of another checkout (e.g. `git archive` of an older commit)")
     parser.add_argument("--label", default="", help="a name for this run in the results (e.g. before/after)")
