@@ -115,6 +115,37 @@ def _only_sources(s: Scope) -> bool:
     return not (s.ids or s.q or s.dated)
 
 
+def _by_months(s: Scope) -> bool:
+    """True when only a date range narrows the articles (per-month pair counts answer)."""
+    return s.dated and not (s.ids or s.q or s.source_terms("x"))
+
+
+def _whole_months(start: dt.date | None, end: dt.date | None) -> tuple[dt.date | None, dt.date | None]:
+    """The whole months inside [start, end] as [first, after) month starts (None: that side unbounded)."""
+    lo = start if start is None or start.day == 1 else period_end(start.replace(day=1), "month")
+    hi = None if end is None else (
+        end + dt.timedelta(days=1) if (end + dt.timedelta(days=1)).day == 1 else end.replace(day=1))
+    return lo, hi
+
+
+def _pair_relation(s: Scope, strategy: str) -> tuple[str, str]:
+    """(relation, condition over it as `p`) of the pair counts a strategy reads: entity_pairs under
+    source and language filters ("pairs"), else under a date range alone the months inside the range
+    from pair_months and the days of the months it cuts from article_facts ("pair_months")."""
+    if strategy == "pairs":
+        return "entity_pairs", s.rows("p", entities=False, text=False)
+    lo, hi = _whole_months(s.f.start, s.f.end)
+    s.params.update(m_lo=lo, m_hi=hi)
+    inside = [term for term, on in (("{x} >= $m_lo::DATE", lo), ("{x} < $m_hi::DATE", hi)) if on]
+    if lo and hi and lo >= hi:  # no whole month: every day from the articles
+        months, edges = "FALSE", " AND ".join(s.date_terms("x.published"))
+    else:
+        months = " AND ".join(term.format(x="p.month") for term in inside)
+        edges = " AND ".join([*s.date_terms("x.published"),
+                              "NOT (" + " AND ".join(term.format(x="x.published") for term in inside) + ")"])
+    return f"({fill('pair_counts', months=months, edges=edges)})", "TRUE"
+
+
 def _require(ok: bool, strategy: str, why: str) -> None:
     if not ok:
         raise NotApplicable(f"strategy {strategy!r} {why}")
@@ -161,15 +192,25 @@ def _plan_entity_counts(s: Scope) -> str:
             return "entity_totals"
         if s.has("entity_days"):
             return "entity_days"
-    if s.ids and not s.q and s.has("article_facts", "entity_keys", "day_totals") and (
-            s.has("entity_totals") or s.has("entity_days")):
-        most, total = s.sql(fill("entity_counts/complement_check", totals=_entity_counts(s.universe()),
-                                 universe=s.rows("x", entities=False, text=False))).fetchall(s.con)[0]
-        if most and most > total / 2:
-            return "complement"
+    if _most_pass(s):
+        return "complement"
     if s.has("article_facts", "entity_keys"):
         return "facts"
     return "plain"
+
+
+def _most_pass(s: Scope) -> bool:
+    """True when chosen entities (no text search) pass most of the articles the other filters pass:
+    their most-mentioned one is in over half of them (from the rollups; checked once per call)."""
+    if "most_pass" not in s.memo:
+        most = False
+        if s.ids and not s.q and s.has("article_facts", "entity_keys", "day_totals") and (
+                s.has("entity_totals") or s.has("entity_days")):
+            top, total = s.sql(fill("entity_counts/complement_check", totals=_entity_counts(s.universe()),
+                                    universe=s.rows("x", entities=False, text=False))).fetchall(s.con)[0]
+            most = bool(top and top > total / 2)
+        s.memo["most_pass"] = most
+    return s.memo["most_pass"]
 
 
 ENTITY_COUNT_STRATEGIES = ("plain", "entity_totals", "entity_days", "complement", "facts")
@@ -493,19 +534,35 @@ def _heatmap_top(s: Scope) -> list[tuple[str, str, int | None]]:
 
 
 def _plan_heatmap(s: Scope, n_actors: int, n_themes: int) -> str:
-    """Pair counts when only source and language filters apply; with the per-article lists, one
-    packed key of the top entities' bits when they all have one (ranking them first; a text search
-    passes few articles but costs most to evaluate, so it takes one pass), else per-article masks
-    of the ranks (at most _MAX_BITS of each); else the plain path."""
+    """Pair counts when only source and language filters apply, per-month pair counts when only a
+    date range does (cost following the months in range, not the articles). Else, with the
+    per-article lists and the top entities' bits all present (ranked first; a text search passes few
+    articles but costs most to evaluate, so it takes one pass): when chosen entities pass most
+    articles, the pair counts less those of the articles failing the entity filter ("complement"),
+    else one packed key of those bits over the passing articles; else per-article masks of the ranks
+    (at most _MAX_BITS of each); else the plain path."""
     if _only_sources(s) and s.has("entity_pairs", "entity_totals", "entity_keys"):
         return "pairs"
+    if _by_months(s) and s.has("pair_months", "article_facts", "entity_keys", "entity_days"):
+        return "pair_months"
     if not s.has("article_facts", "entity_keys") or max(n_actors, n_themes) > _MAX_BITS:
         return "plain"
     if not s.q:
         top = _heatmap_top(s)
         if top and all(bit is not None for _, _, bit in top):
-            return "top_bits"
+            relation = _complement_pairs(s)
+            return "complement" if relation and s.has(relation) and _most_pass(s) else "top_bits"
     return "ranked_masks"
+
+
+def _complement_pairs(s: Scope) -> str | None:
+    """The pair counts the heatmap's complement reads for chosen entities without a text search:
+    entity_pairs over all dates, pair_months under a date range without source filters, else None."""
+    if not s.ids or s.q:
+        return None
+    if not s.dated:
+        return "entity_pairs"
+    return None if s.source_terms("x") else "pair_months"
 
 
 def _actor_theme_heatmap(con: duckdb.DuckDBPyConnection, strategy: str | None, f: Filters, n_actors: int = 15,
@@ -514,17 +571,31 @@ def _actor_theme_heatmap(con: duckdb.DuckDBPyConnection, strategy: str | None, f
     strategy = _chosen("actor_theme_heatmap", strategy or _plan_heatmap(s, n_actors, n_themes))
     if strategy == "plain":
         cells = fill("heatmap/plain", where=s.rows())
-    elif strategy == "pairs":
-        _require(_only_sources(s), strategy, "counts pairs under source and language filters only")
-        cells = fill("heatmap/pairs", counts=_entity_counts(s), where=s.rows("p", entities=False, text=False))
-    elif strategy == "top_bits":
+    elif strategy in ("pairs", "pair_months"):
+        _require(_only_sources(s) if strategy == "pairs" else _by_months(s), strategy,
+                 "counts pairs under source and language filters only" if strategy == "pairs"
+                 else "counts pairs under a date range alone")
+        relation, where = _pair_relation(s, strategy)
+        cells = fill("heatmap/pairs", counts=_entity_counts(s), relation=relation, where=where)
+    elif strategy in ("top_bits", "complement"):
         top = _heatmap_top(s)
         _require(bool(top) and all(bit is not None for _, _, bit in top), strategy,
                  "needs a top bit for every top actor and theme")
         key, kind, shifts = _mask_key(s, [bit for _, _, bit in top])
-        s.params.update(top_ids=[t[0] for t in top], top_kinds=[t[1] for t in top], top_shifts=shifts,
+        nos = {eid: no for eid, no, _ in s.entity_keys([t[0] for t in top])}
+        s.params.update(top_ids=[t[0] for t in top], top_nos=[nos[t[0]] for t in top], top_kinds=[t[1] for t in top],
+                        top_shifts=shifts,
                         theme_bits=str(sum(1 << shift for (_, k, _), shift in zip(top, shifts) if k == "theme")))
-        cells = fill("heatmap/top_bits", key=key, kind=kind, where=s.facts())
+        if strategy == "top_bits":
+            cells = fill("heatmap/top_bits", key=key, kind=kind, where=s.facts(), out="cells")
+        else:
+            pairs = _complement_pairs(s)
+            _require(pairs is not None, strategy, "needs chosen entities, no text search, and no source filter "
+                     "with a date range")
+            relation, where = _pair_relation(s, "pairs" if pairs == "entity_pairs" else "pair_months")
+            failing = f"{s.rows('x', entities=False, text=False)} AND NOT {s.facts_entities('x')}"
+            cells = fill("heatmap/complement", relation=relation, where=where,
+                         failing=fill("heatmap/top_bits", key=key, kind=kind, where=failing, out="failing"))
     else:
         _require(strategy == "ranked_masks" and max(n_actors, n_themes) <= _MAX_BITS, strategy,
                  f"holds at most {_MAX_BITS} actors and themes")
@@ -549,13 +620,17 @@ def _pool(s: Scope) -> list[tuple[int, int | None]]:
 
 def _plan_co_mentions(s: Scope) -> str:
     """Pair counts when no date range or text search narrows the articles (an article mentioning a
-    pair with a chosen entity passes the entity filter). Else, with the per-article lists: chosen
+    pair with a chosen entity passes the entity filter); per-month pair counts when a date range does
+    and no source or language filter applies. Else, with the per-article lists: chosen
     entities as one packed key of their top bits when they all have one, else as a packed key of
     list tests (up to 63 of them); the pool (ranked first, unless a text search makes one pass
     cheaper) as a packed key of its bits when they all have one, else one pass over the lists.
     Else the plain path."""
     if not (s.q or s.dated) and s.has("entity_pairs", "entity_totals", "entity_keys"):
         return "pairs"
+    if s.dated and not (s.q or s.source_terms("x")) and s.has("pair_months", "article_facts", "entity_keys",
+                                                                "entity_days"):
+        return "pair_months"
     if not s.has("article_facts", "entity_keys"):
         return "plain"
     if s.ids:
@@ -577,14 +652,18 @@ def _co_mentions(con: duckdb.DuckDBPyConnection, strategy: str | None, f: Filter
     chosen = "chosen" if s.ids else "pool"
     if strategy == "plain":
         pairs = fill(f"co_mentions/plain_{chosen}", where=s.rows(entities=False))
-    elif strategy == "pairs":
-        _require(not (s.q or s.dated), strategy, "counts pairs over all dates, without a text search")
-        where = s.rows("p", entities=False)
+    elif strategy in ("pairs", "pair_months"):
+        if strategy == "pairs":
+            _require(not (s.q or s.dated), strategy, "counts pairs over all dates, without a text search")
+        else:
+            _require(s.dated and not (s.q or s.source_terms("x")), strategy,
+                     "counts pairs under a date range and chosen entities alone")
+        relation, where = _pair_relation(s, strategy)
         if s.ids:
             s.params["chosen_nos"] = [no for _, no, _ in s.entity_keys(s.ids)]
-            pairs = fill("co_mentions/pairs_chosen", where=where)
+            pairs = fill("co_mentions/pairs_chosen", relation=relation, where=where)
         else:
-            pairs = fill("co_mentions/pairs_pool", counts=_entity_counts(s), where=where)
+            pairs = fill("co_mentions/pairs_pool", counts=_entity_counts(s), relation=relation, where=where)
     elif strategy in ("chosen_bits", "chosen_packed"):
         _require(bool(s.ids), strategy, "needs chosen entities")
         keys = s.entity_keys(s.ids)
@@ -917,8 +996,10 @@ PLANNED: dict[str, Planned] = {
     "sentences_behind": Planned(("plain", "rollups"), _sentences_behind),
     "top_entities": Planned(ENTITY_COUNT_STRATEGIES, _top_entities),
     "places_map": Planned(ENTITY_COUNT_STRATEGIES, _places_map),
-    "actor_theme_heatmap": Planned(("plain", "pairs", "top_bits", "ranked_masks"), _actor_theme_heatmap),
-    "co_mentions": Planned(("plain", "pairs", "chosen_bits", "chosen_packed", "pool_bits", "pool_lists"),
+    "actor_theme_heatmap": Planned(("plain", "pairs", "pair_months", "complement", "top_bits", "ranked_masks"),
+                                   _actor_theme_heatmap),
+    "co_mentions": Planned(("plain", "pairs", "pair_months", "chosen_bits", "chosen_packed", "pool_bits",
+                            "pool_lists"),
                            _co_mentions),
     "wording": Planned(("plain", "entity_surfaces"), _wording),
     "statements": Planned(("plain", "facts"), _statements),
