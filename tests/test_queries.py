@@ -267,6 +267,9 @@ def test_said_by_speaker_type_genre_and_speaker_keys(said):
     assert counts[("speaker_type", "person")] == 1 and counts[("about", "lachin_corridor")] == 7  # n3 too
     assert ("about", "united_states") in counts and counts[("about", "united_states")] == 1
     assert options.set_index(["facet", "value"]).loc[("about", "lachin_corridor"), "kind"] == "place"
+    run = queries.PLANNED["statement_options"].run
+    for strategy in ("facts", "facets"):  # the per-value counts (views here) give the same options
+        pd.testing.assert_frame_equal(run(said, strategy), run(said, "plain"))
     speakers = queries.speaker_options(said).set_index("key")
     assert speakers.loc["p:krnwtlw:k", "label"] == "Karen Whitlow" and speakers.loc["antony_blinken", "statements"] == 2
 
@@ -484,6 +487,8 @@ def large_filters(p: Picks) -> list[Filters]:
         Filters(themes=[p.theme], start=D(2023, 1, 1), end=D(2023, 6, 30)),
         Filters(start=D(2021, 5, 17), end=D(2022, 1, 9)),  # months cut on both sides (pair_months)
         Filters(start=D(2022, 9, 3), end=D(2022, 9, 25)),  # no whole month inside
+        Filters(start=D(2022, 1, 1), languages=["en", "ru"]),  # dates and a language: the per-article lists
+        Filters(actors=[p.rare, p.top], languages=["en"], start=D(2021, 1, 1)),
         Filters(about=[p.rare_about, p.place], by_states=[p.state, "russia"], genres=["news", "release"]),
         Filters(speaker_types=["official"], genres=["transcript"], start=D(2022, 6, 1)),
         Filters(about=[p.about], speakers=[p.speaker], q="talks"),

@@ -110,14 +110,15 @@ def test_rebuild_after_a_change_touches_only_what_reads_it(small_db):
     with store.open_store(path) as con:
         assert set(rollups.rebuild(con, force=True)) == set(rollups.ROLLUPS) | {"text_postings"}
         assert set(rollups.rebuild(con, {"statements"}, force=True)) == {
-            "speaker_counts", "statement_facts", "statement_months"}
+            "speaker_counts", "statement_facts", "statement_months", "statement_facets"}
         # New mentions reach every rollup built on them, directly or through another rollup.
         assert set(rollups.rebuild(con, {"mentions"}, force=True)) == {
-            "article_entities", "entity_keys", "article_facts", "entity_pairs", "pair_months", "entity_days", "entity_totals",
-            "day_totals", "mention_spans", "entity_surfaces", "mention_sentences", "statement_facts", "statement_months"}
+            "article_entities", "entity_keys", "article_facts", "entity_pairs", "pair_months", "entity_days",
+            "entity_totals", "day_totals", "mention_spans", "entity_surfaces", "mention_sentences", "statement_facts", "statement_months",
+            "statement_facets"}
         con.execute("DROP TABLE entity_totals")  # a missing rollup is always built
         assert set(rollups.rebuild(con, {"statements"}, force=True)) == {
-            "entity_totals", "speaker_counts", "statement_facts", "statement_months"}
+            "entity_totals", "speaker_counts", "statement_facts", "statement_months", "statement_facets"}
         assert set(rollups.rebuild(con, set(), force=True)) == set()
 
 
@@ -226,6 +227,7 @@ def test_what_each_summary_table_reads_comes_from_its_sql():
         "statement_facts": {"statements", "articles", "statement_mentions", "entity_keys", "entities", "sentences",
                             "mentions"},
         "statement_months": {"statement_facts"},
+        "statement_facets": {"statement_facts"},
         "text_postings": {"articles"},  # through the text index over articles
     } == rollups.READS
     order = list(rollups.MODELS)

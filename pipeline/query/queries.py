@@ -256,10 +256,15 @@ def statement_options(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def _statement_options(con: duckdb.DuckDBPyConnection, strategy: str | None) -> pd.DataFrame:
-    """Strategies: "plain" (statements, articles, entities, mentions) and "facts" (statement_facts)."""
+    """Strategies: "plain" (statements, articles, entities, mentions), "facts" (statement_facts) and
+    "facets" (its per-value counts)."""
     s = Scope.of(con, Filters())
-    strategy = _chosen("statement_options", strategy or ("facts" if s.has("statement_facts") else "plain"))
-    ctes = fill(f"statement_options/{strategy}", about=about())
+    strategy = _chosen("statement_options", strategy or (
+        "facets" if s.has("statement_facets") else "facts" if s.has("statement_facts") else "plain"))
+    if strategy == "facets":
+        ctes = fill("statement_options/facets")
+    else:
+        ctes = fill(f"statement_options/{strategy}", about=about()) + ",\n" + fill("statement_options/counts")
     return s.sql(fill("statement_options", ctes=ctes)).df(con)
 
 
@@ -988,7 +993,7 @@ class Planned:
 PLANNED: dict[str, Planned] = {
     "entity_options": Planned(("plain", "entity_totals", "entity_days"), _entity_options),
     "speaker_options": Planned(("plain", "speaker_counts"), _speaker_options),
-    "statement_options": Planned(("plain", "facts"), _statement_options),
+    "statement_options": Planned(("plain", "facts", "facets"), _statement_options),
     "period_totals": Planned(("plain", "rollups"), _period_totals),
     "trend": Planned(("plain", "rollups"), _trend),
     "total_trend": Planned(("plain", "day_totals", "facts"), _total_trend),
