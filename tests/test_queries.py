@@ -147,7 +147,7 @@ def test_top_entities_heatmap_comentions_map(con):
 def test_per_month_pair_counts_under_a_date_range(con, f, cells, pool):
     """The pair_months strategy (whole months from the per-month pair counts, the days of a month the
     range cuts from the articles) forced against the plain path: heatmap cells and co-mentions as counted
-    by hand, with and without a chosen entity."""
+    by hand (every entity here has a top bit)."""
     heatmap, co = queries.PLANNED["actor_theme_heatmap"], queries.PLANNED["co_mentions"]
     forced = heatmap.run(con, "pair_months", f)
     pd.testing.assert_frame_equal(forced, heatmap.run(con, "plain", f))
@@ -156,10 +156,9 @@ def test_per_month_pair_counts_under_a_date_range(con, f, cells, pool):
     pd.testing.assert_frame_equal(pairs, co.run(con, "plain", f))
     found = {(r.entity_a, r.entity_b, r.articles) for r in pairs.itertuples()}
     assert found == pool if isinstance(pool, set) else len(found) == pool
-    chosen = dataclasses.replace(f, places=["stepanakert"])
-    pd.testing.assert_frame_equal(co.run(con, "pair_months", chosen), co.run(con, "plain", chosen))
-    with pytest.raises(queries.NotApplicable):  # no per-month counts per source
-        co.run(con, "pair_months", dataclasses.replace(f, sources=["gov"]))
+    for other in (dataclasses.replace(f, places=["stepanakert"]), dataclasses.replace(f, sources=["gov"])):
+        with pytest.raises(queries.NotApplicable):  # pairs with any entity; no counts per source
+            co.run(con, "pair_months", other)
 
 
 @pytest.mark.parametrize("f", [Filters(actors=["azerbaijan"]), Filters(actors=["azerbaijan"], sources=["gov", "indy"]),

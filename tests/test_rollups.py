@@ -216,7 +216,7 @@ def test_what_each_summary_table_reads_comes_from_its_sql():
         "entity_keys": {"entities", "article_entities"},
         "article_facts": {"articles", "article_entities", "entity_keys"},
         "entity_pairs": {"article_facts"},
-        "pair_months": {"article_facts"},
+        "pair_months": {"article_facts", "entity_keys"},
         "entity_days": {"article_entities"},
         "entity_totals": {"entity_days"},
         "day_totals": {"article_facts"},

@@ -136,13 +136,14 @@ def _pair_relation(s: Scope, strategy: str) -> tuple[str, str]:
         return "entity_pairs", s.rows("p", entities=False, text=False)
     lo, hi = _whole_months(s.f.start, s.f.end)
     s.params.update(m_lo=lo, m_hi=hi)
-    inside = [term for term, on in (("{x} >= $m_lo::DATE", lo), ("{x} < $m_hi::DATE", hi)) if on]
     if lo and hi and lo >= hi:  # no whole month: every day from the articles
         months, edges = "FALSE", " AND ".join(s.date_terms("x.published"))
     else:
-        months = " AND ".join(term.format(x="p.month") for term in inside)
-        edges = " AND ".join([*s.date_terms("x.published"),
-                              "NOT (" + " AND ".join(term.format(x="x.published") for term in inside) + ")"])
+        months = " AND ".join(term for term, on in (("p.month >= $m_lo::DATE", lo), ("p.month < $m_hi::DATE", hi)) if on)
+        # The days before the first whole month and after the last, each a range the scan can skip to.
+        cut = [term for term, on in (("x.published >= $start AND x.published < $m_lo::DATE", lo and s.f.start < lo),
+                                     ("x.published >= $m_hi::DATE AND x.published <= $end", hi and s.f.end >= hi)) if on]
+        edges = " OR ".join(f"({term})" for term in cut) or "FALSE"
     return f"({fill('pair_counts', months=months, edges=edges)})", "TRUE"
 
 
@@ -539,22 +540,22 @@ def _heatmap_top(s: Scope) -> list[tuple[str, str, int | None]]:
 
 
 def _plan_heatmap(s: Scope, n_actors: int, n_themes: int) -> str:
-    """Pair counts when only source and language filters apply, per-month pair counts when only a
-    date range does (cost following the months in range, not the articles). Else, with the
-    per-article lists and the top entities' bits all present (ranked first; a text search passes few
-    articles but costs most to evaluate, so it takes one pass): when chosen entities pass most
+    """Pair counts when only source and language filters apply. Else, with the per-article lists and
+    the top entities' bits all present (ranked first; a text search passes few articles but costs
+    most to evaluate, so it takes one pass): under a date range alone, the per-month pair counts of
+    the entities with a bit (cost following the months in range, not the articles); when chosen entities pass most
     articles, the pair counts less those of the articles failing the entity filter ("complement"),
     else one packed key of those bits over the passing articles; else per-article masks of the ranks
     (at most _MAX_BITS of each); else the plain path."""
     if _only_sources(s) and s.has("entity_pairs", "entity_totals", "entity_keys"):
         return "pairs"
-    if _by_months(s) and s.has("pair_months", "article_facts", "entity_keys", "entity_days"):
-        return "pair_months"
     if not s.has("article_facts", "entity_keys") or max(n_actors, n_themes) > _MAX_BITS:
         return "plain"
     if not s.q:
         top = _heatmap_top(s)
         if top and all(bit is not None for _, _, bit in top):
+            if _by_months(s) and s.has("pair_months", "entity_days"):
+                return "pair_months"
             relation = _complement_pairs(s)
             return "complement" if relation and s.has(relation) and _most_pass(s) else "top_bits"
     return "ranked_masks"
@@ -577,9 +578,10 @@ def _actor_theme_heatmap(con: duckdb.DuckDBPyConnection, strategy: str | None, f
     if strategy == "plain":
         cells = fill("heatmap/plain", where=s.rows())
     elif strategy in ("pairs", "pair_months"):
-        _require(_only_sources(s) if strategy == "pairs" else _by_months(s), strategy,
+        _require(_only_sources(s) if strategy == "pairs" else _by_months(s) and all(
+            bit is not None for _, _, bit in _heatmap_top(s)), strategy,
                  "counts pairs under source and language filters only" if strategy == "pairs"
-                 else "counts pairs under a date range alone")
+                 else "counts pairs of entities with a top bit under a date range alone")
         relation, where = _pair_relation(s, strategy)
         cells = fill("heatmap/pairs", counts=_entity_counts(s), relation=relation, where=where)
     elif strategy in ("top_bits", "complement"):
@@ -625,17 +627,14 @@ def _pool(s: Scope) -> list[tuple[int, int | None]]:
 
 def _plan_co_mentions(s: Scope) -> str:
     """Pair counts when no date range or text search narrows the articles (an article mentioning a
-    pair with a chosen entity passes the entity filter); per-month pair counts when a date range does
-    and no source or language filter applies. Else, with the per-article lists: chosen
+    pair with a chosen entity passes the entity filter). Else, with the per-article lists: chosen
     entities as one packed key of their top bits when they all have one, else as a packed key of
     list tests (up to 63 of them); the pool (ranked first, unless a text search makes one pass
-    cheaper) as a packed key of its bits when they all have one, else one pass over the lists.
-    Else the plain path."""
+    cheaper) as a packed key of its bits when they all have one — or, under a date range alone, from
+    the per-month pair counts of the entities with a bit — else one pass over the lists. Else the
+    plain path."""
     if not (s.q or s.dated) and s.has("entity_pairs", "entity_totals", "entity_keys"):
         return "pairs"
-    if s.dated and not (s.q or s.source_terms("x")) and s.has("pair_months", "article_facts", "entity_keys",
-                                                                "entity_days"):
-        return "pair_months"
     if not s.has("article_facts", "entity_keys"):
         return "plain"
     if s.ids:
@@ -646,7 +645,7 @@ def _plan_co_mentions(s: Scope) -> str:
     if not s.q:
         ranked = _pool(s)
         if ranked and all(bit is not None for _, bit in ranked):
-            return "pool_bits"
+            return "pair_months" if _by_months(s) and s.has("pair_months", "entity_days") else "pool_bits"
     return "pool_lists"
 
 
@@ -661,8 +660,8 @@ def _co_mentions(con: duckdb.DuckDBPyConnection, strategy: str | None, f: Filter
         if strategy == "pairs":
             _require(not (s.q or s.dated), strategy, "counts pairs over all dates, without a text search")
         else:
-            _require(s.dated and not (s.q or s.source_terms("x")), strategy,
-                     "counts pairs under a date range and chosen entities alone")
+            _require(_by_months(s) and all(bit is not None for _, bit in _pool(s)), strategy,
+                     "counts pairs of the pool's entities, each with a top bit, under a date range alone")
         relation, where = _pair_relation(s, strategy)
         if s.ids:
             s.params["chosen_nos"] = [no for _, no, _ in s.entity_keys(s.ids)]
