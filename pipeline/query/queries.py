@@ -136,7 +136,9 @@ def _pair_relation(s: Scope, strategy: str) -> tuple[str, str]:
         return "entity_pairs", s.rows("p", entities=False, text=False)
     lo, hi = _whole_months(s.f.start, s.f.end)
     s.params.update(m_lo=lo, m_hi=hi)
-    if lo and hi and lo >= hi:  # no whole month: every day from the articles
+    if not s.dated:  # every month, the undated articles too
+        months, edges = "TRUE", "FALSE"
+    elif lo and hi and lo >= hi:  # no whole month: every day from the articles
         months, edges = "FALSE", " AND ".join(s.date_terms("x.published"))
     else:
         months = " AND ".join(term for term, on in (("p.month >= $m_lo::DATE", lo), ("p.month < $m_hi::DATE", hi)) if on)
@@ -257,15 +259,13 @@ def statement_options(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def _statement_options(con: duckdb.DuckDBPyConnection, strategy: str | None) -> pd.DataFrame:
-    """Strategies: "plain" (statements, articles, entities, mentions), "facts" (statement_facts) and
-    "facets" (its per-value counts)."""
+    """Strategies: "plain" (statements, articles, entities, mentions) and "facets" (per-value counts)."""
     s = Scope.of(con, Filters())
-    strategy = _chosen("statement_options", strategy or (
-        "facets" if s.has("statement_facets") else "facts" if s.has("statement_facts") else "plain"))
+    strategy = _chosen("statement_options", strategy or ("facets" if s.has("statement_facets") else "plain"))
     if strategy == "facets":
         ctes = fill("statement_options/facets")
     else:
-        ctes = fill(f"statement_options/{strategy}", about=about()) + ",\n" + fill("statement_options/counts")
+        ctes = fill("statement_options/plain", about=about()) + ",\n" + fill("statement_options/counts")
     return s.sql(fill("statement_options", ctes=ctes)).df(con)
 
 
@@ -562,13 +562,14 @@ def _plan_heatmap(s: Scope, n_actors: int, n_themes: int) -> str:
 
 
 def _complement_pairs(s: Scope) -> str | None:
-    """The pair counts the heatmap's complement reads for chosen entities without a text search:
-    entity_pairs over all dates, pair_months under a date range without source filters, else None."""
+    """The pair counts the heatmap's complement reads for chosen entities without a text search: the
+    per-month ones (far fewer rows) without source and language filters, else entity_pairs over all
+    dates, else (sources and dates) None."""
     if not s.ids or s.q:
         return None
-    if not s.dated:
-        return "entity_pairs"
-    return None if s.source_terms("x") else "pair_months"
+    if not s.source_terms("x"):
+        return "pair_months"
+    return None if s.dated else "entity_pairs"
 
 
 def _actor_theme_heatmap(con: duckdb.DuckDBPyConnection, strategy: str | None, f: Filters, n_actors: int = 15,
@@ -992,7 +993,7 @@ class Planned:
 PLANNED: dict[str, Planned] = {
     "entity_options": Planned(("plain", "entity_totals", "entity_days"), _entity_options),
     "speaker_options": Planned(("plain", "speaker_counts"), _speaker_options),
-    "statement_options": Planned(("plain", "facts", "facets"), _statement_options),
+    "statement_options": Planned(("plain", "facets"), _statement_options),
     "period_totals": Planned(("plain", "rollups"), _period_totals),
     "trend": Planned(("plain", "rollups"), _trend),
     "total_trend": Planned(("plain", "day_totals", "facts"), _total_trend),
