@@ -128,6 +128,55 @@ def test_top_entities_heatmap_comentions_map(con):
     assert places.set_index("entity_id")["lat"]["stepanakert"] == pytest.approx(39.8153)
 
 
+@pytest.mark.parametrize("f, cells, pool", [
+    # Whole months (January and February): every dated article, as over all dates.
+    (Filters(start=D(2024, 1, 1), end=D(2024, 2, 29)),
+     {("armenia", "theme_peace_talks"): 1, ("armenia", "theme_blockade"): 1, ("azerbaijan", "theme_peace_talks"): 1,
+      ("azerbaijan", "theme_blockade"): 1, ("ned_price", "theme_blockade"): 1}, 12),
+    # No whole month inside (7 Jan to 1 Feb): a3, a4, a5, a9 from the articles alone.
+    (Filters(start=D(2024, 1, 5), end=D(2024, 2, 1)), {("ned_price", "theme_blockade"): 1},
+     {("azerbaijan", "stepanakert", 2), ("ned_price", "theme_blockade", 1)}),
+    # January cut (from the 2nd: a1 out, a8 a duplicate), February whole.
+    (Filters(start=D(2024, 1, 2), end=D(2024, 2, 29)), {("ned_price", "theme_blockade"): 1},
+     {("azerbaijan", "stepanakert", 2), ("ned_price", "theme_blockade", 1)}),
+    # Open start, January cut at its first day: a1 only.
+    (Filters(end=D(2024, 1, 1)),
+     {("armenia", "theme_peace_talks"): 1, ("armenia", "theme_blockade"): 1, ("azerbaijan", "theme_peace_talks"): 1,
+      ("azerbaijan", "theme_blockade"): 1}, 10),
+])
+def test_per_month_pair_counts_under_a_date_range(con, f, cells, pool):
+    """The pair_months strategy (whole months from the per-month pair counts, the days of a month the
+    range cuts from the articles) forced against the plain path: heatmap cells and co-mentions as counted
+    by hand (every entity here has a top bit)."""
+    heatmap, co = queries.PLANNED["actor_theme_heatmap"], queries.PLANNED["co_mentions"]
+    forced = heatmap.run(con, "pair_months", f)
+    pd.testing.assert_frame_equal(forced, heatmap.run(con, "plain", f))
+    assert {(r.actor_id, r.theme_id): r.articles for r in forced.itertuples()} == cells
+    pairs = co.run(con, "pair_months", f)
+    pd.testing.assert_frame_equal(pairs, co.run(con, "plain", f))
+    found = {(r.entity_a, r.entity_b, r.articles) for r in pairs.itertuples()}
+    assert found == pool if isinstance(pool, set) else len(found) == pool
+    for other in (dataclasses.replace(f, places=["stepanakert"]), dataclasses.replace(f, sources=["gov"])):
+        with pytest.raises(queries.NotApplicable):  # pairs with any entity; no counts per source
+            co.run(con, "pair_months", other)
+
+
+@pytest.mark.parametrize("f", [Filters(actors=["azerbaijan"]), Filters(actors=["azerbaijan"], sources=["gov", "indy"]),
+                               Filters(actors=["azerbaijan"], start=D(2024, 1, 1), end=D(2024, 1, 31)),
+                               Filters(actors=["azerbaijan"], start=D(2024, 1, 2))])
+def test_heatmap_complement_is_the_pair_counts_less_the_failing_articles(con, f):
+    """The heatmap's complement strategy forced against the plain path: Azerbaijan passes a1, a3 and a4;
+    only a1 mentions a theme, and a1 is dropped from 2 January on."""
+    heatmap = queries.PLANNED["actor_theme_heatmap"]
+    forced = heatmap.run(con, "complement", f)
+    pd.testing.assert_frame_equal(forced, heatmap.run(con, "plain", f))
+    a1 = {("armenia", "theme_peace_talks"): 1, ("armenia", "theme_blockade"): 1,
+          ("azerbaijan", "theme_peace_talks"): 1, ("azerbaijan", "theme_blockade"): 1}
+    assert {(r.actor_id, r.theme_id): r.articles for r in forced.itertuples()} == ({} if f.start == D(2024, 1, 2) else a1)
+    with pytest.raises(queries.NotApplicable):  # per-month pair counts hold no sources
+        heatmap.run(con, "complement", dataclasses.replace(f, sources=["gov"], start=D(2024, 1, 1)))
+
+
 def test_wording_by_source(con):
     df = queries.wording(con, Filters(), "stepanakert", gran="month")
     assert {(r.source, r.surface, r.mentions) for r in df.itertuples()} == {
@@ -217,6 +266,8 @@ def test_said_by_speaker_type_genre_and_speaker_keys(said):
     assert counts[("speaker_type", "person")] == 1 and counts[("about", "lachin_corridor")] == 7  # n3 too
     assert ("about", "united_states") in counts and counts[("about", "united_states")] == 1
     assert options.set_index(["facet", "value"]).loc[("about", "lachin_corridor"), "kind"] == "place"
+    run = queries.PLANNED["statement_options"].run
+    pd.testing.assert_frame_equal(run(said, "facets"), run(said, "plain"))  # per-value counts (a view here)
     speakers = queries.speaker_options(said).set_index("key")
     assert speakers.loc["p:krnwtlw:k", "label"] == "Karen Whitlow" and speakers.loc["antony_blinken", "statements"] == 2
 
@@ -432,6 +483,10 @@ def large_filters(p: Picks) -> list[Filters]:
         Filters(types=["appeal"], actors=[p.second, p.rare], end=D(2024, 6, 30)),
         Filters(by_states=[p.state], about=[p.about]),
         Filters(themes=[p.theme], start=D(2023, 1, 1), end=D(2023, 6, 30)),
+        Filters(start=D(2021, 5, 17), end=D(2022, 1, 9)),  # months cut on both sides (pair_months)
+        Filters(start=D(2022, 9, 3), end=D(2022, 9, 25)),  # no whole month inside
+        Filters(start=D(2022, 1, 1), languages=["en", "ru"]),  # dates and a language: the per-article lists
+        Filters(actors=[p.rare, p.top], languages=["en"], start=D(2021, 1, 1)),
         Filters(about=[p.rare_about, p.place], by_states=[p.state, "russia"], genres=["news", "release"]),
         Filters(speaker_types=["official"], genres=["transcript"], start=D(2022, 6, 1)),
         Filters(about=[p.about], speakers=[p.speaker], q="talks"),
@@ -526,35 +581,36 @@ def _sql(caplog) -> str:
     return "\n".join(r.getMessage() for r in caplog.records if r.name == "pipeline.query.templates")
 
 
-SINCE = D(2021, 1, 1)
+# A date range with a language filter: neither pair counts nor per-month pair counts answer.
+SINCE = {"start": D(2021, 1, 1), "languages": ["en", "ru", "az", "hy"]}
 
 
 def test_packed_keys_and_their_limits_are_reached(large_stores, picks, caplog):
     """The branches a 9-article store never reaches: chosen entities without a top bit packed into a
     BIGINT of list tests (up to 63 of them), more than that answered by the plain path, top bits
     spanning more than 63 positions packed into a HUGEINT, and the heatmap's per-article rank masks
-    refusing more than 120 actors or themes. (A date range keeps the pair counts from answering.)"""
+    refusing more than 120 actors or themes. (`SINCE` keeps the pair counts from answering.)"""
     caplog.set_level(logging.DEBUG, logger="pipeline.query")
     co = queries.PLANNED["co_mentions"]
     with queries.connect_readonly(large_stores["tables"]) as con:
         caplog.clear()
-        rare = queries.co_mentions(con, Filters(actors=[picks.rare, picks.top], start=SINCE))
+        rare = queries.co_mentions(con, Filters(actors=[picks.rare, picks.top], **SINCE))
         assert _planned(caplog, "co_mentions") == ["chosen_packed"]
         assert "list_contains(x.entity_nos, $cm_no1" in _sql(caplog)
         assert len(rare) and set(rare["entity_a"]) <= {picks.rare, picks.top}
 
         caplog.clear()
-        wide = queries.co_mentions(con, Filters(actors=picks.no_bits, start=SINCE))
+        wide = queries.co_mentions(con, Filters(actors=picks.no_bits, **SINCE))
         assert len(picks.no_bits) == 64 and _planned(caplog, "co_mentions") == ["plain"]
         with pytest.raises(queries.NotApplicable):
-            co.run(con, "chosen_packed", Filters(actors=picks.no_bits, start=SINCE))
-        pd.testing.assert_frame_equal(wide, co.run(con, "plain", Filters(actors=picks.no_bits, start=SINCE)))
+            co.run(con, "chosen_packed", Filters(actors=picks.no_bits, **SINCE))
+        pd.testing.assert_frame_equal(wide, co.run(con, "plain", Filters(actors=picks.no_bits, **SINCE)))
 
         caplog.clear()
-        queries.co_mentions(con, Filters(actors=[picks.top, picks.high_bit], start=SINCE))
+        queries.co_mentions(con, Filters(actors=[picks.top, picks.high_bit], **SINCE))
         assert _planned(caplog, "co_mentions") == ["chosen_bits"] and "::HUGEINT AS cm" in _sql(caplog)
         caplog.clear()
-        queries.co_mentions(con, Filters(actors=[picks.top, picks.second], start=SINCE))
+        queries.co_mentions(con, Filters(actors=[picks.top, picks.second], **SINCE))
         assert _planned(caplog, "co_mentions") == ["chosen_bits"] and "::BIGINT AS cm" in _sql(caplog)
 
         heatmap = queries.PLANNED["actor_theme_heatmap"]

@@ -85,6 +85,10 @@ def test_rollup_values_counted_by_hand(small_db):
             "SELECT sum(p.articles) FROM entity_pairs p JOIN entity_keys ka ON ka.entity_no = p.no_a "
             "JOIN entity_keys kb ON kb.entity_no = p.no_b "
             "WHERE ka.entity_id = 'armenia' AND kb.entity_id = 'azerbaijan'").fetchone() == (1,)
+        # Per month: January's pairs are a1's ten and a3/a4's Azerbaijan–Stepanakert (two articles);
+        # February's a9's one; a6, undated, has one entity and no pair.
+        assert con.execute("SELECT month, count(*), sum(articles) FROM pair_months GROUP BY month ORDER BY month"
+                           ).fetchall() == [(D(2024, 1, 1), 11, 12), (D(2024, 2, 1), 1, 1)]
         # Undated non-duplicate articles: a6, a7; every non-duplicate article has a facts row.
         assert con.execute("SELECT articles FROM day_totals WHERE published IS NULL AND source = 'azn'"
                            ).fetchone() == (1,)
@@ -106,14 +110,15 @@ def test_rebuild_after_a_change_touches_only_what_reads_it(small_db):
     with store.open_store(path) as con:
         assert set(rollups.rebuild(con, force=True)) == set(rollups.ROLLUPS) | {"text_postings"}
         assert set(rollups.rebuild(con, {"statements"}, force=True)) == {
-            "speaker_counts", "statement_facts", "statement_months"}
+            "speaker_counts", "statement_facts", "statement_months", "statement_facets"}
         # New mentions reach every rollup built on them, directly or through another rollup.
         assert set(rollups.rebuild(con, {"mentions"}, force=True)) == {
-            "article_entities", "entity_keys", "article_facts", "entity_pairs", "entity_days", "entity_totals",
-            "day_totals", "mention_spans", "entity_surfaces", "mention_sentences", "statement_facts", "statement_months"}
+            "article_entities", "entity_keys", "article_facts", "entity_pairs", "pair_months", "entity_days",
+            "entity_totals", "day_totals", "mention_spans", "entity_surfaces", "mention_sentences", "statement_facts", "statement_months",
+            "statement_facets"}
         con.execute("DROP TABLE entity_totals")  # a missing rollup is always built
         assert set(rollups.rebuild(con, {"statements"}, force=True)) == {
-            "entity_totals", "speaker_counts", "statement_facts", "statement_months"}
+            "entity_totals", "speaker_counts", "statement_facts", "statement_months", "statement_facets"}
         assert set(rollups.rebuild(con, set(), force=True)) == set()
 
 
@@ -211,6 +216,7 @@ def test_what_each_summary_table_reads_comes_from_its_sql():
         "entity_keys": {"entities", "article_entities"},
         "article_facts": {"articles", "article_entities", "entity_keys"},
         "entity_pairs": {"article_facts"},
+        "pair_months": {"article_facts", "entity_keys"},
         "entity_days": {"article_entities"},
         "entity_totals": {"entity_days"},
         "day_totals": {"article_facts"},
@@ -221,6 +227,7 @@ def test_what_each_summary_table_reads_comes_from_its_sql():
         "statement_facts": {"statements", "articles", "statement_mentions", "entity_keys", "entities", "sentences",
                             "mentions"},
         "statement_months": {"statement_facts"},
+        "statement_facets": {"statement_facts"},
         "text_postings": {"articles"},  # through the text index over articles
     } == rollups.READS
     order = list(rollups.MODELS)

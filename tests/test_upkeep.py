@@ -120,7 +120,9 @@ def test_incremental_upkeep_on_the_generated_store_equals_a_full_rebuild(large_s
     db = tmp_path / "store.duckdb"
     shutil.copy(large_stores["tables"], db)
     run(db, STATEMENT_PAGES / "news_report_a.html", STATEMENT_PAGES / "en_briefing.html", PAGES / "border_talks.html")
+    monthly = "SELECT month, sum(articles) FROM pair_months GROUP BY month ORDER BY month"
     with store.open_store(db) as con:
+        pair_months = con.execute(monthly).fetchall()
         changed = [r[0] for r in con.execute(
             "SELECT article_id FROM articles WHERE article_id IN (SELECT article_id FROM statements) "
             "AND duplicate_of IS NULL ORDER BY article_id LIMIT 12").fetchall()]
@@ -145,6 +147,7 @@ def test_incremental_upkeep_on_the_generated_store_equals_a_full_rebuild(large_s
         assert changes.pending(con) == len({*changed, former_copy, *clustered})
         done = finish.upkeep(con)
         finish.done(con)
+        assert con.execute(monthly).fetchall() != pair_months  # moved, removed: the per-month pairs follow
     assert done.mode == "incremental"
     reference = full_rebuild(db, statements=False)
     assert differences(db, reference) == {}

@@ -115,6 +115,40 @@ def _only_sources(s: Scope) -> bool:
     return not (s.ids or s.q or s.dated)
 
 
+def _by_months(s: Scope) -> bool:
+    """True when only a date range narrows the articles (per-month pair counts answer)."""
+    return s.dated and not (s.ids or s.q or s.source_terms("x"))
+
+
+def _whole_months(start: dt.date | None, end: dt.date | None) -> tuple[dt.date | None, dt.date | None]:
+    """The whole months inside [start, end] as [first, after) month starts (None: that side unbounded)."""
+    lo = start if start is None or start.day == 1 else period_end(start.replace(day=1), "month")
+    hi = None if end is None else (
+        end + dt.timedelta(days=1) if (end + dt.timedelta(days=1)).day == 1 else end.replace(day=1))
+    return lo, hi
+
+
+def _pair_relation(s: Scope, strategy: str) -> tuple[str, str]:
+    """(relation, condition over it as `p`) of the pair counts a strategy reads: entity_pairs under
+    source and language filters ("pairs"), else under a date range alone the months inside the range
+    from pair_months and the days of the months it cuts from article_facts ("pair_months")."""
+    if strategy == "pairs":
+        return "entity_pairs", s.rows("p", entities=False, text=False)
+    lo, hi = _whole_months(s.f.start, s.f.end)
+    s.params.update(m_lo=lo, m_hi=hi)
+    if not s.dated:  # every month, the undated articles too
+        months, edges = "TRUE", "FALSE"
+    elif lo and hi and lo >= hi:  # no whole month: every day from the articles
+        months, edges = "FALSE", " AND ".join(s.date_terms("x.published"))
+    else:
+        months = " AND ".join(term for term, on in (("p.month >= $m_lo::DATE", lo), ("p.month < $m_hi::DATE", hi)) if on)
+        # The days before the first whole month and after the last, each a range the scan can skip to.
+        cut = [term for term, on in (("x.published >= $start AND x.published < $m_lo::DATE", lo and s.f.start < lo),
+                                     ("x.published >= $m_hi::DATE AND x.published <= $end", hi and s.f.end >= hi)) if on]
+        edges = " OR ".join(f"({term})" for term in cut) or "FALSE"
+    return f"({fill('pair_counts', months=months, edges=edges)})", "TRUE"
+
+
 def _require(ok: bool, strategy: str, why: str) -> None:
     if not ok:
         raise NotApplicable(f"strategy {strategy!r} {why}")
@@ -161,15 +195,25 @@ def _plan_entity_counts(s: Scope) -> str:
             return "entity_totals"
         if s.has("entity_days"):
             return "entity_days"
-    if s.ids and not s.q and s.has("article_facts", "entity_keys", "day_totals") and (
-            s.has("entity_totals") or s.has("entity_days")):
-        most, total = s.sql(fill("entity_counts/complement_check", totals=_entity_counts(s.universe()),
-                                 universe=s.rows("x", entities=False, text=False))).fetchall(s.con)[0]
-        if most and most > total / 2:
-            return "complement"
+    if _most_pass(s):
+        return "complement"
     if s.has("article_facts", "entity_keys"):
         return "facts"
     return "plain"
+
+
+def _most_pass(s: Scope) -> bool:
+    """True when chosen entities (no text search) pass most of the articles the other filters pass:
+    their most-mentioned one is in over half of them (from the rollups; checked once per call)."""
+    if "most_pass" not in s.memo:
+        most = False
+        if s.ids and not s.q and s.has("article_facts", "entity_keys", "day_totals") and (
+                s.has("entity_totals") or s.has("entity_days")):
+            top, total = s.sql(fill("entity_counts/complement_check", totals=_entity_counts(s.universe()),
+                                    universe=s.rows("x", entities=False, text=False))).fetchall(s.con)[0]
+            most = bool(top and top > total / 2)
+        s.memo["most_pass"] = most
+    return s.memo["most_pass"]
 
 
 ENTITY_COUNT_STRATEGIES = ("plain", "entity_totals", "entity_days", "complement", "facts")
@@ -215,10 +259,13 @@ def statement_options(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def _statement_options(con: duckdb.DuckDBPyConnection, strategy: str | None) -> pd.DataFrame:
-    """Strategies: "plain" (statements, articles, entities, mentions) and "facts" (statement_facts)."""
+    """Strategies: "plain" (statements, articles, entities, mentions) and "facets" (per-value counts)."""
     s = Scope.of(con, Filters())
-    strategy = _chosen("statement_options", strategy or ("facts" if s.has("statement_facts") else "plain"))
-    ctes = fill(f"statement_options/{strategy}", about=about())
+    strategy = _chosen("statement_options", strategy or ("facets" if s.has("statement_facets") else "plain"))
+    if strategy == "facets":
+        ctes = fill("statement_options/facets")
+    else:
+        ctes = fill("statement_options/plain", about=about()) + ",\n" + fill("statement_options/counts")
     return s.sql(fill("statement_options", ctes=ctes)).df(con)
 
 
@@ -493,10 +540,13 @@ def _heatmap_top(s: Scope) -> list[tuple[str, str, int | None]]:
 
 
 def _plan_heatmap(s: Scope, n_actors: int, n_themes: int) -> str:
-    """Pair counts when only source and language filters apply; with the per-article lists, one
-    packed key of the top entities' bits when they all have one (ranking them first; a text search
-    passes few articles but costs most to evaluate, so it takes one pass), else per-article masks
-    of the ranks (at most _MAX_BITS of each); else the plain path."""
+    """Pair counts when only source and language filters apply. Else, with the per-article lists and
+    the top entities' bits all present (ranked first; a text search passes few articles but costs
+    most to evaluate, so it takes one pass): under a date range alone, the per-month pair counts of
+    the entities with a bit (cost following the months in range, not the articles); when chosen entities pass most
+    articles, the pair counts less those of the articles failing the entity filter ("complement"),
+    else one packed key of those bits over the passing articles; else per-article masks of the ranks
+    (at most _MAX_BITS of each); else the plain path."""
     if _only_sources(s) and s.has("entity_pairs", "entity_totals", "entity_keys"):
         return "pairs"
     if not s.has("article_facts", "entity_keys") or max(n_actors, n_themes) > _MAX_BITS:
@@ -504,8 +554,22 @@ def _plan_heatmap(s: Scope, n_actors: int, n_themes: int) -> str:
     if not s.q:
         top = _heatmap_top(s)
         if top and all(bit is not None for _, _, bit in top):
-            return "top_bits"
+            if _by_months(s) and s.has("pair_months", "entity_days"):
+                return "pair_months"
+            relation = _complement_pairs(s)
+            return "complement" if relation and s.has(relation) and _most_pass(s) else "top_bits"
     return "ranked_masks"
+
+
+def _complement_pairs(s: Scope) -> str | None:
+    """The pair counts the heatmap's complement reads for chosen entities without a text search: the
+    per-month ones (far fewer rows) without source and language filters, else entity_pairs over all
+    dates, else (sources and dates) None."""
+    if not s.ids or s.q:
+        return None
+    if not s.source_terms("x"):
+        return "pair_months"
+    return None if s.dated else "entity_pairs"
 
 
 def _actor_theme_heatmap(con: duckdb.DuckDBPyConnection, strategy: str | None, f: Filters, n_actors: int = 15,
@@ -514,17 +578,32 @@ def _actor_theme_heatmap(con: duckdb.DuckDBPyConnection, strategy: str | None, f
     strategy = _chosen("actor_theme_heatmap", strategy or _plan_heatmap(s, n_actors, n_themes))
     if strategy == "plain":
         cells = fill("heatmap/plain", where=s.rows())
-    elif strategy == "pairs":
-        _require(_only_sources(s), strategy, "counts pairs under source and language filters only")
-        cells = fill("heatmap/pairs", counts=_entity_counts(s), where=s.rows("p", entities=False, text=False))
-    elif strategy == "top_bits":
+    elif strategy in ("pairs", "pair_months"):
+        _require(_only_sources(s) if strategy == "pairs" else _by_months(s) and all(
+            bit is not None for _, _, bit in _heatmap_top(s)), strategy,
+                 "counts pairs under source and language filters only" if strategy == "pairs"
+                 else "counts pairs of entities with a top bit under a date range alone")
+        relation, where = _pair_relation(s, strategy)
+        cells = fill("heatmap/pairs", counts=_entity_counts(s), relation=relation, where=where)
+    elif strategy in ("top_bits", "complement"):
         top = _heatmap_top(s)
         _require(bool(top) and all(bit is not None for _, _, bit in top), strategy,
                  "needs a top bit for every top actor and theme")
         key, kind, shifts = _mask_key(s, [bit for _, _, bit in top])
-        s.params.update(top_ids=[t[0] for t in top], top_kinds=[t[1] for t in top], top_shifts=shifts,
+        nos = {eid: no for eid, no, _ in s.entity_keys([t[0] for t in top])}
+        s.params.update(top_ids=[t[0] for t in top], top_nos=[nos[t[0]] for t in top], top_kinds=[t[1] for t in top],
+                        top_shifts=shifts,
                         theme_bits=str(sum(1 << shift for (_, k, _), shift in zip(top, shifts) if k == "theme")))
-        cells = fill("heatmap/top_bits", key=key, kind=kind, where=s.facts())
+        if strategy == "top_bits":
+            cells = fill("heatmap/top_bits", key=key, kind=kind, where=s.facts(), out="cells")
+        else:
+            pairs = _complement_pairs(s)
+            _require(pairs is not None, strategy, "needs chosen entities, no text search, and no source filter "
+                     "with a date range")
+            relation, where = _pair_relation(s, "pairs" if pairs == "entity_pairs" else "pair_months")
+            failing = f"{s.rows('x', entities=False, text=False)} AND NOT {s.facts_entities('x')}"
+            cells = fill("heatmap/complement", relation=relation, where=where,
+                         failing=fill("heatmap/top_bits", key=key, kind=kind, where=failing, out="failing"))
     else:
         _require(strategy == "ranked_masks" and max(n_actors, n_themes) <= _MAX_BITS, strategy,
                  f"holds at most {_MAX_BITS} actors and themes")
@@ -552,8 +631,9 @@ def _plan_co_mentions(s: Scope) -> str:
     pair with a chosen entity passes the entity filter). Else, with the per-article lists: chosen
     entities as one packed key of their top bits when they all have one, else as a packed key of
     list tests (up to 63 of them); the pool (ranked first, unless a text search makes one pass
-    cheaper) as a packed key of its bits when they all have one, else one pass over the lists.
-    Else the plain path."""
+    cheaper) as a packed key of its bits when they all have one — or, under a date range alone, from
+    the per-month pair counts of the entities with a bit — else one pass over the lists. Else the
+    plain path."""
     if not (s.q or s.dated) and s.has("entity_pairs", "entity_totals", "entity_keys"):
         return "pairs"
     if not s.has("article_facts", "entity_keys"):
@@ -566,7 +646,7 @@ def _plan_co_mentions(s: Scope) -> str:
     if not s.q:
         ranked = _pool(s)
         if ranked and all(bit is not None for _, bit in ranked):
-            return "pool_bits"
+            return "pair_months" if _by_months(s) and s.has("pair_months", "entity_days") else "pool_bits"
     return "pool_lists"
 
 
@@ -577,14 +657,18 @@ def _co_mentions(con: duckdb.DuckDBPyConnection, strategy: str | None, f: Filter
     chosen = "chosen" if s.ids else "pool"
     if strategy == "plain":
         pairs = fill(f"co_mentions/plain_{chosen}", where=s.rows(entities=False))
-    elif strategy == "pairs":
-        _require(not (s.q or s.dated), strategy, "counts pairs over all dates, without a text search")
-        where = s.rows("p", entities=False)
+    elif strategy in ("pairs", "pair_months"):
+        if strategy == "pairs":
+            _require(not (s.q or s.dated), strategy, "counts pairs over all dates, without a text search")
+        else:
+            _require(_by_months(s) and all(bit is not None for _, bit in _pool(s)), strategy,
+                     "counts pairs of the pool's entities, each with a top bit, under a date range alone")
+        relation, where = _pair_relation(s, strategy)
         if s.ids:
             s.params["chosen_nos"] = [no for _, no, _ in s.entity_keys(s.ids)]
-            pairs = fill("co_mentions/pairs_chosen", where=where)
+            pairs = fill("co_mentions/pairs_chosen", relation=relation, where=where)
         else:
-            pairs = fill("co_mentions/pairs_pool", counts=_entity_counts(s), where=where)
+            pairs = fill("co_mentions/pairs_pool", counts=_entity_counts(s), relation=relation, where=where)
     elif strategy in ("chosen_bits", "chosen_packed"):
         _require(bool(s.ids), strategy, "needs chosen entities")
         keys = s.entity_keys(s.ids)
@@ -909,7 +993,7 @@ class Planned:
 PLANNED: dict[str, Planned] = {
     "entity_options": Planned(("plain", "entity_totals", "entity_days"), _entity_options),
     "speaker_options": Planned(("plain", "speaker_counts"), _speaker_options),
-    "statement_options": Planned(("plain", "facts"), _statement_options),
+    "statement_options": Planned(("plain", "facets"), _statement_options),
     "period_totals": Planned(("plain", "rollups"), _period_totals),
     "trend": Planned(("plain", "rollups"), _trend),
     "total_trend": Planned(("plain", "day_totals", "facts"), _total_trend),
@@ -917,8 +1001,10 @@ PLANNED: dict[str, Planned] = {
     "sentences_behind": Planned(("plain", "rollups"), _sentences_behind),
     "top_entities": Planned(ENTITY_COUNT_STRATEGIES, _top_entities),
     "places_map": Planned(ENTITY_COUNT_STRATEGIES, _places_map),
-    "actor_theme_heatmap": Planned(("plain", "pairs", "top_bits", "ranked_masks"), _actor_theme_heatmap),
-    "co_mentions": Planned(("plain", "pairs", "chosen_bits", "chosen_packed", "pool_bits", "pool_lists"),
+    "actor_theme_heatmap": Planned(("plain", "pairs", "pair_months", "complement", "top_bits", "ranked_masks"),
+                                   _actor_theme_heatmap),
+    "co_mentions": Planned(("plain", "pairs", "pair_months", "chosen_bits", "chosen_packed", "pool_bits",
+                            "pool_lists"),
                            _co_mentions),
     "wording": Planned(("plain", "entity_surfaces"), _wording),
     "statements": Planned(("plain", "facts"), _statements),

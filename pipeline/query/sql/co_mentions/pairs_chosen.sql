@@ -1,7 +1,8 @@
--- From the pair counts when only source and language filters apply ({where} over entity_pairs p):
+-- From pair counts ({relation} p: entity_pairs under source and language filters, else pair_counts.sql
+-- under a date range; {where} over it):
 -- an article mentioning both entities of a pair with a chosen one ($chosen_nos) passes the entity filter.
 counted AS (
-    SELECT p.no_a, p.no_b, sum(p.articles) AS articles FROM entity_pairs p
+    SELECT p.no_a, p.no_b, sum(p.articles) AS articles FROM {relation} p
     WHERE (p.no_a = ANY($chosen_nos) OR p.no_b = ANY($chosen_nos)) AND {where}
     GROUP BY ALL
 ),

@@ -1,4 +1,4 @@
--- `kept` and `about` of statement_options.sql from the base tables ({about}: statements/about.sql).
+-- `kept` and `about` (then `counts`: counts.sql) of statement_options.sql from the base tables ({about}: statements/about.sql).
 kept AS (
     SELECT s.statement_id, s.speaker_state_id, speaker_type(e.type, s.speaker_key) AS speaker_type,
            coalesce(a.genre, 'news') AS genre
