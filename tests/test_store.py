@@ -63,7 +63,7 @@ def test_a_version_1_store_gets_genres_speaker_keys_and_the_cluster_view(tmp_pat
                     "('a3', 'unlisted', 'z')")
         con.execute("INSERT INTO statements (statement_id, article_id, quote, cluster_id) VALUES ('s1', 'a1', 'q', 's1')")
     with store.open_store(path) as con:
-        assert con.execute("SELECT version FROM schema_version").fetchall() == [(2,)]
+        assert con.execute("SELECT version FROM schema_version").fetchall() == [(store.SCHEMA_VERSION,)]
         assert con.execute("SELECT article_id, genre FROM articles ORDER BY 1").fetchall() == [
             ("a1", "release"), ("a2", "news"), ("a3", "news")]
         assert con.execute("SELECT statement_id, speaker_key FROM statements").fetchall() == [("s1", None)]
