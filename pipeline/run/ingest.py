@@ -326,7 +326,7 @@ def ingest(inputs: list[str], opts: Options, items: list[Item] | None = None) ->
     created), and the engine is connected; then the run holds the store's run lock from start to
     finish, so a second run waits (up to `opts.wait` s, then StoreBusy) instead of interleaving its
     batches with this one."""
-    taxonomy = load_taxonomy(opts.taxonomy)
+    taxonomy = load_taxonomy(opts.taxonomy, opts.sources)
     sources = load_sources(opts.sources)
     check_issuers(sources, taxonomy.entities, opts.sources)
     fingerprint = analyse.statements_fingerprint(taxonomy, sources)
