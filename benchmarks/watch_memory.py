@@ -28,6 +28,7 @@ import email.utils
 import html
 import http.server
 import json
+import os
 import platform
 import statistics
 import sys
@@ -39,6 +40,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from pipeline.config import arena_capped_env  # noqa: E402
+
+# As `python -m pipeline watch` does: start again with MALLOC_ARENA_MAX (glibc reads it at start only).
+if (_env := arena_capped_env(["watch"], dict(os.environ))) is not None:
+    os.execve(sys.executable, [sys.executable, __file__, *sys.argv[1:]], _env)
 
 import psutil  # noqa: E402
 
