@@ -274,6 +274,9 @@ class _Writer:
         if not self.outcomes and not self.failures:
             return
         with store.open_store(self.opts.db, wait=self.opts.wait) as con:
+            # The batch stays in the write-ahead log (readers replay it) until the end of the run's
+            # connection checkpoints: on a large store a checkpoint per batch cost ~0.5 s each.
+            con.execute("PRAGMA disable_checkpoint_on_shutdown")
             articles = [o.article for o in self.outcomes]
             rows, replace = self._rows(*store.known_articles(con, [a["article_id"] for a in articles],
                                                              [a["content_hash"] for a in articles]))
