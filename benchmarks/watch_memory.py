@@ -28,16 +28,24 @@ import email.utils
 import html
 import http.server
 import json
+import os
 import platform
 import statistics
 import sys
 import tempfile
 import threading
 import time
+import tracemalloc
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from pipeline.config import arena_capped_env  # noqa: E402
+
+# As `python -m pipeline watch` does: start again with MALLOC_ARENA_MAX (glibc reads it at start only).
+if (_env := arena_capped_env(["watch"], dict(os.environ))) is not None:
+    os.execve(sys.executable, [sys.executable, __file__, *sys.argv[1:]], _env)
 
 import psutil  # noqa: E402
 
@@ -150,7 +158,13 @@ def main() -> int:
     parser.add_argument("--new-every", type=int, default=50, help="polls between two new pages (default 50)")
     parser.add_argument("--warm", type=int, default=100, help="polls before the baseline is taken (default 100)")
     parser.add_argument("--corpus", type=Path, default=default_corpus())
+    parser.add_argument("--trace", type=int, default=0, metavar="N",
+                        help="trace Python allocations (tracemalloc, slow) and print the N source lines whose "
+                             "memory grew most from the first batch after the baseline to the last")
     args = parser.parse_args()
+    if args.trace:
+        tracemalloc.start(8)
+    traced: list[tracemalloc.Snapshot] = []
 
     work = Path(tempfile.mkdtemp(prefix="watch-memory-"))
     pages, corpus_name = real_pages(args.corpus, work)
@@ -184,6 +198,10 @@ def main() -> int:
         if cycle.summary is None:
             quiet.append(took)
         rss.append(me.memory_info().rss)
+        if args.trace and cycle.summary is not None and poll > args.warm:
+            traced[1:] = [tracemalloc.take_snapshot()]
+            if len(traced) == 1:
+                traced.append(traced[0])
         if poll > args.warm:
             part = growth["quiet" if cycle.summary is None else "batch"]
             part[0], part[1] = part[0] + 1, part[1] + rss[-1] - rss[-2]
@@ -227,6 +245,13 @@ def main() -> int:
         f"baseline that wrote nothing, {growth['batch'][1] / MIB:+.1f} MiB over its {growth['batch'][0]:,} batches",
         f"- {'PASS' if ok else 'FAIL'}",
     ]
+    if len(traced) == 2:
+        grown = traced[1].compare_to(traced[0], "traceback")[:args.trace]
+        lines += ["", f"Python allocations grown between the first and the last batch after the baseline "
+                      f"(tracemalloc; traced total {tracemalloc.get_traced_memory()[0] / MIB:.1f} MiB):"]
+        for stat in grown:
+            frames = " < ".join(f"{Path(f.filename).name}:{f.lineno}" for f in stat.traceback[:4])
+            lines.append(f"- {stat.size_diff / 1024:+.0f} KiB in {stat.count_diff:+d} blocks: {frames}")
     text = "\n".join(lines) + "\n"
     print(text)
     RESULTS.mkdir(parents=True, exist_ok=True)

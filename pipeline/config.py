@@ -159,3 +159,18 @@ def jobs_dir() -> Path:
     `tracker-jobs` in the system's temporary folder."""
     value = os.environ.get(ENV_JOBS_DIR)
     return Path(value) if value else Path(tempfile.gettempdir()) / "tracker-jobs"
+
+
+# glibc malloc arenas of a long-running `watch`: glibc gives threads that allocate at once arenas of
+# their own (up to 8 per core) and rarely hands their freed memory back, so the poll threads made the
+# resident set creep up poll after poll (benchmarks/watch_memory.py); two arenas keep it flat.
+MALLOC_ARENAS = "2"
+
+
+def arena_capped_env(argv: list[str], environ: dict[str, str]) -> dict[str, str] | None:
+    """The environment to start `python -m pipeline watch …` again with, MALLOC_ARENA_MAX set (glibc reads
+    it once, when the process starts, so it cannot be set from inside); None when no restart is needed:
+    another command, a value set already (the operator's wins), or a system without glibc."""
+    if "watch" not in argv or "MALLOC_ARENA_MAX" in environ or not Path("/proc/self").is_dir():
+        return None
+    return {**environ, "MALLOC_ARENA_MAX": MALLOC_ARENAS}

@@ -176,6 +176,17 @@ def test_jsonl_text_items(db_path, tmp_path):
 
 
 @pytest.mark.parametrize("workers", [1, 2])
+def test_outlet_names_of_the_runs_sources_file_are_not_mentions(db_path, tmp_path, workers):
+    """The workers' taxonomy ignores the outlets of the sources file the run names (--sources), not
+    only those of data/sources.yaml: 'South Caucasus Monitor' is an outlet, not the region."""
+    path = tmp_path / "items.jsonl"
+    path.write_text('{"url": "https://wire.example/m", "title": "Report", "published": "2024-05-02", '
+                    '"text": "The South Caucasus Monitor reported that Armenia and Azerbaijan met again."}\n')
+    assert ingest([str(path)], options(db_path, tmp_path, workers=workers)).ok == 1
+    assert {r[0] for r in rows(db_path, "SELECT entity_id FROM mentions")} == {"armenia", "azerbaijan"}
+
+
+@pytest.mark.parametrize("workers", [1, 2])
 def test_mention_offsets_point_into_the_stored_text(db_path, tmp_path, workers):
     ingest([str(PAGES / "corridor_report.html"), str(PAGES / "border_talks.html")],
            options(db_path, tmp_path, workers=workers))

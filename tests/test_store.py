@@ -63,12 +63,62 @@ def test_a_version_1_store_gets_genres_speaker_keys_and_the_cluster_view(tmp_pat
                     "('a3', 'unlisted', 'z')")
         con.execute("INSERT INTO statements (statement_id, article_id, quote, cluster_id) VALUES ('s1', 'a1', 'q', 's1')")
     with store.open_store(path) as con:
-        assert con.execute("SELECT version FROM schema_version").fetchall() == [(2,)]
+        assert con.execute("SELECT version FROM schema_version").fetchall() == [(store.SCHEMA_VERSION,)]
         assert con.execute("SELECT article_id, genre FROM articles ORDER BY 1").fetchall() == [
             ("a1", "release"), ("a2", "news"), ("a3", "news")]
         assert con.execute("SELECT statement_id, speaker_key FROM statements").fetchall() == [("s1", None)]
         assert con.execute("SELECT cluster_id, primary_statement_id, reports FROM statement_clusters").fetchall() == [
             ("s1", "s1", 0)]
+
+
+def test_a_store_with_key_indexes_loses_them_and_keeps_its_rows(tmp_path):
+    """Version 3: DuckDB rewrites a table's whole PRIMARY KEY index at every checkpoint after a
+    write (seconds per batch on a 100 k store), so articles and raw_pages carry no such index."""
+    path = tmp_path / "v2.duckdb"
+    with store.open_store(path) as con:     # the current schema, then articles and raw_pages keyed as in version 2
+        con.execute("DROP TABLE articles; DROP TABLE raw_pages; UPDATE schema_version SET version = 2")
+        con.execute("CREATE TABLE articles (article_id VARCHAR PRIMARY KEY, url VARCHAR, canonical_url VARCHAR, "
+                    "source VARCHAR, hostname VARCHAR, title VARCHAR, author VARCHAR, published DATE, "
+                    "date_source VARCHAR, language VARCHAR, text VARCHAR, content_hash VARCHAR, "
+                    "duplicate_of VARCHAR, fetched_at TIMESTAMP, run_id VARCHAR, raw_sha256 VARCHAR, genre VARCHAR)")
+        con.execute("CREATE TABLE raw_pages (raw_sha256 VARCHAR PRIMARY KEY, html_gz BLOB)")
+        con.execute("INSERT INTO articles (article_id, title, genre) VALUES ('a1', 'kept', 'news'), ('a2', 'too', NULL)")
+        con.execute("INSERT INTO raw_pages VALUES ('r1', 'x'::BLOB)")
+    with store.open_store(path) as con:
+        assert con.execute("SELECT table_name FROM duckdb_constraints() WHERE constraint_type = 'PRIMARY KEY' "
+                           "AND table_name IN ('articles', 'raw_pages')").fetchall() == []
+        assert con.execute("SELECT article_id, title, genre FROM articles ORDER BY 1").fetchall() == [
+            ("a1", "kept", "news"), ("a2", "too", None)]
+        assert con.execute("SELECT raw_sha256 FROM raw_pages").fetchall() == [("r1",)]
+        assert [c for c, in con.execute("SELECT column_name FROM duckdb_columns() WHERE table_name = 'articles' "
+                                        "ORDER BY column_index").fetchall()] == store.COLUMNS["articles"]
+        assert con.execute("SELECT version FROM schema_version").fetchall() == [(store.SCHEMA_VERSION,)]
+
+
+def test_a_store_at_this_schema_is_not_migrated_again(tmp_path):
+    path = tmp_path / "t.duckdb"
+    with store.open_store(path) as con:
+        con.execute("DROP VIEW statement_clusters")   # what a migration would recreate
+    with store.open_store(path) as con:
+        assert con.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = 'statement_clusters'").fetchone() == (0,)
+        con.execute("COMMENT ON TABLE schema_version IS 'another schema'")
+    with store.open_store(path) as con:
+        assert con.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = 'statement_clusters'").fetchone() == (1,)
+
+
+def test_write_batch_refuses_an_article_id_stored_already_or_twice(tmp_path):
+    with store.open_store(tmp_path / "t.duckdb") as con:
+        store.write_batch(con, {"articles": store.frame("articles", [{"article_id": "a1", "title": "one"}])}, [])
+        with pytest.raises(duckdb.ConstraintException, match="a1"):
+            store.write_batch(con, {"articles": store.frame("articles", [{"article_id": "a1", "title": "again"}])}, [])
+        twice = store.frame("articles", [{"article_id": "a2", "title": "two"}, {"article_id": "a2", "title": "two"}])
+        with pytest.raises(duckdb.ConstraintException, match="a2"):
+            store.write_batch(con, {"articles": twice}, [])
+        raw = store.frame("raw_pages", [{"raw_sha256": "r1", "html_gz": b"x"}])
+        for article_id in ("a3", "a4"):   # the same page twice: stored once
+            store.write_batch(con, {"articles": store.frame("articles", [{"article_id": article_id}]), "raw_pages": raw}, [])
+        assert con.execute("SELECT article_id FROM articles ORDER BY 1").fetchall() == [("a1",), ("a3",), ("a4",)]
+        assert con.execute("SELECT count(*) FROM raw_pages").fetchone() == (1,)
 
 
 def test_writer_waits_for_a_lock_then_gives_up(tmp_path):

@@ -21,7 +21,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from pipeline import alerts, store
+from pipeline import alerts, config, store
 from pipeline.collect.fetch import Fetcher, Validators
 from pipeline.collect.sources import DEFAULT_POLL_MINUTES, SourcesError, load_sources
 from pipeline.run.ingest import Options
@@ -687,3 +687,25 @@ def test_streamlit_serves_the_alert_feed_for_feed_readers(server, db_path, tmp_p
     assert content_type == "application/atom+xml" and body == written
     parsed = feedparser.parse(body)
     assert parsed.bozo == 0 and [e.title for e in parsed.entries] == ["1 new or changed article from Ararat Courier"]
+
+
+
+@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="reads the process's environment in /proc")
+def test_watch_restarts_itself_with_two_malloc_arenas(server, db_path, tmp_path):
+    """glibc reads MALLOC_ARENA_MAX only at start: `python -m pipeline watch` execs itself with it (same
+    pid) unless the operator set it."""
+    feed = publish_feed(server, "/rss.xml", [51], etag='"a"')
+    sources = sources_file(tmp_path, feeds=[feed], minutes=60)
+    env = {k: v for k, v in os.environ.items() if k != "MALLOC_ARENA_MAX"}
+    proc = subprocess.Popen([sys.executable, "-m", "pipeline", "watch", "--delay", "0", "--sources", str(sources)],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**env, "TRACKER_ALLOW_PRIVATE": "1"})
+    try:
+        wait_for(lambda: "/rss.xml" in server.requests)
+        environ = Path(f"/proc/{proc.pid}/environ").read_bytes().split(b"\0")
+        assert b"MALLOC_ARENA_MAX=2" in environ
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=120)
+    assert config.arena_capped_env(["watch"], {"MALLOC_ARENA_MAX": "4"}) is None
+    assert config.arena_capped_env(["ingest", "x.html"], {}) is None

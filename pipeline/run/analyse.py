@@ -152,7 +152,10 @@ def init_worker(taxonomy_path: str | None, taxonomy: Taxonomy | None = None,
         if _WORKER is not None and files == _WORKER_FILES:
             return
     outlets = sources if isinstance(sources, list) else load_sources(sources or DEFAULT_SOURCES)
-    _WORKER = Analyser(taxonomy if taxonomy is not None else load_taxonomy(taxonomy_path), outlets)
+    if taxonomy is None:  # the run's outlets join the ignore list, not data/sources.yaml's
+        taxonomy = load_taxonomy(taxonomy_path, DEFAULT_SOURCES if isinstance(sources, list) else
+                                 sources or DEFAULT_SOURCES)
+    _WORKER = Analyser(taxonomy, outlets)
     _WORKER_FILES = files
 
 

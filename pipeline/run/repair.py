@@ -68,6 +68,8 @@ def rebuilt_copy(db: Path, copy: Path, statements: bool = True) -> Path:
     """`copy`: the store copied with everything derived recomputed from its base tables — speakers'
     states and clusters (unless not `statements`), the text index with its stems, every summary table
     (the entity keys kept: a dictionary) — the reference the incremental upkeep is checked against."""
+    with store.open_store(db) as con:  # a write left in the WAL (batch writes skip the checkpoint) goes into the file
+        con.execute("CHECKPOINT")
     shutil.copy(db, copy)
     with store.open_store(copy) as con:
         if statements:

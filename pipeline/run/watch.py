@@ -128,7 +128,7 @@ class Watcher:
         self._stamp: tuple[int, int] | None = None
         self._polled_once: set[str] = set()
         store.check_path(ing.db)
-        taxonomy = load_taxonomy(ing.taxonomy)
+        taxonomy = load_taxonomy(ing.taxonomy, ing.sources)
         self._load_targets(first=True)
         check_issuers(load_sources(ing.sources), taxonomy.entities, ing.sources)
 

@@ -7,11 +7,15 @@ from .db import upkeep_pending
 from .text_index import text_index_size
 
 
-def known_articles(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, str], dict[str, str]]:
-    """(article_id → content_hash, content_hash → original article_id) for duplicate detection."""
+def known_articles(con: duckdb.DuckDBPyConnection, ids: list[str], hashes: list[str]
+                   ) -> tuple[dict[str, str], dict[str, str]]:
+    """For duplicate detection, of the stored articles with one of these ids or content hashes:
+    (article_id → content_hash, content_hash → the first article stored with it, not a duplicate).
+    Only the asked ones are read, so a batch costs the same on a store of any size."""
     rows = con.execute(
-        "SELECT article_id, content_hash, duplicate_of FROM articles ORDER BY fetched_at, article_id"
-    ).fetchall()
+        "SELECT article_id, content_hash, duplicate_of FROM articles "
+        "WHERE article_id = ANY($ids) OR content_hash = ANY($hashes) ORDER BY fetched_at, article_id",
+        {"ids": ids, "hashes": hashes}).fetchall()
     by_id = {a: h for a, h, _ in rows}
     by_hash: dict[str, str] = {}
     for article_id, content_hash, duplicate_of in rows:

@@ -1,7 +1,10 @@
 -- The store's tables (the Contract's names); `migrate` adds columns missing from older databases.
+-- `articles.article_id` and `raw_pages.raw_sha256` are unique keys the writer keeps unique (writes.py) without
+-- a PRIMARY KEY index: DuckDB rewrites a table's whole ART index at every checkpoint after a change, which
+-- made each short write cost seconds on a 100 k store and minutes on a 1 M one (schema version 3).
 CREATE TABLE IF NOT EXISTS schema_version (version INTEGER);
 CREATE TABLE IF NOT EXISTS articles (
-    article_id VARCHAR PRIMARY KEY,
+    article_id VARCHAR NOT NULL,
     url VARCHAR,
     canonical_url VARCHAR,
     source VARCHAR,
@@ -20,7 +23,7 @@ CREATE TABLE IF NOT EXISTS articles (
     genre VARCHAR               -- news | transcript | release (version 2)
 );
 CREATE TABLE IF NOT EXISTS raw_pages (
-    raw_sha256 VARCHAR PRIMARY KEY,
+    raw_sha256 VARCHAR NOT NULL,
     html_gz BLOB
 );
 CREATE TABLE IF NOT EXISTS sources (

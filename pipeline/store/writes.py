@@ -67,11 +67,29 @@ def write_batch(con: duckdb.DuckDBPyConnection, frames: dict[str, pd.DataFrame],
         raw = frames.get("raw_pages")
         if raw is not None and not raw.empty:
             con.register("_raw", raw.drop_duplicates("raw_sha256"))
-            con.execute("INSERT OR IGNORE INTO raw_pages SELECT raw_sha256, html_gz FROM _raw")
+            con.execute("INSERT INTO raw_pages SELECT raw_sha256, html_gz FROM _raw "
+                        "WHERE raw_sha256 NOT IN (SELECT raw_sha256 FROM raw_pages)")
             con.unregister("_raw")
+        if articles is not None and not articles.empty:
+            _check_new(con, articles)
         for table in ("articles", "sentences", "mentions", "statements", "statement_mentions", "failures"):
             if table in frames:
                 insert_frame(con, table, frames[table])
+
+
+def _check_new(con: duckdb.DuckDBPyConnection, articles: pd.DataFrame) -> None:
+    """Refuse (as DuckDB refuses a duplicate key) article ids that are stored already or twice in the
+    batch: `articles` has no PRIMARY KEY index (schema.sql), so the writer keeps the key unique."""
+    twice = articles["article_id"][articles["article_id"].duplicated()].tolist()
+    con.register("_ids", articles[["article_id"]])
+    try:
+        stored = con.execute("SELECT article_id FROM articles WHERE article_id IN (SELECT article_id FROM _ids) "
+                             "LIMIT 1").fetchall()
+    finally:
+        con.unregister("_ids")
+    clash = twice[:1] or [r[0] for r in stored]
+    if clash:
+        raise duckdb.ConstraintException(f"Duplicate key \"article_id: {clash[0]}\": the article is stored already")
 
 
 def _delete(con: duckdb.DuckDBPyConnection, ids: list[str]) -> None:
