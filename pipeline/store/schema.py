@@ -1,7 +1,7 @@
 """The store's schema (`schema.sql`, the Contract's tables and columns) and migrations of older databases.
 
-Version 3 took the PRIMARY KEY index off `articles` and `raw_pages` (the writer keeps their keys
-unique; see schema.sql). Version 2 added `articles.genre`, `statements.speaker_key` and the `statement_clusters` view. A version-1 store gets the columns on
+Version 3 took the PRIMARY KEY index off `raw_pages` (the writer keeps its key unique; see
+schema.sql); `articles` keeps the Contract's key. Version 2 added `articles.genre`, `statements.speaker_key` and the `statement_clusters` view. A version-1 store gets the columns on
 open; its articles get the genre their source's kind implies (`release` for government and
 international sources, else `news`) until the next `retag`, which reads every article again (the
 statements fingerprint changed with the extractor), finds transcripts and fills the speaker keys.
@@ -22,7 +22,7 @@ SCHEMA_VERSION = 3
 # store that has it skips the migration (reading the catalogue and recreating the views take ~0.2 s).
 SCHEMA_STAMP = hashlib.sha256(f"{SCHEMA_VERSION}\n{SCHEMA}".encode()).hexdigest()[:16]
 # Tables whose key was a PRIMARY KEY before version 3.
-_UNKEYED = ("articles", "raw_pages")
+_UNKEYED = ("raw_pages",)
 
 
 # Tables rebuilt from stored text by retag (swapped in as one transaction, with the entities).

@@ -1,10 +1,10 @@
 -- The store's tables (the Contract's names); `migrate` adds columns missing from older databases.
--- `articles.article_id` and `raw_pages.raw_sha256` are unique keys the writer keeps unique (writes.py) without
--- a PRIMARY KEY index: DuckDB rewrites a table's whole ART index at every checkpoint after a change, which
--- made each short write cost seconds on a 100 k store and minutes on a 1 M one (schema version 3).
+-- `raw_pages.raw_sha256` is a key the writer keeps unique (writes.py) without a PRIMARY KEY index: DuckDB
+-- rewrites a table's whole ART index at every checkpoint after a change, seconds per short write on a
+-- 100 k store (schema version 3). `articles.article_id` keeps the Contract's PRIMARY KEY.
 CREATE TABLE IF NOT EXISTS schema_version (version INTEGER);
 CREATE TABLE IF NOT EXISTS articles (
-    article_id VARCHAR NOT NULL,
+    article_id VARCHAR PRIMARY KEY,
     url VARCHAR,
     canonical_url VARCHAR,
     source VARCHAR,
