@@ -27,17 +27,14 @@ def test_same_answer_as_py3langid(text: str) -> None:
     assert language.classify(text) == py3langid.classify(text)[0]
 
 
-def test_depth_is_the_longest_remembered_suffix() -> None:
-    """Walking only the last `depth` bytes reaches the state of the whole walk, at every position."""
+def test_states_are_the_whole_walks() -> None:
+    """The state after each byte is the one py3langid's byte-by-byte walk reaches there."""
     ident = language.identifier()
     data = " ".join(TEXTS).encode()
     moves, rows = ident._moves, ident._rows
-
-    def walk(chunk: bytes) -> int:
-        state = 0
-        for byte in chunk:
-            state = int(moves[rows[state] + byte])
-        return state
-
-    full = [walk(data[:i + 1]) for i in range(len(data))]
-    assert all(walk(data[max(0, i - ident._depth + 1):i + 1]) == full[i] for i in range(len(data)))
+    state, expected = 0, []
+    for byte in data:
+        state = int(moves[rows[state] + byte])
+        expected.append(state)
+    assert ident.states(data).tolist() == expected
+    assert ident.states(b"a").tolist() == [int(moves[rows[0] + ord("a")])]

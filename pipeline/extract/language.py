@@ -1,10 +1,12 @@
 """The language of an article's text: py3langid's own model and answer, its byte walk done in numpy.
 
-py3langid (pinned 0.4.0) counts byte n-gram features by walking an Aho-Corasick automaton over the
-text one byte at a time in Python — about a sixth of a page's time on long briefings. The automaton's
-state after a byte depends only on the last `depth` bytes (its deepest state), so every position's
-state is found by `depth` vectorised steps over the whole text; the features, their counts and their
-order (first occurrence, as py3langid's Counter) are the same, and so is every answer.
+py3langid (pinned 0.4.0) counts byte n-gram features by walking its automaton over the text one byte
+at a time in Python — about a sixth of a page's time on long briefings. Here the state after every
+byte is found for all positions at once: step k gives each position the state reached by walking
+its last k bytes from the start (`state_k[i] = move(state_{k-1}[i-1], byte[i])`). An n-gram automaton
+remembers only a few bytes, so after a few steps another step changes nothing — and from then on
+none ever does, so that is the state of the whole walk. The features, their counts and their order
+(first occurrence, as py3langid's Counter) are the same, and so is every answer.
 """
 from __future__ import annotations
 
@@ -19,18 +21,24 @@ class _Identifier(LanguageIdentifier):
         self._moves = np.frombuffer(self.tk_nextmove, dtype=f"u{self.tk_nextmove.itemsize}")
         self._rows = np.asarray(self.tk_row, dtype=np.intp) << 8
         self._outputs = np.asarray(self.tk_output, dtype=np.intp)
-        self._depth = _depth(self._moves, self._rows)
+
+    def states(self, data: bytes) -> np.ndarray:
+        """The automaton's state after each byte of the data, walking from the start."""
+        byte = np.frombuffer(data, dtype=np.uint8).astype(np.intp)
+        state = self._moves[self._rows[0] + byte].astype(np.intp)   # the walk over each position's last byte
+        for _ in range(len(byte)):
+            longer = state.copy()                                    # ... over one byte more
+            longer[1:] = self._moves[self._rows[state[:-1]] + byte[1:]]
+            if np.array_equal(longer, state):
+                break
+            state = longer
+        return state
 
     def _visits(self, data: bytes) -> dict[int, int] | None:
         """{feature: count} in order of first occurrence, as `py3langid.langid.visit_counts`; None if none."""
-        n = len(data)
-        if not n:
+        if not data:
             return None
-        byte = np.frombuffer(data, dtype=np.uint8).astype(np.intp)
-        state = np.zeros(n, dtype=np.intp)
-        for back in range(min(self._depth, n) - 1, -1, -1):   # state[i]: the walk over data[i-depth+1 .. i]
-            state[back:] = self._moves[self._rows[state[back:]] + byte[:n - back]]
-        found = self._outputs[state]
+        found = self._outputs[self.states(data)]
         found = found[found >= 0]
         if not len(found):
             return None
@@ -41,20 +49,6 @@ class _Identifier(LanguageIdentifier):
     def _raw_score(self, text: bytes) -> np.ndarray:
         visits = self._visits(text)
         return self._sparse_score(visits, self.nb_ptc) if visits else super()._raw_score(b"")
-
-
-def _depth(moves: np.ndarray, rows: np.ndarray) -> int:
-    """The automaton's deepest state (breadth-first from the start state): no state remembers more bytes."""
-    seen = np.zeros(len(rows), dtype=bool)
-    seen[0] = True
-    frontier, depth = np.zeros(1, dtype=np.intp), 0
-    while True:
-        reached = np.unique(moves[rows[frontier][:, None] + np.arange(256)]).astype(np.intp)
-        frontier = reached[~seen[reached]]
-        if not len(frontier):
-            return depth
-        seen[frontier] = True
-        depth += 1
 
 
 _IDENTIFIER: _Identifier | None = None
