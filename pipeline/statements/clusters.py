@@ -6,7 +6,7 @@ one join away (the `statement_clusters` view; README, "Statements")."""
 from __future__ import annotations
 
 import re
-from collections import defaultdict, deque
+from collections import Counter, defaultdict, deque
 
 import pandas as pd
 
@@ -36,14 +36,12 @@ def block_key(entity_id: object, speaker: object, key: object = None) -> str | N
     return None
 
 
-def _similar(a: frozenset[str], b: frozenset[str]) -> bool:
-    """Near-identical quotes: most words shared, or the shorter one (4+ words) almost inside the longer."""
-    if not a or not b:
-        return False
-    inter = len(a & b)
-    if inter / len(a | b) >= 0.6:
+def _close(la: int, lb: int, inter: int) -> bool:
+    """Near-identical quotes, from their numbers of distinct words and of words they share: most words
+    shared, or the shorter one (4+ words) almost inside the longer."""
+    if inter / (la + lb - inter) >= 0.6:
         return True
-    return min(len(a), len(b)) >= 4 and inter / min(len(a), len(b)) >= 0.8
+    return min(la, lb) >= 4 and inter / min(la, lb) >= 0.8
 
 
 def assign_clusters(df: pd.DataFrame) -> pd.Series:
@@ -82,11 +80,12 @@ def assign_clusters(df: pd.DataFrame) -> pd.Series:
                 old = active.popleft()
                 for w in toks[old]:
                     postings[w].discard(old)
-            seen: set[int] = set()
+            shared: Counter[int] = Counter()     # earlier rows of the window -> words shared with this one
             for w in toks[r]:
-                seen |= postings[w]
-            for c in seen:
-                if _similar(toks[r], toks[c]):
+                shared.update(postings[w])
+            size = len(toks[r])
+            for c, inter in shared.items():
+                if _close(size, len(toks[c]), inter):
                     ra, rb = find(r), find(c)
                     if ra != rb:
                         parent[max(ra, rb)] = min(ra, rb)
