@@ -36,14 +36,6 @@ def block_key(entity_id: object, speaker: object, key: object = None) -> str | N
     return None
 
 
-def _close(la: int, lb: int, inter: int) -> bool:
-    """Near-identical quotes, from their numbers of distinct words and of words they share: most words
-    shared, or the shorter one (4+ words) almost inside the longer."""
-    if inter / (la + lb - inter) >= 0.6:
-        return True
-    return min(la, lb) >= 4 and inter / min(la, lb) >= 0.8
-
-
 def assign_clusters(df: pd.DataFrame) -> pd.Series:
     """Cluster id per row: reports of one statement by one speaker (near-identical quote, said within
     CLUSTER_WINDOW_DAYS) share one id — that of the earliest member from a transcript or release when
@@ -64,6 +56,7 @@ def assign_clusters(df: pd.DataFrame) -> pd.Series:
     keys = [block_key(e, s, k) for e, s, k in zip(df["speaker_entity_id"], df["speaker"], stored, strict=True)]
     dates = pd.to_datetime(df["said_on"], errors="coerce").tolist()
     toks = [_quote_tokens(q) for q in df["quote"]]
+    sizes = [len(t) for t in toks]
     blocks: dict[tuple[str, bool], list[int]] = defaultdict(list)
     for i, key in enumerate(keys):
         if key is not None and toks[i]:
@@ -83,9 +76,11 @@ def assign_clusters(df: pd.DataFrame) -> pd.Series:
             shared: Counter[int] = Counter()     # earlier rows of the window -> words shared with this one
             for w in toks[r]:
                 shared.update(postings[w])
-            size = len(toks[r])
-            for c, inter in shared.items():
-                if _close(size, len(toks[c]), inter):
+            size = sizes[r]
+            for c, inter in shared.items():   # near-identical: most words shared, or the shorter (4+ words)
+                other = sizes[c]              # almost inside the longer
+                small = size if size < other else other
+                if inter / (size + other - inter) >= 0.6 or (small >= 4 and inter / small >= 0.8):
                     ra, rb = find(r), find(c)
                     if ra != rb:
                         parent[max(ra, rb)] = min(ra, rb)
