@@ -37,9 +37,7 @@ from . import analyse, engines
 from .finish import Upkeep, finish, prepare, utcnow
 
 BATCH_ARTICLES = 200
-# Each batch reopens the store (schema check, checkpoint on close) so readers get in between; once a
-# second that was a fifth of a one-worker run. Every few seconds new articles still show promptly.
-BATCH_SECONDS = 5.0
+BATCH_SECONDS = 1.0
 
 
 def article_key(canonical_url: str | None, content_hash: str) -> str:
