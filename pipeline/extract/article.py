@@ -15,7 +15,6 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urldefrag, urljoin, urlsplit
 
-import py3langid
 import trafilatura
 from courlan import normalize_url
 from dateparser import DateDataParser
@@ -28,6 +27,8 @@ from htmldate.utils import Extractor
 from lxml import etree
 from lxml.html import HtmlElement
 from trafilatura.utils import load_html
+
+from . import language
 
 EARLIEST = dt.date(1995, 1, 1)
 # Month names are read in these languages (the tracker's own plus common European ones).
@@ -119,7 +120,7 @@ def extract_article(html: str | bytes, url: str | None = None) -> Article:
         author=doc.author,
         published=published,
         date_source=source,
-        language=doc.language or py3langid.classify(text)[0],
+        language=doc.language or language.classify(text),
         text=text,
         content_hash=_content_hash(text, doc.title),
     )

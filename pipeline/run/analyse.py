@@ -6,6 +6,7 @@ data/sources.yaml), which both pass in.
 """
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import hashlib
 import json
@@ -103,6 +104,8 @@ class Analyser:
         if statements is None:
             out["statements"] = out["statement_mentions"] = None
             return Derived(genre, out)
+        by_start = sorted(mentions, key=lambda m: m.char_start)
+        starts = [m.char_start for m in by_start]
         for st in statements:
             sid = statement_id(article_id, st.char_start, st.char_end)
             out["statements"].append({
@@ -112,8 +115,9 @@ class Analyser:
                 "statement_type": st.statement_type, "cue": st.cue, "char_start": st.char_start,
                 "char_end": st.char_end, "said_on": st.said_on, "cluster_id": sid, "speaker_key": st.speaker_key,
             })
-            inside = sorted({m.entity_id for m in mentions
-                             if m.char_start >= st.char_start and m.char_end <= st.char_end})
+            inside = sorted({m.entity_id for m in by_start[bisect.bisect_left(starts, st.char_start):
+                                                            bisect.bisect_left(starts, st.char_end)]
+                             if m.char_end <= st.char_end})
             out["statement_mentions"].extend({"statement_id": sid, "entity_id": e} for e in inside)
         return Derived(genre, out)
 

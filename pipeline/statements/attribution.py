@@ -49,8 +49,10 @@ class FrameFinder:
         claimed: list[tuple[int, int, Frame]] = []
         i = 0
         seg_start = 0
+        heads = lex.verbs
         while i < len(toks):
-            hit = lex.verb_at(toks, i, self.genre)
+            tok = toks[i]
+            hit = lex.verb_at(toks, i, self.genre) if tok.kind == "w" and tok.low[:3] in heads else None
             if hit is None:
                 i += 1
                 continue

@@ -6,7 +6,7 @@ one join away (the `statement_clusters` view; README, "Statements")."""
 from __future__ import annotations
 
 import re
-from collections import defaultdict, deque
+from collections import Counter, defaultdict, deque
 
 import pandas as pd
 
@@ -36,16 +36,6 @@ def block_key(entity_id: object, speaker: object, key: object = None) -> str | N
     return None
 
 
-def _similar(a: frozenset[str], b: frozenset[str]) -> bool:
-    """Near-identical quotes: most words shared, or the shorter one (4+ words) almost inside the longer."""
-    if not a or not b:
-        return False
-    inter = len(a & b)
-    if inter / len(a | b) >= 0.6:
-        return True
-    return min(len(a), len(b)) >= 4 and inter / min(len(a), len(b)) >= 0.8
-
-
 def assign_clusters(df: pd.DataFrame) -> pd.Series:
     """Cluster id per row: reports of one statement by one speaker (near-identical quote, said within
     CLUSTER_WINDOW_DAYS) share one id — that of the earliest member from a transcript or release when
@@ -66,6 +56,7 @@ def assign_clusters(df: pd.DataFrame) -> pd.Series:
     keys = [block_key(e, s, k) for e, s, k in zip(df["speaker_entity_id"], df["speaker"], stored, strict=True)]
     dates = pd.to_datetime(df["said_on"], errors="coerce").tolist()
     toks = [_quote_tokens(q) for q in df["quote"]]
+    sizes = [len(t) for t in toks]
     blocks: dict[tuple[str, bool], list[int]] = defaultdict(list)
     for i, key in enumerate(keys):
         if key is not None and toks[i]:
@@ -82,11 +73,14 @@ def assign_clusters(df: pd.DataFrame) -> pd.Series:
                 old = active.popleft()
                 for w in toks[old]:
                     postings[w].discard(old)
-            seen: set[int] = set()
+            shared: Counter[int] = Counter()     # earlier rows of the window -> words shared with this one
             for w in toks[r]:
-                seen |= postings[w]
-            for c in seen:
-                if _similar(toks[r], toks[c]):
+                shared.update(postings[w])
+            size = sizes[r]
+            for c, inter in shared.items():   # near-identical: most words shared, or the shorter (4+ words)
+                other = sizes[c]              # almost inside the longer
+                small = size if size < other else other
+                if inter / (size + other - inter) >= 0.6 or (small >= 4 and inter / small >= 0.8):
                     ra, rb = find(r), find(c)
                     if ra != rb:
                         parent[max(ra, rb)] = min(ra, rb)

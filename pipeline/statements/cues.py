@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -53,6 +54,51 @@ def _cue_regex(phrases: list[str]) -> str:
                 parts.append((r"\s+" if parts else "") + w)
         out.append("".join(parts))
     return r"(?<![\w])(?:" + "|".join(out) + r")(?![\w])"
+
+
+_WORD_START = re.compile(r"(?<!\w)\w")
+
+
+class _WordStartScan:
+    """`finditer` of cue regexes that can only match where a word starts ("(?<![\\w])" and a word
+    character first, as `_cue_regex` builds them), tried only at the word starts that can open one of
+    the regex's phrases — the same matches, in the same order, without trying every character of the
+    text against hundreds of phrases. Which regexes a word may open is decided by the regexes' own case
+    rules (an alternation of the phrases' first two letters) and remembered per pair of letters."""
+
+    def __init__(self, regexes: list[re.Pattern], phrases: list[list[str]]) -> None:
+        self.regexes = regexes
+        self._openers = [re.compile("|".join(sorted({re.escape(p.split()[0].rstrip("*")[:2]) for p in group})), re.I)
+                         for group in phrases]
+        self._opened: dict[str, tuple[int, ...]] = {}
+
+    def candidates(self, text: str) -> list[list[int]]:
+        """For each regex, the word starts of the text where it may match."""
+        out: list[list[int]] = [[] for _ in self.regexes]
+        opened = self._opened
+        for m in _WORD_START.finditer(text):
+            p = m.start()
+            head = text[p:p + 2]
+            which = opened.get(head)
+            if which is None:
+                which = opened[head] = tuple(k for k, rx in enumerate(self._openers) if rx.match(head))
+            for k in which:
+                out[k].append(p)
+        return out
+
+    def matches(self, k: int, text: str, starts: list[int], until: int) -> Iterator[re.Match]:
+        """The matches `self.regexes[k].finditer(text)` gives that start at or before `until`, tried at
+        `starts` (its `candidates`)."""
+        rx, pos = self.regexes[k], 0
+        for p in starts:
+            if p > until:
+                return
+            if p < pos:
+                continue
+            m = rx.match(text, p)
+            if m is not None:
+                yield m
+                pos = max(m.end(), p + 1)
 
 
 @dataclass(frozen=True)
@@ -138,6 +184,8 @@ class Lexicon:
         self.prepositions = sets["prepositions"]
         self.type_cues = [(t, re.compile(_cue_regex(cues[t]), re.I)) for t in CUE_TYPES if cues.get(t)]
         self.not_cues = re.compile(_cue_regex(not_cues), re.I) if not_cues else None
+        self._cue_scan = _WordStartScan([rx for _, rx in self.type_cues], [cues[t] for t, _ in self.type_cues])
+        self._not_scan = _WordStartScan([self.not_cues], [not_cues]) if not_cues else None
         self.max_skip = max((len(s) for s in self.skip), default=1)
         self.skip_words = {s[0] for s in self.skip if len(s) == 1}
         self.negator_lengths = sorted({len(neg) for neg in self.negators})
@@ -198,10 +246,15 @@ class Lexicon:
     def first_cue(self, text: str) -> tuple[str, str] | None:
         """(type, cue phrase) of the earliest type cue in a text (the longest one at that position), leaving
         out phrases that only look like cues ("a pleasure to welcome the minister", `not_cues`)."""
-        blocked = [m.span() for m in self.not_cues.finditer(text)] if self.not_cues is not None else []
+        candidates = self._cue_scan.candidates(text)
+        blocked: list[tuple[int, int]] | None = None
         best = None
-        for typ, rx in self.type_cues:
-            for m in rx.finditer(text):
+        for k, (typ, _) in enumerate(self.type_cues):
+            for m in self._cue_scan.matches(k, text, candidates[k], best[0] if best else len(text)):
+                if blocked is None:
+                    blocked = [] if self._not_scan is None else [
+                        b.span() for b in self._not_scan.matches(0, text, self._not_scan.candidates(text)[0],
+                                                                 len(text))]
                 if any(a < m.end() and m.start() < b for a, b in blocked):
                     continue
                 if best is None or (m.start(), -len(m.group())) < (best[0], -len(best[2])):

@@ -33,7 +33,7 @@ from ..extract.genre import title_genre
 from ..mentions.matcher import Mention
 from ..mentions.taxonomy import Taxonomy, fold, normalize_title
 from .cues import Lexicon, load_cues
-from .extractor import Statement, capitals_of, news_statements, with_state_and_key
+from .extractor import Statement, capitals_of, news_statements, sentence_ends, with_state_and_key
 from .quotes import layout_of
 from .speaker_keys import speaker_key
 from .speakers import Speaker, fitting_holders, polity
@@ -415,13 +415,23 @@ def _paragraphs(text: str, a: int, b: int) -> list[tuple[int, int]]:
     return out
 
 
+def _has_words(words: list[str], n: int) -> bool:
+    """Whether at least n of the words have a letter (stops at the n-th)."""
+    for w in words:
+        if any(c.isalpha() for c in w):
+            n -= 1
+            if not n:
+                return True
+    return False
+
+
 def _non_statement(sentence: str, labels: Labels, cue_at: int | None) -> bool:
     """A greeting, thanks, moderation, non-answer, schedule or contact line, stage direction or cut-off
     fragment (short, and no type cue of its own) — or too short to say anything. `cue_at`: where the
     sentence's first type cue starts (a cue inside the opening formula, as in "Thank you for that
     question", does not make it a statement)."""
     words = sentence.split()
-    if _DIRECTION.match(sentence) or sum(any(c.isalpha() for c in w) for w in words) < 3:
+    if _DIRECTION.match(sentence) or not _has_words(words, 3):
         return True
     if len(words) > labels.short_words:
         return False
@@ -450,7 +460,7 @@ def acts(text: str, spans: list[tuple[int, int]], sentences: list[tuple[int, int
     typed sentence after untyped ones); an untyped sentence elaborates the act before it. Sentences
     holding a `taken` span (someone else's reported words) and non-statements end an act."""
     out: list[tuple[int, int, str, str | None]] = []
-    ends = [e for _, e in sentences]
+    ends = sentence_ends(sentences)
 
     def flush(cur: list | None) -> None:
         if cur is not None:

@@ -34,7 +34,7 @@ from .speaker_phrases import Grammar
 from .speakers import Resolver, Speaker, polity
 from .tokens import Tok, is_cyr
 
-__all__ = ["Statement", "capitals_of", "news_statements", "with_state_and_key"]
+__all__ = ["Statement", "capitals_of", "news_statements", "sentence_ends", "with_state_and_key"]
 
 
 @dataclass
@@ -203,6 +203,45 @@ def _pull_quote_statements(layout: Layout, grammar: Grammar, resolver: Resolver,
     return out
 
 
+_last_ends: list[tuple[list[tuple[int, int]], list[int]]] = []
+
+
+def sentence_ends(sentences: list[tuple[int, int]]) -> list[int]:
+    """The end of each sentence (for bisecting), kept for the document's next region or paragraph run."""
+    if _last_ends and _last_ends[0][0] is sentences and len(_last_ends[0][1]) == len(sentences):
+        return _last_ends[0][1]
+    ends = [b for _, b in sentences]
+    _last_ends[:] = [(sentences, ends)]
+    return ends
+
+
+class _DocIndex:
+    """Sentence ends and mentions by start of one document, built once for all the regions (transcript
+    turns) read from it rather than once per region."""
+
+    _last: list[_DocIndex] = []
+
+    def __init__(self, sentences: list[tuple[int, int]], mentions: list[Mention]) -> None:
+        self.sentences, self.mentions = sentences, mentions
+        self.ends = sentence_ends(sentences)
+        self._order = sorted(range(len(mentions)), key=lambda k: mentions[k].char_start)
+        self._starts = [mentions[k].char_start for k in self._order]
+
+    @classmethod
+    def of(cls, sentences: list[tuple[int, int]], mentions: list[Mention]) -> _DocIndex:
+        last = cls._last[0] if cls._last else None
+        if last is None or last.sentences is not sentences or last.mentions is not mentions \
+                or len(last.ends) != len(sentences) or len(last._order) != len(mentions):
+            last = cls(sentences, mentions)
+            cls._last[:] = [last]
+        return last
+
+    def within(self, lo: int, hi: int) -> list[Mention]:
+        """The mentions inside [lo, hi), in the document's order."""
+        first, stop = bisect.bisect_left(self._starts, lo), bisect.bisect_left(self._starts, hi)
+        return [self.mentions[k] for k in sorted(self._order[first:stop]) if self.mentions[k].char_end <= hi]
+
+
 def news_statements(text: str, published: dt.date | None, taxonomy: Taxonomy | None,
                     sentences: list[tuple[int, int]], mentions: list[Mention], *,
                     region: tuple[int, int] | None = None, genre: str | None = None, scope: tuple[str, ...] = (),
@@ -214,12 +253,12 @@ def news_statements(text: str, published: dt.date | None, taxonomy: Taxonomy | N
         lo, hi = region
         if not load_cues().may_report(text[lo:hi]):
             return []
-        ends = [b for _, b in sentences]
+        index = _DocIndex.of(sentences, mentions)
         sub_sentences = [(max(a, lo) - lo, min(b, hi) - lo) for a, b in
-                         sentences[bisect.bisect_right(ends, lo):bisect.bisect_left(ends, hi) + 1]
+                         sentences[bisect.bisect_right(index.ends, lo):bisect.bisect_left(index.ends, hi) + 1]
                          if min(b, hi) > max(a, lo)]
         sub_mentions = [Mention(m.entity_id, m.sentence_no, m.char_start - lo, m.char_end - lo, m.surface)
-                        for m in mentions if m.char_start >= lo and m.char_end <= hi]
+                        for m in index.within(lo, hi)]
         found = news_statements(text[lo:hi], published, taxonomy, sub_sentences, sub_mentions, genre=genre,
                                 scope=scope, capitals=capitals)
         for st in found:
