@@ -598,7 +598,7 @@ def test_the_sources_page_shows_each_feeds_health(server, db_path, tmp_path):
         [server.url("/down.xml"), "Ararat Courier", "feed", "failing", 1, 503, 0, 0, 0, 30.0],
         [feed, "Ararat Courier", "feed", "ok", 0, 200, 2, 2, 0, 30.0]]
     failing = health.iloc[0]
-    assert pd.isna(failing["last_success"]) and "HTTP 503 Service Unavailable" in failing["last_error"]
+    assert failing["last_success"] == "" and "HTTP 503 Service Unavailable" in failing["last_error"]  # blank, not "None"
     assert failing["next_poll"] - failing["last_attempt"] == pd.Timedelta(minutes=60)  # 30 min × 2
     assert any("2 feeds and sitemaps, 1 failing; 0 items queued" in c.value for c in at.caption)
 
