@@ -32,9 +32,11 @@ import contextlib
 import datetime as dt
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -58,6 +60,9 @@ VIEWS = [
     ("Articles", "?page=articles", "Articles"),
     ("Sources & runs", "?page=sources", "Sources & runs"),
 ]
+
+# The baseline: Streamlit's own floor (benchmarks/data/floor_app.py), timed the same way in the same run.
+FLOOR = ("Streamlit floor", "floor", "Floor")
 
 # True while the page is not complete: the run is going, or a chart or table is not drawn yet.
 _BUSY_JS = """() => {
@@ -181,14 +186,25 @@ def _visit(page, url: str, server_pid: int, menu: str | None = None) -> dict:
     return out
 
 
-def measure(db: Path, repeats: int, log_dir: Path, root: Path = ROOT) -> dict:
-    """Cold, new-browser and warm render times, websocket bytes and chart sizes of every view."""
+def floor_root(folder: Path) -> Path:
+    """A folder serving benchmarks/data/floor_app.py as `dashboard.py` with the project's Streamlit
+    settings: the baseline every page's time is compared with."""
+    (folder / ".streamlit").mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / ".streamlit" / "config.toml", folder / ".streamlit" / "config.toml")
+    shutil.copy(ROOT / "benchmarks" / "data" / "floor_app.py", folder / "dashboard.py")
+    return folder
+
+
+def measure(db: Path, repeats: int, log_dir: Path, root: Path = ROOT, views: list[tuple[str, str, str]] = VIEWS,
+            away: str | None = None) -> dict:
+    """Cold, new-browser, reload and warm render times, websocket bytes and chart sizes of `views`;
+    each warm move comes from the page at `away` (default: Sources & runs, or Trends for itself)."""
     from playwright.sync_api import sync_playwright
 
     actor = top_actor(db)
-    server = StreamlitApp(db=db, log=log_dir / "pages-streamlit.log", root=root).start(timeout=60)
+    server = StreamlitApp(db=db.resolve(), log=log_dir / "pages-streamlit.log", root=root).start(timeout=60)
     out: dict[str, dict] = {label: {"warm": [], "reload": [], "kb": [], "chart_kb": 0.0, "server_cpu": [],
-                                    "browser_cpu": []} for label, _, _ in VIEWS}
+                                    "browser_cpu": []} for label, _, _ in views}
     outside: list[str] = []
 
     def record(context) -> None:
@@ -209,7 +225,7 @@ def measure(db: Path, repeats: int, log_dir: Path, root: Path = ROOT) -> dict:
             browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
                                          args=[*CHROMIUM_ARGS, "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"])
             for kind in ("cold", "new_browser"):
-                for label, query, _ in VIEWS:
+                for label, query, _ in views:
                     context = browser.new_context(viewport=VIEWPORT)
                     record(context)
                     out[label][kind] = visit(context.new_page(), label, query)["seconds"]
@@ -217,13 +233,14 @@ def measure(db: Path, repeats: int, log_dir: Path, root: Path = ROOT) -> dict:
             context = browser.new_context(viewport=VIEWPORT)
             record(context)
             tab = context.new_page()  # one tab, as an analyst moving between pages
-            for label, query, _ in VIEWS:  # fill this browser's cache with each page once, untimed
+            for label, query, _ in views:  # fill this browser's cache with each page once, untimed
                 visit(tab, label, query)
             for _ in range(repeats):
-                for label, query, menu in VIEWS:
+                for label, query, menu in views:
                     out[label]["reload"].append(visit(tab, label, query)["seconds"])
                     other = "sources" if menu != "Sources & runs" else "trends"
-                    render_time(tab, server.url + query.format(actor=actor).replace(query.split("&")[0], f"?page={other}"))
+                    render_time(tab, server.url + (away or query.format(actor=actor).replace(
+                        query.split("&")[0], f"?page={other}")))
                     seen = visit(tab, label, query, menu)
                     out[label]["warm"].append(seen["seconds"])
                     out[label]["server_cpu"].append(seen["server"])
@@ -238,17 +255,26 @@ def measure(db: Path, repeats: int, log_dir: Path, root: Path = ROOT) -> dict:
 
 
 def table(result: dict, target: float) -> str:
-    """The markdown table of one run."""
-    lines = ["| page | cold (s) | new browser (s) | reload median (s) | warm median (s) | warm max (s) | server CPU (s) "
-             "| browser CPU (s) | sent to browser (KB) | largest chart (KB) | verdict |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+    """The markdown table of one run, each page's new-browser and reload times also as seconds over
+    Streamlit's floor measured in the same run."""
+    lines = ["| page | cold (s) | new browser (s) | over floor (s) | reload median (s) | over floor (s) "
+             "| warm median (s) | warm max (s) | server CPU (s) | browser CPU (s) | sent to browser (KB) "
+             "| largest chart (KB) | verdict |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+    floor = result["views"].get(FLOOR[0])
+
+    def reload_of(cell: dict) -> float:
+        return statistics.median(cell["reload"]) if cell["reload"] else float("nan")
+
     for label, cell in result["views"].items():
         warm = cell["warm"]
         median = statistics.median(warm) if warm else cell["cold"]
         verdict = "error" if "error" in cell else ("ok" if median < target else f"over {target:g} s")
         cpu = {k: f"{statistics.median(cell[k]):.2f}" if cell.get(k) else "–" for k in ("server_cpu", "browser_cpu")}
-        reload = statistics.median(cell["reload"]) if cell["reload"] else float("nan")
-        lines.append(f"| {label} | {cell['cold']:.2f} | {cell['new_browser']:.2f} | {reload:.2f} | {median:.2f} | {max(warm or [cell['cold']]):.2f} | "
+        over = (f"{cell['new_browser'] - floor['new_browser']:+.2f}", f"{reload_of(cell) - reload_of(floor):+.2f}") \
+            if floor and cell is not floor else ("–", "–")
+        lines.append(f"| {label} | {cell['cold']:.2f} | {cell['new_browser']:.2f} | {over[0]} | {reload_of(cell):.2f} | "
+                     f"{over[1]} | {median:.2f} | {max(warm or [cell['cold']]):.2f} | "
                      f"{cpu['server_cpu']} | {cpu['browser_cpu']} | "
                      f"{statistics.median(cell['kb']):,.0f} | {cell['chart_kb']:,.0f} | {verdict} |")
     return "\n".join(lines)
@@ -263,6 +289,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=3, help="reload and warm (menu) visits per page")
     parser.add_argument("--app-root", type=Path, default=ROOT,
                         help="serve the dashboard of another checkout (e.g. `git archive` of an older commit)")
+    parser.add_argument("--pages", nargs="+", metavar="PAGE", choices=[label for label, _, _ in VIEWS],
+                        help="time only these pages (default: all)")
     parser.add_argument("--label", default="", help="a name for this run in the results (e.g. before/after)")
     args = parser.parse_args(argv)
 
@@ -276,7 +304,11 @@ def main(argv: list[str] | None = None) -> int:
         db, kind = sample_store(RESULTS / "pages_sample.duckdb"), "sample"
     target = TARGETS[kind]
     load_before = os.getloadavg()
-    result = measure(db, args.repeats, RESULTS, args.app_root.resolve())
+    views = [view for view in VIEWS if not args.pages or view[0] in args.pages]
+    result = measure(db, args.repeats, RESULTS, args.app_root.resolve(), views)
+    with tempfile.TemporaryDirectory() as tmp:
+        floor = measure(db, args.repeats, RESULTS, floor_root(Path(tmp)), [FLOOR], away="other")
+    result["views"].update(floor["views"])
     load_after = os.getloadavg()
     md = table(result, target)
     when = dt.datetime.now().isoformat(timespec="seconds")

@@ -257,9 +257,9 @@ def test_statements_said_by_state_and_about_lachin(said):
     assert table["read"].str.startswith("articles?page=articles&").all()
     assert url(at) == {"page": ["statements"], "by_state": ["united_states"], "about": ["lachin_corridor"]}
     assert "Said by state: United States · About: Lachin corridor" in html_bodies(at)
-    bars = {(t["name"], x[:7]): y for t in charts(at)[0]["data"] for x, y in zip(values(t["x"]), values(t["y"]))}
-    assert bars == {("appeal", "2023-01"): 1, ("appeal", "2023-02"): 1, ("concern", "2023-02"): 1,
-                    ("welcome", "2023-06"): 1}
+    steps = {(t["name"], x[:7]): y for t in charts(at)[0]["data"] for x, y in zip(values(t["x"]), values(t["y"]))}
+    assert {key: n for key, n in steps.items() if n} == {("appeal", "2023-01"): 1, ("appeal", "2023-02"): 1,
+                                                         ("concern", "2023-02"): 1, ("welcome", "2023-06"): 1}
     # The article filters keep their meaning: statements from articles mentioning the US or the corridor.
     at = app(page="statements", actor="united_states", place="lachin_corridor")
     assert at.dataframe[0].value["statement_id"].tolist() == ["r3", "n5", "n1", "n2", "r1", "r2", "t1", "t2"]
@@ -605,6 +605,26 @@ def test_statements_page_counts_every_match_and_offers_all_of_them(db, monkeypat
     assert len(at.dataframe[0].value) == 1
     assert any("2 statements match · showing 1" in c.value for c in at.caption)
     assert "⬇ Statements CSV · 1 row shown" in labels(at) and "⬇ All 2 matching rows" in labels(at)
+
+
+def test_statements_chart_is_stacked_monthly_steps_that_drop_to_zero_in_silent_months():
+    """One stacked step path per state and type (not a bar per month): a month with nothing said is 0,
+    and the last month is drawn as wide as the others."""
+    import pandas as pd
+
+    from views import statements
+    grid = pd.DataFrame({"period": pd.to_datetime(["2023-01-01", "2023-03-01", "2023-03-01", "2023-01-01"]),
+                         "state": ["Armenia", "Armenia", "Armenia", "Azerbaijan"],
+                         "statement_type": ["appeal", "appeal", "condemn", "appeal"],
+                         "statements": [2, 1, 4, 3]})
+    filled = statements.every_month(grid, ["Armenia", "Azerbaijan"])
+    assert len(filled) == 2 * 2 * 4  # states × types × Jan..Apr (April closes March's step)
+    armenia = filled[filled["state"] == "Armenia"].groupby("period")["statements"].sum()
+    assert armenia.tolist() == [2, 0, 5, 0]
+    assert filled["statements"].sum() == grid["statements"].sum()
+    fig = statements._grid_figure(grid, ["Armenia", "Azerbaijan"])
+    assert len(fig.data) == 4 and {t.type for t in fig.data} == {"scatter"}
+    assert all(t.line.shape == "hv" and t.stackgroup for t in fig.data)
 
 
 def test_grids_show_a_formula_safe_copy_for_their_own_csv_download(said, tmp_path):
