@@ -11,7 +11,11 @@ Three kinds of visit per page:
   cache filled: an analyst reopening a bookmark; the page and its JavaScript load again);
 - warm: `--repeats` moves to the page from the sidebar menu in that tab, coming from another page
   with the same filters (how an analyst goes from page to page: nothing reloads, the server runs the
-  page's script and the browser draws it); the target applies to these.
+  page's script and the browser draws it; a tab of Actors & themes is clicked on the page's first
+  tab); the target applies to these.
+Streamlit's own floor (benchmarks/data/floor_app.py: a title, a small chart, a 10-row table) is timed
+the same way in the same run, and each page's new-browser and reload times are also given as seconds
+over it: what a first visit costs before any page content is Streamlit's, not the dashboard's.
 Also reported: what the server sent the browser (websocket bytes), the largest chart (plotly JSON)
 and the CPU seconds the Streamlit server and Chromium spent on the page: on a shared machine the
 wall-clock times grow with the load average, the CPU seconds much less, so they compare two runs
@@ -50,12 +54,16 @@ RESULTS = ROOT / "benchmarks" / "results"
 VIEWPORT = {"width": 1440, "height": 1000}
 TARGETS = {"sample": 2.0, "large": 3.0}  # seconds per page (warm), sample store / 100 k articles
 
-# Page views timed: (label, query string, its entry in the sidebar menu). "{actor}" is the store's
+# Page views timed: (label, query string, how an analyst moves to it: its entry in the sidebar menu, or
+# "tab:<name>" for a tab of Actors & themes, clicked on the page's first tab). "{actor}" is the store's
 # most mentioned actor.
 VIEWS = [
     ("Trends", "?page=trends", "Trends"),
     ("Trends · actor", "?page=trends&actor={actor}", "Trends"),
     ("Actors & themes", "?page=actors", "Actors & themes"),
+    ("Actors · together", "?page=actors&view=Mentioned+together", "tab:Mentioned together"),
+    ("Actors · places", "?page=actors&view=Places", "tab:Places"),
+    ("Actors · wording", "?page=actors&view=Wording+by+source", "tab:Wording by source"),
     ("Statements", "?page=statements", "Statements"),
     ("Articles", "?page=articles", "Articles"),
     ("Sources & runs", "?page=sources", "Sources & runs"),
@@ -88,9 +96,12 @@ def render_time(page, url: str, quiet: float = 1.0, timeout: float = 120.0, menu
     """Seconds from navigation (to `url`, or a click on the sidebar menu's `menu` entry) until the page
     is complete, counted to the first moment after which it stayed complete for `quiet` seconds."""
     start = time.perf_counter()
-    if menu:
-        page.get_by_test_id("stSidebarNav").get_by_text(menu, exact=True).click()
+    if menu and menu.startswith("tab:"):
+        page.get_by_role("tab", name=menu.removeprefix("tab:"), exact=True).click()
         time.sleep(0.1)  # the click's rerun marks the page stale
+    elif menu:
+        page.get_by_test_id("stSidebarNav").get_by_text(menu, exact=True).click()
+        time.sleep(0.1)
     else:
         page.goto(url)
     calm_since = None
@@ -239,8 +250,9 @@ def measure(db: Path, repeats: int, log_dir: Path, root: Path = ROOT, views: lis
                 for label, query, menu in views:
                     out[label]["reload"].append(visit(tab, label, query)["seconds"])
                     other = "sources" if menu != "Sources & runs" else "trends"
-                    render_time(tab, server.url + (away or query.format(actor=actor).replace(
-                        query.split("&")[0], f"?page={other}")))
+                    render_time(tab, server.url + (away or ("?page=actors" if menu.startswith("tab:") else
+                                                            query.format(actor=actor).replace(
+                                                                query.split("&")[0], f"?page={other}"))))
                     seen = visit(tab, label, query, menu)
                     out[label]["warm"].append(seen["seconds"])
                     out[label]["server_cpu"].append(seen["server"])
