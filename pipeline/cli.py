@@ -19,7 +19,7 @@ from typing import NoReturn
 
 import duckdb
 
-from . import alerts, config, export, store
+from . import config, export, store
 from .collect.sources import SourcesError
 from .config import DEFAULT_SOURCES, SAMPLE_DIR, FetchPolicy
 from .mentions.check import CheckError, evaluate, format_report, read_samples
@@ -172,6 +172,7 @@ def _batch(value: str) -> int:
 
 
 def _watch(args: argparse.Namespace, db: Path) -> int:
+    from . import alerts  # here, not at import: the alert feed's libraries are for `watch` alone
     opts = Options(db=db, taxonomy=args.taxonomy or config.taxonomy_override(), sources=args.sources,
                    workers=args.workers, allow_private=args.allow_private, timeout=args.timeout,
                    deadline=args.deadline, delay=args.delay, wait=args.wait, progress=False)
