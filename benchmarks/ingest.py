@@ -245,16 +245,18 @@ def _memory_row(case: str, run: Run, load_before: float) -> dict:
 
 
 def markdown(rows: list[dict], mem: list[dict], meta: dict) -> str:
-    lines = [f"Machine: {meta['machine']}, {meta['cores']} cores; {meta['when']}", "",
-             "| corpus | items | floor 1 proc s | ours 1 worker s | ratio | floor pool s | ours all cores s | ratio "
-             "| peak MB (1 / all) | load avg (1 / all) |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
-    for r in rows:
-        lines.append(f"| {r['corpus']} | {r['items']} | {r['floor_single_s']:.1f} | {r['ours_single_s']:.1f} | "
-                     f"{r['ratio_single']:.2f} | {r['floor_pooled_s']:.1f} | {r['ours_pooled_s']:.1f} | "
-                     f"{r['ratio_pooled']:.2f} | {r['ours_single_peak_mb']:.0f} / {r['ours_pooled_peak_mb']:.0f} | "
-                     f"{r['load_single']} / {r['load_pooled']} |")
-    met = all(r["ratio_single"] >= TARGET and r["ratio_pooled"] >= TARGET for r in rows)
-    lines.append(f"\nTarget ours ≥ {TARGET} × the floor: {'met' if met else 'missed'}.")
+    lines = [f"Machine: {meta['machine']}, {meta['cores']} cores; {meta['when']}"]
+    if rows:  # a memory-only run (--skip-speed) has no speed table, nor a verdict on it
+        lines += ["", "| corpus | items | floor 1 proc s | ours 1 worker s | ratio | floor pool s | ours all cores s "
+                  "| ratio | peak MB (1 / all) | load avg (1 / all) |",
+                  "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+        for r in rows:
+            lines.append(f"| {r['corpus']} | {r['items']} | {r['floor_single_s']:.1f} | {r['ours_single_s']:.1f} | "
+                         f"{r['ratio_single']:.2f} | {r['floor_pooled_s']:.1f} | {r['ours_pooled_s']:.1f} | "
+                         f"{r['ratio_pooled']:.2f} | {r['ours_single_peak_mb']:.0f} / {r['ours_pooled_peak_mb']:.0f} "
+                         f"| {r['load_single']} / {r['load_pooled']} |")
+        met = all(r["ratio_single"] >= TARGET and r["ratio_pooled"] >= TARGET for r in rows)
+        lines.append(f"\nTarget ours ≥ {TARGET} × the floor: {'met' if met else 'missed'}.")
     if mem:
         lines += ["", "| memory case | seconds | peak RSS MB | peak PSS MB | load avg |", "|---|---:|---:|---:|---:|"]
         lines += [f"| {m['case']} | {m['seconds']:.1f} | {m['peak_mb']:.0f} | {m['peak_pss_mb']:.0f} | {m['load']} |"
