@@ -58,10 +58,12 @@ class Corpus:
 
 
 class PeakRSS:
-    """Samples the summed RSS of a process and all its children until stopped; keeps the peak."""
+    """Samples the summed RSS of a process and all its children until stopped; keeps the peak, and the
+    peak of the summed PSS (proportional set size: pages a forked worker shares with its parent count
+    once, split between them, where RSS counts them in each), read every `pss_every` samples."""
 
-    def __init__(self, pid: int, every: float = 0.05) -> None:
-        self.pid, self.every, self.peak = pid, every, 0
+    def __init__(self, pid: int, every: float = 0.05, pss_every: int = 10) -> None:
+        self.pid, self.every, self.pss_every, self.peak, self.peak_pss = pid, every, pss_every, 0, 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -70,17 +72,23 @@ class PeakRSS:
             root = psutil.Process(self.pid)
         except psutil.NoSuchProcess:
             return
+        samples = 0
         while not self._stop.is_set():
-            total = 0
+            total = pss = 0
+            full = samples % self.pss_every == 0
             try:
                 for proc in [root, *root.children(recursive=True)]:
                     try:
-                        total += proc.memory_info().rss
-                    except psutil.NoSuchProcess:
+                        if full:
+                            info = proc.memory_full_info()
+                            total, pss = total + info.rss, pss + info.pss
+                        else:
+                            total += proc.memory_info().rss
+                    except (psutil.NoSuchProcess, psutil.AccessDenied):
                         pass
             except psutil.NoSuchProcess:
                 return
-            self.peak = max(self.peak, total)
+            self.peak, self.peak_pss, samples = max(self.peak, total), max(self.peak_pss, pss), samples + 1
             self._stop.wait(self.every)
 
     def __enter__(self) -> PeakRSS:
@@ -120,8 +128,18 @@ def floor(pages: list, workers: int) -> float:
     return time.perf_counter() - started
 
 
-def ours(inputs: list[str], db: Path, workers: int, profile: Path | None = None) -> tuple[float, int, str]:
-    """(seconds, peak RSS bytes of the process tree, summary line) of one `python -m pipeline ingest`."""
+@dataclass
+class Run:
+    """One `python -m pipeline ingest`: seconds, peak RSS and PSS of its process tree (bytes), summary line."""
+
+    seconds: float
+    peak: int
+    peak_pss: int
+    line: str
+
+
+def ours(inputs: list[str], db: Path, workers: int, profile: Path | None = None) -> Run:
+    """Run `python -m pipeline ingest` on the inputs into `db` (emptied first) and measure it."""
     for leftover in (db, db.with_name(db.name + ".wal")):
         leftover.unlink(missing_ok=True)
     runner = [sys.executable, "-m", "pyinstrument", "-r", "text", "-o", str(profile), "-m"] if profile else \
@@ -134,7 +152,7 @@ def ours(inputs: list[str], db: Path, workers: int, profile: Path | None = None)
     seconds = time.perf_counter() - started
     if proc.returncode != 0:
         raise SystemExit(f"ingest failed ({proc.returncode}): {err.strip().splitlines()[-1:]}")
-    return seconds, rss.peak, out.strip().splitlines()[-1] if out.strip() else ""
+    return Run(seconds, rss.peak, rss.peak_pss, out.strip().splitlines()[-1] if out.strip() else "")
 
 
 def statedept(path: Path, folder: Path, limit: int) -> Corpus | None:
@@ -190,7 +208,8 @@ def speed(corpus: Corpus, tmp: Path, cores: int, profile: bool) -> dict:
         row[f"load_{label}"] = load()
         row[f"floor_{label}_s"] = floor(corpus.pages, workers)
         prof = RESULTS / f"ingest-profile-{corpus.name.split()[0].lower()}.txt" if profile and workers == 1 else None
-        seconds, peak, line = ours(corpus.inputs, tmp / "bench.duckdb", workers, prof)
+        run = ours(corpus.inputs, tmp / "bench.duckdb", workers, prof)
+        seconds, peak, line = run.seconds, run.peak, run.line
         row[f"ours_{label}_s"], row[f"ours_{label}_peak_mb"], row[f"ours_{label}_line"] = seconds, peak / 2**20, line
         row[f"ratio_{label}"] = row[f"floor_{label}_s"] / seconds
         print(f"  {corpus.name}, {label} ({workers} process(es)): floor {row[f'floor_{label}_s']:.1f} s, "
@@ -205,39 +224,47 @@ def memory(tmp: Path, cores: int, sizes: list[int], big_store: Path | None) -> l
     for n in sizes:
         corpus = generated(tmp, n, seed=23)
         before = load()
-        seconds, peak, line = ours(corpus.inputs, tmp / f"mem-{n}.duckdb", cores)
-        rows.append({"case": f"{n:,} pages into an empty store", "seconds": seconds, "peak_mb": peak / 2**20,
-                     "load": before})
-        print(f"  {n:,} pages: {seconds:.1f} s, peak {peak / 2**20:.0f} MB | {line}", flush=True)
+        rows.append(_memory_row(f"{n:,} pages into an empty store", ours(corpus.inputs, tmp / f"mem-{n}.duckdb", cores),
+                                before))
         shutil.rmtree(corpus.inputs[0])
     if big_store is not None:
         batch = generated(tmp, 10, seed=29)
         copy = tmp / "big.duckdb"
         shutil.copy(big_store, copy)
         before = load()
-        seconds, peak, line = ours(batch.inputs, copy, cores)
-        rows.append({"case": f"10 pages into {big_store.name}", "seconds": seconds, "peak_mb": peak / 2**20,
-                     "load": before})
-        print(f"  10 pages into {big_store.name}: {seconds:.1f} s, peak {peak / 2**20:.0f} MB | {line}", flush=True)
+        rows.append(_memory_row(f"10 pages into {big_store.name}", ours(batch.inputs, copy, cores), before))
     return rows
 
 
+def _memory_row(case: str, run: Run, load_before: float) -> dict:
+    row = {"case": case, "seconds": run.seconds, "peak_mb": run.peak / 2**20, "peak_pss_mb": run.peak_pss / 2**20,
+           "load": load_before, "line": run.line}
+    print(f"  {case}: {run.seconds:.1f} s, peak RSS {row['peak_mb']:.0f} MB (PSS {row['peak_pss_mb']:.0f} MB) "
+          f"| {run.line}", flush=True)
+    return row
+
+
 def markdown(rows: list[dict], mem: list[dict], meta: dict) -> str:
-    lines = [f"Machine: {meta['machine']}, {meta['cores']} cores; {meta['when']}", "",
-             "| corpus | items | floor 1 proc s | ours 1 worker s | ratio | floor pool s | ours all cores s | ratio "
-             "| peak MB (1 / all) | load avg (1 / all) |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
-    for r in rows:
-        lines.append(f"| {r['corpus']} | {r['items']} | {r['floor_single_s']:.1f} | {r['ours_single_s']:.1f} | "
-                     f"{r['ratio_single']:.2f} | {r['floor_pooled_s']:.1f} | {r['ours_pooled_s']:.1f} | "
-                     f"{r['ratio_pooled']:.2f} | {r['ours_single_peak_mb']:.0f} / {r['ours_pooled_peak_mb']:.0f} | "
-                     f"{r['load_single']} / {r['load_pooled']} |")
-    met = all(r["ratio_single"] >= TARGET and r["ratio_pooled"] >= TARGET for r in rows)
-    lines.append(f"\nTarget ours ≥ {TARGET} × the floor: {'met' if met else 'missed'}.")
+    lines = [f"Machine: {meta['machine']}, {meta['cores']} cores; {meta['when']}"]
+    if rows:  # a memory-only run (--skip-speed) has no speed table, nor a verdict on it
+        lines += ["", "| corpus | items | floor 1 proc s | ours 1 worker s | ratio | floor pool s | ours all cores s "
+                  "| ratio | peak MB (1 / all) | load avg (1 / all) |",
+                  "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+        for r in rows:
+            lines.append(f"| {r['corpus']} | {r['items']} | {r['floor_single_s']:.1f} | {r['ours_single_s']:.1f} | "
+                         f"{r['ratio_single']:.2f} | {r['floor_pooled_s']:.1f} | {r['ours_pooled_s']:.1f} | "
+                         f"{r['ratio_pooled']:.2f} | {r['ours_single_peak_mb']:.0f} / {r['ours_pooled_peak_mb']:.0f} "
+                         f"| {r['load_single']} / {r['load_pooled']} |")
+        met = all(r["ratio_single"] >= TARGET and r["ratio_pooled"] >= TARGET for r in rows)
+        lines.append(f"\nTarget ours ≥ {TARGET} × the floor: {'met' if met else 'missed'}.")
     if mem:
-        lines += ["", "| memory case | seconds | peak RSS MB | load avg |", "|---|---:|---:|---:|"]
-        lines += [f"| {m['case']} | {m['seconds']:.1f} | {m['peak_mb']:.0f} | {m['load']} |" for m in mem]
+        lines += ["", "| memory case | seconds | peak RSS MB | peak PSS MB | load avg |", "|---|---:|---:|---:|---:|"]
+        lines += [f"| {m['case']} | {m['seconds']:.1f} | {m['peak_mb']:.0f} | {m['peak_pss_mb']:.0f} | {m['load']} |"
+                  for m in mem]
         ok = all(m["peak_mb"] < MEMORY_TARGET_MB for m in mem)
-        lines.append(f"\nTarget peak < {MEMORY_TARGET_MB} MB at every size: {'met' if ok else 'missed'}.")
+        peaks = [m["peak_mb"] for m in mem]
+        lines.append(f"\nTarget peak RSS < {MEMORY_TARGET_MB} MB at every size: {'met' if ok else 'missed'}; "
+                     f"largest / smallest peak {max(peaks) / min(peaks):.2f}.")
     return "\n".join(lines)
 
 

@@ -19,7 +19,7 @@ from typing import NoReturn
 
 import duckdb
 
-from . import alerts, config, export, store
+from . import config, export, store
 from .collect.sources import SourcesError
 from .config import DEFAULT_SOURCES, SAMPLE_DIR, FetchPolicy
 from .mentions.check import CheckError, evaluate, format_report, read_samples
@@ -27,10 +27,6 @@ from .mentions.matcher import Tagger
 from .mentions.taxonomy import TaxonomyError, load_taxonomy
 from .query import changes
 from .run.engines import ENGINES, EngineError
-from .run.ingest import Options, ingest
-from .run.repair import repair
-from .run.retag import retag
-from .run.watch import BATCH_ITEMS, Hooks, WatchOptions, watch
 
 EXIT_OK, EXIT_USAGE, EXIT_BUSY = 0, 2, 3
 
@@ -153,8 +149,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="poll every due feed and sitemap once, fetch what they list anew, and exit (for cron)")
     p.add_argument("--workers", type=_workers, default=1,
                    help="processes extracting each batch (default 1: batches are small)")
-    p.add_argument("--batch", type=_batch, default=BATCH_ITEMS,
-                   help=f"pages fetched per batch at most; the rest wait for the next batch (default {BATCH_ITEMS})")
+    p.add_argument("--batch", type=_batch, default=config.WATCH_BATCH_ITEMS,
+                   help="pages fetched per batch at most; the rest wait for the next batch "
+                        f"(default {config.WATCH_BATCH_ITEMS})")
     fetching(p)
     p.add_argument("--alerts", type=Path, default=None,
                    help="the alert feed file (Atom; default: $TRACKER_ALERTS, else alerts.atom beside the database)")
@@ -172,6 +169,12 @@ def _batch(value: str) -> int:
 
 
 def _watch(args: argparse.Namespace, db: Path) -> int:
+    # here, not at import (as in every command below that runs a stage): `--help`, `stats` or `export`
+    # need neither the analysers' libraries (trafilatura, the statement extractor) nor the alert feed's
+    from . import alerts
+    from .run.ingest import Options
+    from .run.watch import Hooks, WatchOptions, watch
+
     opts = Options(db=db, taxonomy=args.taxonomy or config.taxonomy_override(), sources=args.sources,
                    workers=args.workers, allow_private=args.allow_private, timeout=args.timeout,
                    deadline=args.deadline, delay=args.delay, wait=args.wait, progress=False)
@@ -266,6 +269,8 @@ def _taxonomy_check(args: argparse.Namespace) -> int:
 
 
 def _ingest(args: argparse.Namespace, db: Path, inputs: list[str]) -> int:
+    from .run.ingest import Options, ingest
+
     opts = Options(db=db, taxonomy=getattr(args, "taxonomy", None) or config.taxonomy_override(), workers=args.workers,
                    feed=getattr(args, "feed", False), sitemap=getattr(args, "sitemap", False),
                    allow_private=getattr(args, "allow_private", False),
@@ -398,11 +403,15 @@ def _run(args: argparse.Namespace, db: Path) -> int:
         print(f"{db}: no database (run `python -m pipeline sample` or `ingest`)", file=sys.stderr)
         return EXIT_USAGE
     if args.command == "retag":
+        from .run.retag import retag
+
         summary = retag(db, args.taxonomy or config.taxonomy_override(), workers=args.workers,
                         progress=not args.quiet, wait=args.wait)
         print(summary.line())
         return EXIT_OK
     if args.command == "repair":
+        from .run.repair import repair
+
         print(repair(db, args.wait, full=args.full).line())
         return EXIT_OK
     if args.command == "stats":

@@ -167,6 +167,10 @@ def jobs_dir() -> Path:
 MALLOC_ARENAS = "2"
 
 
+# Pages one `watch` cycle fetches at most; the rest stay queued for the next cycle, at once.
+WATCH_BATCH_ITEMS = 100
+
+
 def arena_capped_env(argv: list[str], environ: dict[str, str]) -> dict[str, str] | None:
     """The environment to start `python -m pipeline watch …` again with, MALLOC_ARENA_MAX set (glibc reads
     it once, when the process starts, so it cannot be set from inside); None when no restart is needed:

@@ -421,3 +421,16 @@ def test_stats_names_a_run_that_is_writing(db_path):
     assert f"writing      retag (pid {os.getpid()}, started " in stats
     assert "upkeep       owed by the running retag (retag)" in stats and "interrupted" not in stats
     assert json.loads(cli("stats", "--json").stdout)["writer"] is None
+
+
+def test_the_command_line_starts_without_the_statistics_the_analysers_or_parsing_the_summary_tables():
+    # Every command pays for what `pipeline.cli` imports: scipy.stats (the changes' tests), the
+    # analysers (trafilatura, the statement extractor) and the models' parse (a DuckDB connection)
+    # are loaded where they are used, not at start-up.
+    probe = ("import sys; import pipeline.cli; from pipeline.store import rollups; "
+             "print(*(m in sys.modules for m in ('scipy', 'trafilatura', 'pipeline.run.analyse')), "
+             "rollups.definitions.cache_info().currsize, len(rollups.MODELS) > 0)")
+    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["False", "False", "False", "0", "True"]
+    assert cli("--help").returncode == 0

@@ -46,7 +46,6 @@ from urllib.parse import urlencode
 import duckdb
 import numpy as np
 import pandas as pd
-from scipy.stats import chi2_contingency, poisson
 
 from .filters import Filters
 from .templates import fill
@@ -160,6 +159,7 @@ def surge_tests(con: duckdb.DuckDBPyConnection, f: Filters, w: Window, settings:
     """Every entity-day of the window with at least `min_articles` articles and a long enough
     baseline: entity_id, name, kind, day, articles, baseline_articles, baseline_days, expected,
     ratio, p_value, day_total (all dated articles that day), surge (p ≤ surge_p); smallest p first."""
+    from scipy.stats import poisson  # here, not at import: scipy.stats costs every CLI command a second
     cols = ["entity_id", "name", "kind", "day", "articles", "baseline_articles", "baseline_days", "expected",
             "ratio", "p_value", "day_total", "surge"]
     if not w.days or w.first_day is None:
@@ -229,6 +229,7 @@ def shift_tests(con: duckdb.DuckDBPyConnection, f: Filters, w: Window, settings:
     """Every speaker state with statements in the window or the one before: state_id, state,
     previous, recent (statements), types (k), chi2, p_value (NaN when not tested), shift, moved
     (text: the types that moved) and moves (their numbers); smallest p first."""
+    from scipy.stats import chi2_contingency  # here, not at import (as in surge_tests)
     cols = ["state_id", "state", "previous", "recent", "types", "chi2", "p_value", "shift", "moved", "moves"]
     if not w.days:
         return pd.DataFrame(columns=cols)

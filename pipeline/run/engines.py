@@ -25,7 +25,6 @@ from ..collect.inputs import Item
 from ..collect.sources import Source, load_sources
 from ..config import DEFAULT_SOURCES
 from ..mentions.taxonomy import Taxonomy
-from . import analyse
 
 ENGINES = ("local", "dask")
 FETCH_THREADS = 8
@@ -104,6 +103,8 @@ class Local:
 
     def results(self, items: Iterable[Item], task: Task) -> Iterator[Any]:
         """`task` for every item, results in input order."""
+        from . import analyse  # here, not at import: commands that start no pool skip the analysers' libraries
+
         fetch_pool = cf.ThreadPoolExecutor(max_workers=FETCH_THREADS)
         procs: cf.Executor | None = None
         if self.workers > 1:
@@ -155,6 +156,8 @@ def _analyser_plugin(taxonomy: Taxonomy, sources: list[Source], code: str) -> An
         name = "tracker-analyser"
 
         def setup(self, worker: Any) -> None:
+            from . import analyse
+
             here = code_version()
             if here != code:
                 raise EngineError(f"worker {worker.address} runs other pipeline code or libraries (version {here}, "

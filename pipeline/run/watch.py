@@ -39,7 +39,7 @@ from ..store import feeds
 from .finish import utcnow
 from .ingest import Options, Summary, ingest
 
-BATCH_ITEMS = 100  # pages one cycle fetches at most; the rest stay queued for the next cycle, at once
+BATCH_ITEMS = config.WATCH_BATCH_ITEMS
 BACKOFF_CAP_MINUTES = 12 * 60  # the longest wait after failures in a row (or the interval, if longer)
 POLL_THREADS = 8
 LOCK_TRY = 2.0  # seconds one attempt at the run lock waits (the loop retries; a stop is seen in between)

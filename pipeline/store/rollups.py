@@ -24,6 +24,7 @@ not seen and never renumbers. Every table then holds what `rebuild` gives (tests
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import re
@@ -127,23 +128,45 @@ def _load() -> dict[str, Model]:
     return ordered
 
 
-MODELS: dict[str, Model] = _load()
+@dataclasses.dataclass(frozen=True)
+class Definitions:
+    """The parsed models (`MODELS`, in build order) and what is derived from them: `ROLLUPS` (the
+    summary tables every store gets; the others need an index that may be missing: text_postings),
+    `READS` (the relations each reads) and `VERSION` (identifies the definitions: summary tables
+    built from other definitions are never read)."""
 
-# The summary tables every store gets (the others need an index that may be missing: text_postings).
-ROLLUPS: dict[str, str] = {name: m.sql for name, m in MODELS.items() if not m.indexes}
+    models: dict[str, Model]
+    rollups: dict[str, str]
+    reads: dict[str, set[str]]
+    version: str
+    names: re.Pattern[str]
 
-# The relations (base tables or summary tables) each summary table reads, parsed out of its SQL.
-READS: dict[str, set[str]] = {name: set(m.reads) for name, m in MODELS.items()}
 
-# Identifies the definitions: summary tables built from other definitions are never read.
-VERSION = hashlib.sha256("\n".join([MACROS, APPEND_KEYS, *(m.sql for m in MODELS.values())]).encode()).hexdigest()[:16]
+@functools.cache
+def definitions() -> Definitions:
+    """The models, parsed on first use: parsing opens DuckDB, which a command that never reads a
+    summary table (`--help`, `export`'s argument checks) should not pay for at import."""
+    models = _load()
+    return Definitions(
+        models, {name: m.sql for name, m in models.items() if not m.indexes},
+        {name: set(m.reads) for name, m in models.items()},
+        hashlib.sha256("\n".join([MACROS, APPEND_KEYS, *(m.sql for m in models.values())]).encode()).hexdigest()[:16],
+        re.compile(r"\b(" + "|".join(models) + r")\b"))
 
-_MODEL_NAMES = re.compile(r"\b(" + "|".join(MODELS) + r")\b")
+
+_LAZY = {"MODELS": "models", "ROLLUPS": "rollups", "READS": "reads", "VERSION": "version"}
+
+
+def __getattr__(name: str) -> object:
+    """`MODELS`, `ROLLUPS`, `READS` and `VERSION` as module attributes, from `definitions()`."""
+    if name in _LAZY:
+        return getattr(definitions(), _LAZY[name])
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def models_in(sql: str) -> set[str]:
     """The summary tables a query's SQL names (the known names found in its text)."""
-    return set(_MODEL_NAMES.findall(sql))
+    return set(definitions().names.findall(sql))
 
 
 _MACRO_CALLS = re.compile(r"\b(" + "|".join(re.findall(r"MACRO (\w+)\(", MACROS)) + r")\(")
@@ -193,13 +216,14 @@ class Catalog:
 def catalog(con: duckdb.DuckDBPyConnection) -> Catalog:
     """The store's Catalog, read in one query (tables left by another version of the models count as
     missing until the next run rebuilds them)."""
-    schemas = sorted({schema for m in MODELS.values() for schema, _ in m.indexes})
+    defs = definitions()
+    schemas = sorted({schema for m in defs.models.values() for schema, _ in m.indexes})
     rows = con.execute(
         "SELECT schema_name, table_name FROM duckdb_tables() WHERE NOT temporary AND schema_name = ANY($schemas) "
         "UNION ALL SELECT 'meta', value FROM main.meta WHERE key = 'rollups_version'",
         {"schemas": ["main", *schemas]}).fetchall()
-    current = ("meta", VERSION) in rows
-    return Catalog(frozenset(t for s, t in rows if s == "main" and t in MODELS and current),
+    current = ("meta", defs.version) in rows
+    return Catalog(frozenset(t for s, t in rows if s == "main" and t in defs.models and current),
                    frozenset((s, t) for s, t in rows if s not in ("main", "meta")))
 
 
@@ -220,27 +244,28 @@ def bind(con: duckdb.DuckDBPyConnection, names: Iterable[str], seen: Catalog | N
     if not wanted:
         return
     seen = seen or catalog(con)
-    views = _session(con).views
-    for name in MODELS:  # build order: a view is checked against the relations it reads when created
+    views, models = _session(con).views, definitions().models
+    for name in models:  # build order: a view is checked against the relations it reads when created
         if name not in wanted:
             continue
         if name in seen.materialised and name in views:
             con.execute(f"DROP VIEW temp.main.{name}")
             views.discard(name)
-        elif name not in seen.materialised and name not in views and seen.readable(MODELS[name]):
+        elif name not in seen.materialised and name not in views and seen.readable(models[name]):
             prepare(con)
-            con.execute(f"CREATE TEMP VIEW {name} AS {MODELS[name].sql}")
+            con.execute(f"CREATE TEMP VIEW {name} AS {models[name].sql}")
             views.add(name)
 
 
 def _closure(names: Iterable[str]) -> set[str]:
     out: set[str] = set()
-    todo = [n for n in names if n in MODELS]
+    models = definitions().models
+    todo = [n for n in names if n in models]
     while todo:
         name = todo.pop()
         if name not in out:
             out.add(name)
-            todo += [r for r in MODELS[name].reads if r in MODELS]
+            todo += [r for r in models[name].reads if r in models]
     return out
 
 
@@ -268,7 +293,7 @@ def rebuild(con: duckdb.DuckDBPyConnection, changed: set[str] | None = None, for
     stale = set(changed or ())
     con.execute("BEGIN TRANSACTION")
     try:
-        for name, model in MODELS.items():
+        for name, model in definitions().models.items():
             buildable = seen.readable(model)
             due = changed is None or bool(model.reads & stale) or (buildable and name not in have)
             if not due:
@@ -282,7 +307,7 @@ def rebuild(con: duckdb.DuckDBPyConnection, changed: set[str] | None = None, for
             else:
                 con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM ({model.sql}) ORDER BY {model.sorted_by}")
             took[name] = time.perf_counter() - t0
-        con.execute("INSERT OR REPLACE INTO meta VALUES ('rollups_version', ?)", [VERSION])
+        con.execute("INSERT OR REPLACE INTO meta VALUES ('rollups_version', ?)", [definitions().version])
         _note_entities(con)
         con.execute("COMMIT")
     except Exception:
@@ -295,7 +320,8 @@ def complete(con: duckdb.DuckDBPyConnection) -> bool:
     """True when every summary table the store can have is materialised by this version of the models
     (the condition for `update`)."""
     seen = catalog(con)
-    return bool(seen.materialised) and seen.materialised == {n for n, m in MODELS.items() if seen.readable(m)}
+    readable = {n for n, m in definitions().models.items() if seen.readable(m)}
+    return bool(seen.materialised) and seen.materialised == readable
 
 
 # -- upkeep after a change ---------------------------------------------------------------------------
@@ -337,7 +363,7 @@ def update(con: duckdb.DuckDBPyConnection, whole: Iterable[str] = ()) -> dict[st
     rebuilt: set[str] = set()
     _touched(con)
     took: dict[str, float] = {}
-    for name, model in MODELS.items():
+    for name, model in definitions().models.items():
         t0 = time.perf_counter()
         if not seen.readable(model):
             con.execute(f"DROP TABLE IF EXISTS {name}")
@@ -417,7 +443,7 @@ def _add_sums(con: duckdb.DuckDBPyConnection, model: Model) -> None:
     """A sums table: per group touched, its stored values plus the new contribution of its input's
     changed rows less their old one (the model's SELECT over each); groups summing to nothing go."""
     name, groups = model.name, list(model.groups)
-    source = next(r for r in model.reads if MODELS[r].upkeep != "dictionary")
+    source = next(r for r in model.reads if definitions().models[r].upkeep != "dictionary")
     columns = _columns(con, name)
     values = [(c, t) for c, t in columns if c not in groups]
     keys = ", ".join(groups)
@@ -449,7 +475,7 @@ def drop(con: duckdb.DuckDBPyConnection) -> None:
     """Remove every materialised summary table, of any version (queries then read views)."""
     _drop_views(con)
     rows = con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' AND NOT temporary "
-                       "AND table_name = ANY(?)", [list(MODELS)]).fetchall()
+                       "AND table_name = ANY(?)", [list(definitions().models)]).fetchall()
     for (name,) in rows:
         con.execute(f"DROP TABLE main.{name}")
 
@@ -457,6 +483,6 @@ def drop(con: duckdb.DuckDBPyConnection) -> None:
 def _drop_views(con: duckdb.DuckDBPyConnection) -> None:
     """Drop this connection's temporary views of the models (a rebuild reads and writes the tables)."""
     views = _session(con).views
-    for name in reversed([n for n in MODELS if n in views]):
+    for name in reversed([n for n in definitions().models if n in views]):
         con.execute(f"DROP VIEW IF EXISTS temp.main.{name}")
     views.clear()
