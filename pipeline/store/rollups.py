@@ -397,6 +397,7 @@ def update(con: duckdb.DuckDBPyConnection, whole: Iterable[str] = ()) -> dict[st
     seen = catalog(con)
     whole_set = set(whole) | ({"entities"} if _entities_digest(con) != get_meta(con, "rollups_entities") else set())
     rebuilt: set[str] = set()
+    summed = {r for m in MODELS.values() if m.upkeep == "sums" for r in m.reads}
     _touched(con)
     took: dict[str, float] = {}
     for name, model in MODELS.items():
@@ -404,12 +405,13 @@ def update(con: duckdb.DuckDBPyConnection, whole: Iterable[str] = ()) -> dict[st
         if not seen.readable(model):
             con.execute(f"DROP TABLE IF EXISTS {name}")
         elif model.upkeep == "dictionary":
-            con.execute(f"INSERT INTO {name} {APPEND_KEYS}")
+            if _unkeyed(con, rebuilt):
+                con.execute(f"INSERT INTO {name} {APPEND_KEYS}")
         elif (model.reads | {schema for schema, _ in model.indexes}) & (whole_set | rebuilt):
             _build(con, model)
             rebuilt.add(name)
         elif model.upkeep == "rows":
-            _replace_rows(con, model)
+            _replace_rows(con, model, name in summed)
         else:
             _add_sums(con, model)
         took[name] = time.perf_counter() - t0
@@ -419,6 +421,15 @@ def update(con: duckdb.DuckDBPyConnection, whole: Iterable[str] = ()) -> dict[st
         con.execute(f"DROP TABLE temp.main.{table}")
     _note_entities(con)
     return took
+
+
+def _unkeyed(con: duckdb.DuckDBPyConnection, rebuilt: set[str]) -> bool:
+    """Whether the entity keys' append has anything to add: an entity of the taxonomy, or of the changed
+    articles' rows of article_entities (all of them when it was rebuilt whole), without a key. Checked
+    first because the append itself reads all of article_entities."""
+    changed = "article_entities" if "article_entities" in rebuilt else "upkeep_new_article_entities"
+    return con.execute(f"SELECT count(*) FROM (SELECT entity_id FROM entities UNION SELECT entity_id FROM {changed}) "
+                       "WHERE entity_id NOT IN (SELECT entity_id FROM entity_keys)").fetchone()[0] > 0
 
 
 def _entities_digest(con: duckdb.DuckDBPyConnection) -> str:
@@ -468,13 +479,15 @@ def _narrowed(con: duckdb.DuckDBPyConnection, model: Model, prefix: str) -> str:
     return ", ".join(narrowed)
 
 
-def _replace_rows(con: duckdb.DuckDBPyConnection, model: Model) -> None:
+def _replace_rows(con: duckdb.DuckDBPyConnection, model: Model, summed: bool) -> None:
     """A rows-per-unit table: the touched units' rows replaced by the model's rows over its inputs
-    narrowed to those units (kept, old and new, as upkeep_old_/upkeep_new_<name> for the sums reading it)."""
+    narrowed to those units (kept as upkeep_new_<name>, and when a sums table reads it (`summed`) the
+    old ones as upkeep_old_<name>: reading whole old rows costs a scan of every column)."""
     column, touched, _ = _UNITS[model.unit]
     units = f"{column} IN (SELECT {column} FROM {touched.format(p='upkeep_')})"
     name = model.name
-    con.execute(f"CREATE OR REPLACE TEMP TABLE upkeep_old_{name} AS SELECT * FROM main.{name} WHERE {units}")
+    if summed:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE upkeep_old_{name} AS SELECT * FROM main.{name} WHERE {units}")
     con.execute(f"CREATE OR REPLACE TEMP TABLE upkeep_new_{name} AS WITH {_narrowed(con, model, 'upkeep_')} "
                 f"SELECT * FROM ({model.sql})")
     con.execute(f"DELETE FROM main.{name} WHERE {units}")
