@@ -323,10 +323,11 @@ _UNITS = {
 
 # A rows-per-unit table built whole on a large store is computed a slice of its units at a time: its
 # list aggregates and windows hold every group in memory (article_facts needed 1.2–2 GB at 1 M
-# articles, more than a writer's memory limit), a slice only its share. Slices are cut so that each
-# has at most the memory limit's worth of SLICE_ROW_BYTES per row of the unit's base table
-# (`_SLICE`: that table's row count, and the statements filling the slice's units, $i of $n).
-SLICE_ROW_BYTES = 4096
+# articles, more than a writer's memory limit), a slice only its share. Each slice gets the memory
+# limit less SLICE_RESERVE (what statement_facts takes whatever the slice: ~60 MB) at SLICE_ROW_BYTES
+# per row of the unit's base table, and at least SLICE_MIN_ROWS rows (`_SLICE`: that table's row
+# count, and the statements filling slice $i of $n's units).
+SLICE_ROW_BYTES, SLICE_RESERVE, SLICE_MIN_ROWS = 4096, 96 * 2**20, 1000
 _SLICE = {
     "article": ("SELECT count(*) FROM articles", (
         "CREATE OR REPLACE TEMP TABLE slice_articles (article_id VARCHAR)",
@@ -358,7 +359,8 @@ def slices(con: duckdb.DuckDBPyConnection, model: Model) -> int:
     if model.upkeep != "rows":
         return 1
     rows = con.execute(_SLICE[model.unit][0]).fetchone()[0]
-    return max(1, -(-rows * SLICE_ROW_BYTES // memory_limit(con)))
+    per_slice = max(SLICE_MIN_ROWS, (memory_limit(con) - SLICE_RESERVE) // SLICE_ROW_BYTES)
+    return max(1, -(-rows // per_slice))
 
 
 def _build(con: duckdb.DuckDBPyConnection, model: Model) -> None:
