@@ -114,7 +114,8 @@ def markdown(rows: list[dict], meta: dict) -> str:
     lines += ["", f"median: empty {s['empty_median_s']:.1f} s, large {s['large_median_s']:.1f} s "
               f"(upkeep {s['upkeep_median_s']:.1f} s); worst large {s['large_worst_s']:.1f} s; "
               f"batches within 2 × empty + 5 s: {s['within']}/{len(rows)}; "
-              f"after the last batch vs a full rebuild: {meta['differences'] or 'equal'}"]
+              f"after the last batch vs a full rebuild: "
+              f"{'not checked' if meta['differences'] is None else meta['differences'] or 'equal'}"]
     return "\n".join(lines)
 
 

@@ -37,7 +37,8 @@ ENV_ALLOW_PRIVATE = "TRACKER_ALLOW_PRIVATE"
 ENV_DUCKDB_MEMORY = "TRACKER_DUCKDB_MEMORY"
 # DuckDB's memory_limit per connection: the writer (ingest, upkeep) shares the machine with the
 # worker processes, so it gets less than a reader serving the dashboard; beyond it DuckDB spills
-# to a temporary folder beside the database instead of growing.
+# to a temporary folder beside the database instead of growing; what it cannot spill (summary tables'
+# list aggregates) is built in slices sized to this limit (store.rollups.slices).
 WRITER_MEMORY, READER_MEMORY = "512MB", "2GB"
 
 

@@ -3,6 +3,7 @@ same frame whether it reads them or views over their definitions (the small stor
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -270,3 +271,23 @@ def test_the_article_key_is_defined_once():
     found = [p.relative_to(root).as_posix() for p in [*root.rglob("*.sql"), *root.rglob("*.py")]
              if ">> 1" in p.read_text(encoding="utf-8")]
     assert found == ["store/models/_macros.sql"]
+
+
+def test_a_whole_build_under_a_small_memory_limit_goes_in_slices(tmp_path, monkeypatch):
+    """A whole build under a writer memory limit that the list aggregates of all 50,000 statements at
+    once exceed (statement_facts ran out of 128 MB, as article_facts did of 512 MB at 1 M articles) is
+    computed a slice of units at a time, and gives the rows of a build made at once with more memory."""
+    from benchmarks.queries import Sizes, build
+    from pipeline.config import ENV_DUCKDB_MEMORY
+    from pipeline.run.repair import differences
+
+    reference = tmp_path / "reference.duckdb"  # its summary tables built at once, under the default 512 MB
+    build(reference, Sizes(articles=50_000, mentions=500_000, statements=50_000, sources=20, entities=400,
+                           speakers=300, vocabulary=2_000, words=36), log=lambda _: None)
+    small = tmp_path / "small.duckdb"
+    shutil.copy(reference, small)
+    monkeypatch.setenv(ENV_DUCKDB_MEMORY, "128MB")
+    with store.open_store(small) as con:
+        assert rollups.slices(con, rollups.MODELS["statement_facts"]) > 1
+        rollups.rebuild(con, rerank=True)
+    assert differences(small, reference) == {}

@@ -305,7 +305,7 @@ def rebuild(con: duckdb.DuckDBPyConnection, changed: set[str] | None = None, for
             elif model.upkeep == "dictionary" and name in have and not rerank:
                 con.execute(f"INSERT INTO {name} {APPEND_KEYS}")
             else:
-                con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM ({model.sql}) ORDER BY {model.sorted_by}")
+                _build(con, model)
             took[name] = time.perf_counter() - t0
         con.execute("INSERT OR REPLACE INTO meta VALUES ('rollups_version', ?)", [definitions().version])
         _note_entities(con)
@@ -329,21 +329,85 @@ def complete(con: duckdb.DuckDBPyConnection) -> bool:
 # A statement's speaker as speaker_counts keys it: its entity, else its speaker key, else the raw name.
 SPEAKER = "coalesce(speaker_entity_id, speaker_key, speaker)"
 
-# For each unit of "rows per <unit>" tables: the column naming a row's unit, the temporary table of the
-# units touched (filled by `_touched`), and the condition narrowing an input relation to them.
+# For each unit of "rows per <unit>" tables: the column naming a row's unit, the temporary table of a
+# set of units, and the conditions narrowing an input relation to them. `{p}` is the set's prefix:
+# `upkeep_` for the units a change touched (filled by `_touched`), `slice_` for one slice of a sliced
+# build (`_SLICE`).
 _UNITS = {
-    "article": ("article_key", "upkeep_article_keys", {
-        "article_key": "article_key IN (SELECT article_key FROM upkeep_article_keys)",
-        "article_id": "article_id IN (SELECT article_id FROM upkeep_articles)"}),
-    "cluster": ("cid", "upkeep_clusters", {
-        "statements": "coalesce(cluster_id, statement_id) IN (SELECT cid FROM upkeep_clusters)",
+    "article": ("article_key", "{p}article_keys", {
+        "article_key": "article_key IN (SELECT article_key FROM {p}article_keys)",
+        "article_id": "article_id IN (SELECT article_id FROM {p}articles)"}),
+    "cluster": ("cid", "{p}clusters", {
+        "statements": "coalesce(cluster_id, statement_id) IN (SELECT cid FROM {p}clusters)",
         "statement_mentions": "statement_id IN (SELECT statement_id FROM statements "
-                              "WHERE coalesce(cluster_id, statement_id) IN (SELECT cid FROM upkeep_clusters))",
+                              "WHERE coalesce(cluster_id, statement_id) IN (SELECT cid FROM {p}clusters))",
         **dict.fromkeys(("sentences", "mentions"), "article_id IN (SELECT article_id FROM statements "
-                        "WHERE coalesce(cluster_id, statement_id) IN (SELECT cid FROM upkeep_clusters))")}),
-    "speaker": ("key", "upkeep_speakers", {
-        "statements": f"{SPEAKER} IN (SELECT key FROM upkeep_speakers)"}),
+                        "WHERE coalesce(cluster_id, statement_id) IN (SELECT cid FROM {p}clusters))")}),
+    "speaker": ("key", "{p}speakers", {
+        "statements": f"{SPEAKER} IN (SELECT key FROM {{p}}speakers)"}),
 }
+
+# A rows-per-unit table built whole on a large store is computed a slice of its units at a time: its
+# list aggregates and windows hold every group in memory (article_facts needed 1.2–2 GB at 1 M
+# articles, more than a writer's memory limit), a slice only its share. Each slice gets the memory
+# limit less SLICE_RESERVE (what statement_facts takes whatever the slice: ~60 MB) at SLICE_ROW_BYTES
+# per row of the unit's base table, and at least SLICE_MIN_ROWS rows (`_SLICE`: that table's row
+# count, and the statements filling slice $i of $n's units).
+SLICE_ROW_BYTES, SLICE_RESERVE, SLICE_MIN_ROWS = 4096, 96 * 2**20, 1000
+_SLICE = {
+    "article": ("SELECT count(*) FROM articles", (
+        "CREATE OR REPLACE TEMP TABLE slice_articles (article_id VARCHAR)",
+        "INSERT INTO slice_articles SELECT article_id FROM articles WHERE id_key(article_id) % $n = $i",
+        "CREATE OR REPLACE TEMP TABLE slice_article_keys AS SELECT id_key(article_id) AS article_key "
+        "FROM slice_articles")),
+    "cluster": ("SELECT count(*) FROM statements", (
+        "CREATE OR REPLACE TEMP TABLE slice_clusters (cid VARCHAR)",
+        "INSERT INTO slice_clusters SELECT DISTINCT coalesce(cluster_id, statement_id) FROM statements "
+        "WHERE id_key(coalesce(cluster_id, statement_id)) % $n = $i")),
+    "speaker": ("SELECT count(*) FROM statements", (
+        "CREATE OR REPLACE TEMP TABLE slice_speakers (key VARCHAR)",
+        f"INSERT INTO slice_speakers SELECT DISTINCT {SPEAKER} FROM statements "
+        f"WHERE {SPEAKER} IS NOT NULL AND hash({SPEAKER}) % $n = $i")),
+}
+_SIZE_UNITS = {"bytes": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9, "TB": 10**12,
+               "KiB": 2**10, "MiB": 2**20, "GiB": 2**30, "TiB": 2**40}
+
+
+def memory_limit(con: duckdb.DuckDBPyConnection) -> int:
+    """The connection's DuckDB memory_limit in bytes (DuckDB shows it as e.g. "488.2 MiB")."""
+    value = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+    number, unit = re.fullmatch(r"([\d.]+)\s*(\w+)", value.strip()).groups()
+    return int(float(number) * _SIZE_UNITS[unit])
+
+
+def slices(con: duckdb.DuckDBPyConnection, model: Model) -> int:
+    """How many slices a whole build of the model is computed in (1: at once)."""
+    if model.upkeep != "rows":
+        return 1
+    rows = con.execute(_SLICE[model.unit][0]).fetchone()[0]
+    per_slice = max(SLICE_MIN_ROWS, (memory_limit(con) - SLICE_RESERVE) // SLICE_ROW_BYTES)
+    return max(1, -(-rows // per_slice))
+
+
+def _build(con: duckdb.DuckDBPyConnection, model: Model) -> None:
+    """The table built whole from its model and written sorted; in slices of units (each the model's
+    SELECT over its inputs narrowed to the slice, as `update` narrows them to the touched units,
+    staged in a temporary table) when they would not fit the memory limit at once. Sorting spills to disk."""
+    name, count = model.name, slices(con, model)
+    if count == 1:
+        con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM ({model.sql}) ORDER BY {model.sorted_by}")
+        return
+    staged = f"slice_rows_{name}"
+    for i in range(count):
+        for sql in _SLICE[model.unit][1]:
+            con.execute(sql, {"n": count, "i": i} if "$n" in sql else {})
+        select = f"WITH {_narrowed(con, model, 'slice_')} SELECT * FROM ({model.sql})"
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {staged} AS {select}" if i == 0 else
+                    f"INSERT INTO {staged} {select}")
+    con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM {staged} ORDER BY {model.sorted_by}")
+    for (table,) in con.execute("SELECT table_name FROM duckdb_tables() WHERE temporary "
+                                "AND starts_with(table_name, 'slice_')").fetchall():
+        con.execute(f"DROP TABLE temp.main.{table}")
 
 
 def update(con: duckdb.DuckDBPyConnection, whole: Iterable[str] = ()) -> dict[str, float]:
@@ -361,6 +425,7 @@ def update(con: duckdb.DuckDBPyConnection, whole: Iterable[str] = ()) -> dict[st
     seen = catalog(con)
     whole_set = set(whole) | ({"entities"} if _entities_digest(con) != get_meta(con, "rollups_entities") else set())
     rebuilt: set[str] = set()
+    summed = {r for m in MODELS.values() if m.upkeep == "sums" for r in m.reads}
     _touched(con)
     took: dict[str, float] = {}
     for name, model in definitions().models.items():
@@ -368,12 +433,13 @@ def update(con: duckdb.DuckDBPyConnection, whole: Iterable[str] = ()) -> dict[st
         if not seen.readable(model):
             con.execute(f"DROP TABLE IF EXISTS {name}")
         elif model.upkeep == "dictionary":
-            con.execute(f"INSERT INTO {name} {APPEND_KEYS}")
+            if _unkeyed(con, rebuilt):
+                con.execute(f"INSERT INTO {name} {APPEND_KEYS}")
         elif (model.reads | {schema for schema, _ in model.indexes}) & (whole_set | rebuilt):
-            con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM ({model.sql}) ORDER BY {model.sorted_by}")
+            _build(con, model)
             rebuilt.add(name)
         elif model.upkeep == "rows":
-            _replace_rows(con, model)
+            _replace_rows(con, model, name in summed)
         else:
             _add_sums(con, model)
         took[name] = time.perf_counter() - t0
@@ -383,6 +449,15 @@ def update(con: duckdb.DuckDBPyConnection, whole: Iterable[str] = ()) -> dict[st
         con.execute(f"DROP TABLE temp.main.{table}")
     _note_entities(con)
     return took
+
+
+def _unkeyed(con: duckdb.DuckDBPyConnection, rebuilt: set[str]) -> bool:
+    """Whether the entity keys' append has anything to add: an entity of the taxonomy, or of the changed
+    articles' rows of article_entities (all of them when it was rebuilt whole), without a key. Checked
+    first because the append itself reads all of article_entities."""
+    changed = "article_entities" if "article_entities" in rebuilt else "upkeep_new_article_entities"
+    return con.execute(f"SELECT count(*) FROM (SELECT entity_id FROM entities UNION SELECT entity_id FROM {changed}) "
+                       "WHERE entity_id NOT IN (SELECT entity_id FROM entity_keys)").fetchone()[0] > 0
 
 
 def _entities_digest(con: duckdb.DuckDBPyConnection) -> str:
@@ -419,21 +494,29 @@ def _columns(con: duckdb.DuckDBPyConnection, relation: str) -> list[tuple[str, s
                        "AND table_name = ? AND NOT internal ORDER BY column_index", [relation]).fetchall()
 
 
-def _replace_rows(con: duckdb.DuckDBPyConnection, model: Model) -> None:
-    """A rows-per-unit table: the touched units' rows replaced by the model's rows over its inputs
-    narrowed to those units (kept, old and new, as upkeep_old_/upkeep_new_<name> for the sums reading it)."""
-    column, touched, filters = _UNITS[model.unit]
+def _narrowed(con: duckdb.DuckDBPyConnection, model: Model, prefix: str) -> str:
+    """CTEs shadowing the model's inputs with their rows of the units in the `prefix` temporary tables."""
+    _, _, filters = _UNITS[model.unit]
     narrowed = []
     for relation in sorted(model.reads):
         names = {c for c, _ in _columns(con, relation)}
         condition = filters.get(relation) or next((filters[c] for c in ("article_key", "article_id")
                                                    if c in names and c in filters), None)
         if condition:
-            narrowed.append(f"{relation} AS (SELECT * FROM main.{relation} WHERE {condition})")
-    units = f"{column} IN (SELECT {column} FROM {touched})"
+            narrowed.append(f"{relation} AS (SELECT * FROM main.{relation} WHERE {condition.format(p=prefix)})")
+    return ", ".join(narrowed)
+
+
+def _replace_rows(con: duckdb.DuckDBPyConnection, model: Model, summed: bool) -> None:
+    """A rows-per-unit table: the touched units' rows replaced by the model's rows over its inputs
+    narrowed to those units (kept as upkeep_new_<name>, and when a sums table reads it (`summed`) the
+    old ones as upkeep_old_<name>: reading whole old rows costs a scan of every column)."""
+    column, touched, _ = _UNITS[model.unit]
+    units = f"{column} IN (SELECT {column} FROM {touched.format(p='upkeep_')})"
     name = model.name
-    con.execute(f"CREATE OR REPLACE TEMP TABLE upkeep_old_{name} AS SELECT * FROM main.{name} WHERE {units}")
-    con.execute(f"CREATE OR REPLACE TEMP TABLE upkeep_new_{name} AS WITH {', '.join(narrowed)} "
+    if summed:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE upkeep_old_{name} AS SELECT * FROM main.{name} WHERE {units}")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE upkeep_new_{name} AS WITH {_narrowed(con, model, 'upkeep_')} "
                 f"SELECT * FROM ({model.sql})")
     con.execute(f"DELETE FROM main.{name} WHERE {units}")
     con.execute(f"INSERT INTO main.{name} SELECT * FROM upkeep_new_{name} ORDER BY {model.sorted_by}")
