@@ -425,7 +425,7 @@ def update(con: duckdb.DuckDBPyConnection, whole: Iterable[str] = ()) -> dict[st
     seen = catalog(con)
     whole_set = set(whole) | ({"entities"} if _entities_digest(con) != get_meta(con, "rollups_entities") else set())
     rebuilt: set[str] = set()
-    summed = {r for m in MODELS.values() if m.upkeep == "sums" for r in m.reads}
+    summed = {r for m in definitions().models.values() if m.upkeep == "sums" for r in m.reads}
     _touched(con)
     took: dict[str, float] = {}
     for name, model in definitions().models.items():
