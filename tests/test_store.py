@@ -297,3 +297,17 @@ def test_connections_carry_a_duckdb_memory_limit(tmp_path, monkeypatch):
     monkeypatch.setenv("TRACKER_DUCKDB_MEMORY", "lots")
     with pytest.raises(store.StoreError, match="TRACKER_DUCKDB_MEMORY='lots': not a memory size"):
         store.connect(path)
+
+
+def test_running_out_of_duckdbs_memory_limit_is_one_line_naming_the_setting_and_the_repair(tmp_path, monkeypatch):
+    """An upkeep that outgrows the writer's memory limit is a store failure the command line reports in
+    one line (it printed a traceback): the setting to raise and the command that finishes the upkeep."""
+    monkeypatch.setenv("TRACKER_DUCKDB_MEMORY", "24MB")
+    path = tmp_path / "t.duckdb"
+    with store.open_store(path) as con, pytest.raises(duckdb.OutOfMemoryException) as caught:
+        con.execute("SELECT list(i ORDER BY i DESC) FROM range(20000000) t(i) GROUP BY i % 1000000").fetchall()
+    assert store.is_store_failure(caught.value)
+    line = store.describe_error(path, caught.value)
+    assert line.startswith(f"{path}: DuckDB ran out of its memory limit (Out of Memory Error: failed to allocate")
+    assert "raise it with TRACKER_DUCKDB_MEMORY" in line and "`python -m pipeline repair`" in line
+    assert "Possible solutions" not in line and "\n" not in line

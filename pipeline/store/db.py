@@ -37,6 +37,9 @@ _DIAGNOSES = (
                               "(copy the database somewhere writable and pass --db)"),
     ("Permission denied", "permission denied ({detail}); the database file and its folder must be writable"),
     ("Is a directory", "a folder stands where a database file is expected ({detail}); move it away"),
+    ("Out of Memory Error", "DuckDB ran out of its memory limit ({detail}); raise it with "
+                            f"{ENV_DUCKDB_MEMORY} (e.g. {ENV_DUCKDB_MEMORY}=2GB), then run `python -m pipeline "
+                            "repair` to finish what the run left owed (the rows it wrote are kept)"),
 )
 
 
@@ -59,7 +62,8 @@ def describe_error(db_path: str | Path, exc: BaseException) -> str:
     for pattern, advice in _DIAGNOSES:
         for text in messages:
             if pattern in text:
-                detail = text.removeprefix("IO Error: ").removeprefix("TransactionContext Error: ")
+                detail = text.removeprefix("IO Error: ").removeprefix("TransactionContext Error: ") \
+                    .split(" Possible solutions:")[0]
                 return f"{db_path}: " + advice.format(detail=detail[:300])
     return f"{db_path}: {messages[0][:300]}"
 
