@@ -413,6 +413,54 @@ def test_clusters_scale_by_blocking() -> None:
     assert len(out) == 20000
 
 
+def _pairwise_groups(df: pd.DataFrame) -> set[frozenset[int]]:
+    """Clusters as every pair compared (the definition the indexed search must equal): same speaker
+    block, both dated within the window or both undated, Jaccard >= 0.6 or the shorter (4+ words)
+    80 % inside the longer; then connected components."""
+    words = [frozenset(w.lower() for w in q.split()) for q in df["quote"]]
+    parent = list(range(len(df)))
+
+    def root(x: int) -> int:
+        return x if parent[x] == x else root(parent[x])
+
+    for i in range(len(df)):
+        for j in range(i):
+            di, dj = df["said_on"][i], df["said_on"][j]
+            if df["speaker"][i] != df["speaker"][j] or (di is None) != (dj is None) or not words[i] or not words[j]:
+                continue
+            if di is not None and abs((di - dj).days) > 21:
+                continue
+            inter, small = len(words[i] & words[j]), min(len(words[i]), len(words[j]))
+            if inter / len(words[i] | words[j]) >= 0.6 or (small >= 4 and inter / small >= 0.8):
+                parent[root(i)] = root(j)
+    groups: dict[int, set[int]] = {}
+    for i in range(len(df)):
+        groups.setdefault(root(i), set()).add(i)
+    return {frozenset(g) for g in groups.values()}
+
+
+def test_clusters_equal_comparing_every_pair_on_random_near_duplicates() -> None:
+    import random
+    rng = random.Random(7)
+    vocab = [f"w{i}" for i in range(30)]
+    for _ in range(150):
+        bases = [rng.sample(vocab, rng.randint(1, 14)) for _ in range(4)]
+        rows = []
+        for i in range(rng.randint(2, 40)):
+            words = list(rng.choice(bases))
+            for _ in range(rng.randint(0, 4)):
+                if rng.random() < 0.4 and words:
+                    words.pop(rng.randrange(len(words)))
+                else:
+                    words.append(rng.choice(vocab))
+            said = dt.date(2024, 1, 1) + dt.timedelta(days=rng.randint(0, 60)) if rng.random() < 0.9 else None
+            rows.append((f"s{i:03d}", rng.choice(["Ann Lee", "Bo Kim"]), None, " ".join(words), said, "en"))
+        df = frame(rows)
+        out = assign_clusters(df)
+        found = {frozenset(int(i) for i in members) for members in out.groupby(out).groups.values()}
+        assert found == _pairwise_groups(df)
+
+
 def test_type_cue_inside_a_quote_with_a_neutral_verb() -> None:
     text = "“We call on both governments to reopen the border crossing,” envoy Ilse Brandvold said on Monday."
     [st] = extract_statements(text, None, None, split_sentences(text), [])

@@ -36,6 +36,16 @@ def block_key(entity_id: object, speaker: object, key: object = None) -> str | N
     return None
 
 
+def _key_words(words: frozenset[str], frequency: Counter[str]) -> list[str]:
+    """The rarest n - ceil(3n/4) + 1 of a quote's n words. Either test of near-identity needs the
+    shorter quote (n words) to share at least 3n/4 of them with the longer (Jaccard >= 0.6 needs
+    0.375 of both sizes together; containment 0.8 n), so any n - ceil(3n/4) + 1 of its words include
+    a shared one: a pair is found through the shorter quote's key words alone, and rare words keep
+    those lists short (prefix filtering)."""
+    n = len(words)
+    return sorted(words, key=lambda w: (frequency[w], w))[:n - (3 * n + 3) // 4 + 1]
+
+
 def assign_clusters(df: pd.DataFrame) -> pd.Series:
     """Cluster id per row: reports of one statement by one speaker (near-identical quote, said within
     CLUSTER_WINDOW_DAYS) share one id — that of the earliest member from a transcript or release when
@@ -66,27 +76,39 @@ def assign_clusters(df: pd.DataFrame) -> pd.Series:
         if len(rows) < 2:
             continue
         rows.sort(key=lambda r: (dates[r] if not undated else 0, ids[r]))
+        df_words = Counter(w for r in rows for w in toks[r])
+        keys_of = {r: _key_words(toks[r], df_words) for r in rows}
         active: deque[int] = deque()
-        postings: dict[str, set[int]] = defaultdict(set)
+        every: dict[str, set[int]] = defaultdict(set)     # word -> rows of the window holding it
+        keyed: dict[str, set[int]] = defaultdict(set)     # word -> rows of the window with it as a key word
         for r in rows:
             while active and not undated and dates[r] - dates[active[0]] > window:
                 old = active.popleft()
                 for w in toks[old]:
-                    postings[w].discard(old)
-            shared: Counter[int] = Counter()     # earlier rows of the window -> words shared with this one
-            for w in toks[r]:
-                shared.update(postings[w])
-            size = sizes[r]
-            for c, inter in shared.items():   # near-identical: most words shared, or the shorter (4+ words)
+                    every[w].discard(old)
+                for w in keys_of[old]:
+                    keyed[w].discard(old)
+                    if not keyed[w]:
+                        del keyed[w]
+            size, mine = sizes[r], toks[r]
+            candidates: set[int] = set()
+            for w in keys_of[r]:              # rows at least as long as this one share one of its key words
+                candidates.update(c for c in every[w] if sizes[c] >= size)
+            for w in mine & keyed.keys():     # rows shorter than this one share one of their key words
+                candidates.update(c for c in keyed[w] if sizes[c] < size)
+            for c in candidates:              # near-identical: most words shared, or the shorter (4+ words)
                 other = sizes[c]              # almost inside the longer
+                inter = len(mine & toks[c])
                 small = size if size < other else other
                 if inter / (size + other - inter) >= 0.6 or (small >= 4 and inter / small >= 0.8):
                     ra, rb = find(r), find(c)
                     if ra != rb:
                         parent[max(ra, rb)] = min(ra, rb)
             active.append(r)
-            for w in toks[r]:
-                postings[w].add(r)
+            for w in mine:
+                every[w].add(r)
+            for w in keys_of[r]:
+                keyed[w].add(r)
     genres = df["genre"].tolist() if "genre" in df.columns else [None] * len(df)
     lead: dict[int, tuple] = {}
     for i, sid in enumerate(ids):
