@@ -190,6 +190,10 @@ class Lexicon:
         self.skip_words = {s[0] for s in self.skip if len(s) == 1}
         self.negator_lengths = sorted({len(neg) for neg in self.negators})
         self._calendar: dict[str, tuple[int | None, int | None]] = {}
+        self._opened: dict[str, list[SpeechVerb]] = {}
+        self._relative_by_first: dict[str, list[tuple[tuple[str, ...], int]]] = defaultdict(list)
+        for phrase, delta in self.relative_days.items():
+            self._relative_by_first[phrase[0]].append((phrase, delta))
         self.word_classes: dict[str, str] = {}      # Grammar.word_class memo, shared by every article
         heads = sorted({re.escape(v.words[0].rstrip("*")) + (r"\w*" if v.words[0].endswith("*") else "")
                         for entries in self.verbs.values() for v in entries}, key=len, reverse=True)
@@ -229,7 +233,7 @@ class Lexicon:
         tok = toks[i]
         if tok.kind != "w":
             return None
-        for verb in self.verbs.get(tok.low[:3], ()):
+        for verb in self._verbs_opened_by(tok.low):
             if verb.frame != "source" and not tok.text[:1].islower():
                 continue     # "Secretary of State Mike Pompeo": a capitalised word is no verb
             if verb.genres is not None and genre not in verb.genres:
@@ -237,11 +241,20 @@ class Lexicon:
             n = len(verb.words)
             if i + n > len(toks):
                 continue
-            if all(toks[i + k].kind == "w" and _wmatch(verb.words[k], toks[i + k].low) for k in range(n)):
+            if all(toks[i + k].kind == "w" and _wmatch(verb.words[k], toks[i + k].low) for k in range(1, n)):
                 if verb.words[0].endswith("*") and not is_cyr(tok.low):
                     continue
                 return verb, i + n
         return None
+
+    def _verbs_opened_by(self, low: str) -> list[SpeechVerb]:
+        """The speech verbs whose first word is this lower-cased word, longest first (memoised per word)."""
+        got = self._opened.get(low)
+        if got is None:
+            got = [verb for verb in self.verbs.get(low[:3], ()) if _wmatch(verb.words[0], low)]
+            if len(self._opened) < 200_000:
+                self._opened[low] = got
+        return got
 
     def first_cue(self, text: str) -> tuple[str, str] | None:
         """(type, cue phrase) of the earliest type cue in a text (the longest one at that position), leaving
@@ -307,8 +320,8 @@ class Lexicon:
         j = i
         if toks[j].low in ("on", "в", "во", "last", "this") and j + 1 < n:
             j += 1
-        for phrase, delta in self.relative_days.items():
-            if phrase[0] == toks[i].low and tuple(t.low for t in toks[i:i + len(phrase)]) == phrase:
+        for phrase, delta in self._relative_by_first.get(toks[i].low, ()):
+            if tuple(t.low for t in toks[i:i + len(phrase)]) == phrase:
                 return len(phrase), (published + dt.timedelta(days=delta)) if published else None
         low = toks[j].low
         wd = self.weekday(low)
