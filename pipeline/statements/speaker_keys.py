@@ -79,6 +79,7 @@ def _translit() -> _Translit:
     return _Translit(read_yaml(DATA_PATH).get("transliteration") or {})
 
 
+@lru_cache(maxsize=65536)
 def name_skeleton(word: str) -> str:
     """A name word's transliterated consonant skeleton (Gasimzade, Qasımzadə, Гасымзаде → ksmzd)."""
     return _translit().skeleton(word)
