@@ -795,7 +795,9 @@ def _statement_rows(con: duckdb.DuckDBPyConnection, s: Scope, strategy: str, pag
     facts = strategy == "facts"
     ids = page["first_id"].tolist()
     bounded = facts and bool(ids) and not page["said_on"].isna().any()
-    bound = "s.said >= $said_from::DATE AND" if bounded else ""
+    # A page row's first statement is dated its said_on: the page's dates bound the scan on both sides
+    # (statement_facts is sorted by date, so only the blocks of the page's dates are read).
+    bound = "s.said BETWEEN $said_from::DATE AND $said_to::DATE AND" if bounded else ""
     if facts:
         about_rows = ("SELECT s.statement_id, unnest(s.about_entities) AS entity_id FROM statement_facts s "
                       f"WHERE {bound} s.statement_id IN (SELECT unnest($first_ids::VARCHAR[]))")
@@ -805,7 +807,8 @@ def _statement_rows(con: duckdb.DuckDBPyConnection, s: Scope, strategy: str, pag
         genre = "(SELECT coalesce(a.genre, 'news') FROM articles a WHERE a.article_id = s.article_id)"
     shown = s.sql(fill("statements/shown", relation="statement_facts" if facts else "statements", bound=bound,
                        about=about_rows, genre=genre),
-                  {"first_ids": ids, "said_from": page["said_on"].min() if bounded else None}).df(con)
+                  {"first_ids": ids, "said_from": page["said_on"].min() if bounded else None,
+                   "said_to": page["said_on"].max() if bounded else None}).df(con)
     out = page.merge(shown, left_on="first_id", right_on="statement_id", how="left")
     return out[STATEMENT_COLUMNS]
 

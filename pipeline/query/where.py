@@ -223,9 +223,12 @@ class Scope:
             conditions = " AND ".join("(" + " OR ".join(self._plain_term(r, next(n)) for r in group) + ")"
                                       for group in groups)
             return f"SELECT article_key FROM {_WORD_STRINGS} d WHERE {conditions}"
-        return " INTERSECT ".join(
-            "SELECT DISTINCT article_key FROM (" + " UNION ".join(self._postings_term(r, next(n)) for r in group) + ")"
-            for group in groups)
+        # The first group's articles kept when in every other group's: semi joins, deduplicated once at the
+        # end (an INTERSECT of each group's distinct articles hashes every posting of a common word twice).
+        first, *rest = ("SELECT article_key FROM (" + " UNION ALL ".join(self._postings_term(r, next(n)) for r in group)
+                        + ")" for group in groups)
+        return f"SELECT DISTINCT article_key FROM ({first})" + "".join(
+            (" WHERE " if i == 0 else " AND ") + f"article_key IN ({other})" for i, other in enumerate(rest))
 
     def _plain_term(self, r: search.Resolved, i: int) -> str:
         """Over one article's word strings (`_WORD_STRINGS`): the term occurs in its title or text."""
