@@ -869,7 +869,10 @@ def _search_articles(con: duckdb.DuckDBPyConnection, strategy: str | None, f: Fi
     s = Scope.of(con, f, limit=limit, offset=offset)
     strategy = _chosen("search_articles", strategy or ("facts" if s.has("article_facts", "entity_keys") else "plain"))
     relation, where = _article_relation(s, strategy)
-    keys = s.sql(fill("search_articles/keys", relation=relation, where=where)).df(con)
+    # Without a text search the filter is cheap to run twice (a count, then the newest page); a text
+    # search is matched once and its passing ids held.
+    keys = s.sql(fill("search_articles/keys" if s.q else "search_articles/keys_twice", relation=relation,
+                      where=where)).df(con)
     return _article_rows(con, s, relation, keys)
 
 

@@ -161,8 +161,13 @@ class Scope:
         facts = over == "facts"
         a = "s" if facts else "a"
         key = "s.article_key" if facts else f"id_key({a}.article_id)"
-        where = [self._join(a, key, dates=False, entities=True, text=True,
+        # Over statement_facts the chosen entities are tested on article_facts' masks: one row per passing
+        # article to hash instead of one per (article, entity) of article_entities.
+        masks = facts and bool(self.ids) and self.has("article_facts", "entity_keys")
+        where = [self._join(a, key, dates=False, entities=not masks, text=True,
                             extra=[] if facts else [f"{a}.duplicate_of IS NULL"])]
+        if masks:
+            where.append(f"s.article_key IN (SELECT x.article_key FROM article_facts x WHERE {self.facts_entities('x')})")
         where += self.date_terms("s.said" if facts else "coalesce(s.said_on, a.published)")
         f = self.f
         if f.speakers:
