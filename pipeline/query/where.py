@@ -150,13 +150,15 @@ class Scope:
             self.params[f"entity_no{i}"] = no
         return "(" + (" OR ".join(terms) or "FALSE") + ")"
 
-    def statements(self, over: str) -> str:
+    def statements(self, over: str, complement: bool = False) -> str:
         """The statement filter over "base" (statements s JOIN articles a) or "facts" (statement_facts s).
 
         The article filters (sources, languages, text search, chosen actors/places/themes: the
         article mentions any) select the articles, the dates bound the date said (else published),
         and the statements-only filters — speaker, speaker's state and type, genre, about, type —
         each keep the statements matching any of their values: one condition per filter, all AND-ed.
+        `complement` (statement_facts): the chosen entities as "the article is not among those failing
+        them" — fewer article keys to hash when the entities pass most articles.
         """
         facts = over == "facts"
         a = "s" if facts else "a"
@@ -167,7 +169,9 @@ class Scope:
         where = [self._join(a, key, dates=False, entities=not masks, text=True,
                             extra=[] if facts else [f"{a}.duplicate_of IS NULL"])]
         if masks:
-            where.append(f"s.article_key IN (SELECT x.article_key FROM article_facts x WHERE {self.facts_entities('x')})")
+            test = self.facts_entities("x")
+            where.append(f"s.article_key NOT IN (SELECT x.article_key FROM article_facts x WHERE NOT {test})" if complement
+                         else f"s.article_key IN (SELECT x.article_key FROM article_facts x WHERE {test})")
         where += self.date_terms("s.said" if facts else "coalesce(s.said_on, a.published)")
         f = self.f
         if f.speakers:
