@@ -634,8 +634,15 @@ def test_statements_page_is_exact_on_a_large_store(strategy, large_stores, picks
         filters = large_filters(picks)
         expected = [run(con, "plain", f, 40) for f in filters]
         monkeypatch.setattr(queries, "_PAGE_ROWS", 1)
+        ran = 0
         for f, frame in zip(filters, expected, strict=True):
-            pd.testing.assert_frame_equal(run(con, strategy, f, 40), frame, obj=str(f))
+            try:
+                forced = run(con, strategy, f, 40)
+            except queries.NotApplicable:  # "complement" answers chosen entities only
+                continue
+            pd.testing.assert_frame_equal(forced, frame, obj=str(f))
+            ran += 1
+        assert ran >= 4
 
 
 @pytest.mark.parametrize("q", ["corridor talks", "Lachin", "the the border", "talks unheardofword", "...",

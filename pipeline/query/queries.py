@@ -768,13 +768,13 @@ def statements_batches(con: duckdb.DuckDBPyConnection, f: Filters, rows: int | N
 
 
 def _statements(con: duckdb.DuckDBPyConnection, strategy: str | None, f: Filters, limit: int = 500) -> pd.DataFrame:
-    """Strategies: "plain" (statements and articles) and "facts" (statement_facts: masks, dates said
-    and each cluster's first date precomputed)."""
+    """Strategies: "plain" (statements and articles), "facts" (statement_facts: masks, dates said
+    and each cluster's first date precomputed) and "complement" (the same, chosen entities tested as
+    "not among the articles failing them")."""
     wanted = min(_PAGE_ROWS * limit, 2**62)  # a LIMIT is a BIGINT; exports ask for every row
     s = Scope.of(con, f, limit=limit, wanted=wanted)
-    strategy = _chosen("statements", strategy or ("facts" if s.has("statement_facts", "entity_keys") else "plain"))
-    facts = strategy == "facts"
-    hits = fill(f"statements/hits_{strategy}", where=s.statements("facts" if facts else "base"))
+    strategy = _chosen("statements", strategy or _plan_statements(s))
+    hits = _statement_hits(s, strategy)
     newest = s.sql(fill("statements/newest", hits=hits)).df(con)
     # Every statement of those clusters is dated from its cluster's first on, or undated. (Dates read
     # back from pandas are Timestamps: cast to DATE, or DuckDB compares as timestamps, skipping no block.)
@@ -790,12 +790,36 @@ def _statements(con: duckdb.DuckDBPyConnection, strategy: str | None, f: Filters
     return _statement_rows(con, s, strategy, page)
 
 
+def _plan_statements(s: Scope) -> str:
+    """statement_facts when materialised; when chosen entities (no text search) pass most articles, with
+    the entities tested on the articles failing them (`_most_pass`); else the plain path."""
+    if not s.has("statement_facts", "entity_keys"):
+        return "plain"
+    return "complement" if s.has("article_facts") and _most_pass(s) else "facts"
+
+
+def _statement_where(s: Scope, strategy: str) -> str:
+    """The statement filter of a strategy: over statements and articles ("plain"), else statement_facts."""
+    if strategy == "plain":
+        return s.statements("base")
+    _require(strategy == "facts" or (bool(s.ids) and not s.q and s.has("article_facts", "entity_keys")), strategy,
+             "needs chosen entities, no text search and article_facts")
+    return s.statements("facts", complement=strategy == "complement")
+
+
+def _statement_hits(s: Scope, strategy: str) -> str:
+    """The passing statements (statements/hits_*) of a statements strategy."""
+    return fill(f"statements/hits_{'plain' if strategy == 'plain' else 'facts'}", where=_statement_where(s, strategy))
+
+
 def _statement_rows(con: duckdb.DuckDBPyConnection, s: Scope, strategy: str, page: pd.DataFrame) -> pd.DataFrame:
     """The table's rows of these clusters (statements/page rows): speaker, state, about, quote… added."""
-    facts = strategy == "facts"
+    facts = strategy != "plain"
     ids = page["first_id"].tolist()
     bounded = facts and bool(ids) and not page["said_on"].isna().any()
-    bound = "s.said >= $said_from::DATE AND" if bounded else ""
+    # A page row's first statement is dated its said_on: the page's dates bound the scan on both sides
+    # (statement_facts is sorted by date, so only the blocks of the page's dates are read).
+    bound = "s.said BETWEEN $said_from::DATE AND $said_to::DATE AND" if bounded else ""
     if facts:
         about_rows = ("SELECT s.statement_id, unnest(s.about_entities) AS entity_id FROM statement_facts s "
                       f"WHERE {bound} s.statement_id IN (SELECT unnest($first_ids::VARCHAR[]))")
@@ -805,7 +829,8 @@ def _statement_rows(con: duckdb.DuckDBPyConnection, s: Scope, strategy: str, pag
         genre = "(SELECT coalesce(a.genre, 'news') FROM articles a WHERE a.article_id = s.article_id)"
     shown = s.sql(fill("statements/shown", relation="statement_facts" if facts else "statements", bound=bound,
                        about=about_rows, genre=genre),
-                  {"first_ids": ids, "said_from": page["said_on"].min() if bounded else None}).df(con)
+                  {"first_ids": ids, "said_from": page["said_on"].min() if bounded else None,
+                   "said_to": page["said_on"].max() if bounded else None}).df(con)
     out = page.merge(shown, left_on="first_id", right_on="statement_id", how="left")
     return out[STATEMENT_COLUMNS]
 
@@ -823,22 +848,21 @@ def statements_by_state_type(con: duckdb.DuckDBPyConnection, f: Filters, gran: s
 
 def _statements_by_state_type(con: duckdb.DuckDBPyConnection, strategy: str | None, f: Filters,
                               gran: str = "month") -> pd.DataFrame:
-    """Strategies: "plain", "facts" (statement_facts) and "months" (monthly counts: whole months and
-    no filter but dates)."""
+    """Strategies: "plain", "facts" (statement_facts), "complement" (the same, chosen entities tested on
+    the articles failing them) and "months" (monthly counts: whole months and no filter but dates)."""
     s = Scope.of(con, f, gran=_gran(gran))
     whole_months = s.params["gran"] == "month" and (not f.start or f.start.day == 1) and (
         not f.end or (f.end + dt.timedelta(days=1)).day == 1)
     months = whole_months and not dataclasses.replace(f, start=None, end=None).to_query_params()
     if strategy is None:
-        strategy = ("months" if months and s.has("statement_months") else
-                    "facts" if s.has("statement_facts", "entity_keys") else "plain")
+        strategy = "months" if months and s.has("statement_months") else _plan_statements(s)
     strategy = _chosen("statements_by_state_type", strategy)
     if strategy == "months":
         _require(months, strategy, "counts whole months without filters but dates")
         sql = fill("statements_by_state_type/months", where=" AND ".join(["TRUE", *s.date_terms("c.period")]))
     else:
-        over = "facts" if strategy == "facts" else "base"
-        sql = fill(f"statements_by_state_type/{strategy}", where=s.statements(over))
+        sql = fill(f"statements_by_state_type/{'plain' if strategy == 'plain' else 'facts'}",
+                   where=_statement_where(s, strategy))
     return s.sql(sql).df(con)
 
 
@@ -866,7 +890,10 @@ def _search_articles(con: duckdb.DuckDBPyConnection, strategy: str | None, f: Fi
     s = Scope.of(con, f, limit=limit, offset=offset)
     strategy = _chosen("search_articles", strategy or ("facts" if s.has("article_facts", "entity_keys") else "plain"))
     relation, where = _article_relation(s, strategy)
-    keys = s.sql(fill("search_articles/keys", relation=relation, where=where)).df(con)
+    # Without a text search the filter is cheap to run twice (a count, then the newest page); a text
+    # search is matched once and its passing ids held.
+    keys = s.sql(fill("search_articles/keys" if s.q else "search_articles/keys_twice", relation=relation,
+                      where=where)).df(con)
     return _article_rows(con, s, relation, keys)
 
 
@@ -1007,8 +1034,8 @@ PLANNED: dict[str, Planned] = {
                             "pool_lists"),
                            _co_mentions),
     "wording": Planned(("plain", "entity_surfaces"), _wording),
-    "statements": Planned(("plain", "facts"), _statements),
-    "statements_by_state_type": Planned(("plain", "facts", "months"), _statements_by_state_type),
+    "statements": Planned(("plain", "facts", "complement"), _statements),
+    "statements_by_state_type": Planned(("plain", "facts", "complement", "months"), _statements_by_state_type),
     "search_articles": Planned(("plain", "facts"), _search_articles),
     "source_coverage": Planned(("plain", "facts"), _source_coverage),
 }

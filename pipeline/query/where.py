@@ -150,19 +150,28 @@ class Scope:
             self.params[f"entity_no{i}"] = no
         return "(" + (" OR ".join(terms) or "FALSE") + ")"
 
-    def statements(self, over: str) -> str:
+    def statements(self, over: str, complement: bool = False) -> str:
         """The statement filter over "base" (statements s JOIN articles a) or "facts" (statement_facts s).
 
         The article filters (sources, languages, text search, chosen actors/places/themes: the
         article mentions any) select the articles, the dates bound the date said (else published),
         and the statements-only filters — speaker, speaker's state and type, genre, about, type —
         each keep the statements matching any of their values: one condition per filter, all AND-ed.
+        `complement` (statement_facts): the chosen entities as "the article is not among those failing
+        them" — fewer article keys to hash when the entities pass most articles.
         """
         facts = over == "facts"
         a = "s" if facts else "a"
         key = "s.article_key" if facts else f"id_key({a}.article_id)"
-        where = [self._join(a, key, dates=False, entities=True, text=True,
+        # Over statement_facts the chosen entities are tested on article_facts' masks: one row per passing
+        # article to hash instead of one per (article, entity) of article_entities.
+        masks = facts and bool(self.ids) and self.has("article_facts", "entity_keys")
+        where = [self._join(a, key, dates=False, entities=not masks, text=True,
                             extra=[] if facts else [f"{a}.duplicate_of IS NULL"])]
+        if masks:
+            test = self.facts_entities("x")
+            where.append(f"s.article_key NOT IN (SELECT x.article_key FROM article_facts x WHERE NOT {test})" if complement
+                         else f"s.article_key IN (SELECT x.article_key FROM article_facts x WHERE {test})")
         where += self.date_terms("s.said" if facts else "coalesce(s.said_on, a.published)")
         f = self.f
         if f.speakers:
@@ -223,9 +232,12 @@ class Scope:
             conditions = " AND ".join("(" + " OR ".join(self._plain_term(r, next(n)) for r in group) + ")"
                                       for group in groups)
             return f"SELECT article_key FROM {_WORD_STRINGS} d WHERE {conditions}"
-        return " INTERSECT ".join(
-            "SELECT DISTINCT article_key FROM (" + " UNION ".join(self._postings_term(r, next(n)) for r in group) + ")"
-            for group in groups)
+        # The first group's articles kept when in every other group's: semi joins, deduplicated once at the
+        # end (an INTERSECT of each group's distinct articles hashes every posting of a common word twice).
+        first, *rest = ("SELECT article_key FROM (" + " UNION ALL ".join(self._postings_term(r, next(n)) for r in group)
+                        + ")" for group in groups)
+        return f"SELECT DISTINCT article_key FROM ({first})" + "".join(
+            (" WHERE " if i == 0 else " AND ") + f"article_key IN ({other})" for i, other in enumerate(rest))
 
     def _plain_term(self, r: search.Resolved, i: int) -> str:
         """Over one article's word strings (`_WORD_STRINGS`): the term occurs in its title or text."""
