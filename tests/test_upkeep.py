@@ -322,3 +322,69 @@ def test_entity_keys_are_a_dictionary_queries_read_in_any_order(large_stores, tm
                                                           obj=f"{name} {strategy} {args}")
                         except queries.NotApplicable:
                             pass
+
+
+def test_new_articles_are_appended_and_a_replaced_one_loses_its_old_rows(large_stores, tmp_path, monkeypatch):
+    """The change record tells articles new since the last upkeep (no rows anywhere: their upkeep only
+    appends) from articles stored before (replaced or removed: their old rows go), and each upkeep
+    still equals a rebuild: a batch of new articles alone; then one of them replaced, another removed
+    and written anew before the next upkeep, and a new one beside them."""
+    monkeypatch.setattr(rollups, "MIN_ARTICLES", 1_000)
+    monkeypatch.setattr(finish, "WHOLE_SHARE", 1.0)
+    db = tmp_path / "store.duckdb"
+    shutil.copy(large_stores["tables"], db)
+    with store.open_store(db) as con:
+        stored = [r[0] for r in con.execute(
+            "SELECT article_id FROM articles WHERE article_id IN (SELECT article_id FROM statements) "
+            "AND duplicate_of IS NULL ORDER BY article_id LIMIT 4").fetchall()]
+        frames = _article_rows(con, stored)
+
+    def renamed(ids: list[str], suffix: str, shift_days: int = 0) -> dict[str, pd.DataFrame]:
+        """The articles' rows under new ids (article id + suffix), moved by `shift_days`."""
+        said = set(frames["statements"].loc[frames["statements"]["article_id"].isin(ids), "statement_id"])
+        out = {}
+        for table, df in frames.items():
+            df = (df[df["article_id"].isin(ids)] if "article_id" in df else df[df["statement_id"].isin(said)]).copy()
+            for column in ("article_id", "statement_id"):
+                if column in df:
+                    df[column] = df[column] + suffix
+            if table == "articles":
+                df["published"] = df["published"] + pd.Timedelta(days=shift_days)
+                df["url"] = df["url"] + suffix
+                df["canonical_url"] = None
+            if table == "statements":
+                df["cluster_id"] = None
+            out[table] = df
+        return out
+
+    with store.open_store(db) as con:
+        store.write_batch(con, renamed(stored[:2], "-new"), [])
+        changes.load(con)
+        assert con.execute("SELECT count(*), bool_or(replaced) FROM upkeep_articles").fetchone() == (2, False)
+        assert finish.upkeep(con).mode == "incremental"
+        finish.done(con)
+    assert differences(db, full_rebuild(db, statements=False)) == {}
+
+    with store.open_store(db) as con:
+        store.write_batch(con, renamed(stored[:1], "-new", shift_days=40), [stored[0] + "-new"])
+        store.delete_articles(con, [stored[1] + "-new"])
+        again, other = renamed(stored[1:2], "-new", shift_days=-3), renamed(stored[2:3], "-other")
+        store.write_batch(con, {t: pd.concat([again[t], other[t]], ignore_index=True) for t in again}, [])
+        changes.load(con)
+        assert dict(con.execute("SELECT article_id, replaced FROM upkeep_articles").fetchall()) == {
+            stored[0] + "-new": True, stored[1] + "-new": True, stored[2] + "-other": False}
+        assert finish.upkeep(con).mode == "incremental"
+        finish.done(con)
+        assert con.execute("SELECT count(*) FROM article_facts WHERE article_id LIKE '%-new' OR article_id LIKE "
+                           "'%-other'").fetchone() == (3,)
+    assert differences(db, full_rebuild(db, statements=False)) == {}
+
+
+def test_rows_of_older_versions_count_as_replaced(db_path):
+    """A change record written before the `replaced` flag (NULL) is read as a replaced article: its
+    upkeep looks for old rows."""
+    with store.open_store(db_path) as con:
+        con.execute("INSERT INTO changed_articles VALUES ('a1', NULL), ('a2', false), ('a3', false), ('a3', true)")
+        assert changes.load(con) == 3
+        assert dict(con.execute("SELECT article_id, replaced FROM upkeep_articles").fetchall()) == {
+            "a1": True, "a2": False, "a3": True}

@@ -20,7 +20,8 @@ def record(con: duckdb.DuckDBPyConnection, written: Sequence[str], removed: Sequ
     ids = list(dict.fromkeys([*removed, *written]))
     if not ids:
         return
-    con.execute("INSERT INTO changed_articles SELECT unnest($ids::VARCHAR[])", {"ids": ids})
+    con.execute("INSERT INTO changed_articles SELECT id, list_contains($removed, id) FROM unnest($ids::VARCHAR[]) t(id)",
+                {"ids": ids, "removed": list(removed)})
     if removed:
         con.execute("INSERT INTO removed_statements SELECT statement_id, cluster_id, speaker_key, speaker_entity_id, "
                     "speaker FROM statements WHERE article_id = ANY($ids)", {"ids": list(removed)})
@@ -32,9 +33,14 @@ def pending(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def load(con: duckdb.DuckDBPyConnection) -> int:
-    """The record as this connection's temporary tables `upkeep_articles(article_id)` and `upkeep_removed`
-    (the removed statements); returns the number of changed articles."""
-    con.execute("CREATE OR REPLACE TEMP TABLE upkeep_articles AS SELECT DISTINCT article_id FROM changed_articles")
+    """The record as this connection's temporary tables `upkeep_articles(article_id, replaced)` and
+    `upkeep_removed` (the removed statements); returns the number of changed articles.
+
+    `replaced` is false for an article only written since the last upkeep, never removed: the
+    writer refuses an id that is stored, so it was not in the store then and has no rows in anything
+    the upkeep derived (its upkeep appends, deleting nothing)."""
+    con.execute("CREATE OR REPLACE TEMP TABLE upkeep_articles AS SELECT article_id, bool_or(coalesce(replaced, true)) "
+                "AS replaced FROM changed_articles GROUP BY article_id")
     con.execute("CREATE OR REPLACE TEMP TABLE upkeep_removed AS SELECT DISTINCT * FROM removed_statements")
     return con.execute("SELECT count(*) FROM upkeep_articles").fetchone()[0]
 

@@ -138,6 +138,13 @@ def open_store(db_path: str | Path, read_only: bool = False, wait: float = 30.0)
         con.close()
 
 
+def rows_where(table: str, condition: str) -> str:
+    """A SELECT of a table's rows meeting a condition that picks few: their row ids found first (a scan
+    of the condition's columns only), then the rows fetched by id. Filtering in the scan itself reads
+    every column of every row group (the articles' text, the statements' quotes) for a few rows."""
+    return f"SELECT * FROM {table} WHERE rowid IN (SELECT rowid FROM {table} WHERE {condition})"
+
+
 def get_meta(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
     """A value from the key/value `meta` table (taxonomy hash, data version…)."""
     row = con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()

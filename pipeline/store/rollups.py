@@ -20,6 +20,11 @@ recomputed by the model's own SELECT over its inputs narrowed to them; "sums by 
 add, per group touched, the changed rows' new contribution less their old one (the same SELECT over
 the changed rows of its input, new and old); the "dictionary" (entity_keys) appends entities it has
 not seen and never renumbers. Every table then holds what `rebuild` gives (tests/test_upkeep.py).
+What makes that cost what the change costs on a 1 M store: articles new since the last upkeep have
+no rows yet (the change record says which were stored before), so their rows are appended with
+nothing read or deleted; the touched rows of an input are found by a scan of the filtering column
+alone and then fetched by row id (a filtered scan reads every column: article texts, quotes); and
+an input several models read is narrowed once, a model's own new rows serving the models after it.
 """
 from __future__ import annotations
 
@@ -35,7 +40,7 @@ from pathlib import Path
 
 import duckdb
 
-from .db import get_meta
+from .db import get_meta, rows_where
 from .schema import COLUMNS
 
 # Below this many articles every query reads the base tables in milliseconds, and rebuilding the
@@ -341,6 +346,8 @@ _UNITS = {
         "statements": "coalesce(cluster_id, statement_id) IN (SELECT cid FROM {p}clusters)",
         "statement_mentions": "statement_id IN (SELECT statement_id FROM statements "
                               "WHERE coalesce(cluster_id, statement_id) IN (SELECT cid FROM {p}clusters))",
+        "articles": "article_id IN (SELECT article_id FROM main.statements "
+                    "WHERE coalesce(cluster_id, statement_id) IN (SELECT cid FROM {p}clusters))",
         **dict.fromkeys(("sentences", "mentions"), "article_id IN (SELECT article_id FROM statements "
                         "WHERE coalesce(cluster_id, statement_id) IN (SELECT cid FROM {p}clusters))")}),
     "speaker": ("key", "{p}speakers", {
@@ -427,6 +434,7 @@ def update(con: duckdb.DuckDBPyConnection, whole: Iterable[str] = ()) -> dict[st
     rebuilt: set[str] = set()
     summed = {r for m in definitions().models.values() if m.upkeep == "sums" for r in m.reads}
     _touched(con)
+    staged: set[str] = set()
     took: dict[str, float] = {}
     for name, model in definitions().models.items():
         t0 = time.perf_counter()
@@ -439,7 +447,7 @@ def update(con: duckdb.DuckDBPyConnection, whole: Iterable[str] = ()) -> dict[st
             _build(con, model)
             rebuilt.add(name)
         elif model.upkeep == "rows":
-            _replace_rows(con, model, name in summed)
+            _replace_rows(con, model, name in summed, staged)
         else:
             _add_sums(con, model)
         took[name] = time.perf_counter() - t0
@@ -471,21 +479,32 @@ def _note_entities(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _touched(con: duckdb.DuckDBPyConnection) -> None:
-    """The units the change touches: articles (keys), statement clusters (their old ids, read from
-    statement_facts before it changes, and their new ones) and speakers."""
+    """The units the change touches: articles (keys; `upkeep_replaced_keys`: those stored before, the
+    only ones with old rows), statement clusters (their old ids, read from statement_facts before it
+    changes, and their new ones) and speakers."""
     changed = ("article_id IN (SELECT article_id FROM upkeep_articles) "
                "OR statement_id IN (SELECT statement_id FROM upkeep_statements)")
-    con.execute("CREATE OR REPLACE TEMP TABLE upkeep_article_keys AS SELECT DISTINCT id_key(article_id) AS article_key "
-                "FROM upkeep_articles")
+    con.execute("CREATE OR REPLACE TEMP TABLE upkeep_article_keys AS SELECT id_key(article_id) AS article_key, "
+                "bool_or(replaced) AS replaced FROM upkeep_articles GROUP BY ALL")
+    con.execute("CREATE OR REPLACE TEMP TABLE upkeep_replaced_keys AS SELECT article_key FROM upkeep_article_keys "
+                "WHERE replaced")
+    # Old clusters: those of the replaced articles' and the moved statements' rows (a scan of
+    # statement_facts, left out when neither has any).
+    old = " OR ".join(condition for table, condition in (
+        ("upkeep_replaced_keys", "article_key IN (SELECT article_key FROM upkeep_replaced_keys)"),
+        ("upkeep_statements", "statement_id IN (SELECT statement_id FROM upkeep_statements)")) if _any(con, table))
     con.execute(f"""CREATE OR REPLACE TEMP TABLE upkeep_clusters AS
-        SELECT cid FROM statement_facts
-        WHERE article_key IN (SELECT article_key FROM upkeep_article_keys)
-           OR statement_id IN (SELECT statement_id FROM upkeep_statements)
-        UNION SELECT coalesce(cluster_id, statement_id) FROM statements WHERE {changed}""")
+        {f"SELECT cid FROM statement_facts WHERE {old} UNION " if old else ""}
+        SELECT coalesce(cluster_id, statement_id) FROM statements WHERE {changed}""")
     con.execute(f"""CREATE OR REPLACE TEMP TABLE upkeep_speakers AS
         SELECT key FROM (SELECT {SPEAKER} AS key FROM statements WHERE {changed}
                          UNION SELECT {SPEAKER} FROM upkeep_removed)
         WHERE key IS NOT NULL""")
+
+
+def _any(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    """True when a (small, temporary) table has a row."""
+    return con.execute(f"SELECT count(*) FROM (SELECT 1 FROM {table} LIMIT 1)").fetchone()[0] > 0
 
 
 def _columns(con: duckdb.DuckDBPyConnection, relation: str) -> list[tuple[str, str]]:
@@ -494,31 +513,56 @@ def _columns(con: duckdb.DuckDBPyConnection, relation: str) -> list[tuple[str, s
                        "AND table_name = ? AND NOT internal ORDER BY column_index", [relation]).fetchall()
 
 
-def _narrowed(con: duckdb.DuckDBPyConnection, model: Model, prefix: str) -> str:
-    """CTEs shadowing the model's inputs with their rows of the units in the `prefix` temporary tables."""
+def _narrowed(con: duckdb.DuckDBPyConnection, model: Model, prefix: str, staged: set[str] | None = None) -> str:
+    """CTEs shadowing the model's inputs with their rows of the units in the `prefix` temporary tables.
+
+    With `staged` (an upkeep: the touched units are few), the rows are fetched by row id and kept
+    for the other models of the same unit, and `staged` names what this upkeep has kept so far: an
+    input that is itself a rows-per-unit table of the same unit already brought up to date here has
+    its touched rows in upkeep_new_<input>, an input several models of the unit read in
+    upkeep_in_<unit>_<input> (so each is scanned once)."""
     _, _, filters = _UNITS[model.unit]
+    models = definitions().models
     narrowed = []
     for relation in sorted(model.reads):
         names = {c for c, _ in _columns(con, relation)}
         condition = filters.get(relation) or next((filters[c] for c in ("article_key", "article_id")
                                                    if c in names and c in filters), None)
-        if condition:
-            narrowed.append(f"{relation} AS (SELECT * FROM main.{relation} WHERE {condition.format(p=prefix)})")
+        if not condition:
+            continue
+        condition = condition.format(p=prefix)
+        if staged is None:
+            narrowed.append(f"{relation} AS (SELECT * FROM main.{relation} WHERE {condition})")
+            continue
+        kept = f"upkeep_new_{relation}" if relation in models and models[relation].unit == model.unit \
+            else f"upkeep_in_{model.unit}_{relation}"
+        shared = sum(relation in m.reads for m in models.values() if m.unit == model.unit) > 1
+        if kept not in staged and shared:
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {kept} AS {rows_where(f'main.{relation}', condition)}")
+            staged.add(kept)
+        narrowed.append(f"{relation} AS ("
+                        f"{f'SELECT * FROM {kept}' if kept in staged else rows_where(f'main.{relation}', condition)})")
     return ", ".join(narrowed)
 
 
-def _replace_rows(con: duckdb.DuckDBPyConnection, model: Model, summed: bool) -> None:
+def _replace_rows(con: duckdb.DuckDBPyConnection, model: Model, summed: bool, staged: set[str]) -> None:
     """A rows-per-unit table: the touched units' rows replaced by the model's rows over its inputs
     narrowed to those units (kept as upkeep_new_<name>, and when a sums table reads it (`summed`) the
-    old ones as upkeep_old_<name>: reading whole old rows costs a scan of every column)."""
+    old ones as upkeep_old_<name>: reading whole old rows costs a scan of every column). Articles new
+    since the last upkeep have no old rows: when no touched article was stored before, nothing is
+    read or deleted (each costs a scan of the whole table), the new rows are appended."""
     column, touched, _ = _UNITS[model.unit]
-    units = f"{column} IN (SELECT {column} FROM {touched.format(p='upkeep_')})"
-    name = model.name
+    stored = "upkeep_replaced_keys" if model.unit == "article" else touched.format(p="upkeep_")
+    units = f"{column} IN (SELECT {column} FROM {stored})"
+    name, old = model.name, _any(con, stored)
     if summed:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE upkeep_old_{name} AS SELECT * FROM main.{name} WHERE {units}")
-    con.execute(f"CREATE OR REPLACE TEMP TABLE upkeep_new_{name} AS WITH {_narrowed(con, model, 'upkeep_')} "
+        con.execute(f"CREATE OR REPLACE TEMP TABLE upkeep_old_{name} AS "
+                    f"{rows_where(f'main.{name}', units) if old else f'SELECT * FROM main.{name} LIMIT 0'}")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE upkeep_new_{name} AS WITH {_narrowed(con, model, 'upkeep_', staged)} "
                 f"SELECT * FROM ({model.sql})")
-    con.execute(f"DELETE FROM main.{name} WHERE {units}")
+    staged.add(f"upkeep_new_{name}")
+    if old:
+        con.execute(f"DELETE FROM main.{name} WHERE {units}")
     con.execute(f"INSERT INTO main.{name} SELECT * FROM upkeep_new_{name} ORDER BY {model.sorted_by}")
 
 

@@ -135,10 +135,12 @@ CREATE TABLE IF NOT EXISTS feed_items (
     html VARCHAR,               -- the entry's own full content while queued (NULL once stored)
     PRIMARY KEY (feed_url, item_url)
 );
--- What changed since the last end-of-run upkeep (not part of the Contract): articles written or removed,
--- and the statements removed with them; committed with each batch, emptied by the upkeep that follows.
+-- What changed since the last end-of-run upkeep (not part of the Contract): articles written or removed
+-- (`replaced`: it was stored before and its old version went; NULL in rows of older versions, read as
+-- true), and the statements removed with them; committed with each batch, emptied by the upkeep that follows.
 CREATE TABLE IF NOT EXISTS changed_articles (
-    article_id VARCHAR
+    article_id VARCHAR,
+    replaced BOOLEAN
 );
 CREATE TABLE IF NOT EXISTS removed_statements (
     statement_id VARCHAR,

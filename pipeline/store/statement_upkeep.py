@@ -16,6 +16,7 @@ import duckdb
 import pandas as pd
 
 from ..statements.clusters import CLUSTER_WINDOW_DAYS, assign_clusters, block_key
+from .db import rows_where
 
 # Statements clustered per query in a whole-store pass (whole speakers at a time: one speaker's
 # statements are never split, so a prolific speaker may make a chunk bigger).
@@ -131,8 +132,8 @@ def _recluster_changed(con: duckdb.DuckDBPyConnection) -> int:
     """The changed articles' statements, clustered with the statements they can link to, and every cluster
     they join or that lost a statement: recomputed whole, which gives what a whole-store pass gives
     (a cluster no changed statement links to keeps its members and its lead)."""
-    new = con.execute(f"SELECT {_COLUMNS} FROM statements s JOIN articles a USING (article_id) "
-                      "WHERE s.article_id IN (SELECT article_id FROM upkeep_articles)").df()
+    changed = rows_where("statements", "article_id IN (SELECT article_id FROM upkeep_articles)")
+    new = con.execute(f"SELECT {_COLUMNS} FROM ({changed}) s JOIN articles a USING (article_id)").df()
     new["block"] = [block_key(e, s, k) for e, s, k in zip(new["speaker_entity_id"], new["speaker"],
                                                          new["speaker_key"], strict=True)]
     affected = {r[0] for r in con.execute(
@@ -153,8 +154,9 @@ def _recluster_changed(con: duckdb.DuckDBPyConnection) -> int:
             clusters.loc[blocked.index] = label.iloc[:len(blocked)].to_numpy()
         return _write(con, new.drop(columns="block"), clusters, note=True)
     members = con.execute(
-        f"SELECT {_COLUMNS} FROM statements s JOIN articles a USING (article_id) WHERE s.cluster_id = ANY($ids) "
-        "AND s.article_id NOT IN (SELECT article_id FROM upkeep_articles)", {"ids": sorted(affected)}).df()
+        f"SELECT {_COLUMNS} FROM ({rows_where('statements', 'cluster_id = ANY($ids)')}) s JOIN articles a "
+        "USING (article_id) WHERE s.article_id NOT IN (SELECT article_id FROM upkeep_articles)",
+        {"ids": sorted(affected)}).df()
     frame = pd.concat([new.drop(columns="block"), members], ignore_index=True)
     if frame.empty:
         return 0
@@ -177,9 +179,9 @@ def _candidates(con: duckdb.DuckDBPyConnection, new: pd.DataFrame) -> pd.DataFra
                     WHERE s.speaker_key IS NULL AND s.speaker_entity_id IS NULL AND s.speaker IS NOT NULL
                       AND p.block LIKE 's:%' AND {near}
                 )
-                SELECT {_COLUMNS} FROM statements s JOIN articles a USING (article_id)
-                WHERE s.statement_id IN (SELECT statement_id FROM hits)
-                  AND s.article_id NOT IN (SELECT article_id FROM upkeep_articles)""",
+                SELECT {_COLUMNS} FROM ({rows_where('statements', 'statement_id IN (SELECT statement_id FROM hits)')}) s
+                JOIN articles a USING (article_id)
+                WHERE s.article_id NOT IN (SELECT article_id FROM upkeep_articles)""",
             {"days": dt.timedelta(days=CLUSTER_WINDOW_DAYS)}).df()
     finally:
         con.unregister("_probe")
