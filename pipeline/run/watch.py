@@ -39,7 +39,6 @@ from ..store import feeds
 from .finish import utcnow
 from .ingest import Options, Summary, ingest
 
-BATCH_ITEMS = config.WATCH_BATCH_ITEMS
 BACKOFF_CAP_MINUTES = 12 * 60  # the longest wait after failures in a row (or the interval, if longer)
 POLL_THREADS = 8
 LOCK_TRY = 2.0  # seconds one attempt at the run lock waits (the loop retries; a stop is seen in between)
@@ -64,7 +63,7 @@ class WatchOptions:
 
     ingest: Options
     once: bool = False
-    batch: int = BATCH_ITEMS
+    batch: int = config.WATCH_BATCH_ITEMS
     alerts: Path | None = None  # default: $TRACKER_ALERTS, else alerts.atom beside the database
     dashboard_url: str = "http://127.0.0.1:8501"
 
