@@ -349,7 +349,7 @@ def filter_sets(ctx: Context) -> dict[str, Filters]:
 
 # Sets with statements-only filters: timed on the statement functions (the others ignore those keys).
 STATEMENT_SETS = {"said by × about", "speaker + type + dates"}
-STATEMENT_CASES = {"statements", "statements_by_state_type"}
+STATEMENT_CASES = {"statements", "statements_by_state_type", "statements_count", "statements_batches"}
 
 
 Case = Callable[[duckdb.DuckDBPyConnection, Filters, Context], object]
@@ -386,8 +386,24 @@ CASES: dict[str, tuple[Case, bool]] = {
     "source_coverage": (lambda con, f, c: queries.source_coverage(con, f), True),
     "runs": (lambda con, f, c: queries.runs(con), False),
     "failures": (lambda con, f, c: queries.failures(con), False),
+    "run_counts": (lambda con, f, c: queries.run_counts(con), False),
+    "feeds": (lambda con, f, c: queries.feeds(con), False),
+    # The counts the pages show beside their "All N matching rows" downloads, and the first frame of
+    # each download's stream (EXPORT_CASES).
+    "statements_count": (lambda con, f, c: queries.statements_count(con, f), True),
+    "sentences_count": (lambda con, f, c: queries.sentences_count(
+        con, f, f.entity_ids() or [c.top_actor], c.week, c.week + dt.timedelta(days=7)), True),
+    "statements_batches": (lambda con, f, c: next(iter(queries.statements_batches(con, f)), None), True),
+    "search_articles_batches": (lambda con, f, c: next(iter(queries.search_articles_batches(con, f)), None), True),
+    "sentences_behind_batches": (lambda con, f, c: next(iter(queries.sentences_behind_batches(
+        con, f, f.entity_ids() or [c.top_actor], c.week, c.week + dt.timedelta(days=7))), None), True),
+    "log_batches": (lambda con, f, c: next(iter(queries.log_batches(con, "failures")), None), False),
 }
 NOT_QUERIES = {"connect_readonly", "load_fts", "has_text_index", "period_end"}
+# Streams behind a click on "All N matching rows": no page waits for them, and the file takes far longer
+# than its first frame (benchmarks/export.py times whole exports), so they are timed and shown but not
+# held to the page targets.
+EXPORT_CASES = {"statements_batches", "search_articles_batches", "sentences_behind_batches", "log_batches"}
 
 
 def uncovered() -> list[str]:
@@ -473,9 +489,12 @@ def profile_case(path: Path, case: Case, f: Filters, ctx: Context, out: Path) ->
     return sorted(ops, key=lambda o: -o["ms"])[:3]
 
 
-def verdict(cell: dict) -> str:
+def verdict(cell: dict, name: str = "") -> str:
+    """"ok", "SLOW" or "TIMEOUT" against the page targets; "export" for EXPORT_CASES (not held to them)."""
     if "timeout_s" in cell:
         return "TIMEOUT"
+    if name in EXPORT_CASES:
+        return "export"
     return "ok" if cell["median_ms"] < TARGET_MEDIAN_MS and cell["p95_ms"] < TARGET_P95_MS else "SLOW"
 
 
@@ -513,9 +532,10 @@ def markdown(results: dict, sets: list[str], meta: dict) -> str:
                 out.append(f"**timeout > {cell['timeout_s']:.0f} s**")
             else:
                 text = f"{cell['median_ms']:.0f} / {cell['p95_ms']:.0f}"
-                out.append(text if verdict(cell) == "ok" else f"**{text}**")
-        lines.append(f"| {name} | " + " | ".join(out) + " |")
-    slow = [(n, s) for n, cells in results.items() for s, c in cells.items() if verdict(c) != "ok"]
+                out.append(text if verdict(cell, name) in ("ok", "export") else f"**{text}**")
+        label = f"{name} (download, first frame)" if name in EXPORT_CASES else name
+        lines.append(f"| {label} | " + " | ".join(out) + " |")
+    slow = [(n, s) for n, cells in results.items() for s, c in cells.items() if verdict(c, n) not in ("ok", "export")]
     lines += ["", f"Slow cells: {len(slow)}" + ("" if not slow else ": " + ", ".join(f"{n} [{s}]" for n, s in slow))]
     profiled = [(n, s_, c) for n, cells in results.items() for s_, c in cells.items() if c.get("profile")]
     if profiled:
@@ -581,13 +601,13 @@ def main(argv: list[str] | None = None) -> int:
                 row += f"{'—':>22}"
                 continue
             cell = time_case(path, case, f, ctx, args.repeats, args.limit)
-            if args.profile and verdict(cell) != "ok":
+            if args.profile and verdict(cell, name) == "SLOW":
                 cell["profile"] = profile_case(path, case, f, ctx, RESULTS / "profile.json")
             results[name][set_name] = cell
             connects.append(cell.get("connect_ms", 0.0))
             text = (f"timeout>{cell['timeout_s']:.0f}s" if "timeout_s" in cell
                     else f"{cell['median_ms']:.0f}/{cell['p95_ms']:.0f}")
-            mark = "" if verdict(cell) == "ok" else " !"
+            mark = "" if verdict(cell, name) in ("ok", "export") else " !"
             row += f"{text + mark:>22}"
         print(row, flush=True)
 
@@ -605,7 +625,7 @@ def main(argv: list[str] | None = None) -> int:
     (RESULTS / "queries.md").write_text(md)
     print("\n" + md.split("\n\n")[-1])
     print(f"results: {RESULTS / 'queries.md'} and queries-{stamp}.json")
-    slow = [1 for cells in results.values() for c in cells.values() if verdict(c) != "ok"]
+    slow = [1 for n, cells in results.items() for c in cells.values() if verdict(c, n) not in ("ok", "export")]
     return 1 if slow else 0
 
 

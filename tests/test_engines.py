@@ -2,9 +2,11 @@
 input order, bounds the items in flight and refuses workers it cannot trust."""
 from __future__ import annotations
 
+import concurrent.futures
 import json
 import random
 import socket
+import threading
 import time
 from pathlib import Path
 
@@ -134,6 +136,39 @@ def test_local_engine_bounds_items_in_flight_too():
         results.append(result)
     assert [r[0] for r in results] == [f"item-{n}" for n in range(200)]
     assert ahead <= 8
+
+
+def test_in_order_calls_idle_while_a_slow_item_holds_the_order(monkeypatch):
+    """Results already yielded are the caller's to write while the next one is slow: `idle` is called
+    while nothing finishes, and not while results keep coming."""
+    monkeypatch.setattr(engines, "IDLE_SECONDS", 0.1)
+    pool = concurrent.futures.ThreadPoolExecutor(max_workers=4)
+    slow = threading.Event()
+    events: list[str] = []
+
+    def work(item: Item) -> str:
+        if item.input == "slow":
+            slow.wait(5)
+        return item.input
+
+    def idle() -> None:
+        events.append("idle")
+        if events.count("idle") == 3:
+            slow.set()
+
+    items = [Item(input=name) for name in ("a", "b", "slow", "c")]
+    for result in engines.in_order(items, lambda item: pool.submit(work, item), lambda: 8, idle):
+        events.append(result)
+    pool.shutdown()
+    assert events == ["a", "b", "idle", "idle", "idle", "slow", "c"]
+    assert list(engines.in_order(items[:2], lambda item: _done(item.input), lambda: 8, idle)) == ["a", "b"]
+    assert events.count("idle") == 3  # finished results: no idle call
+
+
+def _done(value: object) -> concurrent.futures.Future:
+    future: concurrent.futures.Future = concurrent.futures.Future()
+    future.set_result(value)
+    return future
 
 
 def test_worker_running_other_code_is_refused(threads_cluster, monkeypatch):

@@ -38,3 +38,13 @@ def test_states_are_the_whole_walks() -> None:
         expected.append(state)
     assert ident.states(data).tolist() == expected
     assert ident.states(b"a").tolist() == [int(moves[rows[0] + ord("a")])]
+
+
+def test_a_long_text_is_classified_on_its_first_characters() -> None:
+    """Only the first SAMPLE_CHARS characters are read: a text that turns Russian after them is English."""
+    english = TEXTS[0] + " "
+    opening = english * (language.SAMPLE_CHARS // len(english) + 1)
+    tail = (TEXTS[1] + " ") * 400
+    assert language.classify(opening + tail) == "en"
+    assert language.classify(english + tail) == "ru"
+    assert py3langid.classify(opening + tail)[0] == "ru"

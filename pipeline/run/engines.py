@@ -29,6 +29,7 @@ from ..mentions.taxonomy import Taxonomy
 ENGINES = ("local", "dask")
 FETCH_THREADS = 8
 PER_WORKER = 8  # items in flight per worker process/thread: enough to keep it busy while results are written
+IDLE_SECONDS = 1.0  # waiting this long with nothing finished calls the consumer's `idle`
 # Libraries whose version changes what a page yields; a Dask worker must run the same as the client.
 RESULT_LIBRARIES = ("trafilatura", "htmldate", "courlan", "lxml", "dateparser", "py3langid", "pyahocorasick",
                     "fastwarc")
@@ -55,11 +56,13 @@ class EngineError(RuntimeError):
     """An engine that cannot start (no scheduler at the address, a worker running other code); one line."""
 
 
-def in_order(items: Iterable[Item], start: Callable[[Item], cf.Future], limit: Callable[[], int]) -> Iterator[Any]:
+def in_order(items: Iterable[Item], start: Callable[[Item], cf.Future], limit: Callable[[], int],
+             idle: Callable[[], None] | None = None) -> Iterator[Any]:
     """Results of `start(item)` in input order, with at most `limit()` items started and not yet yielded.
 
     A started future may resolve to another future (a download, then the work on a worker); the
-    item's result is the last one's.
+    item's result is the last one's. `idle` is called (in this thread) each IDLE_SECONDS that pass
+    with nothing finished: the caller can write what it holds while a slow download blocks the order.
     """
     seq_of: dict[cf.Future, int] = {}
     finished: dict[int, Any] = {}
@@ -74,7 +77,9 @@ def in_order(items: Iterable[Item], start: Callable[[Item], cf.Future], limit: C
             submitted += 1
         if not seq_of:
             return
-        done, _ = cf.wait(list(seq_of), return_when=cf.FIRST_COMPLETED)
+        done, _ = cf.wait(list(seq_of), timeout=IDLE_SECONDS if idle else None, return_when=cf.FIRST_COMPLETED)
+        if not done and idle is not None:
+            idle()
         for future in done:
             seq = seq_of.pop(future)
             result = future.result()
@@ -101,8 +106,8 @@ class Local:
     def __init__(self, workers: int, taxonomy_path: str | None, sources_path: str | None = None) -> None:
         self.workers, self.taxonomy_path, self.sources_path = workers, taxonomy_path, sources_path
 
-    def results(self, items: Iterable[Item], task: Task) -> Iterator[Any]:
-        """`task` for every item, results in input order."""
+    def results(self, items: Iterable[Item], task: Task, idle: Callable[[], None] | None = None) -> Iterator[Any]:
+        """`task` for every item, results in input order (`idle`: see `in_order`)."""
         from . import analyse  # here, not at import: commands that start no pool skip the analysers' libraries
 
         fetch_pool = cf.ThreadPoolExecutor(max_workers=FETCH_THREADS)
@@ -126,7 +131,7 @@ class Local:
             return run(item)
 
         try:
-            yield from in_order(items, start, lambda: max(8, self.workers * PER_WORKER))
+            yield from in_order(items, start, lambda: max(8, self.workers * PER_WORKER), idle)
         finally:
             fetch_pool.shutdown(cancel_futures=True)
             if procs is not None:
@@ -217,8 +222,8 @@ class Dask:
                               "`dask worker` where the project is importable (PYTHONPATH=<project folder>) "
                               f"({_one_line(exc)})") from exc
 
-    def results(self, items: Iterable[Item], task: Task) -> Iterator[Any]:
-        """`task` for every item, results in input order; closes the engine when done."""
+    def results(self, items: Iterable[Item], task: Task, idle: Callable[[], None] | None = None) -> Iterator[Any]:
+        """`task` for every item, results in input order (`idle`: see `in_order`); closes the engine when done."""
         client, io_pool = self.client, cf.ThreadPoolExecutor(max_workers=FETCH_THREADS)
         threads = Threads(client)
 
@@ -239,7 +244,7 @@ class Dask:
             return io_pool.submit(lambda: _chain(task.prepare(item), item, submit))
 
         try:
-            yield from in_order(items, start, lambda: max(8, threads.count() * PER_WORKER))
+            yield from in_order(items, start, lambda: max(8, threads.count() * PER_WORKER), idle)
         finally:
             io_pool.shutdown(cancel_futures=True)
             self.close()
