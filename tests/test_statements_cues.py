@@ -55,3 +55,27 @@ def test_cues_found() -> None:
     assert lex.first_cue(SENTENCES[0]) == ("appeal", "call on")
     assert lex.first_cue(SENTENCES[1])[0] == "welcome"          # the second "welcome", not the greeting
     assert lex.first_cue(SENTENCES[5]) is None
+
+
+REPORTING = [
+    "The minister said the talks would resume.", "THEY SAID NOTHING.", "Unsaid, unspoken, sayings.",
+    "Он заявил журналистам, что переговоры продолжатся.", "Заявления не было.", "Nazir bildirib ki, sülh mümkündür.",
+    "According to officials, the corridor is open.", "He told reporters; she stated it; we note it.",
+    "Said's shop", "re-said", "said_", "nothing to see here 123", "", "It is “quoted” here.",
+]
+
+
+def _speech_regex(lex):
+    """may_report's definition: a speech-verb head between non-word characters anywhere in the text."""
+    import re
+    heads = sorted({re.escape(v.words[0].rstrip("*")) + (r"\w*" if v.words[0].endswith("*") else "")
+                    for entries in lex.verbs.values() for v in entries}, key=len, reverse=True)
+    return re.compile(r"(?<![\w])(?:" + "|".join(heads) + r")(?![\w])", re.I)
+
+
+@pytest.mark.parametrize("text", REPORTING + SENTENCES)
+def test_may_report_word_by_word_as_the_whole_text_regex(text: str) -> None:
+    lex = load_cues()
+    expected = any(c in text for c in '"“«„‘') or _speech_regex(lex).search(text) is not None
+    assert lex.may_report(text) == expected
+    assert lex.may_report(text) == expected   # the second time from the per-word memo

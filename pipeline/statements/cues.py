@@ -57,6 +57,7 @@ def _cue_regex(phrases: list[str]) -> str:
 
 
 _WORD_START = re.compile(r"(?<!\w)\w")
+_WORDS = re.compile(r"\w+")
 
 
 class _WordStartScan:
@@ -197,11 +198,25 @@ class Lexicon:
         self.word_classes: dict[str, str] = {}      # Grammar.word_class memo, shared by every article
         heads = sorted({re.escape(v.words[0].rstrip("*")) + (r"\w*" if v.words[0].endswith("*") else "")
                         for entries in self.verbs.values() for v in entries}, key=len, reverse=True)
-        self._speech = re.compile(r"(?<![\w])(?:" + "|".join(heads) + r")(?![\w])", re.I)
+        # Every head is word characters (a stem's \w* included), so a head found between non-word
+        # characters is a whole word of the text: words are tested one by one, each once per process.
+        self._speech = re.compile("|".join(heads), re.I)
+        self._speech_words: dict[str, bool] = {}
 
     def may_report(self, text: str) -> bool:
         """Whether a text has a quote mark or a speech-verb word at all (a cheap test before reading it)."""
-        return any(c in text for c in '"“«„‘') or self._speech.search(text) is not None
+        if any(c in text for c in '"“«„‘'):
+            return True
+        memo = self._speech_words
+        for word in set(_WORDS.findall(text)):
+            hit = memo.get(word)
+            if hit is None:
+                hit = self._speech.fullmatch(word) is not None
+                if len(memo) < 200_000:
+                    memo[word] = hit
+            if hit:
+                return True
+        return False
 
     @staticmethod
     def _key(word: str) -> str:

@@ -120,6 +120,7 @@ class Context:
             text, published, taxonomy, info, lex, labels
         self.mentions = sorted(mentions, key=lambda m: m.char_start)
         self.preamble_end = preamble_end
+        self._label_speakers: dict[tuple[str, int], Speaker | None] = {}
         self.lines = self._lines()
         source_issuer = info.source.issuer if info.source and taxonomy and info.source.issuer in taxonomy.entities \
             else None
@@ -260,7 +261,14 @@ class Context:
 
     # -- labels of a transcript --------------------------------------------------------------------------
     def label_speaker(self, label: str, briefer: Speaker | None) -> Speaker | None:
-        """The speaker a named label stands for (None when it names no one)."""
+        """The speaker a named label stands for (None when it names no one); found once per label, since
+        a briefing repeats its labels at every turn and an unlisted name is looked for in the whole text."""
+        key = (label, id(briefer))
+        if key not in self._label_speakers:
+            self._label_speakers[key] = self._label_speaker(label, briefer)
+        return self._label_speakers[key]
+
+    def _label_speaker(self, label: str, briefer: Speaker | None) -> Speaker | None:
         words = [w for w in re.split(r"[\s.]+", label) if w]
         words = [w for w in words if w.lower() not in self.labels.honorifics and w.lower().rstrip(".")
                  not in self.labels.honorifics]
