@@ -10,14 +10,11 @@ also commits the pending-upkeep marker.
 """
 from __future__ import annotations
 
-import contextlib
 import functools
 import gzip
 import hashlib
 import os
-import queue
 import sys
-import threading
 import time
 import uuid
 from collections import Counter
@@ -209,11 +206,7 @@ def _lost(item: Item, reason: str) -> Outcome:
 class _Writer:
     """Collects outcomes and writes them in short bulk transactions; decides skip / duplicate / replace
     when it writes, against the stored articles with the same ids or content hashes (looked up then,
-    never the whole store: a batch costs the same on a store of any size).
-
-    Batches are written in order by one thread of their own, so that collecting results (and, in one
-    process, extracting the next pages) goes on while DuckDB writes; at most one batch waits for it.
-    `close` waits for every batch handed over and raises the first write's error."""
+    never the whole store: a batch costs the same on a store of any size)."""
 
     def __init__(self, opts: Options, run_id: str, resolver: SourceResolver, summary: Summary,
                  started_empty: bool) -> None:
@@ -224,10 +217,6 @@ class _Writer:
         self.last_flush = time.monotonic()
         self.new_articles = 0
         self.marked = False
-        self._batches: queue.Queue[tuple[list[Outcome], list[dict]] | None] = queue.Queue(maxsize=1)
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._drain, name="ingest-writer", daemon=True)
-        self._thread.start()
 
     def fail(self, input_: str, stage: str, error: str) -> None:
         self.summary.failed += 1
@@ -256,13 +245,12 @@ class _Writer:
         if len(self.outcomes) >= BATCH_ARTICLES or time.monotonic() - self.last_flush >= BATCH_SECONDS:
             self.flush()
 
-    def _rows(self, outcomes: list[Outcome], by_id: dict[str, str],
-              by_hash: dict[str, str]) -> tuple[dict[str, list[dict]], list[str]]:
-        """A batch's outcomes as rows to insert and ids to replace; unchanged ones are counted, not written."""
+    def _rows(self, by_id: dict[str, str], by_hash: dict[str, str]) -> tuple[dict[str, list[dict]], list[str]]:
+        """The pending outcomes as rows to insert and ids to replace; unchanged ones are counted, not written."""
         rows: dict[str, list[dict]] = {t: [] for t in ("articles", "raw_pages", "sentences", "mentions", "statements",
                                                        "statement_mentions")}
         replace: list[str] = []
-        for outcome in outcomes:
+        for outcome in self.outcomes:
             art = dict(outcome.article)
             article_id, content_hash = art["article_id"], art["content_hash"]
             previous = by_id.get(article_id)
@@ -291,43 +279,16 @@ class _Writer:
         return rows, replace
 
     def flush(self) -> None:
-        """Hand the pending batch to the writing thread (waiting while the previous one still waits)."""
-        self._raise()
         if not self.outcomes and not self.failures:
             return
-        self._batches.put((self.outcomes, self.failures))
-        self.outcomes, self.failures = [], []
-        self.last_flush = time.monotonic()
-
-    def close(self) -> None:
-        """Wait until every batch handed over is written (or refused); raise the first write's error."""
-        if self._thread.is_alive():
-            self._batches.put(None)
-            self._thread.join()
-        self._raise()
-
-    def _raise(self) -> None:
-        if self._error is not None:
-            raise self._error
-
-    def _drain(self) -> None:
-        """The writing thread: each batch in order; after a failed write the rest are not written."""
-        while (batch := self._batches.get()) is not None:
-            if self._error is None:
-                try:
-                    self._write(*batch)
-                except BaseException as exc:  # raised in the main thread by its next flush or close
-                    self._error = exc
-
-    def _write(self, outcomes: list[Outcome], failures: list[dict]) -> None:
         with store.open_store(self.opts.db, wait=self.opts.wait) as con:
             # The batch stays in the write-ahead log (readers replay it) until the end of the run's
             # connection checkpoints: on a large store a checkpoint per batch cost ~0.5 s each.
             con.execute("PRAGMA disable_checkpoint_on_shutdown")
-            articles = [o.article for o in outcomes]
-            rows, replace = self._rows(outcomes, *store.known_articles(con, [a["article_id"] for a in articles],
-                                                                       [a["content_hash"] for a in articles]))
-            rows["failures"] = failures
+            articles = [o.article for o in self.outcomes]
+            rows, replace = self._rows(*store.known_articles(con, [a["article_id"] for a in articles],
+                                                             [a["content_hash"] for a in articles]))
+            rows["failures"] = self.failures
             frames = {t: store.frame(t, r) for t, r in rows.items() if r}
             meta = None
             if not self.marked and (rows["articles"] or replace):
@@ -335,6 +296,8 @@ class _Writer:
             if frames or replace:
                 store.write_batch(con, frames, replace, meta)
         self.marked = self.marked or meta is not None
+        self.outcomes, self.failures = [], []
+        self.last_flush = time.monotonic()
 
 
 def _expand_all(inputs: list[str], opts: Options, fetcher: Fetcher,
@@ -399,28 +362,21 @@ def _ingest(inputs: list[str], opts: Options, taxonomy: Taxonomy, sources: list[
     fetcher = opts.fetcher or Fetcher(allow_private=opts.allow_private, timeout=opts.timeout, delay=opts.delay,
                                       deadline=opts.deadline, max_bytes=opts.limits.page_bytes, limits=opts.limits)
     writer = _Writer(opts, run_id, resolver, summary, started_empty)
-    bar = None
+    if items is None:
+        items = _expand_all(inputs, opts, fetcher, writer.fail, summary.leave_out)
+    bar = tqdm(total=len(items), unit="page", disable=not opts.progress, file=sys.stderr, dynamic_ncols=True)
+    warnings: dict[str, str] = {}  # decoding warnings of downloaded pages, by input, joined to their outcome
+    task = engines.Task(prepare=functools.partial(_prepare, fetcher, opts.limits, warnings),
+                        work=functools.partial(process, limits=opts.limits), lost=_lost)
     try:
-        if items is None:
-            items = _expand_all(inputs, opts, fetcher, writer.fail, summary.leave_out)
-        bar = tqdm(total=len(items), unit="page", disable=not opts.progress, file=sys.stderr, dynamic_ncols=True)
-        warnings: dict[str, str] = {}  # decoding warnings of downloaded pages, by input, joined to their outcome
-        task = engines.Task(prepare=functools.partial(_prepare, fetcher, opts.limits, warnings),
-                            work=functools.partial(process, limits=opts.limits), lost=_lost)
         for outcome in engine.results(items, task, writer.idle):
             outcome.warning = warnings.pop(outcome.input, None)
             writer.add(outcome)
             bar.update(1)
             bar.set_postfix(ok=summary.ok, failed=summary.failed, skipped=summary.skipped, refresh=False)
         writer.flush()
-    except BaseException:
-        with contextlib.suppress(Exception):  # the batches handed over are written; the first error stands
-            writer.close()
-        raise
     finally:
-        if bar is not None:
-            bar.close()
-    writer.close()
+        bar.close()
     with store.open_store(opts.db, wait=opts.wait) as con:
         if store.upkeep_pending(con):  # this run's changes, or a crashed run's that were never finished
             stored = store.get_meta(con, "statements_fingerprint")
