@@ -266,3 +266,30 @@ def test_the_upkeep_marker_goes_in_with_the_first_batch_and_out_with_upkeep(db_p
     seen.clear()
     ingest([str(PAGES / "border_talks.html")], options(db_path, tmp_path))  # unchanged: no write, no marker
     assert seen == []
+
+
+def test_a_failed_batch_write_stops_the_run_with_its_error_and_keeps_the_batches_before(db_path, tmp_path,
+                                                                                       monkeypatch):
+    """A write that fails (a full disk) stops the run with DuckDB's error; the batch written before it
+    stays, and none is written after it."""
+    import duckdb
+
+    from pipeline import store
+    from pipeline.run import ingest as ingest_module
+
+    monkeypatch.setattr(ingest_module, "BATCH_ARTICLES", 1)
+    calls = []
+    write_batch = store.write_batch
+
+    def failing_second(con, frames, ids, meta=None):
+        calls.append(frames["articles"]["title"].tolist() if "articles" in frames else [])
+        if len(calls) == 2:
+            raise duckdb.IOException("No space left on device")
+        return write_batch(con, frames, ids, meta)
+
+    monkeypatch.setattr(store, "write_batch", failing_second)
+    pages = [str(PAGES / name) for name in ("border_talks.html", "corridor_report.html", "briefing_sidelist.html")]
+    with pytest.raises(duckdb.IOException, match="No space left"):
+        ingest(pages, options(db_path, tmp_path))
+    assert len(calls) == 2
+    assert rows(db_path, "SELECT title FROM articles") == [(calls[0][0],)]
