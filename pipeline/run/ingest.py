@@ -235,12 +235,6 @@ class _Writer:
         self.outcomes.append(outcome)
         self._maybe_flush()
 
-    def idle(self) -> None:
-        """Nothing finished for a while (a slow download holds the input order): write what is pending,
-        so that pages done before it are stored now rather than when the batch's time is up."""
-        if self.outcomes or self.failures:
-            self.flush()
-
     def _maybe_flush(self) -> None:
         if len(self.outcomes) >= BATCH_ARTICLES or time.monotonic() - self.last_flush >= BATCH_SECONDS:
             self.flush()
@@ -279,6 +273,7 @@ class _Writer:
         return rows, replace
 
     def flush(self) -> None:
+        """Write the pending outcomes and failures, if any, in one transaction."""
         if not self.outcomes and not self.failures:
             return
         with store.open_store(self.opts.db, wait=self.opts.wait) as con:
@@ -369,7 +364,8 @@ def _ingest(inputs: list[str], opts: Options, taxonomy: Taxonomy, sources: list[
     task = engines.Task(prepare=functools.partial(_prepare, fetcher, opts.limits, warnings),
                         work=functools.partial(process, limits=opts.limits), lost=_lost)
     try:
-        for outcome in engine.results(items, task, writer.idle):
+        # Idle (a slow download holds the input order): pages done before it are written now.
+        for outcome in engine.results(items, task, writer.flush):
             outcome.warning = warnings.pop(outcome.input, None)
             writer.add(outcome)
             bar.update(1)
