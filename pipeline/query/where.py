@@ -209,7 +209,8 @@ class Scope:
     def search(self) -> list[list[search.Resolved]]:
         """The text search's groups of terms, each cut into the index's words and stems by the database."""
         if "search" not in self.memo:
-            self.memo["search"] = resolve(self.con, search.parse(self.q))
+            stems = store.STEMS_TABLE if (FTS_SCHEMA, "stems") in self.seen.indexes else None
+            self.memo["search"] = resolve(self.con, search.parse(self.q), stems)
         return self.memo["search"]
 
     def text_keys(self) -> str:
@@ -229,6 +230,7 @@ class Scope:
             raise NotApplicable("the postings strategy needs the text index")
         n = iter(range(1_000_000))
         if strategy == "plain":
+            prepare_words(self.con, stems=True)
             conditions = " AND ".join("(" + " OR ".join(self._plain_term(r, next(n)) for r in group) + ")"
                                       for group in groups)
             return f"SELECT article_key FROM {_WORD_STRINGS} d WHERE {conditions}"
@@ -279,6 +281,7 @@ class Scope:
         it existed) the same stems worked out here."""
         if (FTS_SCHEMA, "stems") in self.seen.indexes:
             return store.STEMS_TABLE
+        prepare_words(self.con, stems=True)
         return f"(SELECT termid, term, search_stem(term) AS stem FROM {FTS_SCHEMA}.dict)"
 
 
@@ -293,28 +296,42 @@ _WORD_STRINGS = "(SELECT article_key, " + ", ".join(
 _BREAK = r"[^\p{L}\p{N}]"  # a character that is not part of a word (store.text_index.WORD_BREAK)
 
 
-def resolve(con: duckdb.DuckDBPyConnection, parsed: search.Search) -> list[list[search.Resolved]]:
-    """Each term of a parsed search cut into words and stems by the index's own macros (one query)."""
+def resolve(con: duckdb.DuckDBPyConnection, parsed: search.Search,
+            stems_table: str | None = None) -> list[list[search.Resolved]]:
+    """Each term of a parsed search cut into words and stems by the index's own macros. A word the index
+    holds has its stem in `stems_table` (written there by the same macro); only a word it lacks needs the
+    stemmer itself, and with it the fts extension (~30 ms to load on every new connection)."""
     if not parsed:
         return []
     prepare_words(con)
     texts = [t.text for t in parsed.terms()]
-    words, stems = con.execute(
-        "SELECT list_transform($texts, t -> search_words(t)), "
-        "list_transform($texts, t -> list_transform(search_words(t), w -> search_stem(w)))", {"texts": texts}).fetchone()
-    cut = iter(zip(parsed.terms(), words, stems))
-    return [[search.Resolved(term, tuple(w), tuple(s)) for term, w, s in (next(cut) for _ in group)]
+    words = con.execute("SELECT list_transform($texts, t -> search_words(t))", {"texts": texts}).fetchone()[0]
+    every = sorted({w for cut in words for w in cut})
+    known = dict(con.execute(f"SELECT term, stem FROM {stems_table} WHERE term = ANY($words)",
+                             {"words": every}).fetchall()) if stems_table and every else {}
+    missing = [w for w in every if w not in known]
+    if missing:
+        prepare_words(con, stems=True)
+        got = con.execute("SELECT list_transform($words, w -> search_stem(w))", {"words": missing}).fetchone()[0]
+        known.update(zip(missing, got))
+    cut = iter(zip(parsed.terms(), words))
+    return [[search.Resolved(term, tuple(w), tuple(known[x] for x in w)) for term, w in (next(cut) for _ in group)]
             for group in parsed.groups]
 
 
-_WORDS_READY: weakref.WeakSet[duckdb.DuckDBPyConnection] = weakref.WeakSet()
+_WORDS_READY: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, bool] = weakref.WeakKeyDictionary()
 
 
-def prepare_words(con: duckdb.DuckDBPyConnection) -> None:
-    """The search's word macros on this connection (loads the fts extension: ~60 ms, searches only)."""
-    if con not in _WORDS_READY:
+def prepare_words(con: duckdb.DuckDBPyConnection, stems: bool = False) -> None:
+    """The search's word macros on this connection: `search_words`, and with `stems` also `search_stem`
+    (which loads the fts extension, so only searches that need the stemmer itself pay for it)."""
+    ready = _WORDS_READY.get(con)
+    if stems and not ready:
         store.word_macros(con)
-        _WORDS_READY.add(con)
+        _WORDS_READY[con] = True
+    elif ready is None:
+        con.execute(store.SEARCH_WORDS_MACRO)
+        _WORDS_READY[con] = False
 
 
 # The statements that may be about an entity in $about: it is inside one of them, or in their article.

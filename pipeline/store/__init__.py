@@ -27,6 +27,7 @@ from .lock import lock_path, run_lock
 from .reads import article_ids, article_texts, known_articles, stats, stored_mention_digests
 from .schema import COLUMNS, DERIVED, SCHEMA, SCHEMA_VERSION, migrate
 from .text_index import (
+    SEARCH_WORDS_MACRO,
     STEMS_TABLE,
     TEXT_INDEX_SQL,
     load_fts,
@@ -50,7 +51,7 @@ from .writes import (
 )
 
 __all__ = [
-    "COLUMNS", "DERIVED", "SCHEMA", "SCHEMA_VERSION", "STEMS_TABLE", "TEXT_INDEX_SQL", "UPKEEP_PENDING", "StoreBusy", "StoreError",
+    "COLUMNS", "DERIVED", "SCHEMA", "SCHEMA_VERSION", "SEARCH_WORDS_MACRO", "STEMS_TABLE", "TEXT_INDEX_SQL", "UPKEEP_PENDING", "StoreBusy", "StoreError",
     "add_unknown_sources", "article_ids", "article_texts", "check_path", "clear_upkeep_pending", "connect",
     "delete_articles", "describe_error", "finish_run", "frame", "get_meta", "insert_frame", "is_store_failure", "known_articles",
     "load_fts", "lock_holder", "lock_path", "mark_upkeep_pending", "migrate", "open_store", "rebuild_text_index", "replace_table",

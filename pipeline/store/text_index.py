@@ -43,12 +43,14 @@ STEMMER = re.search(r"stemmer = '(\w+)'", TEXT_INDEX_SQL).group(1)
 # The indexed columns in field order (fieldid 0, 1, …), as create_fts_index numbers them.
 FIELDS = ("title", "text")
 
-# The words of a text as the index cuts them, and a word's stem. `stem` is the fts extension's
-# Snowball: a connection using these loads the extension first (`load_fts`).
-WORD_MACROS = f"""
+# The words of a text as the index cuts them (core DuckDB functions only), and a word's stem. `stem`
+# is the fts extension's Snowball: a connection using it loads the extension first (`load_fts`).
+SEARCH_WORDS_MACRO = f"""
 CREATE OR REPLACE TEMP MACRO search_words(s) AS
     list_filter(string_split_regex(regexp_replace(lower(coalesce(s, '')), '{WORD_BREAK}', ' ', 'g'), '\\s+'),
                 w -> w <> '');
+"""
+WORD_MACROS = SEARCH_WORDS_MACRO + """
 CREATE OR REPLACE TEMP MACRO search_stem(w) AS
     CASE WHEN regexp_full_match(w, '[a-z0-9]+') THEN stem(w, 'english') ELSE stem(w, 'russian') END;
 """
