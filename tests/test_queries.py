@@ -325,7 +325,7 @@ def test_text_index_is_used_when_present(small_db):
         store.rebuild_text_index(con)
     with queries.connect_readonly(path) as con:
         assert queries.has_text_index(con)
-        assert where.plan_text(where.Scope.of(con, Filters(q="x"))) == "postings"
+        assert where.plan_text(where.Scope.of(con, Filters(q="x"))) == "kept"
         assert queries.search_articles(con, Filters(q="Ханкенди"))["article_id"].tolist() == ["a4"]
         assert queries.search_articles(con, Filters(q="armenia said"))["article_id"].tolist() == ["a5", "a2"]
 
@@ -386,7 +386,7 @@ def test_search_syntax_counted_by_hand(q, small_db):
         store.rebuild_text_index(con)
     for path in (small_db, older):
         with queries.connect_readonly(path) as con:
-            assert where.plan_text(where.Scope.of(con, Filters(q=q))) == "postings"
+            assert where.plan_text(where.Scope.of(con, Filters(q=q))) == "kept"
             assert queries.search_articles(con, Filters(q=q))["article_id"].tolist() == SEARCHES[q], path.name
 
 
@@ -668,17 +668,18 @@ def test_statements_page_is_exact_on_a_large_store(strategy, large_stores, picks
                                "peace-talks", '"peace talks"', "lachin*", "corridor OR border",
                                'ceasefire OR "peace talks" minister*', '"talks peace"', "Talk"])
 def test_text_postings_find_what_the_plain_search_finds(q, large_stores):
-    """The postings (term-sorted, materialised or a view over the index) and the plain search (every
-    article cut and stemmed) give the same articles; the planner reads the postings wherever there is
-    an index."""
+    """The postings (term-sorted, materialised or a view over the index), read directly or kept in a
+    temporary table, and the plain search (every article cut and stemmed) give the same articles; the
+    planner keeps the postings' answer wherever there is an index."""
     with queries.connect_readonly(large_stores["tables"]) as con, \
             queries.connect_readonly(large_stores["views"]) as views:
         plain = where.text_matches(con, q, "plain")
-        pd.testing.assert_frame_equal(where.text_matches(con, q, "postings"), plain)
-        pd.testing.assert_frame_equal(where.text_matches(views, q, "postings"), plain)  # the postings view
+        for strategy in ("postings", "kept"):
+            pd.testing.assert_frame_equal(where.text_matches(con, q, strategy), plain)
+            pd.testing.assert_frame_equal(where.text_matches(views, q, strategy), plain)  # the postings view
         pd.testing.assert_frame_equal(where.text_matches(views, q), plain)
-        assert where.plan_text(where.Scope.of(con, Filters(q=q))) == "postings"
-        assert where.plan_text(where.Scope.of(views, Filters(q=q))) == "postings"
+        assert where.plan_text(where.Scope.of(con, Filters(q=q))) == "kept"
+        assert where.plan_text(where.Scope.of(views, Filters(q=q))) == "kept"
         if q == '"peace talks"':
             assert 0 < len(plain) < len(where.text_matches(views, "peace talks"))  # next to each other, or not
     if q in ("corridor talks", "lachin*"):
@@ -727,8 +728,34 @@ def test_templates_are_filled_without_their_comments():
 def test_postings_search_reads_one_term_list_per_term(large_stores):
     with queries.connect_readonly(large_stores["tables"]) as con:
         s = where.Scope.of(con, Filters(q="Corridor talks corridor"))
+        s.text_strategy = "postings"
         keys = s.text_keys()
         assert keys.count("text_postings") == 2 and {"t0_0", "t1_0"} <= set(s.params)  # one list per distinct word
         assert "t2_0" not in s.params
         s = where.Scope.of(con, Filters(q="unheardofword talks"))
         assert s.sql(s.text_keys()).fetchall(con) == []  # a word no article has: nothing matches
+
+
+def _temp_tables(con) -> list[str]:
+    return [name for (name,) in con.execute("SELECT table_name FROM duckdb_tables() WHERE temporary").fetchall()]
+
+
+def test_kept_search_is_made_once_per_call_and_anew_by_the_next(large_stores, tmp_path):
+    """The kept strategy searches the postings once per query call, whatever number of conditions read it;
+    the next call with the same search makes the table again from what the store holds then (a writer's
+    connection sees its own new articles), and a cursor makes its own."""
+    path = tmp_path / "kept.duckdb"
+    shutil.copy(large_stores["tables"], path)
+    with store.open_store(path) as con:
+        s = where.Scope.of(con, Filters(q="corridor talks"))
+        first = s.text_keys()
+        assert s.text_keys() == first and s.articles("a").count(first) == 1
+        assert len(_temp_tables(con)) == 1 and first.endswith(_temp_tables(con)[0])
+        before = s.sql(f"SELECT count(*) FROM ({first})").fetchall(con)[0][0]
+        con.execute(f"DELETE FROM text_postings WHERE article_key = (SELECT min(article_key) FROM ({first}))")
+        s2 = where.Scope.of(con, Filters(q="corridor talks"))
+        assert s2.text_keys() == first and len(_temp_tables(con)) == 1
+        assert s2.sql(f"SELECT count(*) FROM ({first})").fetchall(con)[0][0] < before
+        with con.cursor() as side:
+            s3 = dataclasses.replace(s2, con=side)
+            assert s3.sql(f"SELECT count(*) FROM ({s3.text_keys()})").fetchall(side)[0][0] < before

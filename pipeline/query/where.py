@@ -9,6 +9,7 @@ text-index terms the store knows; every value travels as a parameter.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import re
 import weakref
 from collections.abc import Sequence
@@ -26,8 +27,10 @@ FTS_SCHEMA = "fts_main_articles"
 
 # Text search strategies (`search.py` has the syntax): "plain" cuts and stems every article's title and
 # text (right on any store, slow on a large one); "postings" reads the text index's words, their stems
-# and the term-sorted postings, and cuts only the articles a phrase's words narrowed down.
-TEXT_STRATEGIES = ("plain", "postings")
+# and the term-sorted postings, and cuts only the articles a phrase's words narrowed down; "kept" keeps
+# the postings' answer in a temporary table of the connection, once per query call: every condition
+# reads it instead of searching again, and the database, knowing its size, joins from that side.
+TEXT_STRATEGIES = ("plain", "postings", "kept")
 
 
 class NotApplicable(ValueError):
@@ -226,14 +229,33 @@ class Scope:
         groups = list(unique.values())
         if not groups or not all(groups):  # a group with no word in it (only punctuation): nothing matches
             return "SELECT NULL::BIGINT AS article_key WHERE FALSE"
-        if strategy == "postings" and not self.text_index:
-            raise NotApplicable("the postings strategy needs the text index")
-        n = iter(range(1_000_000))
+        if strategy != "plain" and not self.text_index:
+            raise NotApplicable(f"the {strategy} strategy needs the text index")
+        if strategy == "kept":
+            return self._kept_text_keys(groups)
         if strategy == "plain":
             prepare_words(self.con, stems=True)
+            n = iter(range(1_000_000))
             conditions = " AND ".join("(" + " OR ".join(self._plain_term(r, next(n)) for r in group) + ")"
                                       for group in groups)
             return f"SELECT article_key FROM {_WORD_STRINGS} d WHERE {conditions}"
+        return self._postings_keys(groups)
+
+    def _kept_text_keys(self, groups: list[list[search.Resolved]]) -> str:
+        """The postings' matching articles as a temporary table of this connection, made on first use in
+        this call (a cursor is a connection of its own and makes its own); named by the search, so that a
+        later call with the same search replaces it with what the store holds then."""
+        key = f"kept text keys {id(self.con)}"
+        if key not in self.memo:
+            keys = self.sql(self._postings_keys(groups))
+            digest = hashlib.sha256(repr((keys.text, keys.bound())).encode()).hexdigest()[:16]
+            self.memo[key] = f"text_keys_{digest}"
+            self.sql(f"CREATE OR REPLACE TEMP TABLE {self.memo[key]} AS {keys.text}").execute(self.con)
+        return f"SELECT article_key FROM {self.memo[key]}"
+
+    def _postings_keys(self, groups: list[list[search.Resolved]]) -> str:
+        """SQL of the articles matching every group, from the postings."""
+        n = iter(range(1_000_000))
         # The first group's articles kept when in every other group's: semi joins, deduplicated once at the
         # end (an INTERSECT of each group's distinct articles hashes every posting of a common word twice).
         first, *rest = ("SELECT article_key FROM (" + " UNION ALL ".join(self._postings_term(r, next(n)) for r in group)
@@ -347,8 +369,9 @@ def about(statements: str = "statements") -> str:
 
 
 def plan_text(scope: Scope) -> str:
-    """The postings wherever the store has a text index (materialised or a view over it), else plain."""
-    return "postings" if scope.text_index else "plain"
+    """The postings, kept for the call, wherever the store has a text index (materialised or a view over
+    it), else plain."""
+    return "kept" if scope.text_index else "plain"
 
 
 def has_text_index(con: duckdb.DuckDBPyConnection) -> bool:
