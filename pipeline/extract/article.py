@@ -412,8 +412,8 @@ def _dated_elements(
             kind = "meta"
         else:
             size = layout.end.get(el, 0) - layout.start.get(el, 0)
-            limit = 100 if _is_cue(el) else 80
-            day = _parse_written(" ".join(" ".join(el.itertext()).split()), options) if 6 < size <= limit else None
+            short = 6 < size <= 80 or (80 < size <= 100 and _is_cue(el))
+            day = _parse_written(" ".join(" ".join(el.itertext()).split()), options) if short else None
             kind = "text"
         if day and not any(a.tag == "blockquote" for a in el.iterancestors()):
             found.append((el, day, kind))
