@@ -530,6 +530,7 @@ def large_calls(p: Picks) -> dict[str, list]:
         "co_mentions": [lambda f: (f,), lambda f: (f, 10, 6)],
         "wording": [lambda f: (f, p.place, "month"), lambda f: (f, p.top, "week")],
         "statements": [lambda f: (f, 20), lambda f: (f, 1)],
+        "statements_count": [lambda f: (f,)],
         "statements_by_state_type": [lambda f: (f, "month"), lambda f: (f, "week")],
         "search_articles": [lambda f: (f, 20), lambda f: (f, 10, 15)],
         "source_coverage": [lambda f: (f,)],
@@ -642,6 +643,19 @@ def test_packed_keys_and_their_limits_are_reached(large_stores, picks, caplog):
             heatmap.run(con, "ranked_masks", f, 121, 12)
         pd.testing.assert_frame_equal(heatmap.run(con, "ranked_masks", f, 120, 12),
                                       heatmap.run(con, "plain", f, 120, 12))
+
+
+def test_statements_count_and_download_have_every_row_of_the_table(large_stores, picks, monkeypatch):
+    """Under every filter set, the count the statements page shows and the rows its "All N matching rows"
+    download streams are the statements table's rows without a limit (with the planner's strategy each)."""
+    monkeypatch.setattr(queries, "BATCH_ROWS", 300)
+    with queries.connect_readonly(large_stores["tables"]) as con:
+        for f in large_filters(picks):
+            whole = queries.statements(con, f, 2**62)
+            streamed = [frame for frame in queries.statements_batches(con, f)]
+            assert queries.statements_count(con, f) == len(whole), f
+            got = pd.concat(streamed, ignore_index=True) if streamed else whole.iloc[:0]
+            assert sorted(got["cluster_id"]) == sorted(whole["cluster_id"]), f
 
 
 @pytest.mark.parametrize("strategy", queries.PLANNED["statements"].strategies)

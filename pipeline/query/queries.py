@@ -747,18 +747,22 @@ def statements(con: duckdb.DuckDBPyConnection, f: Filters, limit: int = 500) -> 
 
 def statements_count(con: duckdb.DuckDBPyConnection, f: Filters) -> int:
     """How many rows `statements` returns without a limit (statement clusters with a passing statement)."""
+    return int(_statements_count(con, None, f)["clusters"].iloc[0])
+
+
+def _statements_count(con: duckdb.DuckDBPyConnection, strategy: str | None, f: Filters) -> pd.DataFrame:
+    """`statements_count` as a one-row frame (clusters), with the statements table's strategies and planner."""
     s = Scope.of(con, f)
-    strategy = "facts" if s.has("statement_facts", "entity_keys") else "plain"
-    hits = fill(f"statements/hits_{strategy}", where=s.statements("facts" if strategy == "facts" else "base"))
-    return int(s.sql(fill("statements/count", hits=hits)).fetchall(con)[0][0])
+    strategy = _chosen("statements_count", strategy or _plan_statements(s))
+    return s.sql(fill("statements/count", hits=_statement_hits(s, strategy))).df(con)
 
 
 def statements_batches(con: duckdb.DuckDBPyConnection, f: Filters, rows: int | None = None) -> Iterator[pd.DataFrame]:
     """Every row `statements` would return without a limit, newest first, in frames of at most
     `rows` rows: DuckDB groups the clusters and streams them; each frame's details are read apart."""
     s = Scope.of(con, f, limit=_ALL)
-    strategy = _chosen("statements", "facts" if s.has("statement_facts", "entity_keys") else "plain")
-    hits = fill(f"statements/hits_{strategy}", where=s.statements("facts" if strategy == "facts" else "base"))
+    strategy = _chosen("statements", _plan_statements(s))
+    hits = _statement_hits(s, strategy)
     side = con.cursor()
     try:
         for page in _stream(s.sql(fill("statements/page", hits=hits, candidates="")), con, rows):
@@ -1035,6 +1039,7 @@ PLANNED: dict[str, Planned] = {
                            _co_mentions),
     "wording": Planned(("plain", "entity_surfaces"), _wording),
     "statements": Planned(("plain", "facts", "complement"), _statements),
+    "statements_count": Planned(("plain", "facts", "complement"), _statements_count),
     "statements_by_state_type": Planned(("plain", "facts", "complement", "months"), _statements_by_state_type),
     "search_articles": Planned(("plain", "facts"), _search_articles),
     "source_coverage": Planned(("plain", "facts"), _source_coverage),
