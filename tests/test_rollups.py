@@ -276,7 +276,8 @@ def test_the_article_key_is_defined_once():
 def test_a_whole_build_under_a_small_memory_limit_goes_in_slices(tmp_path, monkeypatch):
     """A whole build under a writer memory limit that the list aggregates of all 50,000 statements at
     once exceed (statement_facts ran out of 128 MB, as article_facts did of 512 MB at 1 M articles) is
-    computed a slice of units at a time, and gives the rows of a build made at once with more memory."""
+    computed a slice of units at a time, on as many threads as fit (112 MB: one; two ran out of memory
+    whatever the number of slices), and gives the rows of a build made at once with more memory."""
     from benchmarks.queries import Sizes, build
     from pipeline.config import ENV_DUCKDB_MEMORY
     from pipeline.run.repair import differences
@@ -286,8 +287,10 @@ def test_a_whole_build_under_a_small_memory_limit_goes_in_slices(tmp_path, monke
                            speakers=300, vocabulary=2_000, words=36), log=lambda _: None)
     small = tmp_path / "small.duckdb"
     shutil.copy(reference, small)
-    monkeypatch.setenv(ENV_DUCKDB_MEMORY, "128MB")
+    monkeypatch.setenv(ENV_DUCKDB_MEMORY, "112MB")
     with store.open_store(small) as con:
         assert rollups.slices(con, rollups.MODELS["statement_facts"]) > 1
+        threads = con.execute("SELECT current_setting('threads')").fetchone()[0]
         rollups.rebuild(con, rerank=True)
+        assert con.execute("SELECT current_setting('threads')").fetchone()[0] == threads  # set back
     assert differences(small, reference) == {}

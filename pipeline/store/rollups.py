@@ -359,8 +359,11 @@ _UNITS = {
 # articles, more than a writer's memory limit), a slice only its share. Each slice gets the memory
 # limit less SLICE_RESERVE (what statement_facts takes whatever the slice: ~60 MB) at SLICE_ROW_BYTES
 # per row of the unit's base table, and at least SLICE_MIN_ROWS rows (`_SLICE`: that table's row
-# count, and the statements filling slice $i of $n's units).
-SLICE_ROW_BYTES, SLICE_RESERVE, SLICE_MIN_ROWS = 4096, 96 * 2**20, 1000
+# count, and the statements filling slice $i of $n's units). Each thread of DuckDB holds working memory
+# of its own whatever the slice, so a sliced build runs on as many threads as SLICE_THREAD_BYTES each
+# fit beside the reserve (at least one): statement_facts under 128 MB ran out of memory now and then
+# on 2 threads, always under 112 MB, whatever the number of slices; on one thread it fits in 104 MB.
+SLICE_ROW_BYTES, SLICE_RESERVE, SLICE_MIN_ROWS, SLICE_THREAD_BYTES = 4096, 96 * 2**20, 1000, 64 * 2**20
 _SLICE = {
     "article": ("SELECT count(*) FROM articles", (
         "CREATE OR REPLACE TEMP TABLE slice_articles (article_id VARCHAR)",
@@ -405,13 +408,19 @@ def _build(con: duckdb.DuckDBPyConnection, model: Model) -> None:
         con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM ({model.sql}) ORDER BY {model.sorted_by}")
         return
     staged = f"slice_rows_{name}"
-    for i in range(count):
-        for sql in _SLICE[model.unit][1]:
-            con.execute(sql, {"n": count, "i": i} if "$n" in sql else {})
-        select = f"WITH {_narrowed(con, model, 'slice_')} SELECT * FROM ({model.sql})"
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {staged} AS {select}" if i == 0 else
-                    f"INSERT INTO {staged} {select}")
-    con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM {staged} ORDER BY {model.sorted_by}")
+    threads = int(con.execute("SELECT current_setting('threads')").fetchone()[0])
+    fit = max(1, (memory_limit(con) - SLICE_RESERVE) // SLICE_THREAD_BYTES)
+    con.execute(f"SET threads = {min(threads, fit)}")
+    try:
+        for i in range(count):
+            for sql in _SLICE[model.unit][1]:
+                con.execute(sql, {"n": count, "i": i} if "$n" in sql else {})
+            select = f"WITH {_narrowed(con, model, 'slice_')} SELECT * FROM ({model.sql})"
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {staged} AS {select}" if i == 0 else
+                        f"INSERT INTO {staged} {select}")
+        con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM {staged} ORDER BY {model.sorted_by}")
+    finally:
+        con.execute(f"SET threads = {threads}")
     for (table,) in con.execute("SELECT table_name FROM duckdb_tables() WHERE temporary "
                                 "AND starts_with(table_name, 'slice_')").fetchall():
         con.execute(f"DROP TABLE temp.main.{table}")
