@@ -120,7 +120,8 @@ class Context:
             text, published, taxonomy, info, lex, labels
         self.mentions = sorted(mentions, key=lambda m: m.char_start)
         self.preamble_end = preamble_end
-        self._label_speakers: dict[tuple[str, int], Speaker | None] = {}
+        # label, id(briefer) -> (briefer, speaker): the briefer is held so that its id stays its own
+        self._label_speakers: dict[tuple[str, int], tuple[Speaker | None, Speaker | None]] = {}
         self.lines = self._lines()
         source_issuer = info.source.issuer if info.source and taxonomy and info.source.issuer in taxonomy.entities \
             else None
@@ -265,8 +266,8 @@ class Context:
         a briefing repeats its labels at every turn and an unlisted name is looked for in the whole text."""
         key = (label, id(briefer))
         if key not in self._label_speakers:
-            self._label_speakers[key] = self._label_speaker(label, briefer)
-        return self._label_speakers[key]
+            self._label_speakers[key] = (briefer, self._label_speaker(label, briefer))
+        return self._label_speakers[key][1]
 
     def _label_speaker(self, label: str, briefer: Speaker | None) -> Speaker | None:
         words = [w for w in re.split(r"[\s.]+", label) if w]
