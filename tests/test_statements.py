@@ -404,6 +404,16 @@ def test_clusters_join_reports_across_outlets_not_languages_or_speakers() -> Non
     assert out[5] == out[6] == "f6"                      # undated, same unnamed speaker key
 
 
+def test_clusters_read_yo_as_ye_and_case_alike() -> None:
+    day = dt.date(2023, 3, 7)
+    df = frame([
+        ("a1", "Ильзе Брандт", "ilse_brandt", "«Мы ещё не уйдём»", day, "ru"),
+        ("b2", "Ильзе Брандт", "ilse_brandt", "мы ЕЩЕ не уйдем", day, "ru"),
+        ("c3", "Ильзе Брандт", "ilse_brandt", "Мы готовы к переговорам в любое время", day, "ru"),
+    ])
+    assert list(assign_clusters(df)) == ["a1", "a1", "c3"]
+
+
 def test_clusters_scale_by_blocking() -> None:
     rows = [(f"s{i:06d}", f"Speaker {i % 400}", None, f"statement number {i} about topic {i % 37} and more words",
              dt.date(2023, 1, 1) + dt.timedelta(days=i % 700), "en") for i in range(20000)]
