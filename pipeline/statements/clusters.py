@@ -19,12 +19,8 @@ _WORD = re.compile(r"\w+", re.U)
 
 
 def _quote_tokens(quote: str) -> frozenset[str]:
-    """The set of lower-cased words of a quote (ё read as е)."""
-    quote = quote or ""
-    words = _WORD.findall(quote)
-    if "ё" in quote or "Ё" in quote:
-        return frozenset(w.lower().replace("ё", "е") for w in words)
-    return frozenset(map(str.lower, words))
+    """The set of lower-cased words of a quote."""
+    return frozenset(w.lower().replace("ё", "е") for w in _WORD.findall(quote or ""))
 
 
 def block_key(entity_id: object, speaker: object, key: object = None) -> str | None:
@@ -48,15 +44,6 @@ def _key_words(words: frozenset[str], frequency: Counter[str]) -> list[str]:
     those lists short (prefix filtering)."""
     n = len(words)
     return sorted(words, key=lambda w: (frequency[w], w))[:n - (3 * n + 3) // 4 + 1]
-
-
-def _mask(words: frozenset[str], bit: dict[str, int]) -> int:
-    """A quote's words as one integer with a bit per word of its block: shared words are one AND away."""
-    out = bytearray((len(bit) + 7) // 8)
-    for w in words:
-        i = bit[w]
-        out[i >> 3] |= 1 << (i & 7)
-    return int.from_bytes(out, "little")
 
 
 def assign_clusters(df: pd.DataFrame) -> pd.Series:
@@ -91,8 +78,6 @@ def assign_clusters(df: pd.DataFrame) -> pd.Series:
         rows.sort(key=lambda r: (dates[r] if not undated else 0, ids[r]))
         df_words = Counter(w for r in rows for w in toks[r])
         keys_of = {r: _key_words(toks[r], df_words) for r in rows}
-        bit = {w: i for i, w in enumerate(df_words)}
-        masks = {r: _mask(toks[r], bit) for r in rows}
         active: deque[int] = deque()
         every: dict[str, set[int]] = defaultdict(set)     # word -> rows of the window holding it
         keyed: dict[str, set[int]] = defaultdict(set)     # word -> rows of the window with it as a key word
@@ -105,7 +90,7 @@ def assign_clusters(df: pd.DataFrame) -> pd.Series:
                     keyed[w].discard(old)
                     if not keyed[w]:
                         del keyed[w]
-            size, mine, mask = sizes[r], toks[r], masks[r]
+            size, mine = sizes[r], toks[r]
             candidates: set[int] = set()
             for w in keys_of[r]:              # rows at least as long as this one share one of its key words
                 candidates.update(c for c in every[w] if sizes[c] >= size)
@@ -113,7 +98,7 @@ def assign_clusters(df: pd.DataFrame) -> pd.Series:
                 candidates.update(c for c in keyed[w] if sizes[c] < size)
             for c in candidates:              # near-identical: most words shared, or the shorter (4+ words)
                 other = sizes[c]              # almost inside the longer
-                inter = (mask & masks[c]).bit_count()
+                inter = len(mine & toks[c])
                 small = size if size < other else other
                 if inter / (size + other - inter) >= 0.6 or (small >= 4 and inter / small >= 0.8):
                     ra, rb = find(r), find(c)
